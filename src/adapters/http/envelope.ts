@@ -1,0 +1,31 @@
+// The JSON envelope of API.md: every body is { success, data | error, meta }.
+import type { ErrorBody } from './errors.js';
+import type { AppContext } from './context.js';
+
+export interface Pagination {
+  readonly limit: number;
+  readonly next_cursor: string | null;
+  readonly has_more: boolean;
+}
+
+function meta(ctx: AppContext, pagination?: Pagination) {
+  return {
+    timestamp: new Date().toISOString(),
+    request_id: ctx.state.requestId,
+    ...(pagination && { pagination }),
+  };
+}
+
+export function respond(
+  ctx: AppContext,
+  data: unknown,
+  options: { status?: number; pagination?: Pagination } = {},
+): void {
+  ctx.status = options.status ?? 200;
+  ctx.body = { success: true, data, meta: meta(ctx, options.pagination) };
+}
+
+export function respondError(ctx: AppContext, status: number, error: ErrorBody): void {
+  ctx.status = status;
+  ctx.body = { success: false, error, meta: meta(ctx) };
+}

@@ -1,0 +1,285 @@
+// /auth and /users routes: sign-up to sign-out.
+import { authenticate } from '../../../application/identity/authenticate.js';
+import { login } from '../../../application/identity/login.js';
+import {
+  listSessions,
+  logout,
+  logoutAll,
+  revokeSession,
+} from '../../../application/identity/logout.js';
+import { forgotPassword, resetPassword } from '../../../application/identity/password-reset.js';
+import { getProfile, updateProfile } from '../../../application/identity/profile.js';
+import { refresh } from '../../../application/identity/refresh.js';
+import { register } from '../../../application/identity/register.js';
+import { resendVerification, verifyEmail } from '../../../application/identity/verify-email.js';
+import type { Deps } from '../../../application/deps.js';
+import { UnauthenticatedError } from '../../../domain/shared/errors.js';
+import type { AppContext } from '../context.js';
+import { respond } from '../envelope.js';
+import { principalOf } from '../middleware/authenticate.js';
+import { route, type RouteSpec } from '../route.js';
+import { presentSession, presentTokenPair, presentUser } from './presenters.js';
+import {
+  acceptedSchema,
+  emailBody,
+  loginBody,
+  loginSchema,
+  refreshBody,
+  registerBody,
+  resetPasswordBody,
+  sessionParams,
+  sessionSchema,
+  tokenPairSchema,
+  updateMeBody,
+  userSchema,
+  verifyEmailBody,
+} from './schemas.js';
+import { z } from 'zod';
+
+export const REFRESH_COOKIE = 'tf_refresh';
+const REFRESH_COOKIE_PATH = '/api/v1/auth';
+const tags = ['Authentication'];
+
+/** The refresh token as an HttpOnly, Secure, SameSite=Strict cookie scoped to the auth routes. */
+function setRefreshCookie(ctx: AppContext, token: string | null): void {
+  const maxAge = token === null ? 0 : 30 * 24 * 60 * 60;
+  ctx.append(
+    'Set-Cookie',
+    `${REFRESH_COOKIE}=${token ?? ''}; Path=${REFRESH_COOKIE_PATH}; Max-Age=${maxAge}; HttpOnly; Secure; SameSite=Strict`,
+  );
+}
+
+function clientOf(ctx: AppContext, deviceId?: string) {
+  return { deviceId, userAgent: ctx.get('User-Agent') || undefined, ip: ctx.ip };
+}
+
+const accepted = (message: string) => ({ message });
+
+export function identityRoutes(deps: Deps): RouteSpec[] {
+  return [
+    route({
+      method: 'post',
+      path: '/auth/register',
+      operationId: 'register',
+      summary: 'Create an account; a verification email is sent',
+      tags,
+      auth: 'none',
+      body: registerBody,
+      responses: {
+        201: { description: 'The new, unverified user', data: userSchema },
+        409: { description: 'The email is already registered' },
+        422: { description: 'Invalid input' },
+      },
+      handler: async (ctx, { body }) => {
+        const user = await register(deps, body);
+        respond(ctx, presentUser(user), { status: 201 });
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/auth/verify-email',
+      operationId: 'verifyEmail',
+      summary: 'Confirm an email address with the emailed token',
+      tags,
+      auth: 'none',
+      body: verifyEmailBody,
+      responses: {
+        200: { description: 'The verified user', data: userSchema },
+        422: { description: 'The token is invalid, used or expired' },
+      },
+      handler: async (ctx, { body }) => {
+        respond(ctx, presentUser(await verifyEmail(deps, body)));
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/auth/resend-verification',
+      operationId: 'resendVerification',
+      summary: 'Send the verification email again (same answer whether or not the address exists)',
+      tags,
+      auth: 'none',
+      body: emailBody,
+      responses: { 202: { description: 'Accepted', data: acceptedSchema } },
+      handler: async (ctx, { body }) => {
+        await resendVerification(deps, body);
+        const message = 'If the address belongs to an unverified account, an email is on its way';
+        respond(ctx, accepted(message), { status: 202 });
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/auth/login',
+      operationId: 'login',
+      summary: 'Exchange email and password for an access and a refresh token',
+      tags,
+      auth: 'none',
+      body: loginBody,
+      responses: {
+        200: { description: 'Signed in', data: loginSchema },
+        401: { description: 'Unknown email or wrong password' },
+        403: { description: 'Email not verified yet' },
+        429: { description: 'Too many failed attempts for this email or IP' },
+      },
+      handler: async (ctx, { body }) => {
+        const result = await login(deps, {
+          email: body.email,
+          password: body.password,
+          ...clientOf(ctx, body.device_id),
+        });
+        setRefreshCookie(ctx, result.refreshToken);
+        respond(ctx, { ...presentTokenPair(result), user: presentUser(result.user) });
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/auth/refresh',
+      operationId: 'refresh',
+      summary: 'Rotate the refresh token (body or cookie) for a new pair',
+      tags,
+      auth: 'none',
+      body: refreshBody,
+      responses: {
+        200: { description: 'A new token pair', data: tokenPairSchema },
+        401: { description: 'Invalid, expired or reused refresh token (reuse ends the session)' },
+      },
+      handler: async (ctx, { body }) => {
+        const presented = body.refresh_token ?? ctx.cookies.get(REFRESH_COOKIE);
+        if (!presented) throw new UnauthenticatedError('Missing refresh token');
+        const pair = await refresh(deps, { refreshToken: presented });
+        setRefreshCookie(ctx, pair.refreshToken);
+        respond(ctx, presentTokenPair(pair));
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/auth/logout',
+      operationId: 'logout',
+      summary: 'End this session',
+      tags,
+      auth: 'user',
+      responses: { 204: { description: 'Signed out' } },
+      handler: async (ctx) => {
+        await logout(deps, principalOf(ctx));
+        setRefreshCookie(ctx, null);
+        ctx.status = 204;
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/auth/logout-all',
+      operationId: 'logoutAll',
+      summary: 'End every session of the user',
+      tags,
+      auth: 'user',
+      responses: { 204: { description: 'Signed out everywhere' } },
+      handler: async (ctx) => {
+        await logoutAll(deps, principalOf(ctx));
+        setRefreshCookie(ctx, null);
+        ctx.status = 204;
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/auth/sessions',
+      operationId: 'listSessions',
+      summary: 'The open sessions of the user',
+      tags,
+      auth: 'user',
+      responses: { 200: { description: 'Sessions, oldest first', data: z.array(sessionSchema) } },
+      handler: async (ctx) => {
+        const actor = principalOf(ctx);
+        const sessions = await listSessions(deps, actor);
+        respond(
+          ctx,
+          sessions.map((s) => presentSession(s, actor.sessionId)),
+        );
+      },
+    }),
+    route({
+      method: 'delete',
+      path: '/auth/sessions/:id',
+      operationId: 'revokeSession',
+      summary: 'End one of the user’s sessions',
+      tags,
+      auth: 'user',
+      params: sessionParams,
+      responses: {
+        204: { description: 'Revoked' },
+        404: { description: 'No such open session of this user' },
+      },
+      handler: async (ctx, { params }) => {
+        await revokeSession(deps, principalOf(ctx), params.id);
+        ctx.status = 204;
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/auth/password/forgot',
+      operationId: 'forgotPassword',
+      summary: 'Email a password-reset token (same answer whether or not the address exists)',
+      tags,
+      auth: 'none',
+      body: emailBody,
+      responses: { 202: { description: 'Accepted', data: acceptedSchema } },
+      handler: async (ctx, { body }) => {
+        await forgotPassword(deps, body);
+        respond(ctx, accepted('If the address has an account, a reset email is on its way'), {
+          status: 202,
+        });
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/auth/password/reset',
+      operationId: 'resetPassword',
+      summary: 'Set a new password with the emailed token; ends every session',
+      tags,
+      auth: 'none',
+      body: resetPasswordBody,
+      responses: {
+        204: { description: 'Password changed' },
+        422: { description: 'Invalid token or password' },
+      },
+      handler: async (ctx, { body }) => {
+        await resetPassword(deps, body);
+        ctx.status = 204;
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/users/me',
+      operationId: 'getMe',
+      summary: 'The caller’s profile',
+      tags: ['Users'],
+      auth: 'user',
+      responses: { 200: { description: 'The user', data: userSchema } },
+      handler: async (ctx) => {
+        respond(ctx, presentUser(await getProfile(deps, principalOf(ctx))));
+      },
+    }),
+    route({
+      method: 'patch',
+      path: '/users/me',
+      operationId: 'updateMe',
+      summary: 'Change name, timezone or password (needs current_password; ends other sessions)',
+      tags: ['Users'],
+      auth: 'user',
+      body: updateMeBody,
+      responses: {
+        200: { description: 'The updated user', data: userSchema },
+        422: { description: 'Invalid input or wrong current password' },
+      },
+      handler: async (ctx, { body }) => {
+        const user = await updateProfile(deps, principalOf(ctx), {
+          name: body.name,
+          timezone: body.timezone,
+          password: body.password,
+          currentPassword: body.current_password,
+        });
+        respond(ctx, presentUser(user));
+      },
+    }),
+  ];
+}
+
+export { authenticate };

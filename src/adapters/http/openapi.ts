@@ -1,0 +1,102 @@
+// The OpenAPI 3.1 document, generated from the same route specs (and zod schemas) that validate requests.
+import { createDocument, type ZodOpenApiOperationObject } from 'zod-openapi';
+import type { RouteSpec } from './route.js';
+import { envelopeOf, errorSchema, paginationSchema } from './schemas.js';
+
+export interface RouteGroup {
+  readonly prefix: string;
+  readonly routes: readonly RouteSpec[];
+}
+
+const TAGS = [
+  { name: 'Authentication', description: 'Sign-up, sign-in, sessions and password reset' },
+  { name: 'Users', description: 'The caller’s own profile' },
+  { name: 'Organizations', description: 'Tenants: the caller’s organizations' },
+  { name: 'Operations', description: 'Health, metrics, keys and this document' },
+];
+
+const errorResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: errorSchema } },
+});
+
+function responsesOf(spec: RouteSpec) {
+  const responses: Record<string, unknown> = {};
+  for (const [status, response] of Object.entries(spec.responses)) {
+    if (Number(status) >= 400) {
+      responses[status] = errorResponse(response.description);
+    } else if (response.data === undefined) {
+      responses[status] = { description: response.description };
+    } else {
+      const data = envelopeOf(response.data);
+      const schema = response.paginated
+        ? data.extend({ meta: data.shape.meta.extend({ pagination: paginationSchema }) })
+        : data;
+      responses[status] = {
+        description: response.description,
+        content: { 'application/json': { schema } },
+      };
+    }
+  }
+  if (spec.auth === 'user' && !responses['401']) {
+    responses['401'] = errorResponse('Missing, invalid or expired credentials');
+  }
+  if ((spec.body || spec.query || spec.params) && !responses['422']) {
+    responses['422'] = errorResponse('Input that breaks a rule; details name each field');
+  }
+  if (spec.body) responses['400'] ??= errorResponse('Malformed JSON or wrong content type');
+  responses['500'] ??= errorResponse('Unexpected error; the request id finds the log line');
+  return responses;
+}
+
+function operationOf(spec: RouteSpec): ZodOpenApiOperationObject {
+  const operation: Record<string, unknown> = {
+    operationId: spec.operationId,
+    summary: spec.summary,
+    description: spec.summary,
+    tags: [...spec.tags],
+    security: spec.auth === 'user' ? [{ bearerAuth: [] }] : [],
+    responses: responsesOf(spec),
+  };
+  const requestParams: Record<string, unknown> = {};
+  if (spec.params) requestParams.path = spec.params;
+  if (spec.query) requestParams.query = spec.query;
+  if (spec.headers) requestParams.header = spec.headers;
+  if (Object.keys(requestParams).length > 0) operation.requestParams = requestParams;
+  if (spec.body) {
+    operation.requestBody = {
+      required: true,
+      content: { 'application/json': { schema: spec.body } },
+    };
+  }
+  return operation as unknown as ZodOpenApiOperationObject;
+}
+
+export function buildOpenApiDocument(groups: readonly RouteGroup[], version: string) {
+  const paths: Record<string, Record<string, ZodOpenApiOperationObject>> = {};
+  for (const group of groups) {
+    for (const spec of group.routes) {
+      const path = `${group.prefix}${spec.path}`.replace(/:(\w+)/g, '{$1}');
+      (paths[path] ??= {})[spec.method] = operationOf(spec);
+    }
+  }
+  return createDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'TeamFlow API',
+      version,
+      description:
+        'Multi-tenant work management. Every JSON answer is the envelope `{success, data | error, meta}`.',
+      contact: { name: 'TeamFlow', url: 'https://github.com/teamflow' },
+      license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
+    },
+    servers: [{ url: '/', description: 'This server' }],
+    tags: TAGS,
+    paths: paths,
+    components: {
+      securitySchemes: {
+        bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+      },
+    },
+  });
+}

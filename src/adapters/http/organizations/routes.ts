@@ -1,0 +1,155 @@
+// /organizations routes: the tenant itself.
+import { z } from 'zod';
+import type { Deps } from '../../../application/deps.js';
+import {
+  createOrganization,
+  deleteOrganization,
+  getOrganization,
+  listMyOrganizations,
+  updateOrganization,
+} from '../../../application/organizations/organizations.js';
+import type { OrganizationWithRole } from '../../../application/organizations/ports.js';
+import { ValidationError } from '../../../domain/shared/errors.js';
+import { expectedVersion, setEtag } from '../conditional.js';
+import type { AppContext } from '../context.js';
+import { respond } from '../envelope.js';
+import { principalOf } from '../middleware/authenticate.js';
+import { route, type RouteSpec } from '../route.js';
+import { decodeCursor, encodeCursor, listQuery } from '../schemas.js';
+import {
+  createOrganizationBody,
+  organizationParams,
+  organizationSchema,
+  updateOrganizationBody,
+} from './schemas.js';
+
+const tags = ['Organizations'];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function present({ organization, role }: OrganizationWithRole) {
+  return {
+    id: organization.id,
+    name: organization.name,
+    slug: organization.slug,
+    timezone: organization.timezone,
+    role,
+    version: organization.version,
+    created_at: organization.createdAt.toISOString(),
+    updated_at: organization.updatedAt.toISOString(),
+  };
+}
+
+function respondOne(ctx: AppContext, result: OrganizationWithRole, status = 200) {
+  ctx.state.organizationId = result.organization.id;
+  setEtag(ctx, result.organization.version);
+  respond(ctx, present(result), { status });
+}
+
+const notMember = { description: 'No such organization, or the caller is not a member' };
+
+export function organizationRoutes(deps: Deps): RouteSpec[] {
+  return [
+    route({
+      method: 'get',
+      path: '/organizations',
+      operationId: 'listOrganizations',
+      summary: 'The organizations the caller belongs to',
+      tags,
+      auth: 'user',
+      query: listQuery,
+      responses: {
+        200: { description: 'Organizations', data: z.array(organizationSchema), paginated: true },
+      },
+      handler: async (ctx, { query }) => {
+        const after = decodeCursor(query.cursor);
+        if (after !== undefined && !UUID.test(after)) {
+          throw ValidationError.field('cursor', 'Invalid cursor');
+        }
+        const page = await listMyOrganizations(deps, principalOf(ctx), {
+          limit: query.limit,
+          after,
+        });
+        const next = page.nextCursor === null ? null : encodeCursor(page.nextCursor);
+        respond(ctx, page.items.map(present), {
+          pagination: { limit: query.limit, next_cursor: next, has_more: next !== null },
+        });
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/organizations',
+      operationId: 'createOrganization',
+      summary: 'Create an organization; the caller becomes its owner',
+      tags,
+      auth: 'user',
+      body: createOrganizationBody,
+      responses: {
+        201: { description: 'Created', data: organizationSchema },
+        409: { description: 'The slug is taken' },
+        422: { description: 'Invalid name, slug or timezone' },
+      },
+      handler: async (ctx, { body }) => {
+        respondOne(ctx, await createOrganization(deps, principalOf(ctx), body), 201);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/organizations/:org',
+      operationId: 'getOrganization',
+      summary: 'One organization (by id or slug)',
+      tags,
+      auth: 'user',
+      params: organizationParams,
+      responses: {
+        200: { description: 'The organization', data: organizationSchema },
+        404: notMember,
+      },
+      handler: async (ctx, { params }) => {
+        respondOne(ctx, await getOrganization(deps, principalOf(ctx), params.org));
+      },
+    }),
+    route({
+      method: 'patch',
+      path: '/organizations/:org',
+      operationId: 'updateOrganization',
+      summary: 'Change name, slug or timezone (owner); honours If-Match',
+      tags,
+      auth: 'user',
+      params: organizationParams,
+      body: updateOrganizationBody,
+      responses: {
+        200: { description: 'The updated organization', data: organizationSchema },
+        403: { description: 'The caller is a member but not an owner' },
+        404: notMember,
+        409: { description: 'The new slug is taken' },
+        412: { description: 'If-Match does not match the current ETag' },
+      },
+      handler: async (ctx, { params, body }) => {
+        const result = await updateOrganization(deps, principalOf(ctx), params.org, {
+          ...body,
+          expectedVersion: expectedVersion(ctx),
+        });
+        respondOne(ctx, result);
+      },
+    }),
+    route({
+      method: 'delete',
+      path: '/organizations/:org',
+      operationId: 'deleteOrganization',
+      summary: 'Soft-delete the organization (owner); honours If-Match',
+      tags,
+      auth: 'user',
+      params: organizationParams,
+      responses: {
+        204: { description: 'Deleted' },
+        403: { description: 'The caller is a member but not an owner' },
+        404: notMember,
+        412: { description: 'If-Match does not match the current ETag' },
+      },
+      handler: async (ctx, { params }) => {
+        await deleteOrganization(deps, principalOf(ctx), params.org, expectedVersion(ctx));
+        ctx.status = 204;
+      },
+    }),
+  ];
+}

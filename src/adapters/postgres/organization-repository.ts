@@ -1,0 +1,169 @@
+// Organizations (the tenants themselves) and memberships (the first tenant-owned table).
+import type {
+  MembershipRepository,
+  OrganizationRepository,
+} from '../../application/organizations/ports.js';
+import type { Membership, Role } from '../../domain/organizations/membership.js';
+import type { Organization } from '../../domain/organizations/organization.js';
+import { PreconditionFailedError } from '../../domain/shared/errors.js';
+import type { Db, MembershipRow, OrganizationRow } from './database.js';
+import { conflictOnUnique } from './errors.js';
+
+const ORGANIZATION_COLUMNS = [
+  'organizations.id',
+  'organizations.name',
+  'organizations.slug',
+  'organizations.timezone',
+  'organizations.version',
+  'organizations.created_at',
+  'organizations.updated_at',
+  'organizations.deleted_at',
+] as const;
+
+type OrganizationColumns = Omit<OrganizationRow, 'settings'>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SLUG_TAKEN = 'An organization with this slug already exists';
+
+function toOrganization(row: OrganizationColumns): Organization {
+  return {
+    id: row.id,
+    name: row.name,
+    slug: row.slug,
+    timezone: row.timezone,
+    version: row.version,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    deletedAt: row.deleted_at,
+  };
+}
+
+function toMembership(row: MembershipRow): Membership {
+  return {
+    id: row.id,
+    organizationId: row.organization_id,
+    userId: row.user_id,
+    role: row.role as Role,
+    createdAt: row.created_at,
+  };
+}
+
+export function postgresOrganizationRepository(db: Db): OrganizationRepository {
+  const live = () => db.selectFrom('organizations').where('organizations.deleted_at', 'is', null);
+
+  /** Tells a version miss (412) from a missing row (undefined) after an update matched nothing. */
+  async function missOrGone(id: string, expectedVersion: number | undefined): Promise<undefined> {
+    if (expectedVersion === undefined) return undefined;
+    const exists = await live().select('id').where('id', '=', id).executeTakeFirst();
+    if (exists) throw new PreconditionFailedError();
+    return undefined;
+  }
+
+  return {
+    async create(organization) {
+      const row = await conflictOnUnique(
+        () =>
+          db
+            .insertInto('organizations')
+            .values({
+              id: organization.id,
+              name: organization.name,
+              slug: organization.slug,
+              timezone: organization.timezone,
+              created_at: organization.now,
+              updated_at: organization.now,
+            })
+            .returning(ORGANIZATION_COLUMNS)
+            .executeTakeFirstOrThrow(),
+        SLUG_TAKEN,
+      );
+      return toOrganization(row);
+    },
+
+    async find(idOrSlug) {
+      const row = await live()
+        .select(ORGANIZATION_COLUMNS)
+        .where(UUID.test(idOrSlug) ? 'id' : 'slug', '=', idOrSlug)
+        .executeTakeFirst();
+      return row && toOrganization(row);
+    },
+
+    async listForUser(userId, page) {
+      let query = live()
+        .innerJoin('memberships', 'memberships.organization_id', 'organizations.id')
+        .select([...ORGANIZATION_COLUMNS, 'memberships.role'])
+        .where('memberships.user_id', '=', userId)
+        .orderBy('organizations.id')
+        .limit(page.limit);
+      if (page.after !== undefined) query = query.where('organizations.id', '>', page.after);
+      const rows = await query.execute();
+      return rows.map((row) => ({ organization: toOrganization(row), role: row.role as Role }));
+    },
+
+    async update(id, changes, now, expectedVersion) {
+      const write = () => {
+        let query = db
+          .updateTable('organizations')
+          .set((eb) => ({
+            ...(changes.name !== undefined && { name: changes.name }),
+            ...(changes.slug !== undefined && { slug: changes.slug }),
+            ...(changes.timezone !== undefined && { timezone: changes.timezone }),
+            version: eb('version', '+', 1),
+            updated_at: now,
+          }))
+          .where('id', '=', id)
+          .where('deleted_at', 'is', null);
+        if (expectedVersion !== undefined) query = query.where('version', '=', expectedVersion);
+        return query.returning(ORGANIZATION_COLUMNS).executeTakeFirst();
+      };
+      const row = await conflictOnUnique(write, SLUG_TAKEN);
+      return row ? toOrganization(row) : missOrGone(id, expectedVersion);
+    },
+
+    async softDelete(id, now, expectedVersion) {
+      let query = db
+        .updateTable('organizations')
+        .set((eb) => ({ deleted_at: now, updated_at: now, version: eb('version', '+', 1) }))
+        .where('id', '=', id)
+        .where('deleted_at', 'is', null);
+      if (expectedVersion !== undefined) query = query.where('version', '=', expectedVersion);
+      const result = await query.executeTakeFirst();
+      if (result.numUpdatedRows === 1n) return true;
+      await missOrGone(id, expectedVersion);
+      return false;
+    },
+  };
+}
+
+export function postgresMembershipRepository(db: Db): MembershipRepository {
+  return {
+    async add(membership) {
+      const row = await conflictOnUnique(
+        () =>
+          db
+            .insertInto('memberships')
+            .values({
+              organization_id: membership.organizationId,
+              id: membership.id,
+              user_id: membership.userId,
+              role: membership.role,
+              created_at: membership.now,
+            })
+            .returningAll()
+            .executeTakeFirstOrThrow(),
+        'The user is already a member of this organization',
+      );
+      return toMembership(row);
+    },
+
+    async find(organizationId, userId) {
+      const row = await db
+        .selectFrom('memberships')
+        .selectAll()
+        .where('organization_id', '=', organizationId)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      return row && toMembership(row);
+    },
+  };
+}

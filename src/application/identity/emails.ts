@@ -1,0 +1,17 @@
+// The texts of the emails identity sends. Links carry the token; the token alone works with the API.
+
+export function verificationEmail(publicUrl: string, name: string, token: string) {
+  const link = `${publicUrl}/verify-email?token=${encodeURIComponent(token)}`;
+  return {
+    subject: 'Verify your TeamFlow email address',
+    text: `Hello ${name},\n\nConfirm your email address by opening this link:\n${link}\n\nOr send this token to POST /api/v1/auth/verify-email: ${token}\n\nThe link expires in 24 hours.\n`,
+  };
+}
+
+export function passwordResetEmail(publicUrl: string, name: string, token: string) {
+  const link = `${publicUrl}/reset-password?token=${encodeURIComponent(token)}`;
+  return {
+    subject: 'Reset your TeamFlow password',
+    text: `Hello ${name},\n\nSomeone asked to reset your password. If it was you, open this link:\n${link}\n\nOr send this token to POST /api/v1/auth/password/reset: ${token}\n\nThe link expires in 1 hour. If it was not you, ignore this email.\n`,
+  };
+}

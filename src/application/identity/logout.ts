@@ -1,0 +1,45 @@
+import type { Session } from '../../domain/identity/session.js';
+import type { UserPrincipal } from '../../domain/identity/principal.js';
+import { notFound } from '../../domain/shared/errors.js';
+import type { Deps } from '../deps.js';
+import { forgetSessions } from './sessions.js';
+
+type SessionDeps = Pick<Deps, 'repos' | 'clock' | 'cache'>;
+
+export async function logout(deps: SessionDeps, actor: UserPrincipal): Promise<void> {
+  const ids = await deps.repos.sessions.revoke(
+    actor.userId,
+    [actor.sessionId],
+    deps.clock.now(),
+    'logout',
+  );
+  await forgetSessions(deps, ids);
+}
+
+export async function logoutAll(deps: SessionDeps, actor: UserPrincipal): Promise<void> {
+  const ids = await deps.repos.sessions.revokeAll(actor.userId, deps.clock.now(), 'logout_all');
+  await forgetSessions(deps, ids);
+}
+
+export async function listSessions(
+  deps: Pick<Deps, 'repos' | 'clock'>,
+  actor: UserPrincipal,
+): Promise<Session[]> {
+  return deps.repos.sessions.listActive(actor.userId, deps.clock.now());
+}
+
+/** Ends one of the caller's own sessions; another user's session is simply not found. */
+export async function revokeSession(
+  deps: SessionDeps,
+  actor: UserPrincipal,
+  sessionId: string,
+): Promise<void> {
+  const ids = await deps.repos.sessions.revoke(
+    actor.userId,
+    [sessionId],
+    deps.clock.now(),
+    'revoked',
+  );
+  if (ids.length === 0) notFound('session');
+  await forgetSessions(deps, ids);
+}

@@ -1,0 +1,41 @@
+import { assertAcceptablePassword, normalizeEmail } from '../../domain/identity/user.js';
+import type { Deps } from '../deps.js';
+import { passwordResetEmail } from './emails.js';
+import { issueOneTimeToken, redeemOneTimeToken } from './one-time-tokens.js';
+import { forgetSessions } from './sessions.js';
+
+/** Emails a reset token when the address has an account; answers the same either way. */
+export async function forgotPassword(
+  deps: Pick<Deps, 'repos' | 'uow' | 'clock' | 'ids' | 'secrets' | 'mailer' | 'identity'>,
+  input: { readonly email: string },
+): Promise<void> {
+  const user = await deps.repos.users.findByEmail(normalizeEmail(input.email));
+  if (!user) return;
+  const token = await deps.uow.run((tx) => issueOneTimeToken(deps, tx, user.id, 'reset_password'));
+  // Not awaited: the answer must take as long for an unknown address as for a known one.
+  void deps.mailer
+    .send({ to: user.email, ...passwordResetEmail(deps.identity.publicUrl, user.name, token) })
+    .catch(() => undefined);
+}
+
+/** Sets a new password from an emailed token and ends every session of the account. */
+export async function resetPassword(
+  deps: Pick<Deps, 'uow' | 'clock' | 'secrets' | 'passwords' | 'cache'>,
+  input: { readonly token: string; readonly password: string },
+): Promise<void> {
+  assertAcceptablePassword(input.password);
+  const passwordHash = await deps.passwords.hash(input.password);
+  const revoked = await deps.uow.run(async (tx) => {
+    const now = deps.clock.now();
+    const token = await redeemOneTimeToken(deps, tx, 'reset_password', input.token);
+    const user = await tx.users.findById(token.userId);
+    // The emailed token proves the address, so an unverified account becomes verified.
+    await tx.users.update(
+      token.userId,
+      { passwordHash, ...(user?.emailVerifiedAt ? {} : { emailVerifiedAt: now }) },
+      now,
+    );
+    return tx.sessions.revokeAll(token.userId, now, 'password_reset');
+  });
+  await forgetSessions(deps, revoked);
+}

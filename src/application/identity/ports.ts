@@ -1,0 +1,120 @@
+// Ports of the identity area: people, sessions, credentials, mail.
+import type { OneTimeToken, OneTimeTokenPurpose } from '../../domain/identity/one-time-token.js';
+import type { Session } from '../../domain/identity/session.js';
+import type { User } from '../../domain/identity/user.js';
+
+export interface NewUser {
+  readonly id: string;
+  readonly email: string;
+  readonly name: string;
+  readonly timezone: string;
+  readonly passwordHash: string;
+  readonly now: Date;
+}
+
+export interface UserChanges {
+  readonly name?: string;
+  readonly timezone?: string;
+  readonly passwordHash?: string;
+  readonly emailVerifiedAt?: Date;
+}
+
+export interface UserRepository {
+  /** Throws ConflictError when the email is taken. */
+  create(user: NewUser): Promise<User>;
+  findById(id: string): Promise<User | undefined>;
+  findByEmail(email: string): Promise<User | undefined>;
+  /** The stored argon2 hash, for login; undefined when no such user. */
+  findCredentials(email: string): Promise<{ user: User; passwordHash: string } | undefined>;
+  passwordHashOf(userId: string): Promise<string | undefined>;
+  update(id: string, changes: UserChanges, now: Date): Promise<User>;
+}
+
+export interface NewSession {
+  readonly id: string;
+  readonly userId: string;
+  readonly deviceId: string | null;
+  readonly userAgent: string | null;
+  readonly ip: string | null;
+  readonly now: Date;
+  readonly expiresAt: Date;
+}
+
+export interface SessionRepository {
+  create(session: NewSession): Promise<Session>;
+  findById(id: string): Promise<Session | undefined>;
+  listActive(userId: string, now: Date): Promise<Session[]>;
+  touch(id: string, now: Date, expiresAt: Date): Promise<void>;
+  /** Revokes the given sessions (only those of `userId`); returns the ids actually revoked. */
+  revoke(userId: string, ids: readonly string[], now: Date, reason: string): Promise<string[]>;
+  /** Revokes every active session of the user, optionally sparing one; returns the ids revoked. */
+  revokeAll(userId: string, now: Date, reason: string, except?: string): Promise<string[]>;
+}
+
+export interface RefreshTokenRecord {
+  readonly id: string;
+  readonly sessionId: string;
+  readonly usedAt: Date | null;
+}
+
+export interface RefreshTokenRepository {
+  create(token: { id: string; sessionId: string; tokenHash: string; now: Date }): Promise<void>;
+  findByHash(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
+  /** Marks the token used if it was not; false when it had been used already (a reuse). */
+  markUsed(id: string, now: Date): Promise<boolean>;
+}
+
+export interface OneTimeTokenRepository {
+  create(token: {
+    id: string;
+    userId: string;
+    purpose: OneTimeTokenPurpose;
+    tokenHash: string;
+    now: Date;
+    expiresAt: Date;
+  }): Promise<void>;
+  findByHash(purpose: OneTimeTokenPurpose, tokenHash: string): Promise<OneTimeToken | undefined>;
+  /** Marks it used if still unused; false when someone else used it first. */
+  markUsed(id: string, now: Date): Promise<boolean>;
+  /** Ends every unused token of that purpose for the user (a new one replaces them). */
+  invalidateAll(userId: string, purpose: OneTimeTokenPurpose, now: Date): Promise<void>;
+}
+
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  verify(hash: string, password: string): Promise<boolean>;
+  /** Spends the time of a verify against a dummy hash, so unknown emails answer as slowly. */
+  verifyDummy(password: string): Promise<void>;
+}
+
+export interface AccessTokenClaims {
+  readonly userId: string;
+  readonly sessionId: string;
+  readonly expiresAt: Date;
+}
+
+export interface AccessTokenService {
+  readonly ttlSeconds: number;
+  issue(subject: { userId: string; sessionId: string }): Promise<string>;
+  /** Throws UnauthenticatedError for a bad, expired or foreign token. */
+  verify(token: string): Promise<AccessTokenClaims>;
+}
+
+/** Random opaque secrets and their at-rest hashes (refresh tokens, emailed tokens). */
+export interface SecretTokens {
+  generate(): string;
+  hash(token: string): string;
+}
+
+export interface MailMessage {
+  readonly to: string;
+  readonly subject: string;
+  readonly text: string;
+  readonly html?: string;
+}
+
+export interface Mailer {
+  send(message: MailMessage): Promise<void>;
+  verify(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,56 @@
+// Ports of the organizations area.
+import type { Membership, Role } from '../../domain/organizations/membership.js';
+import type { Organization } from '../../domain/organizations/organization.js';
+
+export interface NewOrganization {
+  readonly id: string;
+  readonly name: string;
+  readonly slug: string;
+  readonly timezone: string;
+  readonly now: Date;
+}
+
+export interface OrganizationChanges {
+  readonly name?: string;
+  readonly slug?: string;
+  readonly timezone?: string;
+}
+
+export interface OrganizationWithRole {
+  readonly organization: Organization;
+  readonly role: Role;
+}
+
+export interface OrganizationRepository {
+  /** Throws ConflictError when the slug is taken. */
+  create(organization: NewOrganization): Promise<Organization>;
+  /** By id or slug; deleted organizations are not found. */
+  find(idOrSlug: string): Promise<Organization | undefined>;
+  listForUser(
+    userId: string,
+    page: { limit: number; after?: string },
+  ): Promise<OrganizationWithRole[]>;
+  /**
+   * Applies the changes when the version matches (if given) and bumps it.
+   * Returns undefined when the row is gone; throws PreconditionFailedError on a version miss
+   * and ConflictError when a new slug is taken.
+   */
+  update(
+    id: string,
+    changes: OrganizationChanges,
+    now: Date,
+    expectedVersion?: number,
+  ): Promise<Organization | undefined>;
+  softDelete(id: string, now: Date, expectedVersion?: number): Promise<boolean>;
+}
+
+export interface MembershipRepository {
+  add(membership: {
+    id: string;
+    organizationId: string;
+    userId: string;
+    role: Role;
+    now: Date;
+  }): Promise<Membership>;
+  find(organizationId: string, userId: string): Promise<Membership | undefined>;
+}

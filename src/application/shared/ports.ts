@@ -1,0 +1,50 @@
+// Ports every area may use: time, ids, cache, rate limits.
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface IdGenerator {
+  /** A new UUIDv7 (time-ordered). */
+  next(): string;
+}
+
+/**
+ * A key-value cache with TTL. Values are JSON-serializable. The cache is an optimization:
+ * callers must tolerate a rejected call (see `cached`).
+ */
+export interface Cache {
+  get<T>(key: string): Promise<T | undefined>;
+  set(key: string, value: unknown, ttlSeconds: number): Promise<void>;
+  delete(...keys: string[]): Promise<void>;
+  /** Resolves when the backing store answers; used by health checks. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface RateLimitDecision {
+  readonly allowed: boolean;
+  readonly limit: number;
+  readonly remaining: number;
+  /** Seconds until the window resets (≥ 1 when refused). */
+  readonly resetSeconds: number;
+}
+
+/** A fixed-window counter per key: `points` per `durationSeconds`. */
+export interface RateLimiter {
+  readonly points: number;
+  /** Counts one hit for `key`; refused once the key is over its points. */
+  consume(key: string): Promise<RateLimitDecision>;
+  /** The current state without counting a hit. */
+  peek(key: string): Promise<RateLimitDecision>;
+  reset(key: string): Promise<void>;
+}
+
+/** Structured logging (pino's shape). */
+export interface Logger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  child(bindings: Record<string, unknown>): Logger;
+}

@@ -1,0 +1,257 @@
+// The composition root: builds every adapter once, hands them to the use cases and the HTTP app,
+// and knows how to start and stop them in order. The only place that picks PGlite or PostgreSQL,
+// memory or Redis.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { Redis } from 'ioredis';
+import type { Logger as PinoLogger } from 'pino';
+import type { Deps } from '../application/deps.js';
+import type { Cache, RateLimiter } from '../application/shared/ports.js';
+import { createHttpApp } from '../adapters/http/app.js';
+import type { HealthProbe } from '../adapters/http/operations/probes.js';
+import { logMailer } from '../adapters/mail/log-mailer.js';
+import { smtpMailer } from '../adapters/mail/smtp-mailer.js';
+import { memoryCache } from '../adapters/memory/memory-cache.js';
+import { memoryRateLimiter } from '../adapters/memory/memory-rate-limiter.js';
+import { openDatabase, pingDatabase, type DatabaseHandle } from '../adapters/postgres/connect.js';
+import { migrateToLatest, migrationState } from '../adapters/postgres/migrator.js';
+import { postgresRepositories, postgresUnitOfWork } from '../adapters/postgres/unit-of-work.js';
+import { redisCache } from '../adapters/redis/redis-cache.js';
+import { createRedisClient } from '../adapters/redis/redis-client.js';
+import { redisRateLimiter } from '../adapters/redis/redis-rate-limiter.js';
+import {
+  argon2PasswordHasher,
+  OWASP_ARGON2_PARAMS,
+  type Argon2Params,
+} from '../adapters/security/argon2-password-hasher.js';
+import { joseAccessTokens } from '../adapters/security/jose-access-tokens.js';
+import { loadOrCreateDevJwk, parsePrivateJwk } from '../adapters/security/jwt-keys.js';
+import { cryptoSecretTokens } from '../adapters/security/secret-tokens.js';
+import { systemClock } from '../adapters/system/clock.js';
+import { uuidV7Ids } from '../adapters/system/uuid-v7-ids.js';
+import { createLogger } from '../adapters/telemetry/logger.js';
+import { createMetrics } from '../adapters/telemetry/metrics.js';
+import type { Config } from './config.js';
+import { VERSION } from './version.js';
+
+/** What tests (and tools) may swap; production passes none of these. */
+export interface ComposeOverrides {
+  /** An already-open (and migrated) database; the caller closes it. */
+  readonly database?: DatabaseHandle;
+  readonly logger?: PinoLogger;
+  readonly mailer?: Deps['mailer'];
+  readonly argon2?: Argon2Params;
+  readonly extraProbes?: readonly HealthProbe[];
+}
+
+export interface Application {
+  readonly deps: Deps;
+  readonly config: Config;
+  readonly logger: PinoLogger;
+  readonly server: Server;
+  /** Listens on config.PORT (0 → a free port) and resolves with the bound port. */
+  start(): Promise<number>;
+  /** Graceful stop: readiness turns false, in-flight requests finish (bounded), then everything closes. */
+  stop(): Promise<void>;
+  isDraining(): boolean;
+}
+
+export async function compose(
+  config: Config,
+  overrides: ComposeOverrides = {},
+): Promise<Application> {
+  const logger = overrides.logger ?? createLogger({ level: config.LOG_LEVEL });
+  const closers: Array<{ name: string; close: () => Promise<unknown> }> = [];
+
+  const database = overrides.database ?? (await openOwnDatabase(config, logger));
+  if (!overrides.database) closers.push({ name: 'database', close: () => database.close() });
+
+  const redis = config.REDIS_URL ? createRedisClient(config.REDIS_URL) : undefined;
+  if (redis) await redisReady(redis, 2_000, logger);
+  const cache: Cache = redis
+    ? redisCache(redis, { prefix: 'tf:' })
+    : memoryCache({ maxEntries: config.CACHE_MAX_ENTRIES });
+  closers.push({ name: 'cache', close: () => cache.close() });
+
+  const limiter = (keyPrefix: string, points: number): RateLimiter => {
+    const options = { keyPrefix, points, durationSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS };
+    return redis ? redisRateLimiter(redis, options) : memoryRateLimiter(options);
+  };
+
+  const mailer =
+    overrides.mailer ??
+    (config.SMTP_URL
+      ? smtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM })
+      : logMailer(logger.child({ component: 'mail' })));
+  closers.push({ name: 'mailer', close: () => mailer.close() });
+
+  const privateJwk = config.JWT_PRIVATE_KEY
+    ? parsePrivateJwk(config.JWT_PRIVATE_KEY)
+    : await loadOrCreateDevJwk(path.resolve(config.DATA_DIR));
+  const accessTokens = await joseAccessTokens({
+    privateJwk,
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+  });
+
+  const deps: Deps = {
+    repos: postgresRepositories(database.db),
+    uow: postgresUnitOfWork(database.db),
+    clock: systemClock,
+    ids: uuidV7Ids,
+    cache,
+    passwords: argon2PasswordHasher(overrides.argon2 ?? OWASP_ARGON2_PARAMS),
+    accessTokens,
+    secrets: cryptoSecretTokens(),
+    mailer,
+    loginLimits: {
+      byEmail: limiter('login-fail-email', config.LOGIN_MAX_FAILURES_PER_EMAIL),
+      byIp: limiter('login-fail-ip', config.LOGIN_MAX_FAILURES_PER_IP),
+    },
+    identity: { publicUrl: config.PUBLIC_URL, maxSessionsPerUser: config.MAX_SESSIONS_PER_USER },
+  };
+
+  const metrics = createMetrics({ poolStats: () => database.poolStats() });
+  let draining = false;
+  const probes: HealthProbe[] = [
+    {
+      name: 'database',
+      critical: true,
+      check: async () => {
+        await pingDatabase(database.db);
+        return { status: 'ok', engine: database.kind, pool: database.poolStats() };
+      },
+    },
+    {
+      name: 'migrations',
+      critical: true,
+      check: async () => {
+        const state = await migrationState(database.db);
+        return { status: state.pending.length === 0 ? 'ok' : 'down', ...state };
+      },
+    },
+    {
+      name: 'cache',
+      critical: false,
+      check: async () => {
+        try {
+          await cache.ping();
+          return { status: 'ok', adapter: redis ? 'redis' : 'memory' };
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          return { status: 'degraded', adapter: redis ? 'redis' : 'memory', error: message };
+        }
+      },
+    },
+    ...(overrides.extraProbes ?? []),
+  ];
+
+  const app = createHttpApp({
+    deps,
+    logger,
+    operations: {
+      version: VERSION,
+      startedAt: new Date(),
+      probes,
+      isDraining: () => draining,
+      metrics: () => metrics.render(),
+      jwks: () => accessTokens.jwks(),
+    },
+    options: {
+      corsOrigins: config.CORS_ORIGINS,
+      trustProxy: config.TRUST_PROXY,
+      bodyLimitBytes: config.BODY_LIMIT_BYTES,
+    },
+    observe: (o) => metrics.observeRequest(o),
+  });
+  const handle = app.callback();
+  const server = createServer((req, res) => void handle(req, res));
+  server.keepAliveTimeout = 65_000;
+
+  async function stop(): Promise<void> {
+    if (draining) return;
+    draining = true;
+    logger.info({ timeout_ms: config.SHUTDOWN_TIMEOUT_MS }, 'draining');
+    // Readiness answers 503 during the grace period, so load balancers stop sending traffic first.
+    if (config.SHUTDOWN_GRACE_MS > 0)
+      await new Promise((r) => setTimeout(r, config.SHUTDOWN_GRACE_MS));
+    if (server.listening) await closeServer(server, config.SHUTDOWN_TIMEOUT_MS, logger);
+    for (const { name, close } of closers) {
+      await close().catch((error: unknown) =>
+        logger.warn({ err: error, component: name }, 'close failed'),
+      );
+    }
+    logger.info({}, 'stopped');
+  }
+
+  return {
+    deps,
+    config,
+    logger,
+    server,
+    isDraining: () => draining,
+    start: () =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.PORT, config.HOST, () => {
+          const { port } = server.address() as AddressInfo;
+          logger.info(
+            { port, database: database.kind, cache: redis ? 'redis' : 'memory' },
+            'listening',
+          );
+          resolve(port);
+        });
+      }),
+    stop,
+  };
+}
+
+async function openOwnDatabase(config: Config, logger: PinoLogger): Promise<DatabaseHandle> {
+  if (config.DATABASE_URL) {
+    return openDatabase({
+      kind: 'postgres',
+      url: config.DATABASE_URL,
+      poolSize: config.DATABASE_POOL_SIZE,
+    });
+  }
+  const dataDir = path.resolve(config.DATA_DIR, 'pglite');
+  const database = await openDatabase({ kind: 'pglite', dataDir });
+  // The embedded default applies migrations at start; with PostgreSQL, `npm run migrate` does.
+  const applied = await migrateToLatest(database.db);
+  logger.info({ dataDir, applied }, 'embedded database ready');
+  return database;
+}
+
+/** Waits for the first connection; Redis being down is not fatal (the cache degrades). */
+function redisReady(redis: Redis, timeoutMs: number, logger: PinoLogger): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      logger.warn({ timeout_ms: timeoutMs }, 'redis not reachable; cache degraded until it is');
+      redis.off('ready', onReady);
+      resolve();
+    }, timeoutMs);
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    redis.once('ready', onReady);
+  });
+}
+
+/** Stops accepting connections and waits for in-flight requests, then cuts what is left. */
+function closeServer(server: Server, timeoutMs: number, logger: PinoLogger): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      logger.warn({ timeout_ms: timeoutMs }, 'drain timed out; closing remaining connections');
+      server.closeAllConnections();
+    }, timeoutMs);
+    timer.unref();
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}

@@ -1,0 +1,84 @@
+// Every setting comes from the environment, validated once at start-up (ARCHITECTURE.md §8).
+import { z } from 'zod';
+
+const boolean = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const port = z.coerce.number().int().min(0).max(65_535);
+const positive = z.coerce.number().int().positive();
+const url = (protocols: readonly string[]) =>
+  z.url().refine((value) => protocols.some((p) => value.startsWith(`${p}:`)), {
+    message: `must start with ${protocols.map((p) => `${p}://`).join(' or ')}`,
+  });
+const commaList = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0),
+);
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: url(['postgres', 'postgresql']).optional(),
+  DATABASE_POOL_SIZE: positive.max(200).default(10),
+  DATA_DIR: z.string().min(1).default('./data'),
+  REDIS_URL: url(['redis', 'rediss']).optional(),
+  PUBLIC_URL: url(['http', 'https']).optional(),
+  SMTP_URL: url(['smtp', 'smtps']).optional(),
+  MAIL_FROM: z.string().min(3).default('TeamFlow <no-reply@teamflow.local>'),
+  JWT_PRIVATE_KEY: z.string().min(1).optional(),
+  JWT_ISSUER: z.string().min(1).default('teamflow'),
+  JWT_AUDIENCE: z.string().min(1).default('teamflow'),
+  MAX_SESSIONS_PER_USER: positive.max(100).default(3),
+  CORS_ORIGINS: commaList.default([]),
+  TRUST_PROXY: boolean.default(false),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: url(['http', 'https']).optional(),
+  SHUTDOWN_TIMEOUT_MS: positive.default(10_000),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(0),
+  BODY_LIMIT_BYTES: positive.default(1_048_576),
+  CACHE_MAX_ENTRIES: positive.default(10_000),
+  LOGIN_MAX_FAILURES_PER_EMAIL: positive.default(5),
+  LOGIN_MAX_FAILURES_PER_IP: positive.default(50),
+  LOGIN_FAILURE_WINDOW_SECONDS: positive.default(900),
+});
+
+export type Env = z.infer<typeof schema>;
+
+export interface Config extends Env {
+  readonly PUBLIC_URL: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Empty strings count as unset, so `FOO=` in a .env file means "use the default". */
+function withoutEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''),
+  );
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(withoutEmpty(env));
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+    );
+  }
+  const config = parsed.data;
+  const problems: string[] = [];
+  if (config.NODE_ENV === 'production' && config.JWT_PRIVATE_KEY === undefined) {
+    problems.push('JWT_PRIVATE_KEY: required when NODE_ENV=production (no generated dev key)');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    ...config,
+    PUBLIC_URL: (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, ''),
+  };
+}

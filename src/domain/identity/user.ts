@@ -1,0 +1,50 @@
+// A person who can sign in. Email is the login name, stored normalized.
+import { ValidationError } from '../shared/errors.js';
+
+export interface User {
+  readonly id: string;
+  readonly email: string;
+  readonly name: string;
+  readonly timezone: string;
+  readonly emailVerifiedAt: Date | null;
+  readonly version: number;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+export const PASSWORD_MIN_LENGTH = 8;
+export const PASSWORD_MAX_LENGTH = 128;
+
+/** Emails compare case-insensitively and without surrounding blanks. */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/** OWASP ASVS length rule: 8 to 128 characters, counted as code points; no composition rules. */
+export function assertAcceptablePassword(password: string, field = 'password'): void {
+  const length = [...password].length;
+  if (length < PASSWORD_MIN_LENGTH) {
+    throw ValidationError.field(field, `Must be at least ${PASSWORD_MIN_LENGTH} characters`);
+  }
+  if (length > PASSWORD_MAX_LENGTH) {
+    throw ValidationError.field(field, `Must be at most ${PASSWORD_MAX_LENGTH} characters`);
+  }
+}
+
+/** An IANA zone name the runtime knows, e.g. Europe/Amsterdam. */
+export function isKnownTimezone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function assertKnownTimezone(zone: string, field = 'timezone'): void {
+  if (!isKnownTimezone(zone)) throw ValidationError.field(field, 'Unknown IANA time zone');
+}
+
+export function isEmailVerified(user: User): boolean {
+  return user.emailVerifiedAt !== null;
+}

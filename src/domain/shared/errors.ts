@@ -1,0 +1,91 @@
+// Domain errors: a handful of classes with stable codes; the HTTP adapter maps them to statuses in one table.
+
+export interface FieldIssue {
+  readonly field: string;
+  readonly message: string;
+}
+
+export type DomainErrorCode =
+  | 'BAD_REQUEST'
+  | 'VALIDATION_ERROR'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'PRECONDITION_FAILED'
+  | 'RATE_LIMITED'
+  | 'SERVICE_UNAVAILABLE';
+
+export abstract class DomainError extends Error {
+  abstract readonly code: DomainErrorCode;
+}
+
+export class ValidationError extends DomainError {
+  readonly code = 'VALIDATION_ERROR';
+  constructor(
+    readonly details: readonly FieldIssue[],
+    message = 'Invalid input data',
+  ) {
+    super(message);
+  }
+  static field(field: string, message: string): ValidationError {
+    return new ValidationError([{ field, message }]);
+  }
+}
+
+export class UnauthenticatedError extends DomainError {
+  readonly code = 'UNAUTHENTICATED';
+  constructor(message = 'Authentication required') {
+    super(message);
+  }
+}
+
+export class ForbiddenError extends DomainError {
+  readonly code = 'FORBIDDEN';
+  constructor(message = 'You do not have permission to do this') {
+    super(message);
+  }
+}
+
+export class NotFoundError extends DomainError {
+  readonly code = 'NOT_FOUND';
+  constructor(readonly resource: string) {
+    super(`${resource} not found`);
+  }
+}
+
+export class ConflictError extends DomainError {
+  readonly code = 'CONFLICT';
+}
+
+export class PreconditionFailedError extends DomainError {
+  readonly code = 'PRECONDITION_FAILED';
+  constructor(message = 'The resource has changed since it was read') {
+    super(message);
+  }
+}
+
+export class RateLimitedError extends DomainError {
+  readonly code = 'RATE_LIMITED';
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = 'Too many requests',
+  ) {
+    super(message);
+  }
+}
+
+export class ServiceUnavailableError extends DomainError {
+  readonly code = 'SERVICE_UNAVAILABLE';
+  constructor(
+    message = 'Service temporarily unavailable',
+    readonly retryAfterSeconds = 5,
+  ) {
+    super(message);
+  }
+}
+
+/** Throws NotFoundError; typed `never` so it reads as `await repo.get(id) ?? notFound('task')`. */
+export function notFound(resource: string): never {
+  throw new NotFoundError(resource);
+}

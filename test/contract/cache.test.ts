@@ -1,0 +1,84 @@
+// Runs the Cache contract on memory always and on Redis when a test Redis is configured.
+import type { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
+import { memoryCache } from '../../src/adapters/memory/memory-cache.js';
+import { redisCache } from '../../src/adapters/redis/redis-cache.js';
+import { createRedisClient } from '../../src/adapters/redis/redis-client.js';
+import { cached } from '../../src/application/shared/cached.js';
+import { testRedisUrl, uniqueTag } from '../support/env.js';
+import { cacheContract } from './cache.contract.js';
+
+cacheContract('memoryCache', () =>
+  Promise.resolve({ cache: memoryCache({ maxEntries: 100 }), cleanup: () => Promise.resolve() }),
+);
+
+describe('memoryCache', () => {
+  it('evicts the least recently used entry once over maxEntries', async () => {
+    const cache = memoryCache({ maxEntries: 2 });
+    await cache.set('a', 1, 60);
+    await cache.set('b', 2, 60);
+    await cache.get('a');
+    await cache.set('c', 3, 60);
+    expect(await cache.get('b')).toBeUndefined();
+    expect(await cache.get('a')).toBe(1);
+    expect(await cache.get('c')).toBe(3);
+  });
+});
+
+if (testRedisUrl) {
+  const url = testRedisUrl;
+
+  cacheContract('redisCache', async () => {
+    const prefix = `test:cache:${uniqueTag()}:`;
+    const client = await readyClient(url);
+    return {
+      cache: redisCache(client, { prefix }),
+      cleanup: async () => {
+        await deleteByPrefix(client, prefix);
+        await client.quit();
+      },
+    };
+  });
+
+  describe('redisCache while Redis is unreachable', () => {
+    const down = () => redisCache(createRedisClient('redis://127.0.0.1:1'), { prefix: 'down:' });
+
+    it('rejects get and ping within 2 s instead of hanging', async () => {
+      const cache = down();
+      const started = Date.now();
+      await expect(cache.get('any')).rejects.toThrow();
+      await expect(cache.ping()).rejects.toThrow();
+      expect(Date.now() - started).toBeLessThan(2000);
+      await cache.close();
+    });
+
+    it('lets cached() still return the loaded value', async () => {
+      const cache = down();
+      expect(await cached(cache, 'any', 60, () => Promise.resolve({ loaded: true }))).toEqual({
+        loaded: true,
+      });
+      await cache.close();
+    });
+  });
+}
+
+/** The client rejects commands until connected (no offline queue), so wait for it. */
+async function readyClient(url: string): Promise<Redis> {
+  const client = createRedisClient(url);
+  if (client.status !== 'ready') {
+    await new Promise<void>((resolve, reject) => {
+      client.once('ready', () => resolve());
+      setTimeout(() => reject(new Error(`Redis at ${url} not ready within 5 s`)), 5000).unref();
+    });
+  }
+  return client;
+}
+
+async function deleteByPrefix(client: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+    if (keys.length > 0) await client.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}

@@ -1,0 +1,248 @@
+// The security adapters: argon2id hashing, opaque secrets, EdDSA access tokens and their keys.
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SignJWT, UnsecuredJWT, decodeProtectedHeader, importJWK } from 'jose';
+import type { JWK } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { argon2PasswordHasher } from '../../../src/adapters/security/argon2-password-hasher.js';
+import { joseAccessTokens } from '../../../src/adapters/security/jose-access-tokens.js';
+import type { JoseAccessTokenService } from '../../../src/adapters/security/jose-access-tokens.js';
+import {
+  generateEd25519Jwk,
+  loadOrCreateDevJwk,
+  parsePrivateJwk,
+} from '../../../src/adapters/security/jwt-keys.js';
+import { cryptoSecretTokens } from '../../../src/adapters/security/secret-tokens.js';
+import { UnauthenticatedError } from '../../../src/domain/shared/errors.js';
+
+describe('argon2PasswordHasher', () => {
+  const hasher = argon2PasswordHasher();
+
+  it('hashes with argon2id at the OWASP parameters', async () => {
+    const hash = await hasher.hash('correct horse battery staple');
+    const [, algorithm, version, params] = hash.split('$');
+    expect(algorithm).toBe('argon2id');
+    expect(version).toBe('v=19');
+    // The PHC string lists parameters in the library's order (m,p,t here), so compare as a set.
+    expect(params?.split(',').sort()).toEqual(['m=19456', 'p=1', 't=2']);
+  });
+
+  it('verifies the right password and refuses a wrong one', async () => {
+    const hash = await hasher.hash('correct horse battery staple');
+    expect(await hasher.verify(hash, 'correct horse battery staple')).toBe(true);
+    expect(await hasher.verify(hash, 'wrong horse')).toBe(false);
+  });
+
+  it.each(['', 'not-a-hash', '$argon2id$v=19$m=19456,t=2,p=1$broken', '$2b$10$bcryptlooking'])(
+    'answers false, without throwing, for the malformed hash %j',
+    async (malformed) => {
+      expect(await hasher.verify(malformed, 'whatever')).toBe(false);
+    },
+  );
+
+  it('spends a verify on the dummy hash and resolves', async () => {
+    await expect(hasher.verifyDummy('anything')).resolves.toBeUndefined();
+    await expect(hasher.verifyDummy('anything else')).resolves.toBeUndefined();
+  });
+});
+
+describe('cryptoSecretTokens', () => {
+  const tokens = cryptoSecretTokens();
+
+  it('generates 43-character base64url secrets, each different', () => {
+    const generated = Array.from({ length: 50 }, () => tokens.generate());
+    for (const token of generated) expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(new Set(generated).size).toBe(50);
+  });
+
+  it('hashes deterministically to 64 hex characters', () => {
+    const token = tokens.generate();
+    expect(tokens.hash(token)).toMatch(/^[0-9a-f]{64}$/);
+    expect(tokens.hash(token)).toBe(tokens.hash(token));
+    expect(tokens.hash(token)).not.toBe(tokens.hash(tokens.generate()));
+  });
+});
+
+describe('joseAccessTokens', () => {
+  const issuer = 'teamflow';
+  const audience = 'teamflow-api';
+  const subject = { userId: 'user-1', sessionId: 'session-1' };
+  let jwk: JWK;
+  let service: JoseAccessTokenService;
+
+  beforeAll(async () => {
+    jwk = await generateEd25519Jwk();
+    service = await joseAccessTokens({ privateJwk: jwk, issuer, audience });
+  });
+
+  async function sign(
+    key: JWK,
+    claims: { iss?: string; aud?: string; exp?: number; sub?: string; sid?: string },
+  ): Promise<string> {
+    const now = Math.floor(Date.now() / 1000);
+    const jwt = new SignJWT(claims.sid === undefined ? {} : { sid: claims.sid })
+      .setProtectedHeader({ alg: 'EdDSA', kid: service.jwks().keys[0]?.kid ?? '', typ: 'JWT' })
+      .setIssuedAt(now)
+      .setIssuer(claims.iss ?? issuer)
+      .setAudience(claims.aud ?? audience)
+      .setExpirationTime(claims.exp ?? now + 60);
+    if (claims.sub !== undefined) jwt.setSubject(claims.sub);
+    return jwt.sign(await importJWK(key, 'EdDSA'));
+  }
+
+  it('round-trips the user and session, expiring in 15 minutes', async () => {
+    const before = Date.now();
+    const claims = await service.verify(await service.issue(subject));
+    expect(claims.userId).toBe('user-1');
+    expect(claims.sessionId).toBe('session-1');
+    expect(service.ttlSeconds).toBe(900);
+    const ahead = claims.expiresAt.getTime() - before;
+    expect(ahead).toBeGreaterThan(899_000 - 1_000);
+    expect(ahead).toBeLessThanOrEqual(900_000 + 1_000);
+  });
+
+  it('signs with EdDSA under the kid published in the JWKS', async () => {
+    const header = decodeProtectedHeader(await service.issue(subject));
+    expect(header).toEqual({ alg: 'EdDSA', kid: service.jwks().keys[0]?.kid, typ: 'JWT' });
+    expect(header.kid).toBe(jwk.kid);
+  });
+
+  it('derives the kid from the RFC 7638 thumbprint when the JWK has none', async () => {
+    const { kid, ...withoutKid } = jwk;
+    const derived = await joseAccessTokens({ privateJwk: withoutKid, issuer, audience });
+    expect(derived.jwks().keys[0]?.kid).toBe(kid);
+  });
+
+  it('publishes only the public key', () => {
+    const { keys } = service.jwks();
+    expect(keys).toHaveLength(1);
+    expect(keys[0]).toEqual({
+      kty: 'OKP',
+      crv: 'Ed25519',
+      x: jwk.x,
+      kid: jwk.kid,
+      alg: 'EdDSA',
+      use: 'sig',
+    });
+    expect(keys[0]).not.toHaveProperty('d');
+  });
+
+  it('accepts a token it did not issue but that is otherwise valid', async () => {
+    const token = await sign(jwk, { sub: 'user-2', sid: 'session-2' });
+    await expect(service.verify(token)).resolves.toMatchObject({ userId: 'user-2' });
+  });
+
+  const rejected: Array<[string, () => Promise<string> | string]> = [
+    [
+      'signed with another key',
+      async () => sign(await generateEd25519Jwk(), { sub: 'u', sid: 's' }),
+    ],
+    ['for another audience', () => sign(jwk, { sub: 'u', sid: 's', aud: 'someone-else' })],
+    ['from another issuer', () => sign(jwk, { sub: 'u', sid: 's', iss: 'someone-else' })],
+    ['expired', () => sign(jwk, { sub: 'u', sid: 's', exp: Math.floor(Date.now() / 1000) - 10 })],
+    ['without sid', () => sign(jwk, { sub: 'u' })],
+    ['without sub', () => sign(jwk, { sid: 's' })],
+    [
+      'with alg none',
+      () =>
+        new UnsecuredJWT({ sid: 's' })
+          .setSubject('u')
+          .setIssuer(issuer)
+          .setAudience(audience)
+          .setExpirationTime('5m')
+          .encode(),
+    ],
+    [
+      'with a tampered payload',
+      async () => {
+        const [header, , signature] = (await service.issue(subject)).split('.');
+        const payload = Buffer.from(
+          JSON.stringify({ sub: 'admin', sid: 's', iss: issuer, aud: audience, exp: 9e9 }),
+        ).toString('base64url');
+        return `${header}.${payload}.${signature}`;
+      },
+    ],
+    ['that is garbage', () => 'not.a.jwt'],
+    ['that is empty', () => ''],
+  ];
+
+  it.each(rejected)('refuses a token %s with UnauthenticatedError', async (_name, make) => {
+    const token = await make();
+    const failure = service.verify(token);
+    await expect(failure).rejects.toBeInstanceOf(UnauthenticatedError);
+    await expect(failure).rejects.toThrow('Invalid or expired access token');
+  });
+
+  it('refuses its own token once the ttl has passed', async () => {
+    const shortLived = await joseAccessTokens({ privateJwk: jwk, issuer, audience, ttlSeconds: 1 });
+    const token = await shortLived.issue(subject);
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    await expect(shortLived.verify(token)).rejects.toBeInstanceOf(UnauthenticatedError);
+  });
+
+  it('refuses to start with a public-only key', async () => {
+    const { d: _d, ...publicOnly } = jwk;
+    await expect(joseAccessTokens({ privateJwk: publicOnly, issuer, audience })).rejects.toThrow();
+  });
+});
+
+describe('jwt keys', () => {
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'teamflow-jwk-'));
+  });
+
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('generates an extractable Ed25519 private JWK with a kid', async () => {
+    const jwk = await generateEd25519Jwk();
+    expect(jwk).toMatchObject({ kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA' });
+    expect(jwk.d).toEqual(expect.any(String));
+    expect(jwk.x).toEqual(expect.any(String));
+    expect(jwk.kid).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('creates the dev key once, private to its owner, and returns the same key after', async () => {
+    const first = await loadOrCreateDevJwk(dataDir);
+    const file = join(dataDir, 'keys', 'jwt-ed25519.json');
+    const written = await readFile(file, 'utf8');
+    if (process.platform !== 'win32') expect((await stat(file)).mode & 0o777).toBe(0o600);
+
+    const second = await loadOrCreateDevJwk(dataDir);
+    expect(second).toEqual(first);
+    expect(await readFile(file, 'utf8')).toBe(written);
+    expect(parsePrivateJwk(written)).toEqual(first);
+  });
+
+  it('parses a private Ed25519 JWK', async () => {
+    const jwk = await generateEd25519Jwk();
+    expect(parsePrivateJwk(JSON.stringify(jwk))).toEqual(jwk);
+  });
+
+  it.each([
+    [
+      'a public-only key',
+      async () => JSON.stringify({ ...(await generateEd25519Jwk()), d: undefined }),
+      /"d"/,
+    ],
+    [
+      'an EC key',
+      () => JSON.stringify({ kty: 'EC', crv: 'P-256', x: 'a', y: 'b', d: 'c' }),
+      /Ed25519/,
+    ],
+    [
+      'an X25519 key',
+      () => JSON.stringify({ kty: 'OKP', crv: 'X25519', x: 'a', d: 'b' }),
+      /Ed25519/,
+    ],
+    ['not JSON', () => 'not json', /JSON/],
+    ['a JSON array', () => '[]', /object/],
+  ])('rejects %s with a clear message', async (_name, make, message) => {
+    const json = await make();
+    expect(() => parsePrivateJwk(json)).toThrow(message);
+  });
+});
