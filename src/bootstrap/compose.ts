@@ -70,12 +70,16 @@ export async function compose(
   const redis = config.REDIS_URL ? createRedisClient(config.REDIS_URL) : undefined;
   if (redis) await redisReady(redis, 2_000, logger);
   const cache: Cache = redis
-    ? redisCache(redis, { prefix: 'tf:' })
+    ? redisCache(redis, { prefix: config.REDIS_KEY_PREFIX })
     : memoryCache({ maxEntries: config.CACHE_MAX_ENTRIES });
   closers.push({ name: 'cache', close: () => cache.close() });
 
   const limiter = (keyPrefix: string, points: number): RateLimiter => {
-    const options = { keyPrefix, points, durationSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS };
+    const options = {
+      keyPrefix: `${config.REDIS_KEY_PREFIX}${keyPrefix}`,
+      points,
+      durationSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS,
+    };
     return redis ? redisRateLimiter(redis, options) : memoryRateLimiter(options);
   };
 

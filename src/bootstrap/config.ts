@@ -25,6 +25,7 @@ const schema = z.object({
   DATABASE_POOL_SIZE: positive.max(200).default(10),
   DATA_DIR: z.string().min(1).default('./data'),
   REDIS_URL: url(['redis', 'rediss']).optional(),
+  REDIS_KEY_PREFIX: z.string().max(64).default('tf:'),
   PUBLIC_URL: url(['http', 'https']).optional(),
   SMTP_URL: url(['smtp', 'smtps']).optional(),
   MAIL_FROM: z.string().min(3).default('TeamFlow <no-reply@teamflow.local>'),

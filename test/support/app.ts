@@ -1,0 +1,65 @@
+// The real application on a real listening socket, over this file's own database (and Redis
+// under its own key prefix when the run has one), with mail captured by the log mailer.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { logMailer } from '../../src/adapters/mail/log-mailer.js';
+import type { MailMessage } from '../../src/application/identity/ports.js';
+import { compose, type Application, type ComposeOverrides } from '../../src/bootstrap/compose.js';
+import { loadConfig } from '../../src/bootstrap/config.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
+import { testRedisUrl, uniqueTag } from './env.js';
+import { deleteByPrefix } from './redis.js';
+
+export interface TestApp {
+  readonly app: Application;
+  readonly database: TestDatabase;
+  readonly baseUrl: string;
+  /** Every email the app sent, oldest first. */
+  readonly mail: MailMessage[];
+  close(): Promise<void>;
+}
+
+export async function startTestApp(
+  env: Record<string, string> = {},
+  overrides: ComposeOverrides = {},
+): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'teamflow-test-'));
+  const prefix = `test:${uniqueTag()}:`;
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    ...(testRedisUrl && { REDIS_URL: testRedisUrl, REDIS_KEY_PREFIX: prefix }),
+    ...env,
+  });
+  const mailer = logMailer({ info: () => undefined });
+  const app = await compose(config, {
+    database: database.handle,
+    logger: pino({ level: config.LOG_LEVEL }),
+    mailer,
+    ...overrides,
+  });
+  const port = await app.start();
+  return {
+    app,
+    database,
+    baseUrl: `http://127.0.0.1:${port}`,
+    mail: mailer.sent,
+    async close() {
+      await app.stop();
+      await database.close();
+      if (config.REDIS_URL) {
+        const redis = new Redis(config.REDIS_URL);
+        await deleteByPrefix(redis, prefix);
+        await redis.quit();
+      }
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,50 @@
+// A small HTTP client for tests: JSON in, the parsed envelope and headers out.
+
+export interface Reply<T = any> {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: T;
+}
+
+export interface RequestOptions {
+  readonly token?: string | undefined;
+  readonly headers?: Record<string, string>;
+  /** A raw body sent as-is (for malformed JSON and content-type tests). */
+  readonly raw?: string;
+}
+
+export function client(baseUrl: string) {
+  async function call(
+    method: string,
+    path: string,
+    body?: unknown,
+    options: RequestOptions = {},
+  ): Promise<Reply> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    let payload: string | undefined = options.raw;
+    if (payload === undefined && body !== undefined) {
+      payload = JSON.stringify(body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const response = await fetch(`${baseUrl}${path}`, { method, headers, body: payload ?? null });
+    const text = await response.text();
+    let parsed: unknown = text;
+    if ((response.headers.get('content-type') ?? '').includes('json') && text.length > 0) {
+      parsed = JSON.parse(text);
+    }
+    return { status: response.status, headers: response.headers, body: parsed };
+  }
+  return {
+    get: (path: string, options?: RequestOptions) => call('GET', path, undefined, options),
+    delete: (path: string, options?: RequestOptions) => call('DELETE', path, undefined, options),
+    post: (path: string, body?: unknown, options?: RequestOptions) =>
+      call('POST', path, body, options),
+    patch: (path: string, body?: unknown, options?: RequestOptions) =>
+      call('PATCH', path, body, options),
+    put: (path: string, body?: unknown, options?: RequestOptions) =>
+      call('PUT', path, body, options),
+  };
+}
+
+export type Client = ReturnType<typeof client>;
