@@ -7,7 +7,5 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    reporters: process.env.CI ? ['default', 'json'] : ['default'],
-    outputFile: { json: process.env.VITEST_JSON_REPORT ?? 'test-results/vitest.json' },
   },
 });

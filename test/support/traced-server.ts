@@ -7,16 +7,18 @@
 //   child → parent  { type: 'ready', port }
 //   parent → child  { type: 'spans' }   child → parent  { type: 'spans', spans: TracedSpan[] }
 //   parent → child  { type: 'stop' }    the child stops the app, shuts tracing down and exits.
+import type { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { startTracing } from '../../src/adapters/telemetry/tracing.js';
 
 /** What the parent sees of a finished span. */
 export interface TracedSpan {
   readonly name: string;
-  readonly kind: number;
+  readonly kind: SpanKind;
   readonly traceId: string;
   readonly spanId: string;
-  readonly parentSpanId: string | undefined;
+  /** null for a root span (IPC carries JSON, which has no undefined). */
+  readonly parentSpanId: string | null;
   readonly scope: string;
   readonly attributes: Record<string, unknown>;
 }
@@ -31,7 +33,7 @@ function toTracedSpan(span: ReadableSpan): TracedSpan {
     kind: span.kind,
     traceId,
     spanId,
-    parentSpanId: span.parentSpanContext?.spanId,
+    parentSpanId: span.parentSpanContext?.spanId ?? null,
     scope: span.instrumentationScope.name,
     attributes: { ...span.attributes },
   };
@@ -57,7 +59,13 @@ const { loadConfig } = await import('../../src/bootstrap/config.js');
 const { compose } = await import('../../src/bootstrap/compose.js');
 
 const app = await compose(
-  loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info' }),
+  loadConfig({
+    ...process.env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'info',
+  }),
 );
 const port = await app.start();
 
