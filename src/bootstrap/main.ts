@@ -20,6 +20,7 @@ const tracing = config.OTEL_EXPORTER_OTLP_ENDPOINT
     ).startTracing({
       endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
       serviceName: 'teamflow-api',
+      serviceVersion: (await import('./version.js')).VERSION,
     })
   : undefined;
 const { compose } = await import('./compose.js');

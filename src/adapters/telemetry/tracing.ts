@@ -52,7 +52,8 @@ export async function startTracing(options: TracingOptions): Promise<Tracing> {
   register('import-in-the-middle/hook.mjs', import.meta.url, registerOptions);
 
   const exporter =
-    options.exporter ?? new OTLPTraceExporter({ url: `${options.endpoint}/v1/traces` });
+    options.exporter ??
+    new OTLPTraceExporter({ url: `${options.endpoint.replace(/\/+$/, '')}/v1/traces` });
   const sdk = new NodeSDK({
     resource: defaultResource().merge(
       resourceFromAttributes({
