@@ -1,7 +1,7 @@
 // The composition root: builds every adapter once, hands them to the use cases and the HTTP app,
 // and knows how to start and stop them in order. The only place that picks PGlite or PostgreSQL,
 // memory or Redis.
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
@@ -170,23 +170,37 @@ export async function compose(
     observe: (o) => metrics.observeRequest(o),
   });
   const handle = app.callback();
-  const server = createServer((req, res) => void handle(req, res));
+  // Responses in progress, so that a drain can close their keep-alive connections after them.
+  const inFlight = new Set<ServerResponse>();
+  const server = createServer((req, res) => {
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
+    if (draining) res.setHeader('Connection', 'close');
+    void handle(req, res);
+  });
   server.keepAliveTimeout = 65_000;
 
-  async function stop(): Promise<void> {
-    if (draining) return;
+  let stopping: Promise<void> | undefined;
+  async function drainAndClose(): Promise<void> {
     draining = true;
     logger.info({ timeout_ms: config.SHUTDOWN_TIMEOUT_MS }, 'draining');
+    // Every answer from now on ends its connection, so clients reconnect to another instance.
+    for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
     // Readiness answers 503 during the grace period, so load balancers stop sending traffic first.
     if (config.SHUTDOWN_GRACE_MS > 0)
       await new Promise((r) => setTimeout(r, config.SHUTDOWN_GRACE_MS));
-    if (server.listening) await closeServer(server, config.SHUTDOWN_TIMEOUT_MS, logger);
+    if (server.listening) await closeServer(server, inFlight, config.SHUTDOWN_TIMEOUT_MS, logger);
     for (const { name, close } of closers) {
       await close().catch((error: unknown) =>
         logger.warn({ err: error, component: name }, 'close failed'),
       );
     }
     logger.info({}, 'stopped');
+  }
+  /** Idempotent: a second call (a second signal, a test's teardown) waits for the same stop. */
+  function stop(): Promise<void> {
+    stopping ??= drainAndClose();
+    return stopping;
   }
 
   return {
@@ -244,8 +258,17 @@ function redisReady(redis: Redis, timeoutMs: number, logger: PinoLogger): Promis
   });
 }
 
-/** Stops accepting connections and waits for in-flight requests, then cuts what is left. */
-function closeServer(server: Server, timeoutMs: number, logger: PinoLogger): Promise<void> {
+/**
+ * Stops accepting connections and waits for in-flight requests, then cuts what is left. A
+ * keep-alive connection would otherwise stay open after its last answer and hold the close
+ * until the timeout, so each one is closed as soon as its answer is out.
+ */
+function closeServer(
+  server: Server,
+  inFlight: ReadonlySet<ServerResponse>,
+  timeoutMs: number,
+  logger: PinoLogger,
+): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => {
       logger.warn({ timeout_ms: timeoutMs }, 'drain timed out; closing remaining connections');
@@ -256,6 +279,9 @@ function closeServer(server: Server, timeoutMs: number, logger: PinoLogger): Pro
       clearTimeout(timer);
       resolve();
     });
+    for (const res of inFlight) {
+      res.once('finish', () => setImmediate(() => server.closeIdleConnections()));
+    }
     server.closeIdleConnections();
   });
 }

@@ -65,19 +65,30 @@ function withoutEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
   );
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = schema.safeParse(withoutEmpty(env));
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
-    );
-  }
-  const config = parsed.data;
-  const problems: string[] = [];
-  if (config.NODE_ENV === 'production' && config.JWT_PRIVATE_KEY === undefined) {
+export interface LoadOptions {
+  /** Tools that never sign tokens (migrate) do not need the production signing key. */
+  readonly requireSigningKey?: boolean;
+}
+
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  options: LoadOptions = {},
+): Config {
+  const raw = withoutEmpty(env);
+  const parsed = schema.safeParse(raw);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  // Checked on the raw values too, so one run names every problem, not just the schema's.
+  if (
+    (options.requireSigningKey ?? true) &&
+    raw.NODE_ENV === 'production' &&
+    raw.JWT_PRIVATE_KEY === undefined
+  ) {
     problems.push('JWT_PRIVATE_KEY: required when NODE_ENV=production (no generated dev key)');
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const config = parsed.data;
   return {
     ...config,
     PUBLIC_URL: (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, ''),

@@ -5,7 +5,7 @@ import { migrateToLatest } from '../adapters/postgres/migrator.js';
 import { ConfigError, loadConfig } from './config.js';
 
 try {
-  const config = loadConfig();
+  const config = loadConfig(process.env, { requireSigningKey: false });
   const database = await openDatabase(
     config.DATABASE_URL
       ? { kind: 'postgres', url: config.DATABASE_URL, poolSize: 1 }

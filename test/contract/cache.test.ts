@@ -1,11 +1,11 @@
 // Runs the Cache contract on memory always and on Redis when a test Redis is configured.
-import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { memoryCache } from '../../src/adapters/memory/memory-cache.js';
 import { redisCache } from '../../src/adapters/redis/redis-cache.js';
 import { createRedisClient } from '../../src/adapters/redis/redis-client.js';
 import { cached } from '../../src/application/shared/cached.js';
 import { testRedisUrl, uniqueTag } from '../support/env.js';
+import { deleteByPrefix, readyClient } from '../support/redis.js';
 import { cacheContract } from './cache.contract.js';
 
 cacheContract('memoryCache', () =>
@@ -60,25 +60,4 @@ if (testRedisUrl) {
       await cache.close();
     });
   });
-}
-
-/** The client rejects commands until connected (no offline queue), so wait for it. */
-async function readyClient(url: string): Promise<Redis> {
-  const client = createRedisClient(url);
-  if (client.status !== 'ready') {
-    await new Promise<void>((resolve, reject) => {
-      client.once('ready', () => resolve());
-      setTimeout(() => reject(new Error(`Redis at ${url} not ready within 5 s`)), 5000).unref();
-    });
-  }
-  return client;
-}
-
-async function deleteByPrefix(client: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-    if (keys.length > 0) await client.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
 }

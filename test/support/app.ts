@@ -54,7 +54,8 @@ export async function startTestApp(
     async close() {
       await app.stop();
       await database.close();
-      if (config.REDIS_URL) {
+      // Only the run's own Redis holds keys of ours; a test may point REDIS_URL elsewhere.
+      if (testRedisUrl && config.REDIS_URL === testRedisUrl) {
         const redis = new Redis(config.REDIS_URL);
         await deleteByPrefix(redis, prefix);
         await redis.quit();

@@ -1,5 +1,6 @@
-// Deleting what a test wrote to Redis under its own key prefix.
+// Redis for tests: a client ready for commands, and cleaning up under a test's key prefix.
 import type { Redis } from 'ioredis';
+import { createRedisClient } from '../../src/adapters/redis/redis-client.js';
 
 export async function deleteByPrefix(client: Redis, prefix: string): Promise<void> {
   let cursor = '0';
@@ -8,4 +9,16 @@ export async function deleteByPrefix(client: Redis, prefix: string): Promise<voi
     cursor = next;
     if (keys.length > 0) await client.del(...keys);
   } while (cursor !== '0');
+}
+
+/** The client rejects commands until connected (no offline queue), so wait for it. */
+export async function readyClient(url: string): Promise<Redis> {
+  const client = createRedisClient(url);
+  if (client.status !== 'ready') {
+    await new Promise<void>((resolve, reject) => {
+      client.once('ready', () => resolve());
+      setTimeout(() => reject(new Error(`Redis at ${url} not ready within 5 s`)), 5000).unref();
+    });
+  }
+  return client;
 }

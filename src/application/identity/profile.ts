@@ -1,7 +1,7 @@
 import type { UserPrincipal } from '../../domain/identity/principal.js';
 import {
   assertAcceptablePassword,
-  assertKnownTimezone,
+  canonicalTimezone,
   type User,
 } from '../../domain/identity/user.js';
 import { notFound, ValidationError } from '../../domain/shared/errors.js';
@@ -25,7 +25,7 @@ export async function updateProfile(
   actor: UserPrincipal,
   input: UpdateProfileInput,
 ): Promise<User> {
-  if (input.timezone !== undefined) assertKnownTimezone(input.timezone);
+  const timezone = input.timezone === undefined ? undefined : canonicalTimezone(input.timezone);
   let passwordHash: string | undefined;
   if (input.password !== undefined) {
     assertAcceptablePassword(input.password);
@@ -47,7 +47,7 @@ export async function updateProfile(
       actor.userId,
       {
         ...(input.name !== undefined && { name: input.name.trim() }),
-        ...(input.timezone !== undefined && { timezone: input.timezone }),
+        ...(timezone !== undefined && { timezone }),
         ...(passwordHash !== undefined && { passwordHash }),
       },
       now,

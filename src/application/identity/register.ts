@@ -1,6 +1,6 @@
 import {
   assertAcceptablePassword,
-  assertKnownTimezone,
+  canonicalTimezone,
   normalizeEmail,
   type User,
 } from '../../domain/identity/user.js';
@@ -21,8 +21,7 @@ export async function register(
   input: RegisterInput,
 ): Promise<User> {
   assertAcceptablePassword(input.password);
-  const timezone = input.timezone ?? 'UTC';
-  assertKnownTimezone(timezone);
+  const timezone = canonicalTimezone(input.timezone ?? 'UTC');
   const passwordHash = await deps.passwords.hash(input.password);
 
   const { user, token } = await deps.uow.run(async (tx) => {

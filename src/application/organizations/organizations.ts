@@ -1,6 +1,6 @@
 // Use cases of the organizations area: create, list, read, change and delete a tenant.
 import type { UserPrincipal } from '../../domain/identity/principal.js';
-import { assertKnownTimezone } from '../../domain/identity/user.js';
+import { canonicalTimezone } from '../../domain/identity/user.js';
 import {
   assertValidOrganizationName,
   assertValidSlug,
@@ -24,8 +24,7 @@ export async function createOrganization(
 ): Promise<OrganizationWithRole> {
   assertValidOrganizationName(input.name);
   assertValidSlug(input.slug);
-  const timezone = input.timezone ?? 'UTC';
-  assertKnownTimezone(timezone);
+  const timezone = canonicalTimezone(input.timezone ?? 'UTC');
   return deps.uow.run(async (tx) => {
     const now = deps.clock.now();
     const organization = await tx.organizations.create({
@@ -94,8 +93,8 @@ export async function updateOrganization(
   );
   if (input.name !== undefined) assertValidOrganizationName(input.name);
   if (input.slug !== undefined) assertValidSlug(input.slug);
-  if (input.timezone !== undefined) assertKnownTimezone(input.timezone);
-  if (input.name === undefined && input.slug === undefined && input.timezone === undefined) {
+  const timezone = input.timezone === undefined ? undefined : canonicalTimezone(input.timezone);
+  if (input.name === undefined && input.slug === undefined && timezone === undefined) {
     throw new ValidationError([{ field: 'body', message: 'Nothing to change' }]);
   }
   const updated = await deps.repos.organizations.update(
@@ -103,7 +102,7 @@ export async function updateOrganization(
     {
       ...(input.name !== undefined && { name: input.name.trim() }),
       ...(input.slug !== undefined && { slug: input.slug }),
-      ...(input.timezone !== undefined && { timezone: input.timezone }),
+      ...(timezone !== undefined && { timezone }),
     },
     deps.clock.now(),
     input.expectedVersion,

@@ -42,7 +42,16 @@ export function isKnownTimezone(zone: string): boolean {
 }
 
 export function assertKnownTimezone(zone: string, field = 'timezone'): void {
-  if (!isKnownTimezone(zone)) throw ValidationError.field(field, 'Unknown IANA time zone');
+  canonicalTimezone(zone, field);
+}
+
+/** The zone as the runtime spells it (`europe/amsterdam` → `Europe/Amsterdam`); unknown → 422. */
+export function canonicalTimezone(zone: string, field = 'timezone'): string {
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+  } catch {
+    throw ValidationError.field(field, 'Unknown IANA time zone');
+  }
 }
 
 export function isEmailVerified(user: User): boolean {

@@ -24,10 +24,13 @@ describe('request ids and timing', () => {
     expect(reply.body.meta.request_id).toBe('client-abc.123');
   });
 
-  it.each([['x'.repeat(129)], ['has space'], ['<script>']])('replaces an unsafe X-Request-Id (%s) with a generated one', async (offered) => {
-    const reply = await api.get('/health', { headers: { 'x-request-id': offered } });
-    expect(reply.headers.get('x-request-id')).toMatch(/^req_[0-9a-f-]{36}$/);
-  });
+  it.each([['x'.repeat(129)], ['has space'], ['<script>']])(
+    'replaces an unsafe X-Request-Id (%s) with a generated one',
+    async (offered) => {
+      const reply = await api.get('/health', { headers: { 'x-request-id': offered } });
+      expect(reply.headers.get('x-request-id')).toMatch(/^req_[0-9a-f-]{36}$/);
+    },
+  );
 
   it('sets X-Process-Time in seconds on every answer, errors included', async () => {
     for (const reply of [await api.get('/health'), await api.get('/nope')]) {
@@ -40,7 +43,11 @@ describe('errors at the edge', () => {
   it('answers an unknown route with the 404 envelope', async () => {
     const reply = await api.get('/api/v1/does-not-exist');
     expect(reply.status).toBe(404);
-    expect(reply.body).toMatchObject({ success: false, error: { code: 'NOT_FOUND' }, meta: { request_id: expect.any(String) } });
+    expect(reply.body).toMatchObject({
+      success: false,
+      error: { code: 'NOT_FOUND' },
+      meta: { request_id: expect.any(String) },
+    });
   });
 
   it('answers a known path with an unsupported method with an envelope', async () => {
@@ -60,13 +67,20 @@ describe('errors at the edge', () => {
   });
 
   it('answers a body that is not JSON with 400 BAD_REQUEST', async () => {
-    const reply = await api.post('/api/v1/auth/login', undefined, { raw: 'email=a&password=b', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const reply = await api.post('/api/v1/auth/login', undefined, {
+      raw: 'email=a&password=b',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(reply.status).toBe(400);
     expect(reply.body.error.code).toBe('BAD_REQUEST');
   });
 
   it('answers a body over the limit with 413 PAYLOAD_TOO_LARGE', async () => {
-    const reply = await api.post('/api/v1/auth/register', { email: 'big@example.com', password: 'x'.repeat(4000), name: 'Big' });
+    const reply = await api.post('/api/v1/auth/register', {
+      email: 'big@example.com',
+      password: 'x'.repeat(4000),
+      name: 'Big',
+    });
     expect(reply.status).toBe(413);
     expect(reply.body.error.code).toBe('PAYLOAD_TOO_LARGE');
   });

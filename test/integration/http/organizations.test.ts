@@ -23,22 +23,42 @@ afterAll(async () => {
 const newSlug = () => `org-${uniqueTag()}`;
 
 async function createOrg(user: SignedInUser, fields: Record<string, unknown> = {}) {
-  const reply = await api.post('/api/v1/organizations', { name: 'Acme', slug: newSlug(), ...fields }, { token: user.accessToken });
+  const reply = await api.post(
+    '/api/v1/organizations',
+    { name: 'Acme', slug: newSlug(), ...fields },
+    { token: user.accessToken },
+  );
   expect(reply.status).toBe(201);
   return reply.body.data as { id: string; slug: string; version: number };
 }
 
 /** Adds `user` to the organization with a role, straight through the repository (the member API comes later). */
 async function addMember(orgId: string, user: SignedInUser, role: 'member' | 'viewer') {
-  await t.app.deps.repos.memberships.add({ id: crypto.randomUUID(), organizationId: orgId, userId: user.id, role, now: new Date() });
+  await t.app.deps.repos.memberships.add({
+    id: crypto.randomUUID(),
+    organizationId: orgId,
+    userId: user.id,
+    role,
+    now: new Date(),
+  });
 }
 
 describe('creating and reading', () => {
   it('creates an organization whose creator is the owner, with an ETag', async () => {
     const slug = newSlug();
-    const reply = await api.post('/api/v1/organizations', { name: '  Acme Corp ', slug, timezone: 'America/New_York' }, { token: owner.accessToken });
+    const reply = await api.post(
+      '/api/v1/organizations',
+      { name: '  Acme Corp ', slug, timezone: 'America/New_York' },
+      { token: owner.accessToken },
+    );
     expect(reply.status).toBe(201);
-    expect(reply.body.data).toMatchObject({ name: 'Acme Corp', slug, timezone: 'America/New_York', role: 'owner', version: 1 });
+    expect(reply.body.data).toMatchObject({
+      name: 'Acme Corp',
+      slug,
+      timezone: 'America/New_York',
+      role: 'owner',
+      version: 1,
+    });
     expect(reply.headers.get('etag')).toBe('"1"');
   });
 
@@ -57,7 +77,10 @@ describe('creating and reading', () => {
     const first = await api.get('/api/v1/organizations?limit=2', { token: user.accessToken });
     expect(first.body.data).toHaveLength(2);
     expect(first.body.meta.pagination).toMatchObject({ limit: 2, has_more: true });
-    const second = await api.get(`/api/v1/organizations?limit=2&cursor=${first.body.meta.pagination.next_cursor}`, { token: user.accessToken });
+    const second = await api.get(
+      `/api/v1/organizations?limit=2&cursor=${first.body.meta.pagination.next_cursor}`,
+      { token: user.accessToken },
+    );
     expect(second.body.data).toHaveLength(1);
     expect(second.body.meta.pagination).toEqual({ limit: 2, next_cursor: null, has_more: false });
     const ids = [...first.body.data, ...second.body.data].map((o: { id: string }) => o.id);
@@ -77,7 +100,11 @@ describe('creating and reading', () => {
 
   it('answers 409 when the slug is taken', async () => {
     const org = await createOrg(owner);
-    const reply = await api.post('/api/v1/organizations', { name: 'Other', slug: org.slug }, { token: stranger.accessToken });
+    const reply = await api.post(
+      '/api/v1/organizations',
+      { name: 'Other', slug: org.slug },
+      { token: stranger.accessToken },
+    );
     expect(reply.status).toBe(409);
     expect(reply.body.error.code).toBe('CONFLICT');
   });
@@ -89,26 +116,54 @@ describe('creating and reading', () => {
     ['-lead', 'slug'],
     ['two--hyphens', 'slug'],
   ])('rejects the slug %s with 422', async (slug, field) => {
-    const reply = await api.post('/api/v1/organizations', { name: 'Acme', slug }, { token: owner.accessToken });
+    const reply = await api.post(
+      '/api/v1/organizations',
+      { name: 'Acme', slug },
+      { token: owner.accessToken },
+    );
     expect(reply.status).toBe(422);
     expect(reply.body.error.details[0].field).toBe(field);
   });
 
   it('rejects an empty name and an unknown timezone with 422', async () => {
-    expect((await api.post('/api/v1/organizations', { name: '   ', slug: newSlug() }, { token: owner.accessToken })).status).toBe(422);
-    expect((await api.post('/api/v1/organizations', { name: 'A', slug: newSlug(), timezone: 'Nowhere/City' }, { token: owner.accessToken })).status).toBe(422);
+    expect(
+      (
+        await api.post(
+          '/api/v1/organizations',
+          { name: '   ', slug: newSlug() },
+          { token: owner.accessToken },
+        )
+      ).status,
+    ).toBe(422);
+    expect(
+      (
+        await api.post(
+          '/api/v1/organizations',
+          { name: 'A', slug: newSlug(), timezone: 'Nowhere/City' },
+          { token: owner.accessToken },
+        )
+      ).status,
+    ).toBe(422);
   });
 });
 
 describe('changing and deleting', () => {
   it('renames with If-Match, and a stale If-Match answers 412 changing nothing', async () => {
     const org = await createOrg(owner);
-    const renamed = await api.patch(`/api/v1/organizations/${org.id}`, { name: 'Renamed' }, { token: owner.accessToken, headers: { 'if-match': '"1"' } });
+    const renamed = await api.patch(
+      `/api/v1/organizations/${org.id}`,
+      { name: 'Renamed' },
+      { token: owner.accessToken, headers: { 'if-match': '"1"' } },
+    );
     expect(renamed.status).toBe(200);
     expect(renamed.body.data).toMatchObject({ name: 'Renamed', version: 2 });
     expect(renamed.headers.get('etag')).toBe('"2"');
 
-    const stale = await api.patch(`/api/v1/organizations/${org.id}`, { name: 'Lost' }, { token: owner.accessToken, headers: { 'if-match': '"1"' } });
+    const stale = await api.patch(
+      `/api/v1/organizations/${org.id}`,
+      { name: 'Lost' },
+      { token: owner.accessToken, headers: { 'if-match': '"1"' } },
+    );
     expect(stale.status).toBe(412);
     expect(stale.body.error.code).toBe('PRECONDITION_FAILED');
     const read = await api.get(`/api/v1/organizations/${org.id}`, { token: owner.accessToken });
@@ -119,20 +174,40 @@ describe('changing and deleting', () => {
     const a = await createOrg(owner);
     const b = await createOrg(owner);
     const slug = newSlug();
-    expect((await api.patch(`/api/v1/organizations/${a.id}`, { slug }, { token: owner.accessToken })).body.data.slug).toBe(slug);
-    expect((await api.patch(`/api/v1/organizations/${b.id}`, { slug }, { token: owner.accessToken })).status).toBe(409);
+    expect(
+      (await api.patch(`/api/v1/organizations/${a.id}`, { slug }, { token: owner.accessToken }))
+        .body.data.slug,
+    ).toBe(slug);
+    expect(
+      (await api.patch(`/api/v1/organizations/${b.id}`, { slug }, { token: owner.accessToken }))
+        .status,
+    ).toBe(409);
   });
 
   it('answers 422 to an empty or unknown-field PATCH', async () => {
     const org = await createOrg(owner);
-    expect((await api.patch(`/api/v1/organizations/${org.id}`, {}, { token: owner.accessToken })).status).toBe(422);
-    expect((await api.patch(`/api/v1/organizations/${org.id}`, { plan: 'free' }, { token: owner.accessToken })).status).toBe(422);
+    expect(
+      (await api.patch(`/api/v1/organizations/${org.id}`, {}, { token: owner.accessToken })).status,
+    ).toBe(422);
+    expect(
+      (
+        await api.patch(
+          `/api/v1/organizations/${org.id}`,
+          { plan: 'free' },
+          { token: owner.accessToken },
+        )
+      ).status,
+    ).toBe(422);
   });
 
   it('soft-deletes; afterwards it is 404 to its owner and leaves the list, and its slug is free again', async () => {
     const org = await createOrg(owner);
-    expect((await api.delete(`/api/v1/organizations/${org.id}`, { token: owner.accessToken })).status).toBe(204);
-    expect((await api.get(`/api/v1/organizations/${org.id}`, { token: owner.accessToken })).status).toBe(404);
+    expect(
+      (await api.delete(`/api/v1/organizations/${org.id}`, { token: owner.accessToken })).status,
+    ).toBe(204);
+    expect(
+      (await api.get(`/api/v1/organizations/${org.id}`, { token: owner.accessToken })).status,
+    ).toBe(404);
     const list = await api.get('/api/v1/organizations?limit=200', { token: owner.accessToken });
     expect(list.body.data.map((o: { id: string }) => o.id)).not.toContain(org.id);
     await createOrg(stranger, { slug: org.slug });
@@ -145,7 +220,12 @@ describe('tenant isolation', () => {
     const calls = [
       () => api.get(`/api/v1/organizations/${org.id}`, { token: stranger.accessToken }),
       () => api.get(`/api/v1/organizations/${org.slug}`, { token: stranger.accessToken }),
-      () => api.patch(`/api/v1/organizations/${org.id}`, { name: 'Hijacked' }, { token: stranger.accessToken }),
+      () =>
+        api.patch(
+          `/api/v1/organizations/${org.id}`,
+          { name: 'Hijacked' },
+          { token: stranger.accessToken },
+        ),
       () => api.delete(`/api/v1/organizations/${org.id}`, { token: stranger.accessToken }),
     ];
     for (const call of calls) {
@@ -154,9 +234,13 @@ describe('tenant isolation', () => {
       expect(reply.body).toMatchObject({ success: false, error: { code: 'NOT_FOUND' } });
       expect(JSON.stringify(reply.body)).not.toContain(org.id);
     }
-    const unknown = await api.get(`/api/v1/organizations/${crypto.randomUUID()}`, { token: stranger.accessToken });
+    const unknown = await api.get(`/api/v1/organizations/${crypto.randomUUID()}`, {
+      token: stranger.accessToken,
+    });
     expect(unknown.body.error).toEqual((await calls[0]!()).body.error);
-    const stillThere = await api.get(`/api/v1/organizations/${org.id}`, { token: owner.accessToken });
+    const stillThere = await api.get(`/api/v1/organizations/${org.id}`, {
+      token: owner.accessToken,
+    });
     expect(stillThere.body.data.name).toBe('Acme');
   });
 
@@ -167,8 +251,18 @@ describe('tenant isolation', () => {
     const read = await api.get(`/api/v1/organizations/${org.id}`, { token: member.accessToken });
     expect(read.status).toBe(200);
     expect(read.body.data.role).toBe('member');
-    expect((await api.patch(`/api/v1/organizations/${org.id}`, { name: 'Nope' }, { token: member.accessToken })).status).toBe(403);
-    expect((await api.delete(`/api/v1/organizations/${org.id}`, { token: member.accessToken })).status).toBe(403);
+    expect(
+      (
+        await api.patch(
+          `/api/v1/organizations/${org.id}`,
+          { name: 'Nope' },
+          { token: member.accessToken },
+        )
+      ).status,
+    ).toBe(403);
+    expect(
+      (await api.delete(`/api/v1/organizations/${org.id}`, { token: member.accessToken })).status,
+    ).toBe(403);
   });
 
   it('answers 401 without a token on every organization route', async () => {

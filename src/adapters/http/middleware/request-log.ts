@@ -34,7 +34,9 @@ export function requestLog(
         ...(principal && { user_id: principal.userId }),
         ...(ctx.state.organizationId && { organization_id: ctx.state.organizationId }),
       };
-      if (ctx.status >= 500) ctx.state.log.error(line, 'request');
+      // 503 is an expected answer (draining, dependency down), not a fault of ours.
+      if (ctx.status >= 500 && ctx.status !== 503) ctx.state.log.error(line, 'request');
+      else if (ctx.status === 503) ctx.state.log.warn(line, 'request');
       else ctx.state.log.info(line, 'request');
     }
   };

@@ -20,6 +20,7 @@ const healthSchema = z
     status: z.enum(['ok', 'degraded', 'down']),
     version: z.string(),
     uptime_s: z.number(),
+    draining: z.boolean().meta({ description: 'Shutting down: readiness already answers 503' }),
     checks: z.record(z.string(), checkSchema),
   })
   .meta({ id: 'Health' });
@@ -111,7 +112,8 @@ export function operationsRoutes(ops: Operations, openApiDocument: () => unknown
       },
       handler: async (ctx) => {
         const results = await Promise.all(ops.probes.map(runProbe));
-        const status = ops.isDraining() ? 'down' : overall(ops.probes, results);
+        // Draining is not an outage (readiness reports it): the components speak for themselves.
+        const status = overall(ops.probes, results);
         const checks = Object.fromEntries(ops.probes.map((p, i) => [p.name, results[i]]));
         respond(
           ctx,

@@ -1,0 +1,32 @@
+# syntax=docker/dockerfile:1
+# TeamFlow API image. Build: `docker build -t teamflow .`
+# Run:     docker run -p 3000:3000 -e DATABASE_URL=… -e JWT_PRIVATE_KEY=… teamflow
+# Migrate: docker run --rm -e DATABASE_URL=… -e JWT_PRIVATE_KEY=… teamflow node dist/src/bootstrap/migrate.js
+
+# ---- build: dev dependencies, compile, then drop the dev dependencies ----
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+# argon2 ships prebuilt glibc binaries for x64 and arm64, so no compiler toolchain is needed.
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY migrations ./migrations
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+
+# ---- runtime: compiled code and production dependencies only, as the non-root `node` user ----
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production PORT=3000
+WORKDIR /app
+# Owned by root and read-only for the app; only the embedded data folder is the app's to write
+# (used when DATABASE_URL is unset; production sets it).
+COPY --from=build /app/package.json ./package.json
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+RUN mkdir -p /app/data && chown node:node /app/data
+USER node
+EXPOSE 3000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# main.js handles SIGTERM itself (readiness off, drain, close), so node can be PID 1.
+CMD ["node", "dist/src/bootstrap/main.js"]

@@ -1,0 +1,169 @@
+// The API process as an operator runs it: configuration errors, the embedded default, SIGTERM,
+// and data (and the generated signing key) surviving a restart.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { client } from '../support/client.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const MAIN = 'src/bootstrap/main.ts';
+const STARTUP_MS = 30_000;
+
+interface RunningProcess {
+  readonly child: ChildProcess;
+  readonly output: { stdout: string; stderr: string };
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const children = new Set<ChildProcess>();
+
+/**
+ * Starts the API with only the variables given (plus what node itself needs): nothing of the
+ * test run's own DATABASE_URL, REDIS_URL or TEST_* leaks into it.
+ */
+function startApi(env: Record<string, string>): RunningProcess {
+  const base: Record<string, string> = {};
+  for (const name of ['PATH', 'HOME', 'TMPDIR', 'LANG']) {
+    const value = process.env[name];
+    if (value !== undefined) base[name] = value;
+  }
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    cwd: ROOT,
+    env: { ...base, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  const output = { stdout: '', stderr: '' };
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output.stdout += chunk));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (output.stderr += chunk));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => {
+      children.delete(child);
+      resolve({ code, signal });
+    }),
+  );
+  return { child, output, exited };
+}
+
+/** A port nobody listens on right now: bind port 0, read it, let it go. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Polls /health until it answers 200; fails at once if the process dies first. */
+async function waitUntilHealthy(api: RunningProcess, baseUrl: string): Promise<void> {
+  let died = false;
+  void api.exited.then(() => (died = true));
+  const deadline = Date.now() + STARTUP_MS;
+  while (Date.now() < deadline) {
+    if (died) throw new Error(`the API exited during start-up:\n${api.output.stderr}`);
+    const status = await fetch(`${baseUrl}/health`).then(
+      (r) => r.status,
+      () => 0,
+    );
+    if (status === 200) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`/health did not answer 200 within ${STARTUP_MS} ms:\n${api.output.stderr}`);
+}
+
+afterAll(() => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
+describe('a bad configuration', () => {
+  it('exits with 1 and names each offending variable', async () => {
+    const api = startApi({ PORT: 'abc', MAX_SESSIONS_PER_USER: '0', DATABASE_URL: 'mysql://x' });
+    expect((await api.exited).code).toBe(1);
+    for (const name of ['PORT', 'MAX_SESSIONS_PER_USER', 'DATABASE_URL']) {
+      expect(api.output.stderr).toMatch(new RegExp(`\\b${name}\\b`));
+    }
+  }, 60_000);
+
+  it('refuses production without JWT_PRIVATE_KEY', async () => {
+    const api = startApi({ NODE_ENV: 'production' });
+    expect((await api.exited).code).toBe(1);
+    expect(api.output.stderr).toMatch(/\bJWT_PRIVATE_KEY\b/);
+  }, 60_000);
+});
+
+describe('the embedded default (PGlite in DATA_DIR)', () => {
+  let dataDir: string;
+  const email = `operator-${Date.now().toString(36)}@example.com`;
+  const firstRun: { kid?: string } = {};
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'teamflow-e2e-'));
+  });
+  afterAll(async () => {
+    for (const child of children) child.kill('SIGKILL');
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  async function run(check: (baseUrl: string) => Promise<void>): Promise<void> {
+    const port = await freePort();
+    const api = startApi({
+      NODE_ENV: 'development',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+    });
+    const baseUrl = `http://127.0.0.1:${port}`;
+    try {
+      await waitUntilHealthy(api, baseUrl);
+      await check(baseUrl);
+    } finally {
+      api.child.kill('SIGTERM');
+    }
+    expect(await api.exited, api.output.stderr).toEqual({ code: 0, signal: null });
+  }
+
+  const jwksKid = async (baseUrl: string): Promise<string> => {
+    const jwks = await client(baseUrl).get('/.well-known/jwks.json');
+    expect(jwks.status).toBe(200);
+    expect(jwks.body.keys).toHaveLength(1);
+    return jwks.body.keys[0].kid as string;
+  };
+
+  it('starts, migrates, serves, and exits 0 on SIGTERM', async () => {
+    await run(async (baseUrl) => {
+      const api = client(baseUrl);
+      expect((await api.get('/health/ready')).status).toBe(200);
+      const registered = await api.post('/api/v1/auth/register', {
+        email,
+        password: 'correct-horse-battery',
+        name: 'Operator',
+      });
+      expect(registered.status).toBe(201);
+      firstRun.kid = await jwksKid(baseUrl);
+      expect(firstRun.kid).toEqual(expect.any(String));
+    });
+  }, 60_000);
+
+  it('keeps its data and its signing key across a restart', async () => {
+    expect(firstRun.kid).toBeDefined();
+    await run(async (baseUrl) => {
+      const again = await client(baseUrl).post('/api/v1/auth/register', {
+        email,
+        password: 'correct-horse-battery',
+        name: 'Operator',
+      });
+      expect(again.status).toBe(409);
+      expect(again.body.error.code).toBe('CONFLICT');
+      expect(await jwksKid(baseUrl)).toBe(firstRun.kid);
+    });
+  }, 60_000);
+});

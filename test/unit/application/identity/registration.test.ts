@@ -1,0 +1,165 @@
+// Signing up: register, confirm the address from the emailed token, ask for a fresh token.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { register } from '../../../../src/application/identity/register.js';
+import {
+  resendVerification,
+  verifyEmail,
+} from '../../../../src/application/identity/verify-email.js';
+import { ConflictError, ValidationError } from '../../../../src/domain/shared/errors.js';
+import { createTestDatabase, type TestDatabase } from '../../../support/database.js';
+import { newEmail, PASSWORD, registerVerified, tokenMailedTo } from '../actors.js';
+import { buildDeps, PUBLIC_URL, type TestDeps } from '../deps.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+let database: TestDatabase;
+let deps: TestDeps;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  deps = await buildDeps(database.handle.db);
+});
+afterAll(async () => {
+  await database.close();
+});
+
+const mailsTo = (email: string) => deps.mailer.sent.filter((m) => m.to === email);
+
+describe('register', () => {
+  it('creates an unverified account with the email normalized and the name trimmed', async () => {
+    const email = newEmail();
+    const user = await register(deps, {
+      email: `  ${email.toUpperCase()} `,
+      password: PASSWORD,
+      name: '  Grace  ',
+      timezone: 'Europe/Amsterdam',
+    });
+    expect(user).toMatchObject({
+      email,
+      name: 'Grace',
+      timezone: 'Europe/Amsterdam',
+      emailVerifiedAt: null,
+      version: 1,
+    });
+    expect(await deps.repos.users.findByEmail(email)).toEqual(user);
+  });
+
+  it('stores the password as an argon2id hash that verifies', async () => {
+    const email = newEmail();
+    const user = await register(deps, { email, password: PASSWORD, name: 'Ada' });
+    const hash = await deps.repos.users.passwordHashOf(user.id);
+    expect(hash).toMatch(/^\$argon2id\$/);
+    expect(await deps.passwords.verify(hash!, PASSWORD)).toBe(true);
+  });
+
+  it('defaults the time zone to UTC', async () => {
+    const user = await register(deps, { email: newEmail(), password: PASSWORD, name: 'Ada' });
+    expect(user.timezone).toBe('UTC');
+  });
+
+  it('emails a verification link built on identity.publicUrl', async () => {
+    const email = newEmail();
+    await register(deps, { email, password: PASSWORD, name: 'Grace' });
+    const [mail, ...more] = mailsTo(email);
+    expect(more).toEqual([]);
+    expect(mail?.subject).toBe('Verify your TeamFlow email address');
+    expect(mail?.text).toContain('Hello Grace');
+    expect(mail?.text).toContain(
+      `${PUBLIC_URL}/verify-email?token=${tokenMailedTo(deps, email)}\n`,
+    );
+  });
+
+  it('answers ConflictError when the email is taken, whatever its case', async () => {
+    const email = newEmail();
+    await register(deps, { email, password: PASSWORD, name: 'First' });
+    await expect(
+      register(deps, { email: email.toUpperCase(), password: PASSWORD, name: 'Second' }),
+    ).rejects.toBeInstanceOf(ConflictError);
+    expect(mailsTo(email)).toHaveLength(1);
+  });
+
+  it.each([
+    ['a 7-character password', { password: 'seven77' }, 'password'],
+    ['a 129-character password', { password: 'p'.repeat(129) }, 'password'],
+    ['an unknown time zone', { timezone: 'Mars/Olympus' }, 'timezone'],
+  ])('refuses %s with a ValidationError and creates nothing', async (_label, fields, field) => {
+    const email = newEmail();
+    const attempt = register(deps, { email, password: PASSWORD, name: 'Ada', ...fields });
+    await expect(attempt).rejects.toBeInstanceOf(ValidationError);
+    await expect(attempt).rejects.toMatchObject({ details: [{ field }] });
+    expect(await deps.repos.users.findByEmail(email)).toBeUndefined();
+    expect(mailsTo(email)).toEqual([]);
+  });
+});
+
+describe('verifyEmail', () => {
+  it('marks the account verified with the mailed token', async () => {
+    const email = newEmail();
+    await register(deps, { email, password: PASSWORD, name: 'Ada' });
+    const verified = await verifyEmail(deps, { token: tokenMailedTo(deps, email) });
+    expect(verified.emailVerifiedAt).toEqual(deps.clock.now());
+    expect((await deps.repos.users.findByEmail(email))?.emailVerifiedAt).toEqual(deps.clock.now());
+  });
+
+  it('accepts a token only once', async () => {
+    const email = newEmail();
+    await register(deps, { email, password: PASSWORD, name: 'Ada' });
+    const token = tokenMailedTo(deps, email);
+    await verifyEmail(deps, { token });
+    await expect(verifyEmail(deps, { token })).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it('accepts a token until 24 hours have passed, and refuses it 1 ms later', async () => {
+    const early = newEmail();
+    const late = newEmail();
+    await register(deps, { email: early, password: PASSWORD, name: 'Early' });
+    await register(deps, { email: late, password: PASSWORD, name: 'Late' });
+
+    deps.clock.advance(DAY_MS - 1);
+    await expect(verifyEmail(deps, { token: tokenMailedTo(deps, early) })).resolves.toMatchObject({
+      email: early,
+    });
+
+    deps.clock.advance(2);
+    const expired = verifyEmail(deps, { token: tokenMailedTo(deps, late) });
+    await expect(expired).rejects.toBeInstanceOf(ValidationError);
+    await expect(expired).rejects.toMatchObject({ details: [{ field: 'token' }] });
+    expect((await deps.repos.users.findByEmail(late))?.emailVerifiedAt).toBeNull();
+  });
+
+  it.each([
+    ['an unknown token', 'A'.repeat(43)],
+    ['an empty token', ''],
+  ])('refuses %s with a ValidationError', async (_label, token) => {
+    await expect(verifyEmail(deps, { token })).rejects.toBeInstanceOf(ValidationError);
+  });
+});
+
+describe('resendVerification', () => {
+  it('mails a new token and ends the old one', async () => {
+    const email = newEmail();
+    await register(deps, { email, password: PASSWORD, name: 'Ada' });
+    const first = tokenMailedTo(deps, email);
+
+    await resendVerification(deps, { email: email.toUpperCase() });
+    const second = tokenMailedTo(deps, email);
+
+    expect(mailsTo(email)).toHaveLength(2);
+    expect(second).not.toBe(first);
+    await expect(verifyEmail(deps, { token: first })).rejects.toBeInstanceOf(ValidationError);
+    await expect(verifyEmail(deps, { token: second })).resolves.toMatchObject({ email });
+  });
+
+  it('sends nothing for an address without an account', async () => {
+    const email = newEmail();
+    await resendVerification(deps, { email });
+    expect(mailsTo(email)).toEqual([]);
+  });
+
+  it('sends nothing for an account already verified', async () => {
+    const { email } = await registerVerified(deps);
+    const before = mailsTo(email).length;
+    await resendVerification(deps, { email });
+    expect(mailsTo(email)).toHaveLength(before);
+  });
+});

@@ -1,0 +1,71 @@
+// Configuration: defaults that run with nothing set, and one error naming every bad variable.
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../../src/bootstrap/config.js';
+
+function problemsOf(env: Record<string, string>, options?: Parameters<typeof loadConfig>[1]) {
+  try {
+    loadConfig(env, options);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('runs with no variables at all: embedded database, memory cache, port 3000', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      PORT: 3000,
+      DATA_DIR: './data',
+      MAX_SESSIONS_PER_USER: 3,
+      JWT_ISSUER: 'teamflow',
+      JWT_AUDIENCE: 'teamflow',
+      SHUTDOWN_TIMEOUT_MS: 10_000,
+      CORS_ORIGINS: [],
+      TRUST_PROXY: false,
+      PUBLIC_URL: 'http://localhost:3000',
+    });
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.REDIS_URL).toBeUndefined();
+  });
+
+  it('treats empty values as unset and parses lists and booleans', () => {
+    const config = loadConfig({
+      DATABASE_URL: '',
+      CORS_ORIGINS: 'https://a.example, https://b.example,',
+      TRUST_PROXY: 'true',
+      PUBLIC_URL: 'https://app.example.com/',
+    });
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.CORS_ORIGINS).toEqual(['https://a.example', 'https://b.example']);
+    expect(config.TRUST_PROXY).toBe(true);
+    expect(config.PUBLIC_URL).toBe('https://app.example.com');
+  });
+
+  it('names every offending variable in one error, the production key included', () => {
+    const problems = problemsOf({
+      NODE_ENV: 'production',
+      PORT: 'abc',
+      MAX_SESSIONS_PER_USER: '0',
+      DATABASE_URL: 'mysql://x',
+      LOG_LEVEL: 'loud',
+    });
+    for (const name of [
+      'PORT',
+      'MAX_SESSIONS_PER_USER',
+      'DATABASE_URL',
+      'LOG_LEVEL',
+      'JWT_PRIVATE_KEY',
+    ]) {
+      expect(problems.some((p) => p.startsWith(`${name}:`))).toBe(true);
+    }
+  });
+
+  it('does not ask the migrate tool for a signing key', () => {
+    expect(problemsOf({ NODE_ENV: 'production' }, { requireSigningKey: false })).toEqual([]);
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+      'JWT_PRIVATE_KEY: required when NODE_ENV=production (no generated dev key)',
+    ]);
+  });
+});

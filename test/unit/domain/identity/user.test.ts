@@ -1,0 +1,127 @@
+// The user rules: how emails compare, which passwords are long enough, which time zones exist.
+import { describe, expect, it } from 'vitest';
+import {
+  assertAcceptablePassword,
+  assertKnownTimezone,
+  canonicalTimezone,
+  isEmailVerified,
+  isKnownTimezone,
+  normalizeEmail,
+  type User,
+} from '../../../../src/domain/identity/user.js';
+import { ValidationError } from '../../../../src/domain/shared/errors.js';
+
+describe('normalizeEmail', () => {
+  it.each([
+    ['ada@example.com', 'ada@example.com'],
+    ['Ada@Example.COM', 'ada@example.com'],
+    ['  grace@example.com  ', 'grace@example.com'],
+    ['\tLINUS@Example.org\n', 'linus@example.org'],
+  ])('turns %j into %j', (input, expected) => {
+    expect(normalizeEmail(input)).toBe(expected);
+  });
+});
+
+describe('assertAcceptablePassword', () => {
+  // '🔑' is one code point but two UTF-16 units; 'é' one code point but two UTF-8 bytes.
+  it.each([
+    ['7 ASCII characters', 'a'.repeat(7), false],
+    ['8 ASCII characters', 'a'.repeat(8), true],
+    ['128 ASCII characters', 'a'.repeat(128), true],
+    ['129 ASCII characters', 'a'.repeat(129), false],
+    ['7 emoji (14 UTF-16 units)', '🔑'.repeat(7), false],
+    ['8 emoji', '🔑'.repeat(8), true],
+    ['128 emoji (256 UTF-16 units)', '🔑'.repeat(128), true],
+    ['129 emoji', '🔑'.repeat(129), false],
+    ['7 accented letters', 'é'.repeat(7), false],
+    ['8 accented letters', 'é'.repeat(8), true],
+    ['128 code points mixing scripts', 'aé🔑中'.repeat(32), true],
+    ['an empty string', '', false],
+  ])('%s: accepted = %s', (_label, password, accepted) => {
+    if (accepted) expect(() => assertAcceptablePassword(password)).not.toThrow();
+    else expect(() => assertAcceptablePassword(password)).toThrow(ValidationError);
+  });
+
+  it('names the field and the bound it missed', () => {
+    expect(() => assertAcceptablePassword('short')).toThrow(
+      expect.objectContaining({
+        details: [{ field: 'password', message: 'Must be at least 8 characters' }],
+      }),
+    );
+    expect(() => assertAcceptablePassword('a'.repeat(129), 'new_password')).toThrow(
+      expect.objectContaining({
+        details: [{ field: 'new_password', message: 'Must be at most 128 characters' }],
+      }),
+    );
+  });
+
+  it('asks for no particular mix of characters', () => {
+    expect(() => assertAcceptablePassword('aaaaaaaa')).not.toThrow();
+    expect(() => assertAcceptablePassword('        ')).not.toThrow();
+  });
+});
+
+describe('canonicalTimezone', () => {
+  it.each([
+    ['europe/amsterdam', 'Europe/Amsterdam'],
+    ['Europe/Amsterdam', 'Europe/Amsterdam'],
+    ['UTC', 'UTC'],
+  ])('spells %j as %j', (zone, canonical) => {
+    expect(canonicalTimezone(zone)).toBe(canonical);
+  });
+
+  it('refuses an unknown zone with a field error', () => {
+    expect(() => canonicalTimezone('Mars/Olympus', 'tz')).toThrow(
+      expect.objectContaining({ details: [{ field: 'tz', message: 'Unknown IANA time zone' }] }),
+    );
+  });
+});
+
+describe('isKnownTimezone', () => {
+  it.each([
+    ['UTC', true],
+    ['Europe/Amsterdam', true],
+    ['America/Argentina/Buenos_Aires', true],
+    ['Asia/Kolkata', true],
+    ['Etc/GMT+5', true],
+    ['Mars/Olympus', false],
+    ['Europe/Atlantis', false],
+    ['+01:00', false],
+    ['not a zone', false],
+    ['', false],
+  ])('%j → %s', (zone, known) => {
+    expect(isKnownTimezone(zone)).toBe(known);
+  });
+});
+
+describe('assertKnownTimezone', () => {
+  it('accepts an IANA zone', () => {
+    expect(() => assertKnownTimezone('Europe/Amsterdam')).not.toThrow();
+  });
+
+  it('rejects an unknown zone as a validation error on the timezone field', () => {
+    expect(() => assertKnownTimezone('Mars/Olympus')).toThrow(
+      expect.objectContaining({
+        details: [{ field: 'timezone', message: 'Unknown IANA time zone' }],
+      }),
+    );
+  });
+});
+
+describe('isEmailVerified', () => {
+  const aUser = (emailVerifiedAt: Date | null): User => ({
+    id: '0190a000-0000-7000-8000-000000000001',
+    email: 'ada@example.com',
+    name: 'Ada',
+    timezone: 'UTC',
+    emailVerifiedAt,
+    version: 1,
+    createdAt: new Date('2026-01-01T00:00:00Z'),
+    updatedAt: new Date('2026-01-01T00:00:00Z'),
+  });
+
+  it('is true once the address has been confirmed, false before', () => {
+    expect(isEmailVerified(aUser(new Date('2026-01-02T00:00:00Z')))).toBe(true);
+    expect(isEmailVerified(aUser(null))).toBe(false);
+  });
+});
