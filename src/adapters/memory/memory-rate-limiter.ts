@@ -1,6 +1,7 @@
 // A RateLimiter in process memory (rate-limiter-flexible's RateLimiterMemory): one instance only.
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import type { RateLimitDecision, RateLimiter } from '../../application/shared/ports.js';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import type { RateLimiter } from '../../application/shared/ports.js';
+import { flexibleRateLimiter } from '../shared/flexible-rate-limiter.js';
 
 export function memoryRateLimiter(options: {
   keyPrefix: string;
@@ -9,33 +10,5 @@ export function memoryRateLimiter(options: {
 }): RateLimiter {
   const { keyPrefix, points, durationSeconds } = options;
   const limiter = new RateLimiterMemory({ keyPrefix, points, duration: durationSeconds });
-  const decide = (res: RateLimiterRes, allowed: boolean): RateLimitDecision => ({
-    allowed,
-    limit: points,
-    remaining: res.remainingPoints,
-    resetSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)),
-  });
-
-  return {
-    points,
-    // Over the limit, rate-limiter-flexible rejects with the RateLimiterRes itself.
-    consume: (key) =>
-      limiter.consume(key).then(
-        (res) => decide(res, true),
-        (rejection: unknown) => {
-          if (rejection instanceof RateLimiterRes) return decide(rejection, false);
-          throw rejection;
-        },
-      ),
-    peek: async (key) => {
-      const res = await limiter.get(key);
-      if (res === null) {
-        return { allowed: true, limit: points, remaining: points, resetSeconds: durationSeconds };
-      }
-      return decide(res, res.remainingPoints > 0);
-    },
-    reset: async (key) => {
-      await limiter.delete(key);
-    },
-  };
+  return flexibleRateLimiter(limiter, points, durationSeconds);
 }
