@@ -14,7 +14,12 @@ import { logMailer } from '../adapters/mail/log-mailer.js';
 import { smtpMailer } from '../adapters/mail/smtp-mailer.js';
 import { memoryCache } from '../adapters/memory/memory-cache.js';
 import { memoryRateLimiter } from '../adapters/memory/memory-rate-limiter.js';
-import { openDatabase, pingDatabase, type DatabaseHandle } from '../adapters/postgres/connect.js';
+import {
+  assumeRole,
+  openDatabase,
+  pingDatabase,
+  type DatabaseHandle,
+} from '../adapters/postgres/connect.js';
 import { migrateToLatest, migrationState } from '../adapters/postgres/migrator.js';
 import { postgresRepositories, postgresUnitOfWork } from '../adapters/postgres/unit-of-work.js';
 import { redisCache } from '../adapters/redis/redis-cache.js';
@@ -237,6 +242,7 @@ async function openOwnDatabase(config: Config, logger: PinoLogger): Promise<Data
   const database = await openDatabase({ kind: 'pglite', dataDir });
   // The embedded default applies migrations at start; with PostgreSQL, `npm run migrate` does.
   const applied = await migrateToLatest(database.db);
+  await assumeRole(database, config.DATABASE_APP_ROLE);
   logger.info({ dataDir, applied }, 'embedded database ready');
   return database;
 }

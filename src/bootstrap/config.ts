@@ -22,6 +22,10 @@ const schema = z.object({
   PORT: port.default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   DATABASE_URL: url(['postgres', 'postgresql']).optional(),
+  DATABASE_APP_ROLE: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/, 'must be a plain lower-case role name')
+    .default('teamflow_app'),
   DATABASE_POOL_SIZE: positive.max(200).default(10),
   DATA_DIR: z.string().min(1).default('./data'),
   REDIS_URL: url(['redis', 'rediss']).optional(),

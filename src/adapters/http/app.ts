@@ -1,12 +1,21 @@
 // The Koa application: middleware in order, then the routers of every area.
 import Router from '@koa/router';
 import Koa, { type Middleware } from 'koa';
+import { authenticateApiKey, looksLikeApiKey } from '../../application/access/api-key-auth.js';
+import { resolveAccess } from '../../application/access/resolve-access.js';
 import { authenticate } from '../../application/identity/authenticate.js';
 import type { Deps } from '../../application/deps.js';
 import type { Logger } from '../../application/shared/ports.js';
 import type { RequestState, RouterFields } from './context.js';
+import { apiKeysRoutes } from './access/api-keys-routes.js';
+import { auditRoutes } from './access/audit-routes.js';
+import { invitationsRoutes } from './access/invitations-routes.js';
+import { membersRoutes } from './access/members-routes.js';
+import { rolesRoutes } from './access/roles-routes.js';
+import { teamsRoutes } from './access/teams-routes.js';
 import { identityRoutes } from './identity/routes.js';
-import { requireUser } from './middleware/authenticate.js';
+import { requireCredential, requireUserPrincipal } from './middleware/authenticate.js';
+import { organizationAccess, type AccessResolver } from './middleware/organization-access.js';
 import { jsonBody } from './middleware/body.js';
 import { errorHandler } from './middleware/error-handler.js';
 import { requestContext } from './middleware/request-context.js';
@@ -38,20 +47,43 @@ type AppMiddleware = Middleware<RequestState, RouterFields>;
 
 /** The API's routes grouped by mount prefix; the OpenAPI document and the router both read this. */
 export function apiRouteGroups(deps: Deps): RouteGroup[] {
-  return [{ prefix: API_PREFIX, routes: [...identityRoutes(deps), ...organizationRoutes(deps)] }];
+  return [
+    {
+      prefix: API_PREFIX,
+      routes: [
+        ...identityRoutes(deps),
+        ...organizationRoutes(deps),
+        ...membersRoutes(deps),
+        ...invitationsRoutes(deps),
+        ...rolesRoutes(deps),
+        ...teamsRoutes(deps),
+        ...apiKeysRoutes(deps),
+        ...auditRoutes(deps),
+      ],
+    },
+  ];
+}
+
+interface MountParts {
+  readonly auth: AppMiddleware;
+  readonly userOnly: AppMiddleware;
+  readonly body: AppMiddleware;
+  readonly resolve: AccessResolver;
 }
 
 function mount(
   router: Router<RequestState, RouterFields>,
   routes: readonly RouteSpec[],
-  auth: AppMiddleware,
-  body: AppMiddleware,
+  parts: MountParts,
 ) {
   for (const spec of routes) {
-    // Authenticate before reading a body: an anonymous caller never makes us parse one.
+    // Authenticate and authorize before reading a body: a caller who may not act never makes us
+    // parse one, and learns nothing from validation errors.
     const chain: AppMiddleware[] = [
-      ...(spec.auth === 'user' ? [auth] : []),
-      ...(spec.body ? [body] : []),
+      ...(spec.auth === 'none' ? [] : [parts.auth]),
+      ...(spec.auth === 'user' ? [parts.userOnly] : []),
+      ...(spec.path.includes(':org') ? [organizationAccess(parts.resolve, spec.permission)] : []),
+      ...(spec.body ? [parts.body] : []),
       handlerOf(spec),
     ];
     router.register(spec.path, [spec.method.toUpperCase()], chain as never);
@@ -69,15 +101,21 @@ export function createHttpApp(parts: HttpAppParts): Koa<RequestState, RouterFiel
     operations.version,
   );
 
-  const auth = requireUser((token) => authenticate(deps, token));
-  const body = jsonBody(options.bodyLimitBytes);
+  const mountParts: MountParts = {
+    auth: requireCredential((token) =>
+      looksLikeApiKey(token) ? authenticateApiKey(deps, token) : authenticate(deps, token),
+    ),
+    userOnly: requireUserPrincipal(),
+    body: jsonBody(options.bodyLimitBytes),
+    resolve: (principal, ref) => resolveAccess(deps, principal, ref),
+  };
   const router = new Router<RequestState, RouterFields>();
   for (const group of api) {
     const sub = new Router<RequestState, RouterFields>({ prefix: group.prefix });
-    mount(sub, group.routes, auth, body);
+    mount(sub, group.routes, mountParts);
     router.use(sub.routes());
   }
-  mount(router, opsRoutes, auth, body);
+  mount(router, opsRoutes, mountParts);
 
   app.use(requestContext(logger));
   app.use(requestLog(parts.observe ?? (() => undefined)));

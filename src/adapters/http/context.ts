@@ -1,6 +1,7 @@
 // What each request carries in ctx.state, typed once.
 import type { ParameterizedContext } from 'koa';
 import type { Logger } from '../../application/shared/ports.js';
+import type { OrganizationAccess } from '../../application/access/resolve-access.js';
 import type { Principal } from '../../domain/identity/principal.js';
 
 export interface RequestState {
@@ -8,6 +9,8 @@ export interface RequestState {
   startedAt: bigint;
   log: Logger;
   principal?: Principal;
+  /** Set on routes under /organizations/:org once the caller's access is resolved. */
+  access?: OrganizationAccess;
   organizationId?: string;
 }
 

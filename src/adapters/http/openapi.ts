@@ -12,6 +12,12 @@ const TAGS = [
   { name: 'Authentication', description: 'Sign-up, sign-in, sessions and password reset' },
   { name: 'Users', description: 'The caller’s own profile' },
   { name: 'Organizations', description: 'Tenants: the caller’s organizations' },
+  { name: 'Members', description: 'People in an organization and their roles' },
+  { name: 'Invitations', description: 'Inviting people by email' },
+  { name: 'Roles', description: 'Built-in roles and custom permission sets' },
+  { name: 'Teams', description: 'Teams (departments) used by assignment rules' },
+  { name: 'API keys', description: 'Service accounts inside one organization' },
+  { name: 'Audit log', description: 'Every write in an organization' },
   { name: 'Operations', description: 'Health, metrics, keys and this document' },
 ];
 

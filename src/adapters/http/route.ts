@@ -27,8 +27,18 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
   readonly operationId: string;
   readonly summary: string;
   readonly tags: readonly string[];
-  /** 'user' needs a bearer access token; 'none' is public. */
-  readonly auth: 'user' | 'none';
+  /**
+   * 'user' needs a user's access token; 'any' also takes an API key; 'none' is public.
+   * Routes under `/organizations/:org` are resolved to the caller's access in that organization
+   * before anything else runs (404 to non-members).
+   */
+  readonly auth: 'user' | 'any' | 'none';
+  /**
+   * For organization routes: the action the caller must hold in some scope (`member:manage`,
+   * `task:update`), checked before the body is read (403). Use cases check it again, with the
+   * resource for `:own` scopes.
+   */
+  readonly permission?: string;
   readonly params?: z.ZodType<P>;
   readonly query?: z.ZodType<Q>;
   readonly body?: z.ZodType<B>;

@@ -1,15 +1,29 @@
 // Opens the database: PostgreSQL through `pg` when a URL is given, else PGlite in a local folder.
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database, Db } from './database.js';
 import { PgliteDialect } from './pglite-dialect.js';
 
-export type DatabaseTarget =
+export type DatabaseTarget = (
   | { readonly kind: 'postgres'; readonly url: string; readonly poolSize: number }
   /** `dataDir` undefined → in memory (tests). */
-  | { readonly kind: 'pglite'; readonly dataDir: string | undefined };
+  | { readonly kind: 'pglite'; readonly dataDir: string | undefined }
+) & {
+  /**
+   * The role every connection switches to (SET ROLE): one that owns no table and is no
+   * superuser, so row-level security applies. Unset for migrations, which run as the owner.
+   */
+  readonly role?: string | undefined;
+};
+
+const ROLE_NAME = /^[a-z_][a-z0-9_]*$/;
+
+function setRoleStatement(role: string): string {
+  if (!ROLE_NAME.test(role)) throw new Error(`Invalid database role name: ${role}`);
+  return `SET ROLE ${role}`;
+}
 
 export interface DatabaseHandle {
   readonly db: Db;
@@ -29,7 +43,18 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     });
     // An idle client that loses its server emits 'error' on the pool; without a listener it would crash.
     pool.on('error', () => undefined);
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const role = target.role;
+    const db = new Kysely<Database>({
+      dialect: new PostgresDialect({
+        pool,
+        // Runs before a new connection serves any query; if it fails, so does that query.
+        ...(role !== undefined && {
+          onCreateConnection: async (connection) => {
+            await connection.executeQuery(CompiledQuery.raw(setRoleStatement(role)));
+          },
+        }),
+      }),
+    });
     return {
       db,
       kind: 'postgres',
@@ -44,6 +69,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
   if (target.dataDir !== undefined) await mkdir(target.dataDir, { recursive: true });
   const client = target.dataDir === undefined ? new PGlite() : new PGlite(target.dataDir);
   await client.waitReady;
+  if (target.role !== undefined) await client.exec(setRoleStatement(target.role));
   const db = new Kysely<Database>({ dialect: new PgliteDialect(client) });
   return {
     db,
@@ -51,6 +77,16 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     poolStats: () => ({ total: 1, idle: 1, waiting: 0 }),
     close: () => db.destroy(),
   };
+}
+
+/**
+ * Switches an open PGlite handle to the application role (after migrations ran as the owner).
+ * PGlite has one connection, so the switch covers every later query.
+ */
+export async function assumeRole(handle: DatabaseHandle, role: string): Promise<void> {
+  if (handle.kind !== 'pglite')
+    throw new Error('assumeRole is for PGlite; pass `role` when opening');
+  await sql.raw(setRoleStatement(role)).execute(handle.db);
 }
 
 /** Round-trips a trivial query; resolves with the elapsed milliseconds. */

@@ -67,6 +67,90 @@ export interface MembershipsTable {
   created_at: Timestamp;
 }
 
+export interface RolesTable {
+  organization_id: string;
+  id: string;
+  name: string;
+  description: Generated<string>;
+  permissions: string[];
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface InvitationsTable {
+  organization_id: string;
+  id: string;
+  email: string;
+  role: string;
+  token_hash: string;
+  invited_by: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  accepted_at: Timestamp | null;
+  accepted_by: string | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface InvitationTokensTable {
+  token_hash: string;
+  organization_id: string;
+  invitation_id: string;
+}
+
+export interface TeamsTable {
+  organization_id: string;
+  id: string;
+  name: string;
+  description: Generated<string>;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface TeamMembersTable {
+  organization_id: string;
+  id: string;
+  team_id: string;
+  user_id: string;
+  created_at: Timestamp;
+}
+
+export interface ApiKeysTable {
+  organization_id: string;
+  id: string;
+  name: string;
+  prefix: string;
+  secret_hash: string;
+  role: string;
+  created_by: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp | null;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface ApiKeyPrefixesTable {
+  prefix: string;
+  organization_id: string;
+  key_id: string;
+}
+
+export interface AuditLogTable {
+  organization_id: string;
+  id: string;
+  actor_type: 'user' | 'apikey';
+  actor_id: string;
+  action: string;
+  target_type: string;
+  target_id: string | null;
+  changes: ColumnType<Record<string, unknown>, string, never>;
+  ip: string | null;
+  user_agent: string | null;
+  request_id: string | null;
+  created_at: Timestamp;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -74,6 +158,14 @@ export interface Database {
   one_time_tokens: OneTimeTokensTable;
   organizations: OrganizationsTable;
   memberships: MembershipsTable;
+  roles: RolesTable;
+  invitations: InvitationsTable;
+  invitation_tokens: InvitationTokensTable;
+  teams: TeamsTable;
+  team_members: TeamMembersTable;
+  api_keys: ApiKeysTable;
+  api_key_prefixes: ApiKeyPrefixesTable;
+  audit_log: AuditLogTable;
 }
 
 export type Db = Kysely<Database>;

@@ -1,12 +1,8 @@
 // Organizations (the tenants themselves) and memberships (the first tenant-owned table).
-import type {
-  MembershipRepository,
-  OrganizationRepository,
-} from '../../application/organizations/ports.js';
-import type { Membership, Role } from '../../domain/organizations/membership.js';
+import type { OrganizationRepository } from '../../application/organizations/ports.js';
 import type { Organization } from '../../domain/organizations/organization.js';
 import { PreconditionFailedError } from '../../domain/shared/errors.js';
-import type { Db, MembershipRow, OrganizationRow } from './database.js';
+import type { Db, OrganizationRow } from './database.js';
 import { conflictOnUnique } from './errors.js';
 
 const ORGANIZATION_COLUMNS = [
@@ -35,16 +31,6 @@ function toOrganization(row: OrganizationColumns): Organization {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     deletedAt: row.deleted_at,
-  };
-}
-
-function toMembership(row: MembershipRow): Membership {
-  return {
-    id: row.id,
-    organizationId: row.organization_id,
-    userId: row.user_id,
-    role: row.role as Role,
-    createdAt: row.created_at,
   };
 }
 
@@ -97,7 +83,7 @@ export function postgresOrganizationRepository(db: Db): OrganizationRepository {
         .limit(page.limit);
       if (page.after !== undefined) query = query.where('organizations.id', '>', page.after);
       const rows = await query.execute();
-      return rows.map((row) => ({ organization: toOrganization(row), role: row.role as Role }));
+      return rows.map((row) => ({ organization: toOrganization(row), role: row.role }));
     },
 
     async update(id, changes, now, expectedVersion) {
@@ -131,39 +117,6 @@ export function postgresOrganizationRepository(db: Db): OrganizationRepository {
       if (result.numUpdatedRows === 1n) return true;
       await missOrGone(id, expectedVersion);
       return false;
-    },
-  };
-}
-
-export function postgresMembershipRepository(db: Db): MembershipRepository {
-  return {
-    async add(membership) {
-      const row = await conflictOnUnique(
-        () =>
-          db
-            .insertInto('memberships')
-            .values({
-              organization_id: membership.organizationId,
-              id: membership.id,
-              user_id: membership.userId,
-              role: membership.role,
-              created_at: membership.now,
-            })
-            .returningAll()
-            .executeTakeFirstOrThrow(),
-        'The user is already a member of this organization',
-      );
-      return toMembership(row);
-    },
-
-    async find(organizationId, userId) {
-      const row = await db
-        .selectFrom('memberships')
-        .selectAll()
-        .where('organization_id', '=', organizationId)
-        .where('user_id', '=', userId)
-        .executeTakeFirst();
-      return row && toMembership(row);
     },
   };
 }

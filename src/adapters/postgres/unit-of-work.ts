@@ -1,15 +1,25 @@
 // Binds every repository to one Kysely handle: the pool for plain calls, a transaction inside run().
-import type { Repositories, UnitOfWork } from '../../application/shared/unit-of-work.js';
+// run() also applies the tenant scope that row-level security reads (set_config(..., true) lasts
+// until the transaction ends, so a pooled connection never carries one request's scope to another).
+import { sql } from 'kysely';
+import type {
+  Repositories,
+  TenantScope,
+  UnitOfWork,
+} from '../../application/shared/unit-of-work.js';
+import { postgresApiKeyRepository } from './api-key-repository.js';
+import { postgresAuditLogRepository } from './audit-log-repository.js';
 import type { Db } from './database.js';
-import {
-  postgresMembershipRepository,
-  postgresOrganizationRepository,
-} from './organization-repository.js';
+import { postgresInvitationRepository } from './invitation-repository.js';
+import { postgresMembershipRepository } from './membership-repository.js';
+import { postgresOrganizationRepository } from './organization-repository.js';
+import { postgresRoleRepository } from './role-repository.js';
 import {
   postgresOneTimeTokenRepository,
   postgresRefreshTokenRepository,
   postgresSessionRepository,
 } from './session-repository.js';
+import { postgresTeamRepository } from './team-repository.js';
 import { postgresUserRepository } from './user-repository.js';
 
 export function postgresRepositories(db: Db): Repositories {
@@ -20,11 +30,23 @@ export function postgresRepositories(db: Db): Repositories {
     oneTimeTokens: postgresOneTimeTokenRepository(db),
     organizations: postgresOrganizationRepository(db),
     memberships: postgresMembershipRepository(db),
+    roles: postgresRoleRepository(db),
+    invitations: postgresInvitationRepository(db),
+    teams: postgresTeamRepository(db),
+    apiKeys: postgresApiKeyRepository(db),
+    audit: postgresAuditLogRepository(db),
   };
 }
 
 export function postgresUnitOfWork(db: Db): UnitOfWork {
   return {
-    run: (work) => db.transaction().execute((trx) => work(postgresRepositories(trx))),
+    run: (work, scope?: TenantScope) =>
+      db.transaction().execute(async (trx) => {
+        if (scope?.organizationId !== undefined || scope?.userId !== undefined) {
+          await sql`select set_config('app.organization_id', ${scope.organizationId ?? ''}, true),
+                           set_config('app.user_id', ${scope.userId ?? ''}, true)`.execute(trx);
+        }
+        return work(postgresRepositories(trx));
+      }),
   };
 }

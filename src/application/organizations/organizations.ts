@@ -1,13 +1,15 @@
 // Use cases of the organizations area: create, list, read, change and delete a tenant.
-import type { UserPrincipal } from '../../domain/identity/principal.js';
+import { authorize } from '../../domain/access/authorize.js';
+import type { Principal } from '../../domain/identity/principal.js';
 import { canonicalTimezone } from '../../domain/identity/user.js';
 import {
   assertValidOrganizationName,
   assertValidSlug,
 } from '../../domain/organizations/organization.js';
-import { notFound, ValidationError } from '../../domain/shared/errors.js';
+import { ForbiddenError, notFound, ValidationError } from '../../domain/shared/errors.js';
+import { changesBetween, recordAudit } from '../access/audit.js';
+import { inOrganization, type OrganizationAccess } from '../access/resolve-access.js';
 import type { Deps } from '../deps.js';
-import { accessOrganization, type OrganizationAccess } from './access.js';
 import type { OrganizationWithRole } from './ports.js';
 
 export interface CreateOrganizationInput {
@@ -19,30 +21,41 @@ export interface CreateOrganizationInput {
 /** Creates the organization and makes the caller its owner, in one transaction. */
 export async function createOrganization(
   deps: Pick<Deps, 'uow' | 'clock' | 'ids'>,
-  actor: UserPrincipal,
+  actor: Principal,
   input: CreateOrganizationInput,
 ): Promise<OrganizationWithRole> {
+  if (actor.kind !== 'user') throw new ForbiddenError('API keys cannot create organizations');
   assertValidOrganizationName(input.name);
   assertValidSlug(input.slug);
   const timezone = canonicalTimezone(input.timezone ?? 'UTC');
-  return deps.uow.run(async (tx) => {
-    const now = deps.clock.now();
-    const organization = await tx.organizations.create({
-      id: deps.ids.next(),
-      name: input.name.trim(),
-      slug: input.slug,
-      timezone,
-      now,
-    });
-    await tx.memberships.add({
-      id: deps.ids.next(),
-      organizationId: organization.id,
-      userId: actor.userId,
-      role: 'owner',
-      now,
-    });
-    return { organization, role: 'owner' };
-  });
+  const id = deps.ids.next();
+  return deps.uow.run(
+    async (tx) => {
+      const now = deps.clock.now();
+      const organization = await tx.organizations.create({
+        id,
+        name: input.name.trim(),
+        slug: input.slug,
+        timezone,
+        now,
+      });
+      await tx.memberships.add({
+        id: deps.ids.next(),
+        organizationId: id,
+        userId: actor.userId,
+        role: 'owner',
+        now,
+      });
+      await recordAudit(deps, tx, actor, id, {
+        action: 'organization.created',
+        targetType: 'organization',
+        targetId: id,
+        changes: { name: organization.name, slug: organization.slug, timezone },
+      });
+      return { organization, role: 'owner' };
+    },
+    { organizationId: id },
+  );
 }
 
 export interface Page<T> {
@@ -50,26 +63,35 @@ export interface Page<T> {
   readonly nextCursor: string | null;
 }
 
+/** A user's organizations; an API key's own organization. */
 export async function listMyOrganizations(
-  deps: Pick<Deps, 'repos'>,
-  actor: UserPrincipal,
+  deps: Pick<Deps, 'uow'>,
+  actor: Principal,
   page: { readonly limit: number; readonly after?: string | undefined },
 ): Promise<Page<OrganizationWithRole>> {
-  const rows = await deps.repos.organizations.listForUser(actor.userId, {
-    limit: page.limit + 1,
-    ...(page.after !== undefined && { after: page.after }),
-  });
+  const rows = await deps.uow.run(
+    async (tx) => {
+      if (actor.kind === 'user') {
+        return tx.organizations.listForUser(actor.userId, {
+          limit: page.limit + 1,
+          ...(page.after !== undefined && { after: page.after }),
+        });
+      }
+      const own = await tx.organizations.find(actor.organizationId);
+      return own && (page.after === undefined || own.id > page.after)
+        ? [{ organization: own, role: actor.role }]
+        : [];
+    },
+    actor.kind === 'user' ? { userId: actor.userId } : { organizationId: actor.organizationId },
+  );
   const items = rows.slice(0, page.limit);
   const last = items.at(-1);
   return { items, nextCursor: rows.length > page.limit && last ? last.organization.id : null };
 }
 
-export async function getOrganization(
-  deps: Pick<Deps, 'repos' | 'cache'>,
-  actor: UserPrincipal,
-  idOrSlug: string,
-): Promise<OrganizationAccess> {
-  return accessOrganization(deps, actor, idOrSlug, 'organization:read');
+export function getOrganization(access: OrganizationAccess): OrganizationWithRole {
+  authorize(access.grant, 'organization:read');
+  return { organization: access.organization, role: access.grant.role };
 }
 
 export interface UpdateOrganizationInput {
@@ -80,48 +102,60 @@ export interface UpdateOrganizationInput {
 }
 
 export async function updateOrganization(
-  deps: Pick<Deps, 'repos' | 'cache' | 'clock'>,
-  actor: UserPrincipal,
-  idOrSlug: string,
+  deps: Pick<Deps, 'uow' | 'clock' | 'ids'>,
+  access: OrganizationAccess,
   input: UpdateOrganizationInput,
-): Promise<OrganizationAccess> {
-  const { organization, role } = await accessOrganization(
-    deps,
-    actor,
-    idOrSlug,
-    'organization:update',
-  );
+): Promise<OrganizationWithRole> {
+  authorize(access.grant, 'organization:update');
   if (input.name !== undefined) assertValidOrganizationName(input.name);
   if (input.slug !== undefined) assertValidSlug(input.slug);
   const timezone = input.timezone === undefined ? undefined : canonicalTimezone(input.timezone);
   if (input.name === undefined && input.slug === undefined && timezone === undefined) {
     throw new ValidationError([{ field: 'body', message: 'Nothing to change' }]);
   }
-  const updated = await deps.repos.organizations.update(
-    organization.id,
-    {
-      ...(input.name !== undefined && { name: input.name.trim() }),
-      ...(input.slug !== undefined && { slug: input.slug }),
-      ...(timezone !== undefined && { timezone }),
-    },
-    deps.clock.now(),
-    input.expectedVersion,
-  );
-  return { organization: updated ?? notFound('organization'), role };
+  const before = access.organization;
+  const updated = await inOrganization(deps, access, async (tx) => {
+    const after = await tx.organizations.update(
+      before.id,
+      {
+        ...(input.name !== undefined && { name: input.name.trim() }),
+        ...(input.slug !== undefined && { slug: input.slug }),
+        ...(timezone !== undefined && { timezone }),
+      },
+      deps.clock.now(),
+      input.expectedVersion,
+    );
+    if (after) {
+      await recordAudit(deps, tx, access.principal, before.id, {
+        action: 'organization.updated',
+        targetType: 'organization',
+        targetId: before.id,
+        changes: changesBetween(before, after, ['name', 'slug', 'timezone']),
+      });
+    }
+    return after;
+  });
+  return { organization: updated ?? notFound('organization'), role: access.grant.role };
 }
 
-/** Soft-deletes the organization (owner only); it then answers 404 to everyone. */
+/** Soft-deletes the organization; it then answers 404 to everyone. */
 export async function deleteOrganization(
-  deps: Pick<Deps, 'repos' | 'cache' | 'clock'>,
-  actor: UserPrincipal,
-  idOrSlug: string,
+  deps: Pick<Deps, 'uow' | 'clock' | 'ids'>,
+  access: OrganizationAccess,
   expectedVersion?: number,
 ): Promise<void> {
-  const { organization } = await accessOrganization(deps, actor, idOrSlug, 'organization:delete');
-  const deleted = await deps.repos.organizations.softDelete(
-    organization.id,
-    deps.clock.now(),
-    expectedVersion,
-  );
+  authorize(access.grant, 'organization:delete');
+  const id = access.organization.id;
+  const deleted = await inOrganization(deps, access, async (tx) => {
+    const done = await tx.organizations.softDelete(id, deps.clock.now(), expectedVersion);
+    if (done) {
+      await recordAudit(deps, tx, access.principal, id, {
+        action: 'organization.deleted',
+        targetType: 'organization',
+        targetId: id,
+      });
+    }
+    return done;
+  });
   if (!deleted) notFound('organization');
 }

@@ -1,5 +1,4 @@
 // Ports of the organizations area.
-import type { Membership, Role } from '../../domain/organizations/membership.js';
 import type { Organization } from '../../domain/organizations/organization.js';
 
 export interface NewOrganization {
@@ -18,7 +17,8 @@ export interface OrganizationChanges {
 
 export interface OrganizationWithRole {
   readonly organization: Organization;
-  readonly role: Role;
+  /** Built-in role name or custom role id. */
+  readonly role: string;
 }
 
 export interface OrganizationRepository {
@@ -42,15 +42,4 @@ export interface OrganizationRepository {
     expectedVersion?: number,
   ): Promise<Organization | undefined>;
   softDelete(id: string, now: Date, expectedVersion?: number): Promise<boolean>;
-}
-
-export interface MembershipRepository {
-  add(membership: {
-    id: string;
-    organizationId: string;
-    userId: string;
-    role: Role;
-    now: Date;
-  }): Promise<Membership>;
-  find(organizationId: string, userId: string): Promise<Membership | undefined>;
 }

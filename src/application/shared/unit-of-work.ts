@@ -5,7 +5,15 @@ import type {
   SessionRepository,
   UserRepository,
 } from '../identity/ports.js';
-import type { MembershipRepository, OrganizationRepository } from '../organizations/ports.js';
+import type {
+  ApiKeyRepository,
+  AuditLogRepository,
+  InvitationRepository,
+  MembershipRepository,
+  RoleRepository,
+  TeamRepository,
+} from '../access/ports.js';
+import type { OrganizationRepository } from '../organizations/ports.js';
 
 export interface Repositories {
   readonly users: UserRepository;
@@ -14,9 +22,24 @@ export interface Repositories {
   readonly oneTimeTokens: OneTimeTokenRepository;
   readonly organizations: OrganizationRepository;
   readonly memberships: MembershipRepository;
+  readonly roles: RoleRepository;
+  readonly invitations: InvitationRepository;
+  readonly teams: TeamRepository;
+  readonly apiKeys: ApiKeyRepository;
+  readonly audit: AuditLogRepository;
+}
+
+/**
+ * Whose data a unit of work may see. Row-level security shows tenant rows only of
+ * `organizationId`; `userId` additionally shows the user's own memberships and organizations
+ * (to list them across tenants). With neither, no tenant row is visible.
+ */
+export interface TenantScope {
+  readonly organizationId?: string | undefined;
+  readonly userId?: string | undefined;
 }
 
 export interface UnitOfWork {
   /** Runs `work` in one transaction: all its writes commit together or none do. */
-  run<T>(work: (tx: Repositories) => Promise<T>): Promise<T>;
+  run<T>(work: (tx: Repositories) => Promise<T>, scope?: TenantScope): Promise<T>;
 }

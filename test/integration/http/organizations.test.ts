@@ -34,13 +34,14 @@ async function createOrg(user: SignedInUser, fields: Record<string, unknown> = {
 
 /** Adds `user` to the organization with a role, straight through the repository (the member API comes later). */
 async function addMember(orgId: string, user: SignedInUser, role: 'member' | 'viewer') {
-  await t.app.deps.repos.memberships.add({
+  const membership = {
     id: crypto.randomUUID(),
     organizationId: orgId,
     userId: user.id,
     role,
     now: new Date(),
-  });
+  };
+  await t.app.deps.uow.run((tx) => tx.memberships.add(membership), { organizationId: orgId });
 }
 
 describe('creating and reading', () => {

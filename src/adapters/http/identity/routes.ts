@@ -1,5 +1,4 @@
 // /auth and /users routes: sign-up to sign-out.
-import { authenticate } from '../../../application/identity/authenticate.js';
 import { login } from '../../../application/identity/login.js';
 import {
   listSessions,
@@ -16,7 +15,7 @@ import type { Deps } from '../../../application/deps.js';
 import { UnauthenticatedError } from '../../../domain/shared/errors.js';
 import type { AppContext } from '../context.js';
 import { respond } from '../envelope.js';
-import { principalOf } from '../middleware/authenticate.js';
+import { userOf } from '../middleware/authenticate.js';
 import { route, type RouteSpec } from '../route.js';
 import { presentSession, presentTokenPair, presentUser } from './presenters.js';
 import {
@@ -159,7 +158,7 @@ export function identityRoutes(deps: Deps): RouteSpec[] {
       auth: 'user',
       responses: { 204: { description: 'Signed out' } },
       handler: async (ctx) => {
-        await logout(deps, principalOf(ctx));
+        await logout(deps, userOf(ctx));
         setRefreshCookie(ctx, null);
         ctx.status = 204;
       },
@@ -173,7 +172,7 @@ export function identityRoutes(deps: Deps): RouteSpec[] {
       auth: 'user',
       responses: { 204: { description: 'Signed out everywhere' } },
       handler: async (ctx) => {
-        await logoutAll(deps, principalOf(ctx));
+        await logoutAll(deps, userOf(ctx));
         setRefreshCookie(ctx, null);
         ctx.status = 204;
       },
@@ -187,7 +186,7 @@ export function identityRoutes(deps: Deps): RouteSpec[] {
       auth: 'user',
       responses: { 200: { description: 'Sessions, oldest first', data: z.array(sessionSchema) } },
       handler: async (ctx) => {
-        const actor = principalOf(ctx);
+        const actor = userOf(ctx);
         const sessions = await listSessions(deps, actor);
         respond(
           ctx,
@@ -208,7 +207,7 @@ export function identityRoutes(deps: Deps): RouteSpec[] {
         404: { description: 'No such open session of this user' },
       },
       handler: async (ctx, { params }) => {
-        await revokeSession(deps, principalOf(ctx), params.id);
+        await revokeSession(deps, userOf(ctx), params.id);
         ctx.status = 204;
       },
     }),
@@ -254,7 +253,7 @@ export function identityRoutes(deps: Deps): RouteSpec[] {
       auth: 'user',
       responses: { 200: { description: 'The user', data: userSchema } },
       handler: async (ctx) => {
-        respond(ctx, presentUser(await getProfile(deps, principalOf(ctx))));
+        respond(ctx, presentUser(await getProfile(deps, userOf(ctx))));
       },
     }),
     route({
@@ -270,7 +269,7 @@ export function identityRoutes(deps: Deps): RouteSpec[] {
         422: { description: 'Invalid input or wrong current password' },
       },
       handler: async (ctx, { body }) => {
-        const user = await updateProfile(deps, principalOf(ctx), {
+        const user = await updateProfile(deps, userOf(ctx), {
           name: body.name,
           timezone: body.timezone,
           password: body.password,
@@ -281,5 +280,3 @@ export function identityRoutes(deps: Deps): RouteSpec[] {
     }),
   ];
 }
-
-export { authenticate };

@@ -31,7 +31,8 @@ export function requestLog(
         path: ctx.path,
         status: ctx.status,
         duration_ms: Math.round(seconds * 1e6) / 1e3,
-        ...(principal && { user_id: principal.userId }),
+        ...(principal?.kind === 'user' && { user_id: principal.userId }),
+        ...(principal?.kind === 'apikey' && { api_key_id: principal.keyId }),
         ...(ctx.state.organizationId && { organization_id: ctx.state.organizationId }),
       };
       // 503 is an expected answer (draining, dependency down), not a fault of ours.

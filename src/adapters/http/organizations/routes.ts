@@ -14,6 +14,7 @@ import { expectedVersion, setEtag } from '../conditional.js';
 import type { AppContext } from '../context.js';
 import { respond } from '../envelope.js';
 import { principalOf } from '../middleware/authenticate.js';
+import { accessOf } from '../middleware/organization-access.js';
 import { route, type RouteSpec } from '../route.js';
 import { decodeCursor, encodeCursor, listQuery } from '../schemas.js';
 import {
@@ -53,9 +54,9 @@ export function organizationRoutes(deps: Deps): RouteSpec[] {
       method: 'get',
       path: '/organizations',
       operationId: 'listOrganizations',
-      summary: 'The organizations the caller belongs to',
+      summary: 'The organizations the caller belongs to (for an API key: its own)',
       tags,
-      auth: 'user',
+      auth: 'any',
       query: listQuery,
       responses: {
         200: { description: 'Organizations', data: z.array(organizationSchema), paginated: true },
@@ -98,34 +99,36 @@ export function organizationRoutes(deps: Deps): RouteSpec[] {
       operationId: 'getOrganization',
       summary: 'One organization (by id or slug)',
       tags,
-      auth: 'user',
+      auth: 'any',
+      permission: 'organization:read',
       params: organizationParams,
       responses: {
         200: { description: 'The organization', data: organizationSchema },
         404: notMember,
       },
-      handler: async (ctx, { params }) => {
-        respondOne(ctx, await getOrganization(deps, principalOf(ctx), params.org));
+      handler: async (ctx) => {
+        respondOne(ctx, getOrganization(accessOf(ctx)));
       },
     }),
     route({
       method: 'patch',
       path: '/organizations/:org',
       operationId: 'updateOrganization',
-      summary: 'Change name, slug or timezone (owner); honours If-Match',
+      summary: 'Change name, slug or timezone; honours If-Match',
       tags,
-      auth: 'user',
+      auth: 'any',
+      permission: 'organization:update',
       params: organizationParams,
       body: updateOrganizationBody,
       responses: {
         200: { description: 'The updated organization', data: organizationSchema },
-        403: { description: 'The caller is a member but not an owner' },
+        403: { description: 'The caller lacks the permission' },
         404: notMember,
         409: { description: 'The new slug is taken' },
         412: { description: 'If-Match does not match the current ETag' },
       },
-      handler: async (ctx, { params, body }) => {
-        const result = await updateOrganization(deps, principalOf(ctx), params.org, {
+      handler: async (ctx, { body }) => {
+        const result = await updateOrganization(deps, accessOf(ctx), {
           ...body,
           expectedVersion: expectedVersion(ctx),
         });
@@ -138,16 +141,17 @@ export function organizationRoutes(deps: Deps): RouteSpec[] {
       operationId: 'deleteOrganization',
       summary: 'Soft-delete the organization (owner); honours If-Match',
       tags,
-      auth: 'user',
+      auth: 'any',
+      permission: 'organization:delete',
       params: organizationParams,
       responses: {
         204: { description: 'Deleted' },
-        403: { description: 'The caller is a member but not an owner' },
+        403: { description: 'The caller lacks the permission' },
         404: notMember,
         412: { description: 'If-Match does not match the current ETag' },
       },
-      handler: async (ctx, { params }) => {
-        await deleteOrganization(deps, principalOf(ctx), params.org, expectedVersion(ctx));
+      handler: async (ctx) => {
+        await deleteOrganization(deps, accessOf(ctx), expectedVersion(ctx));
         ctx.status = 204;
       },
     }),

@@ -1,7 +1,6 @@
 // Request and response schemas of /organizations.
 import { z } from 'zod';
 import 'zod-openapi';
-import { ROLES } from '../../../domain/organizations/membership.js';
 
 // Shape only; the slug and name rules live in the domain and answer with field details.
 const slug = z
@@ -25,7 +24,9 @@ export const organizationSchema = z
     name: z.string(),
     slug: z.string(),
     timezone: z.string(),
-    role: z.enum(ROLES).meta({ description: 'The caller’s role in the organization' }),
+    role: z.string().meta({
+      description: 'The caller’s role: a built-in role name or a custom role id',
+    }),
     version: z.number().int(),
     created_at: z.iso.datetime(),
     updated_at: z.iso.datetime(),
