@@ -21,6 +21,14 @@ const UP: RawBuilder<unknown>[] = [
     EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
     END $$
   `,
+  // The owner that runs migrations may then SET ROLE teamflow_app (a superuser may anyway).
+  sql`
+    DO $$ BEGIN
+      IF NOT pg_has_role(current_user, 'teamflow_app', 'MEMBER') THEN
+        EXECUTE format('GRANT teamflow_app TO %I', current_user);
+      END IF;
+    END $$
+  `,
   sql`
     CREATE FUNCTION app_current_organization() RETURNS uuid LANGUAGE sql STABLE AS
     $$ SELECT NULLIF(current_setting('app.organization_id', true), '')::uuid $$
