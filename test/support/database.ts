@@ -21,13 +21,20 @@ export interface TestDatabase {
   close(): Promise<void>;
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+/**
+ * `asOwner` connects as the tables' owner, to which row-level security does not apply: for tests
+ * of a repository's own SQL. Everything else runs as the application role, as the app does.
+ */
+export async function createTestDatabase(
+  options: { asOwner?: boolean } = {},
+): Promise<TestDatabase> {
+  const role = options.asOwner ? undefined : APP_ROLE;
   const template = inject('templateDatabase');
   if (testDatabaseUrl && template) {
     const name = `tf_t_${uniqueTag()}`;
     await adminQuery(testDatabaseUrl, `CREATE DATABASE ${name} TEMPLATE ${template}`);
     const url = databaseUrl(testDatabaseUrl, name);
-    const handle = await openDatabase({ kind: 'postgres', url, poolSize: 10, role: APP_ROLE });
+    const handle = await openDatabase({ kind: 'postgres', url, poolSize: 10, role });
     return {
       handle,
       engine: 'postgres',
@@ -40,6 +47,6 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   }
   const handle = await openDatabase({ kind: 'pglite', dataDir: undefined });
   await migrateToLatest(handle.db);
-  await assumeRole(handle, APP_ROLE);
+  if (role !== undefined) await assumeRole(handle, role);
   return { handle, engine: 'pglite', url: undefined, close: () => handle.close() };
 }

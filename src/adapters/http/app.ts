@@ -13,6 +13,7 @@ import { invitationsRoutes } from './access/invitations-routes.js';
 import { membersRoutes } from './access/members-routes.js';
 import { rolesRoutes } from './access/roles-routes.js';
 import { teamsRoutes } from './access/teams-routes.js';
+import { whoamiRoutes } from './access/whoami-routes.js';
 import { identityRoutes } from './identity/routes.js';
 import { requireCredential, requireUserPrincipal } from './middleware/authenticate.js';
 import { organizationAccess, type AccessResolver } from './middleware/organization-access.js';
@@ -59,6 +60,7 @@ export function apiRouteGroups(deps: Deps): RouteGroup[] {
         ...teamsRoutes(deps),
         ...apiKeysRoutes(deps),
         ...auditRoutes(deps),
+        ...whoamiRoutes(deps),
       ],
     },
   ];

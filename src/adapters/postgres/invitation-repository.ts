@@ -1,11 +1,124 @@
 // Invitations by email, with a global token lookup for invitees who are not members yet.
-import type { InvitationRepository } from '../../application/access/ports.js';
-import type { Db } from './database.js';
+import type { Selectable } from 'kysely';
+import type { Invitation, InvitationRepository } from '../../application/access/ports.js';
+import type { Db, InvitationsTable } from './database.js';
+import { conflictOnUnique } from './errors.js';
 
-export function postgresInvitationRepository(_db: Db): InvitationRepository {
-  // Placeholder while the area is built: every call rejects.
-  return new Proxy({} as InvitationRepository, {
-    get: () => () =>
-      Promise.reject(new Error('TODO(access-control): postgresInvitationRepository')),
-  });
+type InvitationRow = Selectable<InvitationsTable>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function toInvitation(row: InvitationRow): Invitation {
+  return {
+    id: row.id,
+    organizationId: row.organization_id,
+    email: row.email,
+    role: row.role,
+    invitedBy: row.invited_by,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    acceptedAt: row.accepted_at,
+    revokedAt: row.revoked_at,
+  };
+}
+
+export function postgresInvitationRepository(db: Db): InvitationRepository {
+  /** Not accepted and not revoked: what the unique index on (organization, email) covers. */
+  const open = (organizationId: string) =>
+    db
+      .updateTable('invitations')
+      .where('organization_id', '=', organizationId)
+      .where('accepted_at', 'is', null)
+      .where('revoked_at', 'is', null);
+
+  return {
+    async create(invitation) {
+      const row = await conflictOnUnique(
+        () =>
+          db
+            .insertInto('invitations')
+            .values({
+              organization_id: invitation.organizationId,
+              id: invitation.id,
+              email: invitation.email,
+              role: invitation.role,
+              token_hash: invitation.tokenHash,
+              invited_by: invitation.invitedBy,
+              created_at: invitation.now,
+              expires_at: invitation.expiresAt,
+            })
+            .returningAll()
+            .executeTakeFirstOrThrow(),
+        'An invitation for this email is already pending',
+      );
+      // The global lookup row, written in the same transaction as the invitation.
+      await db
+        .insertInto('invitation_tokens')
+        .values({
+          token_hash: invitation.tokenHash,
+          organization_id: invitation.organizationId,
+          invitation_id: invitation.id,
+        })
+        .execute();
+      return toInvitation(row);
+    },
+
+    async find(organizationId, id) {
+      if (!UUID.test(id)) return undefined;
+      const row = await db
+        .selectFrom('invitations')
+        .selectAll()
+        .where('organization_id', '=', organizationId)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row && toInvitation(row);
+    },
+
+    async listPending(organizationId, now) {
+      const rows = await db
+        .selectFrom('invitations')
+        .selectAll()
+        .where('organization_id', '=', organizationId)
+        .where('accepted_at', 'is', null)
+        .where('revoked_at', 'is', null)
+        .where('expires_at', '>', now)
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .execute();
+      return rows.map(toInvitation);
+    },
+
+    async revokePendingFor(organizationId, email, now) {
+      // Expired ones too: they still hold the (organization, email) slot of the unique index.
+      await open(organizationId).set({ revoked_at: now }).where('email', '=', email).execute();
+    },
+
+    async revoke(organizationId, id, now) {
+      if (!UUID.test(id)) return false;
+      const result = await open(organizationId)
+        .set({ revoked_at: now })
+        .where('id', '=', id)
+        .where('expires_at', '>', now)
+        .executeTakeFirst();
+      return result.numUpdatedRows === 1n;
+    },
+
+    async markAccepted(organizationId, id, userId, now) {
+      const result = await open(organizationId)
+        .set({ accepted_at: now, accepted_by: userId })
+        .where('id', '=', id)
+        .where('expires_at', '>', now)
+        .executeTakeFirst();
+      return result.numUpdatedRows === 1n;
+    },
+
+    async locateToken(tokenHash) {
+      const row = await db
+        .selectFrom('invitation_tokens')
+        .select(['organization_id', 'invitation_id'])
+        .where('token_hash', '=', tokenHash)
+        .executeTakeFirst();
+      return row && { organizationId: row.organization_id, invitationId: row.invitation_id };
+    },
+  };
 }

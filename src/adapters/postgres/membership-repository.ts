@@ -102,6 +102,17 @@ export function postgresMembershipRepository(db: Db): MembershipRepository {
       return Number(row.count);
     },
 
+    async countOwnersLocked(organizationId) {
+      const rows = await db
+        .selectFrom('memberships')
+        .select('id')
+        .where('organization_id', '=', organizationId)
+        .where('role', '=', 'owner')
+        .forUpdate()
+        .execute();
+      return rows.length;
+    },
+
     async userIdsWithRole(organizationId, role) {
       const rows = await db
         .selectFrom('memberships')

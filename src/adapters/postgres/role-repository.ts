@@ -1,10 +1,114 @@
-// Custom roles: named permission sets of one organization.
-import type { RoleRepository } from '../../application/access/ports.js';
-import type { Db } from './database.js';
+// Custom roles: named permission sets of one organization. Names are unique per organization,
+// whatever their case (the unique index is on lower(name)).
+import type { Selectable } from 'kysely';
+import type { CustomRole, RoleRepository } from '../../application/access/ports.js';
+import type { Permission } from '../../domain/access/permissions.js';
+import { PreconditionFailedError } from '../../domain/shared/errors.js';
+import type { Db, RolesTable } from './database.js';
+import { conflictOnUnique } from './errors.js';
 
-export function postgresRoleRepository(_db: Db): RoleRepository {
-  // Placeholder while the area is built: every call rejects.
-  return new Proxy({} as RoleRepository, {
-    get: () => () => Promise.reject(new Error('TODO(access-control): postgresRoleRepository')),
-  });
+type RoleRow = Selectable<RolesTable>;
+
+const NAME_TAKEN = 'A role with this name already exists in the organization';
+
+/**
+ * A membership's role is a built-in name or a custom role id, and callers look either up here;
+ * anything that is not a UUID cannot be a custom role (and must not reach a uuid column).
+ */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function toRole(row: RoleRow): CustomRole {
+  return {
+    id: row.id,
+    organizationId: row.organization_id,
+    name: row.name,
+    description: row.description,
+    // Written only through this repository, from validated permissions.
+    permissions: row.permissions as Permission[],
+    version: row.version,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export function postgresRoleRepository(db: Db): RoleRepository {
+  const inOrganization = (organizationId: string) =>
+    db.selectFrom('roles').selectAll().where('organization_id', '=', organizationId);
+
+  /** Tells a version miss (412) from a missing row (undefined) after an update matched nothing. */
+  async function missOrGone(
+    organizationId: string,
+    id: string,
+    expectedVersion: number | undefined,
+  ): Promise<undefined> {
+    if (expectedVersion === undefined) return undefined;
+    const exists = await inOrganization(organizationId).where('id', '=', id).executeTakeFirst();
+    if (exists) throw new PreconditionFailedError();
+    return undefined;
+  }
+
+  return {
+    async list(organizationId) {
+      const rows = await inOrganization(organizationId).orderBy('id').execute();
+      return rows.map(toRole);
+    },
+
+    async find(organizationId, id) {
+      if (!UUID.test(id)) return undefined;
+      const row = await inOrganization(organizationId).where('id', '=', id).executeTakeFirst();
+      return row && toRole(row);
+    },
+
+    async create(role) {
+      const row = await conflictOnUnique(
+        () =>
+          db
+            .insertInto('roles')
+            .values({
+              organization_id: role.organizationId,
+              id: role.id,
+              name: role.name,
+              description: role.description,
+              permissions: [...role.permissions],
+              created_at: role.now,
+              updated_at: role.now,
+            })
+            .returningAll()
+            .executeTakeFirstOrThrow(),
+        NAME_TAKEN,
+      );
+      return toRole(row);
+    },
+
+    async update(organizationId, id, changes, now, expectedVersion) {
+      if (!UUID.test(id)) return undefined;
+      const write = () => {
+        let query = db
+          .updateTable('roles')
+          .set((eb) => ({
+            ...(changes.name !== undefined && { name: changes.name }),
+            ...(changes.description !== undefined && { description: changes.description }),
+            ...(changes.permissions !== undefined && { permissions: [...changes.permissions] }),
+            version: eb('version', '+', 1),
+            updated_at: now,
+          }))
+          .where('organization_id', '=', organizationId)
+          .where('id', '=', id);
+        if (expectedVersion !== undefined) query = query.where('version', '=', expectedVersion);
+        return query.returningAll().executeTakeFirst();
+      };
+      const row = await conflictOnUnique(write, NAME_TAKEN);
+      return row ? toRole(row) : missOrGone(organizationId, id, expectedVersion);
+    },
+
+    async delete(organizationId, id) {
+      if (!UUID.test(id)) return false;
+      const result = await db
+        .deleteFrom('roles')
+        .where('organization_id', '=', organizationId)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return result.numDeletedRows === 1n;
+    },
+  };
 }

@@ -28,6 +28,11 @@ export interface MembershipRepository {
   updateRole(organizationId: string, userId: string, role: string): Promise<Membership | undefined>;
   remove(organizationId: string, userId: string): Promise<boolean>;
   countWithRole(organizationId: string, role: string): Promise<number>;
+  /**
+   * Counts the owners while locking their rows until the transaction ends, so two concurrent
+   * demotions cannot each see another owner and leave none.
+   */
+  countOwnersLocked(organizationId: string): Promise<number>;
   userIdsWithRole(organizationId: string, role: string): Promise<string[]>;
 }
 
@@ -190,6 +195,8 @@ export interface ApiKeyRepository {
   locatePrefix(prefix: string): Promise<{ organizationId: string; keyId: string } | undefined>;
   /** Keys bound to a role (a role in use by a key cannot be deleted). */
   countWithRole(organizationId: string, role: string): Promise<number>;
+  /** Ids of unrevoked keys bound to a role (their cached grants go when the role changes). */
+  keyIdsWithRole(organizationId: string, role: string): Promise<string[]>;
 }
 
 export interface AuditEntry {

@@ -1,5 +1,6 @@
 // The Kysely repositories against this file's own database: PGlite by default, PostgreSQL when
 // TEST_DATABASE_URL (or DATABASE_URL) is set. What the use cases rely on, checked at the SQL edge.
+// The repositories' own SQL, run as the tables' owner; row-level security has its own test (rls.test.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../../src/adapters/postgres/database.js';
 import {
@@ -27,7 +28,7 @@ let db: Db;
 let repos: Repositories;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
+  database = await createTestDatabase({ asOwner: true });
   db = database.handle.db;
   repos = postgresRepositories(db);
 });

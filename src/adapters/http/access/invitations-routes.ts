@@ -1,7 +1,126 @@
-// Routes of the access area: invitations (being built).
+// /organizations/:org/invitations (invite, list, revoke) and /invitations/accept (the invitee).
+import { z } from 'zod';
+import {
+  acceptInvitation,
+  invite,
+  listInvitations,
+  revokeInvitation,
+} from '../../../application/access/invitations.js';
+import type { Invitation } from '../../../application/access/ports.js';
 import type { Deps } from '../../../application/deps.js';
-import type { RouteSpec } from '../route.js';
+import { respond } from '../envelope.js';
+import { userOf } from '../middleware/authenticate.js';
+import { accessOf } from '../middleware/organization-access.js';
+import { organizationParams } from '../organizations/schemas.js';
+import { route, type RouteSpec } from '../route.js';
+import {
+  acceptedInvitationSchema,
+  acceptInvitationBody,
+  invitationParams,
+  invitationSchema,
+  inviteBody,
+} from './members-schemas.js';
 
-export function invitationsRoutes(_deps: Deps): RouteSpec[] {
-  return [];
+const tags = ['Invitations'];
+
+/** Never the token: it exists only in the invitee's email. */
+function presentInvitation(invitation: Invitation) {
+  return {
+    id: invitation.id,
+    email: invitation.email,
+    role: invitation.role,
+    invited_by: invitation.invitedBy,
+    created_at: invitation.createdAt.toISOString(),
+    expires_at: invitation.expiresAt.toISOString(),
+  };
+}
+
+const notMember = { description: 'No such organization, or the caller is not a member' };
+const forbidden = { description: 'The caller lacks the permission' };
+
+export function invitationsRoutes(deps: Deps): RouteSpec[] {
+  return [
+    route({
+      method: 'post',
+      path: '/organizations/:org/invitations',
+      operationId: 'createInvitation',
+      summary: 'Invite a person by email with a role; replaces a pending invitation to that email',
+      tags,
+      auth: 'any',
+      permission: 'invitation:manage',
+      params: organizationParams,
+      body: inviteBody,
+      responses: {
+        201: { description: 'Invited; the token is emailed', data: invitationSchema },
+        403: {
+          description:
+            'The caller lacks the permission, or the role grants permissions the caller does not hold, or only an owner may invite an owner',
+        },
+        404: notMember,
+        409: { description: 'The email belongs to a member already' },
+        422: { description: 'Invalid email or unknown role' },
+      },
+      handler: async (ctx, { body }) => {
+        respond(ctx, presentInvitation(await invite(deps, accessOf(ctx), body)), { status: 201 });
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/organizations/:org/invitations',
+      operationId: 'listInvitations',
+      summary: 'Pending invitations, newest first',
+      tags,
+      auth: 'any',
+      permission: 'invitation:manage',
+      params: organizationParams,
+      responses: {
+        200: { description: 'Pending invitations', data: z.array(invitationSchema) },
+        403: forbidden,
+        404: notMember,
+      },
+      handler: async (ctx) => {
+        respond(ctx, (await listInvitations(deps, accessOf(ctx))).map(presentInvitation));
+      },
+    }),
+    route({
+      method: 'delete',
+      path: '/organizations/:org/invitations/:id',
+      operationId: 'revokeInvitation',
+      summary: 'Revoke a pending invitation; its token stops working',
+      tags,
+      auth: 'any',
+      permission: 'invitation:manage',
+      params: invitationParams,
+      responses: {
+        204: { description: 'Revoked' },
+        403: forbidden,
+        404: { description: 'No such pending invitation (or organization)' },
+      },
+      handler: async (ctx, { params }) => {
+        await revokeInvitation(deps, accessOf(ctx), params.id);
+        ctx.status = 204;
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/invitations/accept',
+      operationId: 'acceptInvitation',
+      summary: 'Accept an invitation as the invited, logged-in user',
+      tags,
+      auth: 'user',
+      body: acceptInvitationBody,
+      responses: {
+        200: { description: 'Now a member', data: acceptedInvitationSchema },
+        401: { description: 'Not logged in' },
+        403: { description: 'The invitation was sent to another email address' },
+        409: { description: 'Already a member of the organization' },
+        422: { description: 'The token is invalid, expired, revoked or already used' },
+      },
+      handler: async (ctx, { body }) => {
+        const accepted = await acceptInvitation(deps, userOf(ctx), body);
+        ctx.state.organizationId = accepted.organizationId;
+        respond(ctx, { organization_id: accepted.organizationId, role: accepted.role });
+      },
+    }),
+  ];
 }

@@ -1,7 +1,116 @@
-// Routes of the access area: members (being built).
+// /organizations/:org/members: list the members, change a member's role, remove a member (or leave).
+import { z } from 'zod';
+import {
+  changeMemberRole,
+  listMembers,
+  removeMember,
+} from '../../../application/access/members.js';
+import type { MemberView } from '../../../application/access/ports.js';
 import type { Deps } from '../../../application/deps.js';
-import type { RouteSpec } from '../route.js';
+import { ValidationError } from '../../../domain/shared/errors.js';
+import { respond } from '../envelope.js';
+import { accessOf } from '../middleware/organization-access.js';
+import { organizationParams } from '../organizations/schemas.js';
+import { route, type RouteSpec } from '../route.js';
+import { decodeCursor, encodeCursor, listQuery } from '../schemas.js';
+import { changeRoleBody, memberParams, memberSchema } from './members-schemas.js';
 
-export function membersRoutes(_deps: Deps): RouteSpec[] {
-  return [];
+const tags = ['Members'];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function presentMember(member: MemberView) {
+  return {
+    user_id: member.userId,
+    email: member.email,
+    name: member.name,
+    role: member.role,
+    joined_at: member.createdAt.toISOString(),
+  };
+}
+
+const notMember = { description: 'No such organization, or the caller is not a member' };
+const forbidden = { description: 'The caller lacks the permission' };
+
+export function membersRoutes(deps: Deps): RouteSpec[] {
+  return [
+    route({
+      method: 'get',
+      path: '/organizations/:org/members',
+      operationId: 'listMembers',
+      summary: 'The organization’s members with their roles',
+      tags,
+      auth: 'any',
+      permission: 'member:read',
+      params: organizationParams,
+      query: listQuery,
+      responses: {
+        200: { description: 'Members', data: z.array(memberSchema), paginated: true },
+        403: forbidden,
+        404: notMember,
+      },
+      handler: async (ctx, { query }) => {
+        const after = decodeCursor(query.cursor);
+        if (after !== undefined && !UUID.test(after)) {
+          throw ValidationError.field('cursor', 'Invalid cursor');
+        }
+        const page = await listMembers(deps, accessOf(ctx), { limit: query.limit, after });
+        const next = page.nextCursor === null ? null : encodeCursor(page.nextCursor);
+        respond(ctx, page.items.map(presentMember), {
+          pagination: { limit: query.limit, next_cursor: next, has_more: next !== null },
+        });
+      },
+    }),
+    route({
+      method: 'patch',
+      path: '/organizations/:org/members/:user_id',
+      operationId: 'changeMemberRole',
+      summary: 'Give a member another role; the last owner cannot be demoted',
+      tags,
+      auth: 'any',
+      permission: 'member:manage',
+      params: memberParams,
+      body: changeRoleBody,
+      responses: {
+        200: { description: 'The member with the new role', data: memberSchema },
+        403: {
+          description:
+            'The caller lacks the permission, or the new or current role grants permissions the caller does not hold, or only an owner may make or unmake owners',
+        },
+        404: { description: 'No such member (or organization)' },
+        409: { description: 'The last owner cannot be demoted' },
+        422: { description: 'Unknown role' },
+      },
+      handler: async (ctx, { params, body }) => {
+        const member = await changeMemberRole(deps, accessOf(ctx), {
+          userId: params.user_id,
+          role: body.role,
+        });
+        respond(ctx, presentMember(member));
+      },
+    }),
+    route({
+      method: 'delete',
+      path: '/organizations/:org/members/:user_id',
+      operationId: 'removeMember',
+      summary: 'Remove a member (needs member:manage), or leave (any member, for themselves)',
+      tags,
+      auth: 'any',
+      // Any member may leave; removing someone else needs member:manage, checked by the use case.
+      permission: 'organization:read',
+      params: memberParams,
+      responses: {
+        204: { description: 'Removed' },
+        403: {
+          description:
+            'The caller lacks member:manage, or the member holds permissions the caller does not (an admin cannot remove an owner)',
+        },
+        404: { description: 'No such member (or organization)' },
+        409: { description: 'The last owner cannot leave or be removed' },
+      },
+      handler: async (ctx, { params }) => {
+        await removeMember(deps, accessOf(ctx), params.user_id);
+        ctx.status = 204;
+      },
+    }),
+  ];
 }

@@ -1,7 +1,241 @@
-// Routes of the access area: teams (being built).
+// /organizations/{org}/teams and /teams/{id}/members: teams (departments) and who is in them.
+import { z } from 'zod';
+import type { Team, TeamMember } from '../../../application/access/ports.js';
+import {
+  addTeamMember,
+  createTeam,
+  deleteTeam,
+  getTeam,
+  listTeamMembers,
+  listTeams,
+  removeTeamMember,
+  updateTeam,
+} from '../../../application/access/teams.js';
 import type { Deps } from '../../../application/deps.js';
-import type { RouteSpec } from '../route.js';
+import { ValidationError } from '../../../domain/shared/errors.js';
+import { expectedVersion, setEtag } from '../conditional.js';
+import type { AppContext } from '../context.js';
+import { respond } from '../envelope.js';
+import { accessOf } from '../middleware/organization-access.js';
+import { organizationParams } from '../organizations/schemas.js';
+import { route, type RouteSpec } from '../route.js';
+import { decodeCursor, encodeCursor, listQuery } from '../schemas.js';
+import {
+  addTeamMemberBody,
+  createTeamBody,
+  teamMemberParams,
+  teamMemberSchema,
+  teamParams,
+  teamSchema,
+  updateTeamBody,
+} from './teams-schemas.js';
 
-export function teamsRoutes(_deps: Deps): RouteSpec[] {
-  return [];
+const tags = ['Teams'];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function present(team: Team) {
+  return {
+    id: team.id,
+    name: team.name,
+    description: team.description,
+    member_count: team.memberCount,
+    version: team.version,
+    created_at: team.createdAt.toISOString(),
+    updated_at: team.updatedAt.toISOString(),
+  };
+}
+
+function presentMember(member: TeamMember) {
+  return {
+    team_id: member.teamId,
+    user_id: member.userId,
+    email: member.email,
+    name: member.name,
+    added_at: member.addedAt.toISOString(),
+  };
+}
+
+function respondOne(ctx: AppContext, team: Team, status = 200) {
+  setEtag(ctx, team.version);
+  respond(ctx, present(team), { status });
+}
+
+const notFound = { description: 'No such organization or team, or the caller is not a member' };
+const forbidden = { description: 'The caller lacks the permission' };
+const stale = { description: 'If-Match does not match the current ETag' };
+
+export function teamsRoutes(deps: Deps): RouteSpec[] {
+  return [
+    route({
+      method: 'get',
+      path: '/organizations/:org/teams',
+      operationId: 'listTeams',
+      summary: 'The organization’s teams, with their member counts',
+      tags,
+      auth: 'any',
+      permission: 'team:read',
+      params: organizationParams,
+      query: listQuery,
+      responses: {
+        200: { description: 'Teams', data: z.array(teamSchema), paginated: true },
+        403: forbidden,
+        404: notFound,
+      },
+      handler: async (ctx, { query }) => {
+        const after = decodeCursor(query.cursor);
+        if (after !== undefined && !UUID.test(after)) {
+          throw ValidationError.field('cursor', 'Invalid cursor');
+        }
+        const page = await listTeams(deps, accessOf(ctx), { limit: query.limit, after });
+        const next = page.nextCursor === null ? null : encodeCursor(page.nextCursor);
+        respond(ctx, page.items.map(present), {
+          pagination: { limit: query.limit, next_cursor: next, has_more: next !== null },
+        });
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/organizations/:org/teams',
+      operationId: 'createTeam',
+      summary: 'Create a team',
+      tags,
+      auth: 'any',
+      permission: 'team:manage',
+      params: organizationParams,
+      body: createTeamBody,
+      responses: {
+        201: { description: 'Created', data: teamSchema },
+        403: forbidden,
+        404: notFound,
+        409: { description: 'A team with this name exists' },
+        422: { description: 'Invalid name or description' },
+      },
+      handler: async (ctx, { body }) => {
+        respondOne(ctx, await createTeam(deps, accessOf(ctx), body), 201);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/organizations/:org/teams/:id',
+      operationId: 'getTeam',
+      summary: 'One team',
+      tags,
+      auth: 'any',
+      permission: 'team:read',
+      params: teamParams,
+      responses: {
+        200: { description: 'The team', data: teamSchema },
+        403: forbidden,
+        404: notFound,
+      },
+      handler: async (ctx, { params }) => {
+        respondOne(ctx, await getTeam(deps, accessOf(ctx), params.id));
+      },
+    }),
+    route({
+      method: 'patch',
+      path: '/organizations/:org/teams/:id',
+      operationId: 'updateTeam',
+      summary: 'Rename or describe a team; honours If-Match',
+      tags,
+      auth: 'any',
+      permission: 'team:manage',
+      params: teamParams,
+      body: updateTeamBody,
+      responses: {
+        200: { description: 'The updated team', data: teamSchema },
+        403: forbidden,
+        404: notFound,
+        409: { description: 'The new name is taken' },
+        412: stale,
+      },
+      handler: async (ctx, { params, body }) => {
+        const team = await updateTeam(deps, accessOf(ctx), params.id, {
+          ...body,
+          expectedVersion: expectedVersion(ctx),
+        });
+        respondOne(ctx, team);
+      },
+    }),
+    route({
+      method: 'delete',
+      path: '/organizations/:org/teams/:id',
+      operationId: 'deleteTeam',
+      summary: 'Delete a team and its memberships; honours If-Match',
+      tags,
+      auth: 'any',
+      permission: 'team:manage',
+      params: teamParams,
+      responses: {
+        204: { description: 'Deleted' },
+        403: forbidden,
+        404: notFound,
+        412: stale,
+      },
+      handler: async (ctx, { params }) => {
+        await deleteTeam(deps, accessOf(ctx), params.id, expectedVersion(ctx));
+        ctx.status = 204;
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/organizations/:org/teams/:id/members',
+      operationId: 'listTeamMembers',
+      summary: 'The members of a team, in the order they joined',
+      tags,
+      auth: 'any',
+      permission: 'team:read',
+      params: teamParams,
+      responses: {
+        200: { description: 'Team members', data: z.array(teamMemberSchema) },
+        403: forbidden,
+        404: notFound,
+      },
+      handler: async (ctx, { params }) => {
+        const members = await listTeamMembers(deps, accessOf(ctx), params.id);
+        respond(ctx, members.map(presentMember));
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/organizations/:org/teams/:id/members',
+      operationId: 'addTeamMember',
+      summary: 'Add a member of the organization to the team',
+      tags,
+      auth: 'any',
+      permission: 'team:manage',
+      params: teamParams,
+      body: addTeamMemberBody,
+      responses: {
+        201: { description: 'Added', data: teamMemberSchema },
+        403: forbidden,
+        404: notFound,
+        409: { description: 'The user is already in the team' },
+        422: { description: 'The user is not a member of the organization' },
+      },
+      handler: async (ctx, { params, body }) => {
+        const member = await addTeamMember(deps, accessOf(ctx), params.id, body.user_id);
+        respond(ctx, presentMember(member), { status: 201 });
+      },
+    }),
+    route({
+      method: 'delete',
+      path: '/organizations/:org/teams/:id/members/:user_id',
+      operationId: 'removeTeamMember',
+      summary: 'Take a user out of the team (they stay in the organization)',
+      tags,
+      auth: 'any',
+      permission: 'team:manage',
+      params: teamMemberParams,
+      responses: {
+        204: { description: 'Removed' },
+        403: forbidden,
+        404: { description: 'No such organization or team, or the user is not in the team' },
+      },
+      handler: async (ctx, { params }) => {
+        await removeTeamMember(deps, accessOf(ctx), params.id, params.user_id);
+        ctx.status = 204;
+      },
+    }),
+  ];
 }

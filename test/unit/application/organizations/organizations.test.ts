@@ -1,5 +1,11 @@
-// Organizations as their members see them: create, list, read, change, delete; non-members see nothing.
+// Organizations as their members see them: create, list, read, change, delete; non-members see
+// nothing, and every write leaves an audit entry in the same transaction.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuditEntry } from '../../../../src/application/access/ports.js';
+import {
+  resolveAccess,
+  type OrganizationAccess,
+} from '../../../../src/application/access/resolve-access.js';
 import {
   createOrganization,
   deleteOrganization,
@@ -7,8 +13,8 @@ import {
   listMyOrganizations,
   updateOrganization,
 } from '../../../../src/application/organizations/organizations.js';
-import type { UserPrincipal } from '../../../../src/domain/identity/principal.js';
-import type { Role } from '../../../../src/domain/organizations/membership.js';
+import type { BuiltInRole } from '../../../../src/domain/access/permissions.js';
+import type { ApiKeyPrincipal, UserPrincipal } from '../../../../src/domain/identity/principal.js';
 import type { Organization } from '../../../../src/domain/organizations/organization.js';
 import {
   ConflictError,
@@ -43,17 +49,34 @@ async function anOrganization(owner: UserPrincipal, fields: { slug?: string } = 
   return organization;
 }
 
-/** Someone holding `role` in the organization, added straight through the repository. */
-async function aMemberOf(organization: Organization, role: Role): Promise<UserPrincipal> {
+/** What `actor` may do in the organization named by id or slug (as every org route resolves it). */
+const accessAs = (
+  actor: UserPrincipal | ApiKeyPrincipal,
+  ref: string,
+): Promise<OrganizationAccess> => resolveAccess(deps, actor, ref);
+
+/** Someone holding `role` in the organization, added through a unit of work scoped to it. */
+async function aMemberOf(organization: Organization, role: BuiltInRole): Promise<UserPrincipal> {
   const member = await aUser(deps);
-  await deps.repos.memberships.add({
-    id: deps.ids.next(),
-    organizationId: organization.id,
-    userId: member.userId,
-    role,
-    now: deps.clock.now(),
-  });
+  await deps.uow.run(
+    (tx) =>
+      tx.memberships.add({
+        id: deps.ids.next(),
+        organizationId: organization.id,
+        userId: member.userId,
+        role,
+        now: deps.clock.now(),
+      }),
+    { organizationId: organization.id },
+  );
   return member;
+}
+
+/** The organization's audit log, newest first. */
+function auditOf(organization: Organization): Promise<AuditEntry[]> {
+  return deps.uow.run((tx) => tx.audit.list(organization.id, {}, { limit: 100 }), {
+    organizationId: organization.id,
+  });
 }
 
 describe('createOrganization', () => {
@@ -77,10 +100,14 @@ describe('createOrganization', () => {
         deletedAt: null,
       },
     });
-    expect(await deps.repos.memberships.find(created.organization.id, owner.userId)).toMatchObject({
-      role: 'owner',
-      userId: owner.userId,
-    });
+    const membership = await deps.uow.run(
+      (tx) => tx.memberships.find(created.organization.id, owner.userId),
+      { organizationId: created.organization.id },
+    );
+    expect(membership).toMatchObject({ role: 'owner', userId: owner.userId });
+    const access = await accessAs(owner, created.organization.id);
+    expect(access.grant).toMatchObject({ actorId: owner.userId, role: 'owner' });
+    expect(access.grant.permissions.has('organization:delete')).toBe(true);
   });
 
   it('defaults the time zone to UTC', async () => {
@@ -108,15 +135,28 @@ describe('createOrganization', () => {
     await expect(attempt).rejects.toMatchObject({ details: [{ field }] });
   });
 
+  it('refuses an API key with ForbiddenError', async () => {
+    const organization = await anOrganization(await aUser(deps));
+    const key: ApiKeyPrincipal = {
+      kind: 'apikey',
+      keyId: deps.ids.next(),
+      organizationId: organization.id,
+      role: 'owner',
+    };
+    await expect(
+      createOrganization(deps, key, { name: 'Acme', slug: newSlug() }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+  });
+
   it('reuses the slug of a deleted organization', async () => {
     const owner = await aUser(deps);
     const slug = newSlug();
     const first = await anOrganization(owner, { slug });
-    await deleteOrganization(deps, owner, first.id);
+    await deleteOrganization(deps, await accessAs(owner, first.id));
 
     const second = await anOrganization(owner, { slug });
     expect(second.id).not.toBe(first.id);
-    await expect(getOrganization(deps, owner, slug)).resolves.toMatchObject({
+    expect(getOrganization(await accessAs(owner, slug))).toMatchObject({
       organization: { id: second.id },
     });
   });
@@ -158,7 +198,7 @@ describe('listMyOrganizations', () => {
     const me = await aUser(deps);
     const kept = await anOrganization(me);
     const gone = await anOrganization(me);
-    await deleteOrganization(deps, me, gone.id);
+    await deleteOrganization(deps, await accessAs(me, gone.id));
     const page = await listMyOrganizations(deps, me, { limit: 10 });
     expect(page.items.map((i) => i.organization.id)).toEqual([kept.id]);
   });
@@ -169,6 +209,21 @@ describe('listMyOrganizations', () => {
       nextCursor: null,
     });
   });
+
+  it('answers an API key with its own organization and role only', async () => {
+    const organization = await anOrganization(await aUser(deps));
+    await anOrganization(await aUser(deps));
+    const key: ApiKeyPrincipal = {
+      kind: 'apikey',
+      keyId: deps.ids.next(),
+      organizationId: organization.id,
+      role: 'viewer',
+    };
+    expect(await listMyOrganizations(deps, key, { limit: 10 })).toEqual({
+      items: [{ organization, role: 'viewer' }],
+      nextCursor: null,
+    });
+  });
 });
 
 describe('getOrganization', () => {
@@ -176,56 +231,85 @@ describe('getOrganization', () => {
     const owner = await aUser(deps);
     const organization = await anOrganization(owner);
     const expected = { organization, role: 'owner' };
-    expect(await getOrganization(deps, owner, organization.id)).toEqual(expected);
-    expect(await getOrganization(deps, owner, organization.slug)).toEqual(expected);
+    expect(getOrganization(await accessAs(owner, organization.id))).toEqual(expected);
+    expect(getOrganization(await accessAs(owner, organization.slug))).toEqual(expected);
   });
 
   it('lets a plain member read it', async () => {
     const organization = await anOrganization(await aUser(deps));
     const member = await aMemberOf(organization, 'member');
-    expect(await getOrganization(deps, member, organization.id)).toEqual({
+    expect(getOrganization(await accessAs(member, organization.id))).toEqual({
       organization,
       role: 'member',
     });
   });
 
   it('answers NotFoundError to an organization that does not exist', async () => {
-    await expect(getOrganization(deps, await aUser(deps), 'no-such-org')).rejects.toBeInstanceOf(
+    await expect(accessAs(await aUser(deps), 'no-such-org')).rejects.toBeInstanceOf(NotFoundError);
+    await expect(accessAs(await aUser(deps), deps.ids.next())).rejects.toBeInstanceOf(
       NotFoundError,
     );
   });
 });
 
 describe('who may do what', () => {
-  const actions = {
-    get: (actor: UserPrincipal, org: Organization) => getOrganization(deps, actor, org.id),
-    update: (actor: UserPrincipal, org: Organization) =>
-      updateOrganization(deps, actor, org.id, { name: 'Taken over' }),
-    delete: (actor: UserPrincipal, org: Organization) => deleteOrganization(deps, actor, org.id),
+  it('answers NotFoundError to a non-member, by id and by slug, exactly as for no organization', async () => {
+    const organization = await anOrganization(await aUser(deps));
+    const stranger = await aUser(deps);
+    await anOrganization(stranger); // a member elsewhere
+    for (const ref of [organization.id, organization.slug]) {
+      await expect(accessAs(stranger, ref)).rejects.toBeInstanceOf(NotFoundError);
+    }
+  });
+
+  it('answers NotFoundError to an API key of another organization', async () => {
+    const organization = await anOrganization(await aUser(deps));
+    const elsewhere = await anOrganization(await aUser(deps));
+    const key: ApiKeyPrincipal = {
+      kind: 'apikey',
+      keyId: deps.ids.next(),
+      organizationId: elsewhere.id,
+      role: 'owner',
+    };
+    await expect(accessAs(key, organization.id)).rejects.toBeInstanceOf(NotFoundError);
+    expect((await accessAs(key, elsewhere.id)).grant).toMatchObject({
+      actorId: key.keyId,
+      role: 'owner',
+    });
+  });
+
+  const writes = {
+    update: (access: OrganizationAccess) =>
+      updateOrganization(deps, access, { name: 'Taken over' }),
+    delete: (access: OrganizationAccess) => deleteOrganization(deps, access),
   };
 
-  it.each(Object.keys(actions) as (keyof typeof actions)[])(
-    'answers NotFoundError to a non-member who tries to %s it',
-    async (action) => {
-      const organization = await anOrganization(await aUser(deps));
-      await expect(actions[action](await aUser(deps), organization)).rejects.toBeInstanceOf(
-        NotFoundError,
-      );
-    },
-  );
-
-  it.each(['update', 'delete'] as const)(
-    'answers ForbiddenError to a plain member who tries to %s it, and changes nothing',
+  it.each(Object.keys(writes) as (keyof typeof writes)[])(
+    'answers ForbiddenError to a plain member who tries to %s it, changes nothing, records nothing',
     async (action) => {
       const owner = await aUser(deps);
       const organization = await anOrganization(owner);
       const member = await aMemberOf(organization, 'member');
-      await expect(actions[action](member, organization)).rejects.toBeInstanceOf(ForbiddenError);
-      expect((await getOrganization(deps, owner, organization.id)).organization).toEqual(
+      const access = await accessAs(member, organization.id);
+
+      expect(getOrganization(access).organization).toEqual(organization);
+      await expect(writes[action](access)).rejects.toBeInstanceOf(ForbiddenError);
+      expect(getOrganization(await accessAs(owner, organization.id)).organization).toEqual(
         organization,
       );
+      expect((await auditOf(organization)).map((e) => e.action)).toEqual(['organization.created']);
     },
   );
+
+  it('answers ForbiddenError to an admin who tries to delete it (owners only)', async () => {
+    const organization = await anOrganization(await aUser(deps));
+    const admin = await aMemberOf(organization, 'admin');
+    const access = await accessAs(admin, organization.id);
+    await expect(updateOrganization(deps, access, { name: 'Admins may' })).resolves.toMatchObject({
+      role: 'admin',
+    });
+    await expect(deleteOrganization(deps, access)).rejects.toBeInstanceOf(ForbiddenError);
+  });
 });
 
 describe('updateOrganization', () => {
@@ -234,7 +318,7 @@ describe('updateOrganization', () => {
     const organization = await anOrganization(owner);
     deps.clock.advance(1000);
     const slug = newSlug();
-    const updated = await updateOrganization(deps, owner, organization.id, {
+    const updated = await updateOrganization(deps, await accessAs(owner, organization.id), {
       name: ' Acme Europe ',
       slug,
       timezone: 'Europe/Berlin',
@@ -251,21 +335,31 @@ describe('updateOrganization', () => {
         updatedAt: deps.clock.now(),
       },
     });
-    await expect(getOrganization(deps, owner, slug)).resolves.toEqual(updated);
+    expect(getOrganization(await accessAs(owner, slug))).toEqual(updated);
   });
 
   it('answers PreconditionFailedError for a stale expectedVersion and keeps the newer data', async () => {
     const owner = await aUser(deps);
     const organization = await anOrganization(owner);
-    await updateOrganization(deps, owner, organization.id, { name: 'First', expectedVersion: 1 });
+    await updateOrganization(deps, await accessAs(owner, organization.id), {
+      name: 'First',
+      expectedVersion: 1,
+    });
 
     await expect(
-      updateOrganization(deps, owner, organization.id, { name: 'Second', expectedVersion: 1 }),
+      updateOrganization(deps, await accessAs(owner, organization.id), {
+        name: 'Second',
+        expectedVersion: 1,
+      }),
     ).rejects.toBeInstanceOf(PreconditionFailedError);
-    expect((await getOrganization(deps, owner, organization.id)).organization).toMatchObject({
+    expect(getOrganization(await accessAs(owner, organization.id)).organization).toMatchObject({
       name: 'First',
       version: 2,
     });
+    expect((await auditOf(organization)).map((e) => e.action)).toEqual([
+      'organization.updated',
+      'organization.created',
+    ]);
   });
 
   it('answers ConflictError when the new slug belongs to another organization', async () => {
@@ -273,7 +367,7 @@ describe('updateOrganization', () => {
     const taken = await anOrganization(owner);
     const organization = await anOrganization(owner);
     await expect(
-      updateOrganization(deps, owner, organization.id, { slug: taken.slug }),
+      updateOrganization(deps, await accessAs(owner, organization.id), { slug: taken.slug }),
     ).rejects.toBeInstanceOf(ConflictError);
   });
 
@@ -285,9 +379,9 @@ describe('updateOrganization', () => {
   ])('refuses %s with a ValidationError', async (_label, input) => {
     const owner = await aUser(deps);
     const organization = await anOrganization(owner);
-    await expect(updateOrganization(deps, owner, organization.id, input)).rejects.toBeInstanceOf(
-      ValidationError,
-    );
+    await expect(
+      updateOrganization(deps, await accessAs(owner, organization.id), input),
+    ).rejects.toBeInstanceOf(ValidationError);
   });
 });
 
@@ -296,26 +390,85 @@ describe('deleteOrganization', () => {
     const owner = await aUser(deps);
     const organization = await anOrganization(owner);
     const member = await aMemberOf(organization, 'member');
+    const ownerAccess = await accessAs(owner, organization.id);
+    await accessAs(member, organization.id); // a grant now cached for the member
 
-    await deleteOrganization(deps, owner, organization.id);
+    await deleteOrganization(deps, ownerAccess);
 
     for (const actor of [owner, member]) {
-      await expect(getOrganization(deps, actor, organization.id)).rejects.toBeInstanceOf(
-        NotFoundError,
-      );
+      for (const ref of [organization.id, organization.slug]) {
+        await expect(accessAs(actor, ref)).rejects.toBeInstanceOf(NotFoundError);
+      }
     }
-    await expect(deleteOrganization(deps, owner, organization.id)).rejects.toBeInstanceOf(
-      NotFoundError,
-    );
+    // An access resolved before the delete cannot delete it again.
+    await expect(deleteOrganization(deps, ownerAccess)).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('answers PreconditionFailedError for a stale expectedVersion and deletes nothing', async () => {
     const owner = await aUser(deps);
     const organization = await anOrganization(owner);
-    await updateOrganization(deps, owner, organization.id, { name: 'Renamed' });
-    await expect(deleteOrganization(deps, owner, organization.id, 1)).rejects.toBeInstanceOf(
-      PreconditionFailedError,
+    await updateOrganization(deps, await accessAs(owner, organization.id), { name: 'Renamed' });
+    await expect(
+      deleteOrganization(deps, await accessAs(owner, organization.id), 1),
+    ).rejects.toBeInstanceOf(PreconditionFailedError);
+    expect(getOrganization(await accessAs(owner, organization.id)).organization).toMatchObject({
+      name: 'Renamed',
+      deletedAt: null,
+    });
+  });
+});
+
+describe('the audit trail', () => {
+  it('records every write with its actor, target, changes and request, newest first', async () => {
+    const request = { ip: '203.0.113.7', userAgent: 'unit-test/1.0', requestId: 'req-123' };
+    const owner: UserPrincipal = { ...(await aUser(deps)), request };
+    const organization = await anOrganization(owner);
+    const admin = await aMemberOf(organization, 'admin');
+
+    deps.clock.advance(1000);
+    await updateOrganization(deps, await accessAs(owner, organization.id), {
+      name: 'Acme Europe',
+      timezone: 'Europe/Berlin',
+    });
+    deps.clock.advance(1000);
+    await updateOrganization(deps, await accessAs(admin, organization.id), { name: 'Acme EU' });
+    deps.clock.advance(1000);
+    await deleteOrganization(deps, await accessAs(owner, organization.id));
+
+    const entries = await auditOf(organization);
+    expect(entries.map((e) => [e.action, e.actorId])).toEqual([
+      ['organization.deleted', owner.userId],
+      ['organization.updated', admin.userId],
+      ['organization.updated', owner.userId],
+      ['organization.created', owner.userId],
+    ]);
+    const [deleted, byAdmin, byOwner, created] = entries;
+    expect(created).toMatchObject({
+      organizationId: organization.id,
+      actorType: 'user',
+      targetType: 'organization',
+      targetId: organization.id,
+      changes: { name: 'Acme', slug: organization.slug, timezone: 'UTC' },
+      ip: request.ip,
+      userAgent: request.userAgent,
+      requestId: request.requestId,
+    });
+    expect(byOwner).toMatchObject({
+      targetId: organization.id,
+      changes: {
+        name: { from: 'Acme', to: 'Acme Europe' },
+        timezone: { from: 'UTC', to: 'Europe/Berlin' },
+      },
+      requestId: request.requestId,
+    });
+    expect(byAdmin).toMatchObject({
+      changes: { name: { from: 'Acme Europe', to: 'Acme EU' } },
+      ip: null,
+      requestId: null,
+    });
+    expect(deleted).toMatchObject({ targetType: 'organization', targetId: organization.id });
+    expect(entries.map((e) => e.createdAt.getTime())).toEqual(
+      [...entries.map((e) => e.createdAt.getTime())].sort((a, b) => b - a),
     );
-    await expect(getOrganization(deps, owner, organization.id)).resolves.toBeDefined();
   });
 });

@@ -1,0 +1,217 @@
+// Use cases of invitations: invite a person by email with a role, list and revoke pending
+// invitations, and accept one as the invited, logged-in user.
+import { authorize } from '../../domain/access/authorize.js';
+import { assertMayAssignRole } from '../../domain/access/role-assignment.js';
+import { actorIdOf, type UserPrincipal } from '../../domain/identity/principal.js';
+import { normalizeEmail } from '../../domain/identity/user.js';
+import {
+  ConflictError,
+  ForbiddenError,
+  notFound,
+  UnauthenticatedError,
+  ValidationError,
+} from '../../domain/shared/errors.js';
+import type { Deps } from '../deps.js';
+import { recordAudit } from './audit.js';
+import { resolveAssignableRole } from './members.js';
+import type { Invitation } from './ports.js';
+import {
+  forgetGrants,
+  inOrganization,
+  permissionsOfRole,
+  type OrganizationAccess,
+} from './resolve-access.js';
+
+/** An invitation can be accepted for 7 days. */
+export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+export function invitationEmail(
+  publicUrl: string,
+  organizationName: string,
+  roleName: string,
+  token: string,
+) {
+  const link = `${publicUrl}/accept-invitation?token=${encodeURIComponent(token)}`;
+  return {
+    subject: `You are invited to join ${organizationName} on TeamFlow`,
+    text: `Hello,\n\nYou have been invited to join ${organizationName} on TeamFlow as ${roleName}. Sign in with this email address and open this link to accept:\n${link}\n\nOr send this token to POST /api/v1/invitations/accept: ${token}\n\nThe invitation expires in 7 days.\n`,
+  };
+}
+
+export interface InviteInput {
+  readonly email: string;
+  /** A built-in role name or a custom role id of the organization. */
+  readonly role: string;
+}
+
+/**
+ * Invites a person by email. A pending invitation for the same email is revoked and replaced (its
+ * token stops working). The caller may offer only a role whose permissions they hold; only owners
+ * invite owners. The token is emailed after the commit and never returned.
+ */
+export async function invite(
+  deps: Pick<Deps, 'uow' | 'clock' | 'ids' | 'secrets' | 'mailer' | 'identity'>,
+  access: OrganizationAccess,
+  input: InviteInput,
+): Promise<Invitation> {
+  authorize(access.grant, 'invitation:manage');
+  const organizationId = access.organization.id;
+  const email = normalizeEmail(input.email);
+  const token = deps.secrets.generate();
+
+  const { invitation, roleName } = await inOrganization(deps, access, async (tx) => {
+    const role = await resolveAssignableRole(tx, organizationId, input.role);
+    assertMayAssignRole(access.grant, null, role);
+    const existing = await tx.users.findByEmail(email);
+    if (existing && (await tx.memberships.find(organizationId, existing.id))) {
+      throw new ConflictError('This person is already a member of the organization');
+    }
+
+    const now = deps.clock.now();
+    const replaced = (await tx.invitations.listPending(organizationId, now)).find(
+      (pending) => pending.email === email,
+    );
+    await tx.invitations.revokePendingFor(organizationId, email, now);
+    const invitation = await tx.invitations.create({
+      id: deps.ids.next(),
+      organizationId,
+      email,
+      role: role.role,
+      tokenHash: deps.secrets.hash(token),
+      invitedBy: actorIdOf(access.principal),
+      now,
+      expiresAt: new Date(now.getTime() + INVITATION_TTL_MS),
+    });
+    if (replaced) {
+      await recordAudit(deps, tx, access.principal, organizationId, {
+        action: 'invitation.revoked',
+        targetType: 'invitation',
+        targetId: replaced.id,
+        changes: { email, replaced_by: invitation.id },
+      });
+    }
+    await recordAudit(deps, tx, access.principal, organizationId, {
+      action: 'invitation.created',
+      targetType: 'invitation',
+      targetId: invitation.id,
+      changes: { email, role: role.role },
+    });
+    return { invitation, roleName: role.name };
+  });
+
+  // After commit: a mail failure must not undo the invitation; inviting again sends a new one.
+  await deps.mailer
+    .send({
+      to: email,
+      ...invitationEmail(deps.identity.publicUrl, access.organization.name, roleName, token),
+    })
+    .catch(() => undefined);
+  return invitation;
+}
+
+/** Pending invitations (not accepted, revoked or expired), newest first. */
+export async function listInvitations(
+  deps: Pick<Deps, 'uow' | 'clock'>,
+  access: OrganizationAccess,
+): Promise<Invitation[]> {
+  authorize(access.grant, 'invitation:manage');
+  return inOrganization(deps, access, (tx) =>
+    tx.invitations.listPending(access.organization.id, deps.clock.now()),
+  );
+}
+
+/** Revokes a pending invitation; its token stops working. */
+export async function revokeInvitation(
+  deps: Pick<Deps, 'uow' | 'clock' | 'ids'>,
+  access: OrganizationAccess,
+  invitationId: string,
+): Promise<void> {
+  authorize(access.grant, 'invitation:manage');
+  const organizationId = access.organization.id;
+  await inOrganization(deps, access, async (tx) => {
+    const invitation =
+      (await tx.invitations.find(organizationId, invitationId)) ?? notFound('invitation');
+    if (!(await tx.invitations.revoke(organizationId, invitation.id, deps.clock.now()))) {
+      notFound('invitation');
+    }
+    await recordAudit(deps, tx, access.principal, organizationId, {
+      action: 'invitation.revoked',
+      targetType: 'invitation',
+      targetId: invitation.id,
+      changes: { email: invitation.email },
+    });
+  });
+}
+
+export interface AcceptedInvitation {
+  readonly organizationId: string;
+  readonly role: string;
+}
+
+const UNUSABLE = 'The invitation is invalid, expired, revoked or already accepted';
+
+/**
+ * Makes the logged-in user a member with the invited role. The token names the organization; the
+ * user's email must be the invited one (a mismatch reveals nothing about the organization).
+ */
+export async function acceptInvitation(
+  deps: Pick<Deps, 'repos' | 'uow' | 'clock' | 'ids' | 'secrets' | 'cache'>,
+  principal: UserPrincipal,
+  input: { readonly token: string },
+): Promise<AcceptedInvitation> {
+  const located = await deps.repos.invitations.locateToken(deps.secrets.hash(input.token));
+  if (!located) throw ValidationError.field('token', UNUSABLE);
+  const { organizationId, invitationId } = located;
+
+  const accepted = await deps.uow.run(
+    async (tx) => {
+      const now = deps.clock.now();
+      const invitation = await tx.invitations.find(organizationId, invitationId);
+      const organization = await tx.organizations.find(organizationId);
+      if (
+        !invitation ||
+        !organization ||
+        invitation.acceptedAt !== null ||
+        invitation.revokedAt !== null ||
+        invitation.expiresAt <= now
+      ) {
+        throw ValidationError.field('token', UNUSABLE);
+      }
+      const user = (await tx.users.findById(principal.userId)) ?? unauthenticated();
+      if (normalizeEmail(user.email) !== invitation.email) {
+        throw new ForbiddenError('This invitation was sent to another email address');
+      }
+      if (await tx.memberships.find(organizationId, user.id)) {
+        throw new ConflictError('You are already a member of this organization');
+      }
+      // Still assignable: a custom role may have been deleted since the invitation was sent.
+      if ((await permissionsOfRole(tx, organizationId, invitation.role)) === undefined) {
+        throw ValidationError.field('token', 'The invited role no longer exists');
+      }
+      if (!(await tx.invitations.markAccepted(organizationId, invitation.id, user.id, now))) {
+        throw ValidationError.field('token', UNUSABLE);
+      }
+      await tx.memberships.add({
+        id: deps.ids.next(),
+        organizationId,
+        userId: user.id,
+        role: invitation.role,
+        now,
+      });
+      await recordAudit(deps, tx, principal, organizationId, {
+        action: 'member.added',
+        targetType: 'member',
+        targetId: user.id,
+        changes: { role: invitation.role, invitation_id: invitation.id },
+      });
+      return { organizationId, role: invitation.role };
+    },
+    { organizationId },
+  );
+  await forgetGrants(deps, organizationId, [principal.userId]);
+  return accepted;
+}
+
+function unauthenticated(): never {
+  throw new UnauthenticatedError();
+}
