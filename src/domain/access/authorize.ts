@@ -43,9 +43,16 @@ export function authorize(grant: Grant, action: string, resource?: OwnedResource
   if (!can(grant, action, resource)) throw new ForbiddenError(`Missing permission ${action}`);
 }
 
-/** A role may be handed out only by someone who holds every permission it grants. */
+/**
+ * A role may be handed out only by someone who holds every permission it grants; holding an
+ * action's `:any` scope covers its `:own` scope.
+ */
 export function canGrant(grant: Grant, permissions: Iterable<Permission>): boolean {
-  for (const permission of permissions) if (!grant.permissions.has(permission)) return false;
+  const held = grant.permissions as ReadonlySet<string>;
+  for (const permission of permissions) {
+    const covered = permission.endsWith(':own') && held.has(`${permission.slice(0, -4)}:any`);
+    if (!held.has(permission) && !covered) return false;
+  }
   return true;
 }
 

@@ -233,12 +233,12 @@ describe('canGrant', () => {
     ['admin', 'admin', true],
     ['admin', 'requester', true],
     ['manager', 'admin', false],
-    ['manager', 'member', false],
-    // A viewer holds analytics:read:own; canGrant compares exact strings, so the manager's
-    // analytics:read:any does not cover it.
-    ['manager', 'viewer', false],
+    // The manager's :any scopes cover the member's and viewer's :own ones.
+    ['manager', 'member', true],
+    ['manager', 'viewer', true],
+    ['manager', 'requester', true],
     ['member', 'viewer', true],
-    ['member', 'requester', false],
+    ['member', 'requester', true],
     ['viewer', 'member', false],
     ['viewer', 'viewer', true],
     ['requester', 'viewer', false],
@@ -251,5 +251,6 @@ describe('canGrant', () => {
     expect(canGrant(builtIn('admin'), ['organization:delete'])).toBe(false);
     expect(canGrant(builtIn('member'), ['task:update:own'])).toBe(true);
     expect(canGrant(builtIn('member'), ['task:update:any'])).toBe(false);
+    expect(canGrant(builtIn('manager'), ['task:update:own', 'analytics:read:own'])).toBe(true);
   });
 });
