@@ -5,7 +5,7 @@
 //   (b) the same query as teamflow_app through the unit of work (transaction + set_config + RLS) —
 //       what the application does.
 // On two tables: `memberships` (through postgresUnitOfWork and the repository), which has two
-// permissive SELECT policies (tenant_isolation OR own_memberships), and `team_members`, which has
+// had two permissive SELECT policies until the own-memberships one became a function, and `team_members`, which has
 // only tenant_isolation, as a future tasks table will. Sequentially and with 16 in flight.
 // Needs PostgreSQL: TEST_DATABASE_URL or DATABASE_URL, a server where it may create and drop a
 // database of its own.

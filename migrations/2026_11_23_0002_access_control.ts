@@ -169,11 +169,17 @@ const UP: RawBuilder<unknown>[] = [
       WITH CHECK (organization_id = app_current_organization())
     `,
   ]),
-  // A user also sees their own memberships across organizations (to list "my organizations").
+  // "My organizations" crosses tenants. A permissive policy on memberships for the user's own
+  // rows would be OR'd with tenant_isolation and cost every organization-scoped read its ordered
+  // index scan, so the cross-tenant view is a narrow SECURITY DEFINER function instead: it returns
+  // only the current user's (organization, role) pairs.
   sql`
-    CREATE POLICY own_memberships ON memberships FOR SELECT
-    USING (user_id = app_current_user())
+    CREATE FUNCTION app_user_memberships() RETURNS TABLE (organization_id uuid, role text)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS
+    $$ SELECT organization_id, role FROM memberships WHERE user_id = app_current_user() $$
   `,
+  sql`REVOKE EXECUTE ON FUNCTION app_user_memberships() FROM PUBLIC`,
+  sql`GRANT EXECUTE ON FUNCTION app_user_memberships() TO teamflow_app`,
   sql`ALTER TABLE organizations ENABLE ROW LEVEL SECURITY`,
   sql`
     CREATE POLICY tenant_isolation ON organizations
@@ -182,7 +188,7 @@ const UP: RawBuilder<unknown>[] = [
   `,
   sql`
     CREATE POLICY member_organizations ON organizations FOR SELECT
-    USING (id IN (SELECT organization_id FROM memberships WHERE user_id = app_current_user()))
+    USING (id IN (SELECT organization_id FROM app_user_memberships()))
   `,
 ];
 
@@ -190,7 +196,7 @@ const DOWN: RawBuilder<unknown>[] = [
   sql`DROP POLICY member_organizations ON organizations`,
   sql`DROP POLICY tenant_isolation ON organizations`,
   sql`ALTER TABLE organizations DISABLE ROW LEVEL SECURITY`,
-  sql`DROP POLICY own_memberships ON memberships`,
+  sql`DROP FUNCTION app_user_memberships()`,
   sql`DROP POLICY tenant_isolation ON memberships`,
   sql`ALTER TABLE memberships DISABLE ROW LEVEL SECURITY`,
   sql`DROP TABLE audit_log`,

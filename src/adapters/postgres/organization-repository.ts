@@ -1,4 +1,5 @@
 // Organizations (the tenants themselves) and memberships (the first tenant-owned table).
+import { sql } from 'kysely';
 import type { OrganizationRepository } from '../../application/organizations/ports.js';
 import type { Organization } from '../../domain/organizations/organization.js';
 import { PreconditionFailedError } from '../../domain/shared/errors.js';
@@ -74,11 +75,17 @@ export function postgresOrganizationRepository(db: Db): OrganizationRepository {
       return row && toOrganization(row);
     },
 
-    async listForUser(userId, page) {
+    /**
+     * Runs in a unit of work scoped to `userId` (TenantScope.userId): the memberships come from
+     * `app_user_memberships()`, which returns only the current user's, across organizations.
+     */
+    async listForUser(_userId, page) {
       let query = live()
-        .innerJoin('memberships', 'memberships.organization_id', 'organizations.id')
-        .select([...ORGANIZATION_COLUMNS, 'memberships.role'])
-        .where('memberships.user_id', '=', userId)
+        .innerJoin(
+          sql<{ organization_id: string; role: string }>`app_user_memberships()`.as('mine'),
+          (join) => join.onRef('mine.organization_id', '=', 'organizations.id'),
+        )
+        .select([...ORGANIZATION_COLUMNS, 'mine.role'])
         .orderBy('organizations.id')
         .limit(page.limit);
       if (page.after !== undefined) query = query.where('organizations.id', '>', page.after);

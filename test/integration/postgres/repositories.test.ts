@@ -237,15 +237,17 @@ describe(`repositories on ${ENGINE}`, () => {
       }
       await repos.organizations.softDelete(orgs[1]!.id, at(1000));
 
-      const all = await repos.organizations.listForUser(user.id, { limit: 10 });
+      // The listing reads the user of the unit of work's scope (app_user_memberships()).
+      const asUser = <T>(work: (tx: typeof repos) => Promise<T>) =>
+        postgresUnitOfWork(db).run(work, { userId: user.id });
+      const all = await asUser((tx) => tx.organizations.listForUser(user.id, { limit: 10 }));
       expect(all.map((r) => [r.organization.id, r.role])).toEqual([
         [orgs[0]!.id, 'owner'],
         [orgs[2]!.id, 'admin'],
       ]);
-      const after = await repos.organizations.listForUser(user.id, {
-        limit: 10,
-        after: orgs[0]!.id,
-      });
+      const after = await asUser((tx) =>
+        tx.organizations.listForUser(user.id, { limit: 10, after: orgs[0]!.id }),
+      );
       expect(after.map((r) => r.organization.id)).toEqual([orgs[2]!.id]);
     });
   });
