@@ -1,5 +1,6 @@
 // Everything a use case may be handed. Each use case names the part it touches with Pick<Deps, …>.
 import type { AccessTokenService, Mailer, PasswordHasher, SecretTokens } from './identity/ports.js';
+import type { IdempotencyStore } from './shared/idempotency.js';
 import type { Cache, Clock, IdGenerator, RateLimiter } from './shared/ports.js';
 import type { Repositories, UnitOfWork } from './shared/unit-of-work.js';
 
@@ -22,4 +23,5 @@ export interface Deps {
   readonly mailer: Mailer;
   readonly loginLimits: { readonly byEmail: RateLimiter; readonly byIp: RateLimiter };
   readonly identity: IdentitySettings;
+  readonly idempotency: IdempotencyStore;
 }

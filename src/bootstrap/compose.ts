@@ -21,6 +21,7 @@ import {
   type DatabaseHandle,
 } from '../adapters/postgres/connect.js';
 import { migrateToLatest, migrationState } from '../adapters/postgres/migrator.js';
+import { postgresIdempotencyStore } from '../adapters/postgres/idempotency-store.js';
 import { postgresRepositories, postgresUnitOfWork } from '../adapters/postgres/unit-of-work.js';
 import { redisCache } from '../adapters/redis/redis-cache.js';
 import { createRedisClient } from '../adapters/redis/redis-client.js';
@@ -119,6 +120,7 @@ export async function compose(
       byIp: limiter('login-fail-ip', config.LOGIN_MAX_FAILURES_PER_IP),
     },
     identity: { publicUrl: config.PUBLIC_URL, maxSessionsPerUser: config.MAX_SESSIONS_PER_USER },
+    idempotency: postgresIdempotencyStore(database.db),
   };
 
   const metrics = createMetrics({ poolStats: () => database.poolStats() });

@@ -15,6 +15,8 @@ import { rolesRoutes } from './access/roles-routes.js';
 import { teamsRoutes } from './access/teams-routes.js';
 import { whoamiRoutes } from './access/whoami-routes.js';
 import { identityRoutes } from './identity/routes.js';
+import { labelsRoutes } from './labels/routes.js';
+import { projectsRoutes } from './projects/routes.js';
 import { requireCredential, requireUserPrincipal } from './middleware/authenticate.js';
 import { organizationAccess, type AccessResolver } from './middleware/organization-access.js';
 import { jsonBody } from './middleware/body.js';
@@ -61,6 +63,8 @@ export function apiRouteGroups(deps: Deps): RouteGroup[] {
         ...apiKeysRoutes(deps),
         ...auditRoutes(deps),
         ...whoamiRoutes(deps),
+        ...projectsRoutes(deps),
+        ...labelsRoutes(deps),
       ],
     },
   ];

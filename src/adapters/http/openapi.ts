@@ -18,6 +18,8 @@ const TAGS = [
   { name: 'Teams', description: 'Teams (departments) used by assignment rules' },
   { name: 'API keys', description: 'Service accounts inside one organization' },
   { name: 'Audit log', description: 'Every write in an organization' },
+  { name: 'Projects', description: 'Projects, their workflow statuses and task types' },
+  { name: 'Labels', description: 'Organization-wide tags' },
   { name: 'Operations', description: 'Health, metrics, keys and this document' },
 ];
 

@@ -1,5 +1,8 @@
 // The schema as Kysely sees it. Row types stay in this adapter; repositories map them to domain types.
 import type { ColumnType, Generated, Kysely, Selectable } from 'kysely';
+import type { IdempotencyTables } from './database-idempotency.js';
+import type { LabelsTables } from './database-labels.js';
+import type { ProjectsTables } from './database-projects.js';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
@@ -151,7 +154,7 @@ export interface AuditLogTable {
   created_at: Timestamp;
 }
 
-export interface Database {
+export interface Database extends ProjectsTables, LabelsTables, IdempotencyTables {
   users: UsersTable;
   sessions: SessionsTable;
   refresh_tokens: RefreshTokensTable;

@@ -11,8 +11,10 @@ import { postgresApiKeyRepository } from './api-key-repository.js';
 import { postgresAuditLogRepository } from './audit-log-repository.js';
 import type { Db } from './database.js';
 import { postgresInvitationRepository } from './invitation-repository.js';
+import { postgresLabelRepository } from './label-repository.js';
 import { postgresMembershipRepository } from './membership-repository.js';
 import { postgresOrganizationRepository } from './organization-repository.js';
+import { postgresProjectRepository } from './project-repository.js';
 import { postgresRoleRepository } from './role-repository.js';
 import {
   postgresOneTimeTokenRepository,
@@ -35,6 +37,8 @@ export function postgresRepositories(db: Db): Repositories {
     teams: postgresTeamRepository(db),
     apiKeys: postgresApiKeyRepository(db),
     audit: postgresAuditLogRepository(db),
+    projects: postgresProjectRepository(db),
+    labels: postgresLabelRepository(db),
   };
 }
 

@@ -13,7 +13,9 @@ import type {
   RoleRepository,
   TeamRepository,
 } from '../access/ports.js';
+import type { LabelRepository } from '../labels/ports.js';
 import type { OrganizationRepository } from '../organizations/ports.js';
+import type { ProjectRepository } from '../projects/ports.js';
 
 export interface Repositories {
   readonly users: UserRepository;
@@ -27,6 +29,8 @@ export interface Repositories {
   readonly teams: TeamRepository;
   readonly apiKeys: ApiKeyRepository;
   readonly audit: AuditLogRepository;
+  readonly projects: ProjectRepository;
+  readonly labels: LabelRepository;
 }
 
 /**

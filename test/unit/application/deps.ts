@@ -5,6 +5,7 @@ import { logMailer } from '../../../src/adapters/mail/log-mailer.js';
 import { memoryCache } from '../../../src/adapters/memory/memory-cache.js';
 import { memoryRateLimiter } from '../../../src/adapters/memory/memory-rate-limiter.js';
 import type { Db } from '../../../src/adapters/postgres/database.js';
+import { postgresIdempotencyStore } from '../../../src/adapters/postgres/idempotency-store.js';
 import {
   postgresRepositories,
   postgresUnitOfWork,
@@ -70,5 +71,6 @@ export async function buildDeps(db: Db, options: TestDepsOptions = {}): Promise<
       byIp: limiter('login-fail-ip', LOGIN_FAILURES_PER_IP),
     },
     identity: { publicUrl: PUBLIC_URL, maxSessionsPerUser: options.maxSessionsPerUser ?? 3 },
+    idempotency: postgresIdempotencyStore(db),
   };
 }
