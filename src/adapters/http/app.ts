@@ -21,6 +21,7 @@ import { requireCredential, requireUserPrincipal } from './middleware/authentica
 import { organizationAccess, type AccessResolver } from './middleware/organization-access.js';
 import { jsonBody } from './middleware/body.js';
 import { errorHandler } from './middleware/error-handler.js';
+import { idempotency } from './middleware/idempotency.js';
 import { requestContext } from './middleware/request-context.js';
 import { requestLog, type RequestObservation } from './middleware/request-log.js';
 import { corsFor, securityHeaders } from './middleware/security.js';
@@ -75,6 +76,7 @@ interface MountParts {
   readonly userOnly: AppMiddleware;
   readonly body: AppMiddleware;
   readonly resolve: AccessResolver;
+  readonly idempotency: AppMiddleware;
 }
 
 function mount(
@@ -90,6 +92,8 @@ function mount(
       ...(spec.auth === 'user' ? [parts.userOnly] : []),
       ...(spec.path.includes(':org') ? [organizationAccess(parts.resolve, spec.permission)] : []),
       ...(spec.body ? [parts.body] : []),
+      // After the body parser (it hashes the raw body), wrapping the handler to keep its answer.
+      ...(spec.method === 'post' && spec.path.includes(':org') ? [parts.idempotency] : []),
       handlerOf(spec),
     ];
     router.register(spec.path, [spec.method.toUpperCase()], chain as never);
@@ -113,6 +117,7 @@ export function createHttpApp(parts: HttpAppParts): Koa<RequestState, RouterFiel
     ),
     userOnly: requireUserPrincipal(),
     body: jsonBody(options.bodyLimitBytes),
+    idempotency: idempotency(deps.idempotency, deps.clock),
     resolve: (principal, ref) => resolveAccess(deps, principal, ref),
   };
   const router = new Router<RequestState, RouterFields>();

@@ -1,5 +1,6 @@
 // The OpenAPI 3.1 document, generated from the same route specs (and zod schemas) that validate requests.
 import { createDocument, type ZodOpenApiOperationObject } from 'zod-openapi';
+import { idempotencyKeyHeaders } from './middleware/idempotency.js';
 import type { RouteSpec } from './route.js';
 import { envelopeOf, errorSchema, paginationSchema } from './schemas.js';
 
@@ -69,7 +70,12 @@ function operationOf(spec: RouteSpec): ZodOpenApiOperationObject {
   const requestParams: Record<string, unknown> = {};
   if (spec.params) requestParams.path = spec.params;
   if (spec.query) requestParams.query = spec.query;
-  if (spec.headers) requestParams.header = spec.headers;
+  // Every POST under an organization honours Idempotency-Key (mounted in app.ts).
+  const headers =
+    spec.method === 'post' && spec.path.includes(':org')
+      ? (spec.headers?.extend(idempotencyKeyHeaders.shape) ?? idempotencyKeyHeaders)
+      : spec.headers;
+  if (headers) requestParams.header = headers;
   if (Object.keys(requestParams).length > 0) operation.requestParams = requestParams;
   if (spec.body) {
     operation.requestBody = {

@@ -1,4 +1,21 @@
 // Row types of the labels tables (kept apart so areas can grow without touching database.ts).
+import type { ColumnType, Generated } from 'kysely';
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface LabelsTables {}
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+export interface LabelsTable {
+  organization_id: string;
+  id: string;
+  name: string;
+  /** `#rrggbb`, lower case. */
+  color: string;
+  description: Generated<string>;
+  /** The acting user or API key. */
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface LabelsTables {
+  labels: LabelsTable;
+}

@@ -1,7 +1,164 @@
-// Stored responses for Idempotency-Key. Being built.
-import type { IdempotencyStore } from '../../application/shared/idempotency.js';
-import type { Db } from './database.js';
+// Stored responses for Idempotency-Key. Each call is its own short transaction scoped to the
+// organization (row-level security), committed before the request runs, so every instance sees
+// the claim at once; one INSERT … ON CONFLICT decides which attempt holds a key.
+import { randomUUID } from 'node:crypto';
+import { sql, type Transaction } from 'kysely';
+import type {
+  IdempotencyClaim,
+  IdempotencyStore,
+  StoredResponse,
+} from '../../application/shared/idempotency.js';
+import type { Database, Db } from './database.js';
 
-export function postgresIdempotencyStore(_db: Db): IdempotencyStore {
-  return {};
+/** Expired rows of the organization deleted by each successful claim, so the table stays bounded. */
+const PURGE_BATCH = 50;
+
+function inOrganization<T>(
+  db: Db,
+  organizationId: string,
+  work: (trx: Transaction<Database>) => Promise<T>,
+): Promise<T> {
+  return db.transaction().execute(async (trx) => {
+    await sql`select set_config('app.organization_id', ${organizationId}, true)`.execute(trx);
+    return work(trx);
+  });
+}
+
+export function postgresIdempotencyStore(db: Db): IdempotencyStore {
+  return {
+    claim(request) {
+      const { organizationId, key, requestHash, now } = request;
+      const claimId = randomUUID();
+      return inOrganization(db, organizationId, async (trx) => {
+        // A row that vanishes between the two statements (released, purged) is claimed on the
+        // next turn; READ COMMITTED gives each statement a fresh snapshot.
+        for (let attempt = 0; attempt < 3; attempt += 1) {
+          const claimed = await trx
+            .insertInto('idempotency_keys')
+            .values({
+              organization_id: organizationId,
+              key,
+              request_hash: requestHash,
+              state: 'in_progress',
+              claim_id: claimId,
+              created_at: now,
+              locked_until: new Date(now.getTime() + request.lockMs),
+              expires_at: new Date(now.getTime() + request.ttlMs),
+            })
+            // An expired row counts as absent; so does an abandoned attempt at the same request.
+            .onConflict((oc) =>
+              oc
+                .columns(['organization_id', 'key'])
+                .doUpdateSet((eb) => ({
+                  request_hash: eb.ref('excluded.request_hash'),
+                  state: 'in_progress',
+                  claim_id: eb.ref('excluded.claim_id'),
+                  response_status: null,
+                  response_headers: null,
+                  response_body: null,
+                  created_at: eb.ref('excluded.created_at'),
+                  locked_until: eb.ref('excluded.locked_until'),
+                  expires_at: eb.ref('excluded.expires_at'),
+                }))
+                .where((eb) =>
+                  eb.or([
+                    eb('idempotency_keys.expires_at', '<=', now),
+                    eb.and([
+                      eb('idempotency_keys.state', '=', 'in_progress'),
+                      eb('idempotency_keys.locked_until', '<=', now),
+                      eb('idempotency_keys.request_hash', '=', requestHash),
+                    ]),
+                  ]),
+                ),
+            )
+            .returning('claim_id')
+            .executeTakeFirst();
+          if (claimed) {
+            await purgeExpired(trx, organizationId, now);
+            return { outcome: 'claimed', claimId };
+          }
+          const held = await trx
+            .selectFrom('idempotency_keys')
+            .select([
+              'request_hash',
+              'state',
+              'response_status',
+              'response_headers',
+              'response_body',
+            ])
+            .where('organization_id', '=', organizationId)
+            .where('key', '=', key)
+            .executeTakeFirst();
+          if (!held) continue;
+          if (held.request_hash !== requestHash) return { outcome: 'mismatch' };
+          if (held.state === 'in_progress' || held.response_status === null) {
+            return { outcome: 'in_progress' };
+          }
+          const response: StoredResponse = {
+            status: held.response_status,
+            headers: held.response_headers ?? {},
+            body: held.response_body,
+          };
+          return { outcome: 'replay', response } satisfies IdempotencyClaim;
+        }
+        throw new Error(`Idempotency key ${key} kept changing hands; giving up`);
+      });
+    },
+
+    async complete(claim, response) {
+      const result = await inOrganization(db, claim.organizationId, (trx) =>
+        trx
+          .updateTable('idempotency_keys')
+          .set({
+            state: 'completed',
+            response_status: response.status,
+            response_headers: JSON.stringify(response.headers),
+            response_body: response.body,
+            locked_until: null,
+          })
+          .where('organization_id', '=', claim.organizationId)
+          .where('key', '=', claim.key)
+          .where('claim_id', '=', claim.claimId)
+          .where('state', '=', 'in_progress')
+          .executeTakeFirst(),
+      );
+      return result.numUpdatedRows > 0n;
+    },
+
+    async release(claim) {
+      await inOrganization(db, claim.organizationId, (trx) =>
+        trx
+          .deleteFrom('idempotency_keys')
+          .where('organization_id', '=', claim.organizationId)
+          .where('key', '=', claim.key)
+          .where('claim_id', '=', claim.claimId)
+          .where('state', '=', 'in_progress')
+          .execute(),
+      );
+    },
+  };
+}
+
+/** Deletes a few expired rows; rows another transaction holds are left for a later claim. */
+async function purgeExpired(
+  trx: Transaction<Database>,
+  organizationId: string,
+  now: Date,
+): Promise<void> {
+  await trx
+    .deleteFrom('idempotency_keys')
+    .where('organization_id', '=', organizationId)
+    .where('expires_at', '<=', now)
+    .where('key', 'in', (eb) =>
+      eb
+        .selectFrom('idempotency_keys')
+        .select('key')
+        .where('organization_id', '=', organizationId)
+        .where('expires_at', '<=', now)
+        .orderBy('expires_at')
+        .limit(PURGE_BATCH)
+        .forUpdate()
+        .skipLocked(),
+    )
+    .execute();
 }

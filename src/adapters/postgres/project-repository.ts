@@ -1,7 +1,215 @@
-// Projects, their workflow statuses and task types. Being built.
+// Projects, with their progress counted by the query that reads them. Keys are unique in the
+// organization over every project, deleted ones included; a miss on an expected version is a 412.
+import { sql, type Selectable } from 'kysely';
 import type { ProjectRepository } from '../../application/projects/ports.js';
+import { isProjectKey, type Project } from '../../domain/projects/project.js';
+import { PreconditionFailedError } from '../../domain/shared/errors.js';
 import type { Db } from './database.js';
+import type { ProjectsTable } from './database-projects.js';
+import { conflictOnUnique } from './errors.js';
+import {
+  PROGRESS_COLUMNS,
+  progressOf,
+  toProgress,
+  type ProgressColumns,
+} from './project-progress.js';
+import { postgresProjectStatusRepository } from './project-statuses.js';
+import { postgresTaskTypeRepository } from './project-task-types.js';
 
-export function postgresProjectRepository(_db: Db): ProjectRepository {
-  return {};
+type ProjectRow = Selectable<ProjectsTable> & ProgressColumns;
+
+const KEY_TAKEN =
+  'A project with this key exists in the organization (a deleted project keeps its key)';
+
+/** Refs come from request paths: what is not a UUID is read as a key, and nothing else is tried. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function toProject(row: ProjectRow): Project {
+  return {
+    id: row.id,
+    organizationId: row.organization_id,
+    key: row.key,
+    name: row.name,
+    description: row.description,
+    publicLookup: row.public_lookup,
+    createdBy: row.created_by,
+    version: row.version,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    deletedAt: row.deleted_at,
+    progress: toProgress(row),
+  };
+}
+
+export function postgresProjectRepository(db: Db): ProjectRepository {
+  const projects = (organizationId: string) =>
+    db
+      .selectFrom('projects')
+      .innerJoin(progressOf('projects'), (join) => join.onTrue())
+      .selectAll('projects')
+      .select(PROGRESS_COLUMNS)
+      .where('projects.organization_id', '=', organizationId);
+
+  /** Tells a version miss (412) from a missing row (undefined) after an update matched nothing. */
+  async function missOrGone(
+    organizationId: string,
+    id: string,
+    deleted: boolean,
+    expectedVersion: number | undefined,
+  ): Promise<undefined> {
+    if (expectedVersion === undefined) return undefined;
+    const exists = await db
+      .selectFrom('projects')
+      .select('id')
+      .where('organization_id', '=', organizationId)
+      .where('id', '=', id)
+      .where('deleted_at', deleted ? 'is not' : 'is', null)
+      .executeTakeFirst();
+    if (exists) throw new PreconditionFailedError();
+    return undefined;
+  }
+
+  return {
+    async list(organizationId, query) {
+      let select = projects(organizationId).limit(query.limit);
+      if (!query.includeDeleted) select = select.where('projects.deleted_at', 'is', null);
+      const after = query.after;
+      if (query.sort === 'name') {
+        select = select.orderBy(sql`lower(projects.name)`).orderBy('projects.id');
+        if (after?.sort === 'name') {
+          select = select.where(
+            sql<boolean>`(lower(projects.name), projects.id) > (lower(${after.name}), ${after.id}::uuid)`,
+          );
+        }
+      } else {
+        select = select.orderBy('projects.created_at', 'desc').orderBy('projects.id', 'desc');
+        if (after?.sort === '-created_at') {
+          select = select.where(
+            sql<boolean>`(projects.created_at, projects.id) < (${after.createdAt}::timestamptz, ${after.id}::uuid)`,
+          );
+        }
+      }
+      return (await select.execute()).map(toProject);
+    },
+
+    async find(organizationId, ref, options = {}) {
+      // Keys are matched ignoring case, ASCII only (`'ß'.toUpperCase()` is 'SS').
+      const key = /^[a-z]+$/i.test(ref) ? ref.toUpperCase() : ref;
+      let select = projects(organizationId);
+      if (UUID.test(ref)) select = select.where('projects.id', '=', ref);
+      else if (isProjectKey(key)) select = select.where('projects.key', '=', key);
+      else return undefined;
+      if (options.includeDeleted !== true) select = select.where('projects.deleted_at', 'is', null);
+      const row = await select.executeTakeFirst();
+      return row && toProject(row);
+    },
+
+    async create(project, workflow) {
+      await conflictOnUnique(
+        () =>
+          db
+            .insertInto('projects')
+            .values({
+              organization_id: project.organizationId,
+              id: project.id,
+              name: project.name,
+              key: project.key,
+              description: project.description,
+              public_lookup: project.publicLookup,
+              created_by: project.createdBy,
+              created_at: project.now,
+              updated_at: project.now,
+            })
+            .execute(),
+        KEY_TAKEN,
+      );
+      await db
+        .insertInto('project_statuses')
+        .values(
+          workflow.map((status) => ({
+            organization_id: project.organizationId,
+            id: status.id,
+            project_id: project.id,
+            name: status.name,
+            category: status.category,
+            position: status.position,
+          })),
+        )
+        .execute();
+      const row = await projects(project.organizationId)
+        .where('projects.id', '=', project.id)
+        .executeTakeFirstOrThrow();
+      return toProject(row);
+    },
+
+    async update(organizationId, id, changes, now, expectedVersion) {
+      if (!UUID.test(id)) return undefined;
+      const row = await db
+        .with('changed', (qb) => {
+          let query = qb
+            .updateTable('projects')
+            .set((eb) => ({
+              ...(changes.name !== undefined && { name: changes.name }),
+              ...(changes.description !== undefined && { description: changes.description }),
+              ...(changes.publicLookup !== undefined && {
+                public_lookup: changes.publicLookup,
+              }),
+              version: eb('version', '+', 1),
+              updated_at: now,
+            }))
+            .where('organization_id', '=', organizationId)
+            .where('id', '=', id)
+            .where('deleted_at', 'is', null);
+          if (expectedVersion !== undefined) {
+            query = query.where('version', '=', expectedVersion);
+          }
+          return query.returningAll();
+        })
+        .selectFrom('changed')
+        .innerJoin(progressOf('changed'), (join) => join.onTrue())
+        .selectAll('changed')
+        .select(PROGRESS_COLUMNS)
+        .executeTakeFirst();
+      return row ? toProject(row) : missOrGone(organizationId, id, false, expectedVersion);
+    },
+
+    async softDelete(organizationId, id, now, expectedVersion) {
+      if (!UUID.test(id)) return false;
+      let query = db
+        .updateTable('projects')
+        .set((eb) => ({ deleted_at: now, updated_at: now, version: eb('version', '+', 1) }))
+        .where('organization_id', '=', organizationId)
+        .where('id', '=', id)
+        .where('deleted_at', 'is', null);
+      if (expectedVersion !== undefined) query = query.where('version', '=', expectedVersion);
+      const result = await query.executeTakeFirst();
+      if (result.numUpdatedRows === 1n) return true;
+      await missOrGone(organizationId, id, false, expectedVersion);
+      return false;
+    },
+
+    async restore(organizationId, id, now, expectedVersion) {
+      if (!UUID.test(id)) return undefined;
+      const row = await db
+        .with('changed', (qb) => {
+          let query = qb
+            .updateTable('projects')
+            .set((eb) => ({ deleted_at: null, updated_at: now, version: eb('version', '+', 1) }))
+            .where('organization_id', '=', organizationId)
+            .where('id', '=', id)
+            .where('deleted_at', 'is not', null);
+          if (expectedVersion !== undefined) query = query.where('version', '=', expectedVersion);
+          return query.returningAll();
+        })
+        .selectFrom('changed')
+        .innerJoin(progressOf('changed'), (join) => join.onTrue())
+        .selectAll('changed')
+        .select(PROGRESS_COLUMNS)
+        .executeTakeFirst();
+      return row ? toProject(row) : missOrGone(organizationId, id, true, expectedVersion);
+    },
+
+    statuses: postgresProjectStatusRepository(db),
+    taskTypes: postgresTaskTypeRepository(db),
+  };
 }

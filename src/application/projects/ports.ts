@@ -1,5 +1,111 @@
 // Ports of the projects area (projects, workflow statuses, task types).
-// Being built: the helper building projects fills these in.
+import type { Project } from '../../domain/projects/project.js';
+import type { TaskType } from '../../domain/projects/task-type.js';
+import type { WorkflowPlan, WorkflowStatus } from '../../domain/projects/workflow.js';
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface ProjectRepository {}
+export interface NewProject {
+  readonly id: string;
+  readonly organizationId: string;
+  readonly key: string;
+  readonly name: string;
+  readonly description: string;
+  readonly publicLookup: boolean;
+  readonly createdBy: string;
+  readonly now: Date;
+}
+
+export interface ProjectChanges {
+  readonly name?: string;
+  readonly description?: string;
+  readonly publicLookup?: boolean;
+}
+
+/** `name`: A→Z ignoring case, then by id. `-created_at`: newest first. */
+export type ProjectSort = 'name' | '-created_at';
+
+/** Where a page ends: the sort key of its last project. */
+export type ProjectCursor =
+  | { readonly sort: 'name'; readonly name: string; readonly id: string }
+  | { readonly sort: '-created_at'; readonly createdAt: Date; readonly id: string };
+
+export interface ProjectListQuery {
+  readonly sort: ProjectSort;
+  readonly limit: number;
+  readonly after?: ProjectCursor | undefined;
+  readonly includeDeleted: boolean;
+}
+
+export interface ProjectRepository {
+  /** Projects in the sort order, after the cursor; each with its progress. */
+  list(organizationId: string, query: ProjectListQuery): Promise<Project[]>;
+  /**
+   * By id or key (`RE`); what is neither finds nothing. Deleted projects only with
+   * `includeDeleted`.
+   */
+  find(
+    organizationId: string,
+    ref: string,
+    options?: { readonly includeDeleted?: boolean },
+  ): Promise<Project | undefined>;
+  /**
+   * Inserts the project and its workflow (call inside a unit of work: several statements).
+   * Throws ConflictError when the key is taken, by a deleted project too.
+   */
+  create(project: NewProject, workflow: readonly WorkflowStatus[]): Promise<Project>;
+  /**
+   * Applies the changes to the live project when the version matches (if given) and bumps it.
+   * Undefined when there is no such live project; PreconditionFailedError on a version miss.
+   */
+  update(
+    organizationId: string,
+    id: string,
+    changes: ProjectChanges,
+    now: Date,
+    expectedVersion?: number,
+  ): Promise<Project | undefined>;
+  /** Marks the live project deleted; false when there is none; PreconditionFailedError on a miss. */
+  softDelete(
+    organizationId: string,
+    id: string,
+    now: Date,
+    expectedVersion?: number,
+  ): Promise<boolean>;
+  /** Undeletes a deleted project; undefined when there is none; PreconditionFailedError on a miss. */
+  restore(
+    organizationId: string,
+    id: string,
+    now: Date,
+    expectedVersion?: number,
+  ): Promise<Project | undefined>;
+  readonly statuses: ProjectStatusRepository;
+  readonly taskTypes: TaskTypeRepository;
+}
+
+export interface ProjectStatusRepository {
+  /** The project's workflow, in order. */
+  list(organizationId: string, projectId: string): Promise<WorkflowStatus[]>;
+  /**
+   * Locks the live project's row until the transaction ends (so workflow changes never interleave)
+   * and returns its current workflow; undefined when there is no such live project.
+   */
+  lock(organizationId: string, projectId: string): Promise<WorkflowStatus[] | undefined>;
+  /** Writes the plan: drops, then renames/reorders, then adds (call inside a unit of work). */
+  replace(organizationId: string, projectId: string, plan: WorkflowPlan): Promise<void>;
+}
+
+export interface NewTaskType {
+  readonly id: string;
+  readonly organizationId: string;
+  readonly projectId: string;
+  readonly name: string;
+  readonly now: Date;
+}
+
+export interface TaskTypeRepository {
+  /** In the order they were created. */
+  list(organizationId: string, projectId: string): Promise<TaskType[]>;
+  find(organizationId: string, projectId: string, id: string): Promise<TaskType | undefined>;
+  /** Throws ConflictError when the project has a type of this name, whatever its case. */
+  create(type: NewTaskType): Promise<TaskType>;
+  delete(organizationId: string, projectId: string, id: string): Promise<boolean>;
+}

@@ -14,7 +14,8 @@ export type DomainErrorCode =
   | 'CONFLICT'
   | 'PRECONDITION_FAILED'
   | 'RATE_LIMITED'
-  | 'SERVICE_UNAVAILABLE';
+  | 'SERVICE_UNAVAILABLE'
+  | 'OUTSIDE_WORKING_HOURS';
 
 export abstract class DomainError extends Error {
   abstract readonly code: DomainErrorCode;
@@ -88,4 +89,12 @@ export class ServiceUnavailableError extends DomainError {
 /** Throws NotFoundError; typed `never` so it reads as `await repo.get(id) ?? notFound('task')`. */
 export function notFound(resource: string): never {
   throw new NotFoundError(resource);
+}
+
+/** The organization's write window forbids this actor's write at this time. */
+export class OutsideWorkingHoursError extends DomainError {
+  readonly code = 'OUTSIDE_WORKING_HOURS';
+  constructor(message = 'Writes are not allowed outside the organization’s working hours') {
+    super(message);
+  }
 }

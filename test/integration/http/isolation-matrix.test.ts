@@ -30,6 +30,9 @@ interface Fixtures {
   readonly roleId: string;
   readonly invitationId: string;
   readonly apiKeyId: string;
+  readonly projectId: string;
+  readonly taskTypeId: string;
+  readonly labelId: string;
   /** A plain member of A who is not the caller (so a viewer's DELETE is not "leaving"). */
   readonly memberId: string;
 }
@@ -60,6 +63,9 @@ function idFor(param: string, collection: string | undefined): string {
     roles: fixtures.roleId,
     invitations: fixtures.invitationId,
     'api-keys': fixtures.apiKeyId,
+    projects: fixtures.projectId,
+    'task-types': fixtures.taskTypeId,
+    labels: fixtures.labelId,
   };
   // No fixture of this kind yet: a random id still has to be refused the same way.
   return (collection !== undefined && byCollection[collection]) || crypto.randomUUID();
@@ -112,6 +118,9 @@ async function createFixtures(organizationId: string, createdBy: string, memberI
     roleId: crypto.randomUUID(),
     invitationId: crypto.randomUUID(),
     apiKeyId: crypto.randomUUID(),
+    projectId: crypto.randomUUID(),
+    taskTypeId: crypto.randomUUID(),
+    labelId: crypto.randomUUID(),
   };
   const tag = uniqueTag();
   await inOrganization(organizationId, async (trx) => {
@@ -195,6 +204,40 @@ async function createFixtures(organizationId: string, createdBy: string, memberI
       .insertInto('api_key_prefixes')
       .values({ prefix, organization_id: organizationId, key_id: ids.apiKeyId })
       .execute();
+    await trx
+      .insertInto('projects')
+      .values({
+        organization_id: organizationId,
+        id: ids.projectId,
+        name: 'Matrix project',
+        key: 'MX',
+        created_by: createdBy,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    await trx
+      .insertInto('task_types')
+      .values({
+        organization_id: organizationId,
+        id: ids.taskTypeId,
+        project_id: ids.projectId,
+        name: 'Bug',
+        created_at: now,
+      })
+      .execute();
+    await trx
+      .insertInto('labels')
+      .values({
+        organization_id: organizationId,
+        id: ids.labelId,
+        name: `Label ${tag}`,
+        color: '#2563eb',
+        created_by: createdBy,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
   });
   return ids;
 }
@@ -242,6 +285,9 @@ describe('the isolation matrix', () => {
       fixtures.roleId,
       fixtures.invitationId,
       fixtures.apiKeyId,
+      fixtures.projectId,
+      fixtures.taskTypeId,
+      fixtures.labelId,
     ];
     const failures: string[] = [];
     let calls = 0;

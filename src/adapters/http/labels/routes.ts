@@ -1,7 +1,181 @@
-// Routes of the labels area (being built).
+// /organizations/{org}/labels: organization-wide tags. Everyone who reads projects reads labels;
+// label:manage changes them.
+import { z } from 'zod';
 import type { Deps } from '../../../application/deps.js';
-import type { RouteSpec } from '../route.js';
+import {
+  createLabel,
+  deleteLabel,
+  getLabel,
+  listLabels,
+  updateLabel,
+} from '../../../application/labels/labels.js';
+import type { LabelCursor } from '../../../application/labels/ports.js';
+import type { Label } from '../../../domain/labels/label.js';
+import { ValidationError } from '../../../domain/shared/errors.js';
+import { respond } from '../envelope.js';
+import { accessOf } from '../middleware/organization-access.js';
+import { organizationParams } from '../organizations/schemas.js';
+import { route, type RouteSpec } from '../route.js';
+import { decodeCursor, encodeCursor } from '../schemas.js';
+import {
+  createLabelBody,
+  labelParams,
+  labelSchema,
+  listLabelsQuery,
+  updateLabelBody,
+} from './schemas.js';
 
-export function labelsRoutes(_deps: Deps): RouteSpec[] {
-  return [];
+const tags = ['Labels'];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function present(label: Label) {
+  return {
+    id: label.id,
+    name: label.name,
+    color: label.color,
+    description: label.description,
+    created_by: label.createdBy,
+    created_at: label.createdAt.toISOString(),
+    updated_at: label.updatedAt.toISOString(),
+  };
+}
+
+/** Cursors carry the last label's name and id (JSON `[name, id]`, then base64url). */
+function cursorOf(position: LabelCursor): string {
+  return encodeCursor(JSON.stringify([position.name, position.id]));
+}
+
+function positionOf(cursor: string | undefined): LabelCursor | undefined {
+  if (cursor === undefined) return undefined;
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(decodeCursor(cursor) ?? '');
+  } catch {
+    decoded = undefined;
+  }
+  if (
+    !Array.isArray(decoded) ||
+    decoded.length !== 2 ||
+    typeof decoded[0] !== 'string' ||
+    typeof decoded[1] !== 'string' ||
+    !UUID.test(decoded[1])
+  ) {
+    throw ValidationError.field('cursor', 'Invalid cursor');
+  }
+  return { name: decoded[0], id: decoded[1] };
+}
+
+const notFound = { description: 'No such organization or label, or the caller is not a member' };
+const forbidden = { description: 'The caller lacks the permission' };
+
+export function labelsRoutes(deps: Deps): RouteSpec[] {
+  return [
+    route({
+      method: 'get',
+      path: '/organizations/:org/labels',
+      operationId: 'listLabels',
+      summary: 'The organization’s labels, A→Z by name ignoring case',
+      tags,
+      auth: 'any',
+      permission: 'project:read',
+      params: organizationParams,
+      query: listLabelsQuery,
+      responses: {
+        200: { description: 'Labels', data: z.array(labelSchema), paginated: true },
+        403: forbidden,
+        404: notFound,
+        422: { description: 'Invalid limit or cursor' },
+      },
+      handler: async (ctx, { query }) => {
+        const page = await listLabels(deps, accessOf(ctx), {
+          limit: query.limit,
+          after: positionOf(query.cursor),
+          q: query.q,
+        });
+        const next = page.next === null ? null : cursorOf(page.next);
+        respond(ctx, page.items.map(present), {
+          pagination: { limit: query.limit, next_cursor: next, has_more: next !== null },
+        });
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/organizations/:org/labels',
+      operationId: 'createLabel',
+      summary: 'Create a label',
+      tags,
+      auth: 'any',
+      permission: 'label:manage',
+      params: organizationParams,
+      body: createLabelBody,
+      responses: {
+        201: { description: 'Created', data: labelSchema },
+        403: forbidden,
+        404: notFound,
+        409: { description: 'A label with this name exists, whatever its case' },
+        422: { description: 'Invalid name, color or description' },
+      },
+      handler: async (ctx, { body }) => {
+        respond(ctx, present(await createLabel(deps, accessOf(ctx), body)), { status: 201 });
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/organizations/:org/labels/:label_id',
+      operationId: 'getLabel',
+      summary: 'One label',
+      tags,
+      auth: 'any',
+      permission: 'project:read',
+      params: labelParams,
+      responses: {
+        200: { description: 'The label', data: labelSchema },
+        403: forbidden,
+        404: notFound,
+      },
+      handler: async (ctx, { params }) => {
+        respond(ctx, present(await getLabel(deps, accessOf(ctx), params.label_id)));
+      },
+    }),
+    route({
+      method: 'patch',
+      path: '/organizations/:org/labels/:label_id',
+      operationId: 'updateLabel',
+      summary: 'Rename, recolor or describe a label',
+      tags,
+      auth: 'any',
+      permission: 'label:manage',
+      params: labelParams,
+      body: updateLabelBody,
+      responses: {
+        200: { description: 'The updated label', data: labelSchema },
+        403: forbidden,
+        404: notFound,
+        409: { description: 'The new name is taken, whatever its case' },
+        422: { description: 'Nothing to change, an unknown field, or an invalid value' },
+      },
+      handler: async (ctx, { params, body }) => {
+        respond(ctx, present(await updateLabel(deps, accessOf(ctx), params.label_id, body)));
+      },
+    }),
+    route({
+      method: 'delete',
+      path: '/organizations/:org/labels/:label_id',
+      operationId: 'deleteLabel',
+      summary: 'Delete a label (tasks that carry it lose it)',
+      tags,
+      auth: 'any',
+      permission: 'label:manage',
+      params: labelParams,
+      responses: {
+        204: { description: 'Deleted' },
+        403: forbidden,
+        404: notFound,
+      },
+      handler: async (ctx, { params }) => {
+        await deleteLabel(deps, accessOf(ctx), params.label_id);
+        ctx.status = 204;
+      },
+    }),
+  ];
 }

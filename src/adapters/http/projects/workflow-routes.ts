@@ -1,0 +1,67 @@
+// /organizations/{org}/projects/{project}/statuses: the ordered workflow columns.
+import { z } from 'zod';
+import type { Deps } from '../../../application/deps.js';
+import { getWorkflow, replaceWorkflow } from '../../../application/projects/workflow.js';
+import { respond } from '../envelope.js';
+import { accessOf } from '../middleware/organization-access.js';
+import { route, type RouteSpec } from '../route.js';
+import { presentStatus } from './presenters.js';
+import {
+  projectParams,
+  replaceStatusesBody,
+  replaceStatusesQuery,
+  statusSchema,
+} from './schemas.js';
+
+const tags = ['Projects'];
+const notFound = { description: 'No such organization or project, or the caller is not a member' };
+
+export function workflowRoutes(deps: Deps): RouteSpec[] {
+  return [
+    route({
+      method: 'get',
+      path: '/organizations/:org/projects/:project/statuses',
+      operationId: 'listProjectStatuses',
+      summary: 'The project’s workflow statuses, in order',
+      tags,
+      auth: 'any',
+      permission: 'project:read',
+      params: projectParams,
+      responses: {
+        200: { description: 'Statuses', data: z.array(statusSchema) },
+        403: { description: 'The caller lacks the permission' },
+        404: notFound,
+      },
+      handler: async (ctx, { params }) => {
+        const statuses = await getWorkflow(deps, accessOf(ctx), params.project);
+        respond(ctx, statuses.map(presentStatus));
+      },
+    }),
+    route({
+      method: 'put',
+      path: '/organizations/:org/projects/:project/statuses',
+      operationId: 'replaceProjectStatuses',
+      summary:
+        'Replace the workflow: reorder, rename, recategorize, add (no id) and drop (left out) statuses',
+      tags,
+      auth: 'any',
+      permission: 'project:update',
+      params: projectParams,
+      query: replaceStatusesQuery,
+      body: replaceStatusesBody,
+      responses: {
+        200: { description: 'The new workflow', data: z.array(statusSchema) },
+        403: { description: 'The caller lacks the permission' },
+        404: notFound,
+        422: { description: 'A broken workflow rule; details name each entry' },
+      },
+      handler: async (ctx, { params, query, body }) => {
+        const statuses = await replaceWorkflow(deps, accessOf(ctx), params.project, {
+          statuses: body,
+          moveTo: query.move_to,
+        });
+        respond(ctx, statuses.map(presentStatus));
+      },
+    }),
+  ];
+}

@@ -1,0 +1,71 @@
+// A project's task types. Names are unique in the project, whatever their case.
+import type { Selectable } from 'kysely';
+import type { TaskTypeRepository } from '../../application/projects/ports.js';
+import type { TaskType } from '../../domain/projects/task-type.js';
+import type { Db } from './database.js';
+import type { TaskTypesTable } from './database-projects.js';
+import { conflictOnUnique } from './errors.js';
+
+const NAME_TAKEN = 'The project has a task type with this name';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function toTaskType(row: Selectable<TaskTypesTable>): TaskType {
+  return { id: row.id, projectId: row.project_id, name: row.name, createdAt: row.created_at };
+}
+
+export function postgresTaskTypeRepository(db: Db): TaskTypeRepository {
+  const types = (organizationId: string, projectId: string) =>
+    db
+      .selectFrom('task_types')
+      .selectAll()
+      .where('organization_id', '=', organizationId)
+      .where('project_id', '=', projectId);
+
+  return {
+    async list(organizationId, projectId) {
+      if (!UUID.test(projectId)) return [];
+      const rows = await types(organizationId, projectId)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
+      return rows.map(toTaskType);
+    },
+
+    async find(organizationId, projectId, id) {
+      if (!UUID.test(projectId) || !UUID.test(id)) return undefined;
+      const row = await types(organizationId, projectId).where('id', '=', id).executeTakeFirst();
+      return row && toTaskType(row);
+    },
+
+    async create(type) {
+      const row = await conflictOnUnique(
+        () =>
+          db
+            .insertInto('task_types')
+            .values({
+              organization_id: type.organizationId,
+              id: type.id,
+              project_id: type.projectId,
+              name: type.name,
+              created_at: type.now,
+            })
+            .returningAll()
+            .executeTakeFirstOrThrow(),
+        NAME_TAKEN,
+      );
+      return toTaskType(row);
+    },
+
+    async delete(organizationId, projectId, id) {
+      if (!UUID.test(projectId) || !UUID.test(id)) return false;
+      const result = await db
+        .deleteFrom('task_types')
+        .where('organization_id', '=', organizationId)
+        .where('project_id', '=', projectId)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return result.numDeletedRows === 1n;
+    },
+  };
+}

@@ -1,0 +1,268 @@
+// A project's workflow statuses and task types through HTTP: PUT replaces the ordered list and
+// keeps ids; task types are added, listed and removed; writes are audited; strangers get 404.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signIn, type SignedInUser } from '../../support/actors.js';
+import { startTestApp, type TestApp } from '../../support/app.js';
+import { client, type Client } from '../../support/client.js';
+import { uniqueTag } from '../../support/env.js';
+import {
+  createOrganization,
+  memberWithRole,
+  type TestOrganization,
+} from '../../support/tenancy.js';
+
+let t: TestApp;
+let api: Client;
+let owner: SignedInUser;
+let viewer: SignedInUser;
+let org: TestOrganization;
+let ownerB: SignedInUser;
+let orgB: TestOrganization;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  api = client(t.baseUrl);
+  owner = await signIn(t, api);
+  org = await createOrganization(api, owner);
+  viewer = await memberWithRole(t, api, org.id, 'viewer');
+  ownerB = await signIn(t, api);
+  orgB = await createOrganization(api, ownerB);
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const as = (user: SignedInUser, headers: Record<string, string> = {}) => ({
+  token: user.accessToken,
+  headers,
+});
+
+interface Status {
+  id: string;
+  name: string;
+  category: 'todo' | 'in_progress' | 'done';
+  position: number;
+}
+
+let keySeq = 0;
+function aKey(): string {
+  keySeq += 1;
+  let n = keySeq;
+  let key = '';
+  while (key.length < 4) {
+    key = String.fromCharCode(65 + (n % 26)) + key;
+    n = Math.floor(n / 26);
+  }
+  return `W${key}`;
+}
+
+/** A new project of the organization; its path under /api/v1. */
+async function aProject(
+  by = owner,
+  orgId = org.id,
+): Promise<{ id: string; key: string; path: string }> {
+  const reply = await api.post(
+    `/api/v1/organizations/${orgId}/projects`,
+    { name: `Board ${uniqueTag()}`, key: aKey() },
+    as(by),
+  );
+  expect(reply.status).toBe(201);
+  const { id, key } = reply.body.data;
+  return { id, key, path: `/api/v1/organizations/${orgId}/projects/${id}` };
+}
+
+async function statusesOf(path: string): Promise<Status[]> {
+  const reply = await api.get(`${path}/statuses`, as(owner));
+  expect(reply.status).toBe(200);
+  return reply.body.data;
+}
+
+function auditEntries(orgId: string, action: string) {
+  return t.app.deps.uow.run((tx) => tx.audit.list(orgId, { action }, { limit: 50 }), {
+    organizationId: orgId,
+  });
+}
+
+describe('workflow statuses', () => {
+  it('lists the default workflow in order, by project id or key', async () => {
+    const project = await aProject();
+    const byId = await statusesOf(project.path);
+    expect(byId.map((s) => [s.name, s.category, s.position])).toEqual([
+      ['To Do', 'todo', 0],
+      ['In Progress', 'in_progress', 1],
+      ['In Review', 'in_progress', 2],
+      ['Done', 'done', 3],
+    ]);
+    const byKey = await api.get(
+      `/api/v1/organizations/${org.slug}/projects/${project.key}/statuses`,
+      as(viewer),
+    );
+    expect(byKey.body.data).toEqual(byId);
+  });
+
+  it('replaces the list: kept statuses keep their ids in the new order, new ones get ids, left-out ones go', async () => {
+    const project = await aProject();
+    const [todo, progress, review, done] = await statusesOf(project.path);
+    const requestId = `req-${uniqueTag()}`;
+    const reply = await api.put(
+      `${project.path}/statuses`,
+      [
+        { id: done!.id, name: 'Shipped', category: 'done' },
+        { name: 'Backlog', category: 'todo' },
+        { id: review!.id, name: 'In Progress', category: 'in_progress' },
+        { id: progress!.id, name: 'In Review', category: 'in_progress' },
+        { id: todo!.id, name: 'To Do', category: 'todo' },
+      ].reverse(),
+      as(owner, { 'x-request-id': requestId }),
+    );
+    expect(reply.status).toBe(200);
+    const replaced: Status[] = reply.body.data;
+    expect(replaced.map((s) => [s.id, s.name, s.category, s.position])).toEqual([
+      [todo!.id, 'To Do', 'todo', 0],
+      [progress!.id, 'In Review', 'in_progress', 1],
+      [review!.id, 'In Progress', 'in_progress', 2],
+      [expect.any(String), 'Backlog', 'todo', 3],
+      [done!.id, 'Shipped', 'done', 4],
+    ]);
+    expect(await statusesOf(project.path)).toEqual(replaced);
+
+    const dropped = await api.put(
+      `${project.path}/statuses?move_to=${todo!.id}`,
+      replaced.filter((s) => s.name !== 'Backlog'),
+      as(owner),
+    );
+    expect(dropped.status).toBe(200);
+    expect(dropped.body.data.map((s: Status) => s.id)).toEqual([
+      todo!.id,
+      progress!.id,
+      review!.id,
+      done!.id,
+    ]);
+    expect(dropped.body.data.map((s: Status) => s.position)).toEqual([0, 1, 2, 3]);
+
+    const entries = (await auditEntries(org.id, 'project.statuses_replaced')).filter(
+      (e) => e.targetId === project.id,
+    );
+    expect(entries).toHaveLength(2);
+    expect(entries[1]).toMatchObject({ actorId: owner.id, requestId, targetType: 'project' });
+  });
+
+  it('answers 422 naming each broken entry, and changes nothing', async () => {
+    const project = await aProject();
+    const before = await statusesOf(project.path);
+    const cases: [unknown, string[]][] = [
+      [[], ['body', 'body', 'body']],
+      [[{ name: 'Only', category: 'in_progress' }], ['body', 'body']],
+      [
+        [
+          { name: 'Same', category: 'todo' },
+          { name: 'SAME', category: 'done' },
+        ],
+        ['1.name'],
+      ],
+      [
+        [
+          { id: crypto.randomUUID(), name: 'Ghost', category: 'todo' },
+          { name: 'Done', category: 'done' },
+        ],
+        ['0.id'],
+      ],
+      [[{ id: 'not-a-uuid', name: 'A', category: 'todo' }], ['0.id']],
+      [[{ name: 'A', category: 'blocked' }], ['0.category']],
+      [{ statuses: [] }, ['body']],
+    ];
+    for (const [body, fields] of cases) {
+      const reply = await api.put(`${project.path}/statuses`, body, as(owner));
+      expect(reply.status, JSON.stringify(body)).toBe(422);
+      expect(reply.body.error.details.map((d: { field: string }) => d.field)).toEqual(fields);
+    }
+    const badMove = await api.put(
+      `${project.path}/statuses?move_to=${crypto.randomUUID()}`,
+      before,
+      as(owner),
+    );
+    expect(badMove.status).toBe(422);
+    expect(badMove.body.error.details[0].field).toBe('move_to');
+    expect(await statusesOf(project.path)).toEqual(before);
+  });
+
+  it('answers 403 to a viewer’s PUT and 404 to another organization’s owner', async () => {
+    const project = await aProject();
+    const statuses = await statusesOf(project.path);
+    const forbidden = await api.put(`${project.path}/statuses`, statuses, as(viewer));
+    expect(forbidden.status).toBe(403);
+    for (const orgRef of [org.id, orgB.id]) {
+      const path = `/api/v1/organizations/${orgRef}/projects/${project.key}/statuses`;
+      expect((await api.get(path, as(ownerB))).status).toBe(404);
+      expect((await api.put(path, statuses, as(ownerB))).status).toBe(404);
+    }
+    expect(await statusesOf(project.path)).toEqual(statuses);
+  });
+});
+
+describe('task types', () => {
+  it('adds (201), lists in order, refuses a taken name (409), removes (204), and audits', async () => {
+    const project = await aProject();
+    const path = `${project.path}/task-types`;
+    const created = [];
+    for (const name of ['Bug', 'Incident']) {
+      const reply = await api.post(path, { name }, as(owner));
+      expect(reply.status).toBe(201);
+      expect(reply.body.data).toEqual({
+        id: expect.any(String),
+        project_id: project.id,
+        name,
+        created_at: expect.any(String),
+      });
+      created.push(reply.body.data);
+    }
+    const taken = await api.post(path, { name: 'bug' }, as(owner));
+    expect(taken.status).toBe(409);
+    expect(taken.body.error.code).toBe('CONFLICT');
+    expect((await api.post(path, { name: ' ' }, as(owner))).status).toBe(422);
+
+    const listed = await api.get(path, as(viewer));
+    expect(listed.body.data).toEqual(created);
+
+    const removed = await api.delete(`${path}/${created[0].id}`, as(owner));
+    expect(removed.status).toBe(204);
+    expect((await api.delete(`${path}/${created[0].id}`, as(owner))).status).toBe(404);
+    expect((await api.delete(`${path}/not-an-id`, as(owner))).status).toBe(404);
+    expect((await api.get(path, as(owner))).body.data).toEqual([created[1]]);
+
+    for (const [action, count] of [
+      ['task_type.created', 2],
+      ['task_type.deleted', 1],
+    ] as const) {
+      const entries = (await auditEntries(org.id, action)).filter(
+        (e) => e.changes.project_id === project.id,
+      );
+      expect(entries).toHaveLength(count);
+      expect(entries[0]).toMatchObject({ actorId: owner.id, targetType: 'task_type' });
+    }
+  });
+
+  it('does not reach a task type through another project', async () => {
+    const project = await aProject();
+    const other = await aProject();
+    const type = await api.post(`${project.path}/task-types`, { name: 'Bug' }, as(owner));
+    const wrong = await api.delete(`${other.path}/task-types/${type.body.data.id}`, as(owner));
+    expect(wrong.status).toBe(404);
+    expect((await api.get(`${project.path}/task-types`, as(owner))).body.data).toHaveLength(1);
+  });
+
+  it('answers 403 to a viewer’s writes and 404 to another organization’s owner', async () => {
+    const project = await aProject();
+    const path = `${project.path}/task-types`;
+    const type = (await api.post(path, { name: 'Bug' }, as(owner))).body.data;
+    expect((await api.post(path, { name: 'Incident' }, as(viewer))).status).toBe(403);
+    expect((await api.delete(`${path}/${type.id}`, as(viewer))).status).toBe(403);
+    for (const orgRef of [org.id, orgB.id]) {
+      const bPath = `/api/v1/organizations/${orgRef}/projects/${project.id}/task-types`;
+      expect((await api.get(bPath, as(ownerB))).status).toBe(404);
+      expect((await api.post(bPath, { name: 'X' }, as(ownerB))).status).toBe(404);
+      expect((await api.delete(`${bPath}/${type.id}`, as(ownerB))).status).toBe(404);
+    }
+    expect((await api.get(path, as(owner))).body.data).toEqual([type]);
+  });
+});
