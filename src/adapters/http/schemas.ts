@@ -1,6 +1,8 @@
 // Schemas shared by every area: pagination, ids, the envelope around responses.
 import { z } from 'zod';
 import 'zod-openapi';
+import { isUuid } from '../../domain/shared/id.js';
+import { ValidationError } from '../../domain/shared/errors.js';
 
 export const uuid = z.uuid();
 
@@ -59,4 +61,12 @@ export function encodeCursor(key: string): string {
 export function decodeCursor(cursor: string | undefined): string | undefined {
   if (cursor === undefined) return undefined;
   return Buffer.from(cursor, 'base64url').toString('utf8');
+}
+
+/** The id a keyset cursor carries; a cursor we did not issue is a 422 on `cursor`. */
+export function decodeIdCursor(cursor: string | undefined): string | undefined {
+  const after = decodeCursor(cursor);
+  if (after !== undefined && !isUuid(after))
+    throw ValidationError.field('cursor', 'Invalid cursor');
+  return after;
 }

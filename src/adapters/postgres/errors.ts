@@ -1,5 +1,5 @@
 // Maps PostgreSQL error codes to domain errors at the repository edge.
-import { ConflictError } from '../../domain/shared/errors.js';
+import { ConflictError, PreconditionFailedError } from '../../domain/shared/errors.js';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -21,4 +21,17 @@ export async function conflictOnUnique<T>(
     if (isUniqueViolation(error, constraint)) throw new ConflictError(message);
     throw error;
   }
+}
+
+/**
+ * After a versioned write matched no row: a version miss (412) when the row is still there,
+ * else the row is gone (undefined). Without an expected version, nothing matched means gone.
+ */
+export async function versionMissOrGone(
+  expectedVersion: number | undefined,
+  stillThere: () => Promise<unknown>,
+): Promise<undefined> {
+  if (expectedVersion === undefined) return undefined;
+  if (await stillThere()) throw new PreconditionFailedError();
+  return undefined;
 }

@@ -3,10 +3,9 @@ import type { Selectable } from 'kysely';
 import type { Invitation, InvitationRepository } from '../../application/access/ports.js';
 import type { Db, InvitationsTable } from './database.js';
 import { conflictOnUnique } from './errors.js';
+import { isUuid } from '../../domain/shared/id.js';
 
 type InvitationRow = Selectable<InvitationsTable>;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function toInvitation(row: InvitationRow): Invitation {
   return {
@@ -64,7 +63,7 @@ export function postgresInvitationRepository(db: Db): InvitationRepository {
     },
 
     async find(organizationId, id) {
-      if (!UUID.test(id)) return undefined;
+      if (!isUuid(id)) return undefined;
       const row = await db
         .selectFrom('invitations')
         .selectAll()
@@ -94,7 +93,7 @@ export function postgresInvitationRepository(db: Db): InvitationRepository {
     },
 
     async revoke(organizationId, id, now) {
-      if (!UUID.test(id)) return false;
+      if (!isUuid(id)) return false;
       const result = await open(organizationId)
         .set({ revoked_at: now })
         .where('id', '=', id)

@@ -6,11 +6,9 @@ import type { Label } from '../../domain/labels/label.js';
 import type { Db } from './database.js';
 import type { LabelsTable } from './database-labels.js';
 import { conflictOnUnique } from './errors.js';
+import { isUuid } from '../../domain/shared/id.js';
 
 const NAME_TAKEN = 'A label with this name already exists in the organization';
-
-/** Ids come from request paths: what is not a UUID names no label (and never reaches a uuid column). */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The sort key, exactly as labels_name_key indexes it. */
 const nameKey = sql<string>`lower(labels.name) COLLATE "C"`;
@@ -56,7 +54,7 @@ export function postgresLabelRepository(db: Db): LabelRepository {
     },
 
     async find(organizationId, id, options) {
-      if (!UUID.test(id)) return undefined;
+      if (!isUuid(id)) return undefined;
       let select = labels(organizationId).where('labels.id', '=', id);
       if (options?.lock === true) select = select.forUpdate();
       const row = await select.executeTakeFirst();
@@ -86,7 +84,7 @@ export function postgresLabelRepository(db: Db): LabelRepository {
     },
 
     async update(organizationId, id, changes, now) {
-      if (!UUID.test(id)) return undefined;
+      if (!isUuid(id)) return undefined;
       const row = await conflictOnUnique(
         () =>
           db
@@ -107,7 +105,7 @@ export function postgresLabelRepository(db: Db): LabelRepository {
     },
 
     async delete(organizationId, id) {
-      if (!UUID.test(id)) return undefined;
+      if (!isUuid(id)) return undefined;
       const row = await db
         .deleteFrom('labels')
         .where('organization_id', '=', organizationId)

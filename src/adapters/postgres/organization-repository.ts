@@ -2,9 +2,9 @@
 import { sql } from 'kysely';
 import type { OrganizationRepository } from '../../application/organizations/ports.js';
 import type { Organization } from '../../domain/organizations/organization.js';
-import { PreconditionFailedError } from '../../domain/shared/errors.js';
 import type { Db, OrganizationRow } from './database.js';
-import { conflictOnUnique } from './errors.js';
+import { conflictOnUnique, versionMissOrGone } from './errors.js';
+import { isUuid } from '../../domain/shared/id.js';
 
 const ORGANIZATION_COLUMNS = [
   'organizations.id',
@@ -19,7 +19,6 @@ const ORGANIZATION_COLUMNS = [
 
 type OrganizationColumns = Omit<OrganizationRow, 'settings'>;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SLUG_TAKEN = 'An organization with this slug already exists';
 
 function toOrganization(row: OrganizationColumns): Organization {
@@ -38,13 +37,10 @@ function toOrganization(row: OrganizationColumns): Organization {
 export function postgresOrganizationRepository(db: Db): OrganizationRepository {
   const live = () => db.selectFrom('organizations').where('organizations.deleted_at', 'is', null);
 
-  /** Tells a version miss (412) from a missing row (undefined) after an update matched nothing. */
-  async function missOrGone(id: string, expectedVersion: number | undefined): Promise<undefined> {
-    if (expectedVersion === undefined) return undefined;
-    const exists = await live().select('id').where('id', '=', id).executeTakeFirst();
-    if (exists) throw new PreconditionFailedError();
-    return undefined;
-  }
+  const missOrGone = (id: string, expectedVersion: number | undefined) =>
+    versionMissOrGone(expectedVersion, () =>
+      live().select('id').where('id', '=', id).executeTakeFirst(),
+    );
 
   return {
     async create(organization) {
@@ -70,7 +66,7 @@ export function postgresOrganizationRepository(db: Db): OrganizationRepository {
     async find(idOrSlug) {
       const row = await live()
         .select(ORGANIZATION_COLUMNS)
-        .where(UUID.test(idOrSlug) ? 'id' : 'slug', '=', idOrSlug)
+        .where(isUuid(idOrSlug) ? 'id' : 'slug', '=', idOrSlug)
         .executeTakeFirst();
       return row && toOrganization(row);
     },

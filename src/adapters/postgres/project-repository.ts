@@ -3,10 +3,9 @@
 import { sql, type Selectable } from 'kysely';
 import type { ProjectRepository } from '../../application/projects/ports.js';
 import { isProjectKey, type Project } from '../../domain/projects/project.js';
-import { PreconditionFailedError } from '../../domain/shared/errors.js';
 import type { Db } from './database.js';
 import type { ProjectsTable } from './database-projects.js';
-import { conflictOnUnique } from './errors.js';
+import { conflictOnUnique, versionMissOrGone } from './errors.js';
 import {
   PROGRESS_COLUMNS,
   progressOf,
@@ -15,14 +14,12 @@ import {
 } from './project-progress.js';
 import { postgresProjectStatusRepository } from './project-statuses.js';
 import { postgresTaskTypeRepository } from './project-task-types.js';
+import { isUuid } from '../../domain/shared/id.js';
 
 type ProjectRow = Selectable<ProjectsTable> & ProgressColumns;
 
 const KEY_TAKEN =
   'A project with this key exists in the organization (a deleted project keeps its key)';
-
-/** Refs come from request paths: what is not a UUID is read as a key, and nothing else is tried. */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function toProject(row: ProjectRow): Project {
   return {
@@ -50,24 +47,22 @@ export function postgresProjectRepository(db: Db): ProjectRepository {
       .select(PROGRESS_COLUMNS)
       .where('projects.organization_id', '=', organizationId);
 
-  /** Tells a version miss (412) from a missing row (undefined) after an update matched nothing. */
-  async function missOrGone(
+  /** `deleted` says which state the row must be in for the miss to be a version miss. */
+  const missOrGone = (
     organizationId: string,
     id: string,
     deleted: boolean,
     expectedVersion: number | undefined,
-  ): Promise<undefined> {
-    if (expectedVersion === undefined) return undefined;
-    const exists = await db
-      .selectFrom('projects')
-      .select('id')
-      .where('organization_id', '=', organizationId)
-      .where('id', '=', id)
-      .where('deleted_at', deleted ? 'is not' : 'is', null)
-      .executeTakeFirst();
-    if (exists) throw new PreconditionFailedError();
-    return undefined;
-  }
+  ) =>
+    versionMissOrGone(expectedVersion, () =>
+      db
+        .selectFrom('projects')
+        .select('id')
+        .where('organization_id', '=', organizationId)
+        .where('id', '=', id)
+        .where('deleted_at', deleted ? 'is not' : 'is', null)
+        .executeTakeFirst(),
+    );
 
   return {
     async list(organizationId, query) {
@@ -96,7 +91,7 @@ export function postgresProjectRepository(db: Db): ProjectRepository {
       // Keys are matched ignoring case, ASCII only (`'ß'.toUpperCase()` is 'SS').
       const key = /^[a-z]+$/i.test(ref) ? ref.toUpperCase() : ref;
       let select = projects(organizationId);
-      if (UUID.test(ref)) select = select.where('projects.id', '=', ref);
+      if (isUuid(ref)) select = select.where('projects.id', '=', ref);
       else if (isProjectKey(key)) select = select.where('projects.key', '=', key);
       else return undefined;
       if (options.includeDeleted !== true) select = select.where('projects.deleted_at', 'is', null);
@@ -143,7 +138,7 @@ export function postgresProjectRepository(db: Db): ProjectRepository {
     },
 
     async update(organizationId, id, changes, now, expectedVersion) {
-      if (!UUID.test(id)) return undefined;
+      if (!isUuid(id)) return undefined;
       const row = await db
         .with('changed', (qb) => {
           let query = qb
@@ -174,7 +169,7 @@ export function postgresProjectRepository(db: Db): ProjectRepository {
     },
 
     async softDelete(organizationId, id, now, expectedVersion) {
-      if (!UUID.test(id)) return false;
+      if (!isUuid(id)) return false;
       let query = db
         .updateTable('projects')
         .set((eb) => ({ deleted_at: now, updated_at: now, version: eb('version', '+', 1) }))
@@ -189,7 +184,7 @@ export function postgresProjectRepository(db: Db): ProjectRepository {
     },
 
     async restore(organizationId, id, now, expectedVersion) {
-      if (!UUID.test(id)) return undefined;
+      if (!isUuid(id)) return undefined;
       const row = await db
         .with('changed', (qb) => {
           let query = qb

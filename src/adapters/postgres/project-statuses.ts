@@ -5,12 +5,11 @@ import { sql } from 'kysely';
 import type { ProjectStatusRepository } from '../../application/projects/ports.js';
 import type { WorkflowStatus } from '../../domain/projects/workflow.js';
 import type { Db } from './database.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../../domain/shared/id.js';
 
 export function postgresProjectStatusRepository(db: Db): ProjectStatusRepository {
   async function list(organizationId: string, projectId: string): Promise<WorkflowStatus[]> {
-    if (!UUID.test(projectId)) return [];
+    if (!isUuid(projectId)) return [];
     return db
       .selectFrom('project_statuses')
       .select(['id', 'name', 'category', 'position'])
@@ -24,7 +23,7 @@ export function postgresProjectStatusRepository(db: Db): ProjectStatusRepository
     list,
 
     async lock(organizationId, projectId) {
-      if (!UUID.test(projectId)) return undefined;
+      if (!isUuid(projectId)) return undefined;
       const project = await db
         .selectFrom('projects')
         .select('id')

@@ -5,10 +5,9 @@ import type { TaskType } from '../../domain/projects/task-type.js';
 import type { Db } from './database.js';
 import type { TaskTypesTable } from './database-projects.js';
 import { conflictOnUnique } from './errors.js';
+import { isUuid } from '../../domain/shared/id.js';
 
 const NAME_TAKEN = 'The project has a task type with this name';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function toTaskType(row: Selectable<TaskTypesTable>): TaskType {
   return { id: row.id, projectId: row.project_id, name: row.name, createdAt: row.created_at };
@@ -24,7 +23,7 @@ export function postgresTaskTypeRepository(db: Db): TaskTypeRepository {
 
   return {
     async list(organizationId, projectId) {
-      if (!UUID.test(projectId)) return [];
+      if (!isUuid(projectId)) return [];
       const rows = await types(organizationId, projectId)
         .orderBy('created_at')
         .orderBy('id')
@@ -33,7 +32,7 @@ export function postgresTaskTypeRepository(db: Db): TaskTypeRepository {
     },
 
     async find(organizationId, projectId, id) {
-      if (!UUID.test(projectId) || !UUID.test(id)) return undefined;
+      if (!isUuid(projectId) || !isUuid(id)) return undefined;
       const row = await types(organizationId, projectId).where('id', '=', id).executeTakeFirst();
       return row && toTaskType(row);
     },
@@ -58,7 +57,7 @@ export function postgresTaskTypeRepository(db: Db): TaskTypeRepository {
     },
 
     async delete(organizationId, projectId, id) {
-      if (!UUID.test(projectId) || !UUID.test(id)) return false;
+      if (!isUuid(projectId) || !isUuid(id)) return false;
       const result = await db
         .deleteFrom('task_types')
         .where('organization_id', '=', organizationId)

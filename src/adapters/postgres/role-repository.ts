@@ -3,19 +3,13 @@
 import type { Selectable } from 'kysely';
 import type { CustomRole, RoleRepository } from '../../application/access/ports.js';
 import type { Permission } from '../../domain/access/permissions.js';
-import { PreconditionFailedError } from '../../domain/shared/errors.js';
 import type { Db, RolesTable } from './database.js';
-import { conflictOnUnique } from './errors.js';
+import { conflictOnUnique, versionMissOrGone } from './errors.js';
+import { isUuid } from '../../domain/shared/id.js';
 
 type RoleRow = Selectable<RolesTable>;
 
 const NAME_TAKEN = 'A role with this name already exists in the organization';
-
-/**
- * A membership's role is a built-in name or a custom role id, and callers look either up here;
- * anything that is not a UUID cannot be a custom role (and must not reach a uuid column).
- */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function toRole(row: RoleRow): CustomRole {
   return {
@@ -35,17 +29,10 @@ export function postgresRoleRepository(db: Db): RoleRepository {
   const inOrganization = (organizationId: string) =>
     db.selectFrom('roles').selectAll().where('organization_id', '=', organizationId);
 
-  /** Tells a version miss (412) from a missing row (undefined) after an update matched nothing. */
-  async function missOrGone(
-    organizationId: string,
-    id: string,
-    expectedVersion: number | undefined,
-  ): Promise<undefined> {
-    if (expectedVersion === undefined) return undefined;
-    const exists = await inOrganization(organizationId).where('id', '=', id).executeTakeFirst();
-    if (exists) throw new PreconditionFailedError();
-    return undefined;
-  }
+  const missOrGone = (organizationId: string, id: string, expectedVersion: number | undefined) =>
+    versionMissOrGone(expectedVersion, () =>
+      inOrganization(organizationId).where('id', '=', id).executeTakeFirst(),
+    );
 
   return {
     async list(organizationId) {
@@ -54,7 +41,7 @@ export function postgresRoleRepository(db: Db): RoleRepository {
     },
 
     async find(organizationId, id) {
-      if (!UUID.test(id)) return undefined;
+      if (!isUuid(id)) return undefined;
       const row = await inOrganization(organizationId).where('id', '=', id).executeTakeFirst();
       return row && toRole(row);
     },
@@ -81,7 +68,7 @@ export function postgresRoleRepository(db: Db): RoleRepository {
     },
 
     async update(organizationId, id, changes, now, expectedVersion) {
-      if (!UUID.test(id)) return undefined;
+      if (!isUuid(id)) return undefined;
       const write = () => {
         let query = db
           .updateTable('roles')
@@ -102,7 +89,7 @@ export function postgresRoleRepository(db: Db): RoleRepository {
     },
 
     async delete(organizationId, id) {
-      if (!UUID.test(id)) return false;
+      if (!isUuid(id)) return false;
       const result = await db
         .deleteFrom('roles')
         .where('organization_id', '=', organizationId)

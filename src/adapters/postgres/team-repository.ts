@@ -2,17 +2,14 @@
 // a team's member count is counted by the query that reads the team, never stored.
 import { sql, type Selectable } from 'kysely';
 import type { Team, TeamMember, TeamRepository } from '../../application/access/ports.js';
-import { PreconditionFailedError } from '../../domain/shared/errors.js';
 import type { Db, TeamsTable } from './database.js';
-import { conflictOnUnique } from './errors.js';
+import { conflictOnUnique, versionMissOrGone } from './errors.js';
+import { isUuid } from '../../domain/shared/id.js';
 
 type TeamRow = Selectable<TeamsTable> & { member_count: string | number };
 
 const NAME_TAKEN = 'A team with this name already exists in the organization';
 const ALREADY_MEMBER = 'The user is already a member of this team';
-
-/** Ids come from request paths: what is not a UUID names no team (and never reaches a uuid column). */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The member count of the team row in `table` (the teams table, or the CTE of an update). */
 const memberCount = (table: 'teams' | 'changed') =>
@@ -43,17 +40,10 @@ export function postgresTeamRepository(db: Db): TeamRepository {
       .select(memberCount('teams'))
       .where('teams.organization_id', '=', organizationId);
 
-  /** Tells a version miss (412) from a missing row (undefined) after an update matched nothing. */
-  async function missOrGone(
-    organizationId: string,
-    id: string,
-    expectedVersion: number | undefined,
-  ): Promise<undefined> {
-    if (expectedVersion === undefined) return undefined;
-    const exists = await teams(organizationId).where('teams.id', '=', id).executeTakeFirst();
-    if (exists) throw new PreconditionFailedError();
-    return undefined;
-  }
+  const missOrGone = (organizationId: string, id: string, expectedVersion: number | undefined) =>
+    versionMissOrGone(expectedVersion, () =>
+      teams(organizationId).where('teams.id', '=', id).executeTakeFirst(),
+    );
 
   return {
     async list(organizationId, page) {
@@ -63,7 +53,7 @@ export function postgresTeamRepository(db: Db): TeamRepository {
     },
 
     async find(organizationId, id) {
-      if (!UUID.test(id)) return undefined;
+      if (!isUuid(id)) return undefined;
       const row = await teams(organizationId).where('teams.id', '=', id).executeTakeFirst();
       return row && toTeam(row);
     },
@@ -89,7 +79,7 @@ export function postgresTeamRepository(db: Db): TeamRepository {
     },
 
     async update(organizationId, id, changes, now, expectedVersion) {
-      if (!UUID.test(id)) return undefined;
+      if (!isUuid(id)) return undefined;
       const write = () =>
         db
           .with('changed', (qb) => {
@@ -117,7 +107,7 @@ export function postgresTeamRepository(db: Db): TeamRepository {
     },
 
     async delete(organizationId, id) {
-      if (!UUID.test(id)) return false;
+      if (!isUuid(id)) return false;
       // team_members go with it (ON DELETE CASCADE).
       const result = await db
         .deleteFrom('teams')
@@ -128,7 +118,7 @@ export function postgresTeamRepository(db: Db): TeamRepository {
     },
 
     async listMembers(organizationId, teamId) {
-      if (!UUID.test(teamId)) return [];
+      if (!isUuid(teamId)) return [];
       const rows = await db
         .selectFrom('team_members')
         .innerJoin('users', 'users.id', 'team_members.user_id')
@@ -171,7 +161,7 @@ export function postgresTeamRepository(db: Db): TeamRepository {
     },
 
     async removeMember(organizationId, teamId, userId) {
-      if (!UUID.test(teamId) || !UUID.test(userId)) return false;
+      if (!isUuid(teamId) || !isUuid(userId)) return false;
       const result = await db
         .deleteFrom('team_members')
         .where('organization_id', '=', organizationId)

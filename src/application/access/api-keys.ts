@@ -16,10 +16,10 @@ import {
   permissionsOfRole,
   type OrganizationAccess,
 } from './resolve-access.js';
+import { isUuid } from '../../domain/shared/id.js';
 
 export const API_KEY_NAME_MAX_LENGTH = 100;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 const PREFIX_LENGTH = 12;
@@ -75,7 +75,7 @@ export async function createApiKey(
   const key = await inOrganization(deps, access, async (tx) => {
     // A custom role id is a UUID; checking the shape first keeps a stray name out of a uuid query.
     const permissions =
-      isBuiltInRole(input.role) || UUID.test(input.role)
+      isBuiltInRole(input.role) || isUuid(input.role)
         ? await permissionsOfRole(tx, organizationId, input.role)
         : undefined;
     if (permissions === undefined) {

@@ -18,13 +18,12 @@ import {
   permissionsOfRole,
   type OrganizationAccess,
 } from './resolve-access.js';
+import { isUuid } from '../../domain/shared/id.js';
 
 export interface Page<T> {
   readonly items: T[];
   readonly nextCursor: string | null;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface AssignableRole extends ResolvedRole {
   /** How people read it: the built-in role name or the custom role's name. */
@@ -41,7 +40,7 @@ export async function resolveAssignableRole(
   role: string,
 ): Promise<AssignableRole> {
   if (isBuiltInRole(role)) return { role, name: role, permissions: ROLE_PERMISSIONS[role] };
-  const custom = UUID.test(role) ? await tx.roles.find(organizationId, role) : undefined;
+  const custom = isUuid(role) ? await tx.roles.find(organizationId, role) : undefined;
   if (!custom) throw ValidationError.field('role', 'Must be a built-in role or a custom role id');
   return { role: custom.id, name: custom.name, permissions: custom.permissions };
 }

@@ -1,5 +1,6 @@
 // An organization is a tenant: it owns projects, tasks and memberships.
 import { ValidationError } from '../shared/errors.js';
+import { isUuid } from '../shared/id.js';
 
 export interface Organization {
   readonly id: string;
@@ -12,9 +13,6 @@ export interface Organization {
   readonly deletedAt: Date | null;
 }
 
-/** A slug shaped like a UUID would be read as an id by `{org}` lookups, so it is refused. */
-const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 export const SLUG_MIN_LENGTH = 3;
 export const SLUG_MAX_LENGTH = 48;
@@ -25,7 +23,8 @@ export function assertValidSlug(slug: string, field = 'slug'): void {
   if (slug.length < SLUG_MIN_LENGTH || slug.length > SLUG_MAX_LENGTH) {
     throw ValidationError.field(field, `Must be ${SLUG_MIN_LENGTH}–${SLUG_MAX_LENGTH} characters`);
   }
-  if (UUID_SHAPE.test(slug)) throw ValidationError.field(field, 'Must not look like an id (UUID)');
+  // A UUID-shaped slug would be read as an id by `{org}` lookups.
+  if (isUuid(slug)) throw ValidationError.field(field, 'Must not look like an id (UUID)');
   if (!SLUG_PATTERN.test(slug) || slug.includes('--')) {
     throw ValidationError.field(
       field,

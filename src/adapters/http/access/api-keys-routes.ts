@@ -8,12 +8,11 @@ import {
 } from '../../../application/access/api-keys.js';
 import type { ApiKey } from '../../../application/access/ports.js';
 import type { Deps } from '../../../application/deps.js';
-import { ValidationError } from '../../../domain/shared/errors.js';
 import { respond } from '../envelope.js';
 import { accessOf } from '../middleware/organization-access.js';
 import { organizationParams } from '../organizations/schemas.js';
 import { route, type RouteSpec } from '../route.js';
-import { decodeCursor, encodeCursor, listQuery } from '../schemas.js';
+import { decodeIdCursor, encodeCursor, listQuery } from '../schemas.js';
 import {
   apiKeyParams,
   apiKeySchema,
@@ -22,8 +21,6 @@ import {
 } from './api-keys-schemas.js';
 
 const tags = ['API keys'];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export function presentApiKey(key: ApiKey) {
   return {
     id: key.id,
@@ -59,10 +56,7 @@ export function apiKeysRoutes(deps: Deps): RouteSpec[] {
         404: notMember,
       },
       handler: async (ctx, { query }) => {
-        const after = decodeCursor(query.cursor);
-        if (after !== undefined && !UUID.test(after)) {
-          throw ValidationError.field('cursor', 'Invalid cursor');
-        }
+        const after = decodeIdCursor(query.cursor);
         const page = await listApiKeys(deps, accessOf(ctx), { limit: query.limit, after });
         const next = page.nextCursor === null ? null : encodeCursor(page.nextCursor);
         respond(ctx, page.items.map(presentApiKey), {

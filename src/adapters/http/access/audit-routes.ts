@@ -3,16 +3,13 @@ import { z } from 'zod';
 import { listAuditLog } from '../../../application/access/audit-log.js';
 import type { AuditEntry } from '../../../application/access/ports.js';
 import type { Deps } from '../../../application/deps.js';
-import { ValidationError } from '../../../domain/shared/errors.js';
 import { respond } from '../envelope.js';
 import { accessOf } from '../middleware/organization-access.js';
 import { route, type RouteSpec } from '../route.js';
-import { decodeCursor, encodeCursor } from '../schemas.js';
+import { decodeIdCursor, encodeCursor } from '../schemas.js';
 import { auditEntrySchema, auditLogParams, auditLogQuery } from './audit-schemas.js';
 
 const tags = ['Audit log'];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 function presentAuditEntry(entry: AuditEntry) {
   return {
     id: entry.id,
@@ -51,10 +48,7 @@ export function auditRoutes(deps: Deps): RouteSpec[] {
         422: { description: 'Invalid filter or cursor; `since` later than `until`' },
       },
       handler: async (ctx, { query }) => {
-        const after = decodeCursor(query.cursor);
-        if (after !== undefined && !UUID.test(after)) {
-          throw ValidationError.field('cursor', 'Invalid cursor');
-        }
+        const after = decodeIdCursor(query.cursor);
         const page = await listAuditLog(deps, accessOf(ctx), {
           limit: query.limit,
           after,

@@ -7,17 +7,14 @@ import {
 } from '../../../application/access/members.js';
 import type { MemberView } from '../../../application/access/ports.js';
 import type { Deps } from '../../../application/deps.js';
-import { ValidationError } from '../../../domain/shared/errors.js';
 import { respond } from '../envelope.js';
 import { accessOf } from '../middleware/organization-access.js';
 import { organizationParams } from '../organizations/schemas.js';
 import { route, type RouteSpec } from '../route.js';
-import { decodeCursor, encodeCursor, listQuery } from '../schemas.js';
+import { decodeIdCursor, encodeCursor, listQuery } from '../schemas.js';
 import { changeRoleBody, memberParams, memberSchema } from './members-schemas.js';
 
 const tags = ['Members'];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export function presentMember(member: MemberView) {
   return {
     user_id: member.userId,
@@ -49,10 +46,7 @@ export function membersRoutes(deps: Deps): RouteSpec[] {
         404: notMember,
       },
       handler: async (ctx, { query }) => {
-        const after = decodeCursor(query.cursor);
-        if (after !== undefined && !UUID.test(after)) {
-          throw ValidationError.field('cursor', 'Invalid cursor');
-        }
+        const after = decodeIdCursor(query.cursor);
         const page = await listMembers(deps, accessOf(ctx), { limit: query.limit, after });
         const next = page.nextCursor === null ? null : encodeCursor(page.nextCursor);
         respond(ctx, page.items.map(presentMember), {

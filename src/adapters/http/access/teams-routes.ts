@@ -12,14 +12,13 @@ import {
   updateTeam,
 } from '../../../application/access/teams.js';
 import type { Deps } from '../../../application/deps.js';
-import { ValidationError } from '../../../domain/shared/errors.js';
 import { expectedVersion, setEtag } from '../conditional.js';
 import type { AppContext } from '../context.js';
 import { respond } from '../envelope.js';
 import { accessOf } from '../middleware/organization-access.js';
 import { organizationParams } from '../organizations/schemas.js';
 import { route, type RouteSpec } from '../route.js';
-import { decodeCursor, encodeCursor, listQuery } from '../schemas.js';
+import { decodeIdCursor, encodeCursor, listQuery } from '../schemas.js';
 import {
   addTeamMemberBody,
   createTeamBody,
@@ -31,8 +30,6 @@ import {
 } from './teams-schemas.js';
 
 const tags = ['Teams'];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 function present(team: Team) {
   return {
     id: team.id,
@@ -82,10 +79,7 @@ export function teamsRoutes(deps: Deps): RouteSpec[] {
         404: notFound,
       },
       handler: async (ctx, { query }) => {
-        const after = decodeCursor(query.cursor);
-        if (after !== undefined && !UUID.test(after)) {
-          throw ValidationError.field('cursor', 'Invalid cursor');
-        }
+        const after = decodeIdCursor(query.cursor);
         const page = await listTeams(deps, accessOf(ctx), { limit: query.limit, after });
         const next = page.nextCursor === null ? null : encodeCursor(page.nextCursor);
         respond(ctx, page.items.map(present), {

@@ -24,10 +24,9 @@ import {
   listLabelsQuery,
   updateLabelBody,
 } from './schemas.js';
+import { isUuid } from '../../../domain/shared/id.js';
 
 const tags = ['Labels'];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 function present(label: Label) {
   return {
     id: label.id,
@@ -58,7 +57,7 @@ function positionOf(cursor: string | undefined): LabelCursor | undefined {
     decoded.length !== 2 ||
     typeof decoded[0] !== 'string' ||
     typeof decoded[1] !== 'string' ||
-    !UUID.test(decoded[1])
+    !isUuid(decoded[1])
   ) {
     throw ValidationError.field('cursor', 'Invalid cursor');
   }

@@ -9,14 +9,13 @@ import {
   updateOrganization,
 } from '../../../application/organizations/organizations.js';
 import type { OrganizationWithRole } from '../../../application/organizations/ports.js';
-import { ValidationError } from '../../../domain/shared/errors.js';
 import { expectedVersion, setEtag } from '../conditional.js';
 import type { AppContext } from '../context.js';
 import { respond } from '../envelope.js';
 import { principalOf } from '../middleware/authenticate.js';
 import { accessOf } from '../middleware/organization-access.js';
 import { route, type RouteSpec } from '../route.js';
-import { decodeCursor, encodeCursor, listQuery } from '../schemas.js';
+import { decodeIdCursor, encodeCursor, listQuery } from '../schemas.js';
 import {
   createOrganizationBody,
   organizationParams,
@@ -25,8 +24,6 @@ import {
 } from './schemas.js';
 
 const tags = ['Organizations'];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 function present({ organization, role }: OrganizationWithRole) {
   return {
     id: organization.id,
@@ -62,10 +59,7 @@ export function organizationRoutes(deps: Deps): RouteSpec[] {
         200: { description: 'Organizations', data: z.array(organizationSchema), paginated: true },
       },
       handler: async (ctx, { query }) => {
-        const after = decodeCursor(query.cursor);
-        if (after !== undefined && !UUID.test(after)) {
-          throw ValidationError.field('cursor', 'Invalid cursor');
-        }
+        const after = decodeIdCursor(query.cursor);
         const page = await listMyOrganizations(deps, principalOf(ctx), {
           limit: query.limit,
           after,

@@ -5,6 +5,7 @@ import type { TaskType } from '../../../domain/projects/task-type.js';
 import type { WorkflowStatus } from '../../../domain/projects/workflow.js';
 import { ValidationError } from '../../../domain/shared/errors.js';
 import { decodeCursor, encodeCursor } from '../schemas.js';
+import { isUuid } from '../../../domain/shared/id.js';
 
 export function presentProject(project: Project) {
   return {
@@ -46,8 +47,6 @@ export function presentTaskType(type: TaskType) {
   };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export function encodeProjectCursor(cursor: ProjectCursor): string {
   const value = cursor.sort === 'name' ? cursor.name : cursor.createdAt.toISOString();
   return encodeCursor(JSON.stringify([cursor.sort, value, cursor.id]));
@@ -68,7 +67,7 @@ export function decodeProjectCursor(
   }
   if (!Array.isArray(parsed) || parsed.length !== 3) throw invalid();
   const [cursorSort, value, id] = parsed as unknown[];
-  if (typeof value !== 'string' || typeof id !== 'string' || !UUID.test(id)) throw invalid();
+  if (typeof value !== 'string' || typeof id !== 'string' || !isUuid(id)) throw invalid();
   if (cursorSort !== sort) {
     throw ValidationError.field('cursor', 'The cursor belongs to another sort order');
   }
