@@ -17,6 +17,7 @@ import { whoamiRoutes } from './access/whoami-routes.js';
 import { identityRoutes } from './identity/routes.js';
 import { labelsRoutes } from './labels/routes.js';
 import { projectsRoutes } from './projects/routes.js';
+import { tasksRoutes } from './tasks/routes.js';
 import { requireCredential, requireUserPrincipal } from './middleware/authenticate.js';
 import { organizationAccess, type AccessResolver } from './middleware/organization-access.js';
 import { jsonBody } from './middleware/body.js';
@@ -66,6 +67,7 @@ export function apiRouteGroups(deps: Deps): RouteGroup[] {
         ...whoamiRoutes(deps),
         ...projectsRoutes(deps),
         ...labelsRoutes(deps),
+        ...tasksRoutes(deps),
       ],
     },
   ];

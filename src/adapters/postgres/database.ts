@@ -3,6 +3,7 @@ import type { ColumnType, Generated, Kysely, Selectable } from 'kysely';
 import type { IdempotencyTables } from './database-idempotency.js';
 import type { LabelsTables } from './database-labels.js';
 import type { ProjectsTables } from './database-projects.js';
+import type { TasksTables } from './database-tasks.js';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
@@ -154,7 +155,8 @@ export interface AuditLogTable {
   created_at: Timestamp;
 }
 
-export interface Database extends ProjectsTables, LabelsTables, IdempotencyTables {
+export interface Database
+  extends ProjectsTables, LabelsTables, IdempotencyTables, TasksTables {
   users: UsersTable;
   sessions: SessionsTable;
   refresh_tokens: RefreshTokensTable;

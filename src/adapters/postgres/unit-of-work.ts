@@ -21,6 +21,7 @@ import {
   postgresRefreshTokenRepository,
   postgresSessionRepository,
 } from './session-repository.js';
+import { postgresTaskRepository } from './task-repository.js';
 import { postgresTeamRepository } from './team-repository.js';
 import { postgresUserRepository } from './user-repository.js';
 
@@ -39,6 +40,7 @@ export function postgresRepositories(db: Db): Repositories {
     audit: postgresAuditLogRepository(db),
     projects: postgresProjectRepository(db),
     labels: postgresLabelRepository(db),
+    tasks: postgresTaskRepository(db),
   };
 }
 

@@ -16,6 +16,7 @@ import type {
 import type { LabelRepository } from '../labels/ports.js';
 import type { OrganizationRepository } from '../organizations/ports.js';
 import type { ProjectRepository } from '../projects/ports.js';
+import type { TaskRepository } from '../tasks/ports.js';
 
 export interface Repositories {
   readonly users: UserRepository;
@@ -31,6 +32,7 @@ export interface Repositories {
   readonly audit: AuditLogRepository;
   readonly projects: ProjectRepository;
   readonly labels: LabelRepository;
+  readonly tasks: TaskRepository;
 }
 
 /**

@@ -1,12 +1,15 @@
 // An organization is a tenant: it owns projects, tasks and memberships.
 import { ValidationError } from '../shared/errors.js';
 import { isUuid } from '../shared/id.js';
+import type { WriteWindow } from '../tasks/write-window.js';
 
 export interface Organization {
   readonly id: string;
   readonly name: string;
   readonly slug: string;
   readonly timezone: string;
+  /** When the roles it lists may write (organization setting `write_window`); absent or null: always. */
+  readonly writeWindow?: WriteWindow | null;
   readonly version: number;
   readonly createdAt: Date;
   readonly updatedAt: Date;

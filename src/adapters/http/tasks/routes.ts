@@ -1,0 +1,319 @@
+// Tasks: lists (of a project, and across the organization), create, read by id or key, change,
+// kanban move, soft delete and restore, history.
+import { z } from 'zod';
+import type { Deps } from '../../../application/deps.js';
+import { listTasks } from '../../../application/tasks/list.js';
+import {
+  createTask,
+  deleteTask,
+  getTask,
+  moveTask,
+  restoreTask,
+  taskHistory,
+  updateTask,
+} from '../../../application/tasks/tasks.js';
+import type { Task } from '../../../domain/tasks/task.js';
+import { expectedVersion, setEtag } from '../conditional.js';
+import type { AppContext } from '../context.js';
+import { respond } from '../envelope.js';
+import { accessOf } from '../middleware/organization-access.js';
+import { organizationParams } from '../organizations/schemas.js';
+import { route, type RouteSpec } from '../route.js';
+import {
+  decodeHistoryCursor,
+  decodeTaskCursor,
+  encodeHistoryCursor,
+  encodeTaskCursor,
+  presentHistoryEntry,
+  presentTask,
+} from './presenters.js';
+import {
+  createTaskBody,
+  historyEntrySchema,
+  historyQuery,
+  listTasksQuery,
+  moveTaskBody,
+  projectParams,
+  taskParams,
+  taskSchema,
+  updateTaskBody,
+} from './schemas.js';
+
+const tags = ['Tasks'];
+
+function respondOne(ctx: AppContext, task: Task, status = 200) {
+  setEtag(ctx, task.version);
+  respond(ctx, presentTask(task), { status });
+}
+
+const notFound = { description: 'No such organization or task, or the caller may not see it' };
+const forbidden = {
+  description:
+    'The caller lacks the permission (a member changes only what it created or is assigned)',
+};
+const stale = { description: 'If-Match does not match the current ETag' };
+const outside = { description: 'FORBIDDEN, or OUTSIDE_WORKING_HOURS under the write window' };
+
+type ListQuery = z.infer<typeof listTasksQuery>;
+
+async function respondList(
+  ctx: AppContext,
+  deps: Deps,
+  query: ListQuery,
+  projectRef: string | undefined,
+) {
+  const page = await listTasks(deps, accessOf(ctx), {
+    projectRef,
+    filter: {
+      statusId: query.status_id,
+      statusCategory: query.status_category,
+      assigneeId: query.assignee_id,
+      priority: query.priority,
+      labelId: query.label,
+      typeId: query.type,
+      dueBefore: query.due_before === undefined ? undefined : new Date(query.due_before),
+      dueAfter: query.due_after === undefined ? undefined : new Date(query.due_after),
+      parentId: query.parent_id,
+      q: query.q,
+    },
+    sort: query.sort,
+    limit: query.limit,
+    after: decodeTaskCursor(query.cursor, query.sort),
+  });
+  const next = page.nextCursor === null ? null : encodeTaskCursor(page.nextCursor);
+  respond(ctx, page.items.map(presentTask), {
+    pagination: { limit: query.limit, next_cursor: next, has_more: next !== null },
+  });
+}
+
+const dateOrNull = (value: string | null | undefined) =>
+  value === undefined ? undefined : value === null ? null : new Date(value);
+
+export function tasksRoutes(deps: Deps): RouteSpec[] {
+  return [
+    route({
+      method: 'get',
+      path: '/organizations/:org/projects/:project/tasks',
+      operationId: 'listProjectTasks',
+      summary: 'The project’s tasks, filtered and sorted, in keyset pages',
+      tags,
+      auth: 'any',
+      permission: 'task:read',
+      params: projectParams,
+      query: listTasksQuery,
+      responses: {
+        200: { description: 'Tasks', data: z.array(taskSchema), paginated: true },
+        403: forbidden,
+        404: { description: 'No such organization or project' },
+      },
+      handler: async (ctx, { params, query }) => {
+        await respondList(ctx, deps, query, params.project);
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/organizations/:org/projects/:project/tasks',
+      operationId: 'createTask',
+      summary: 'Create a task (next key of the project, bottom of its column)',
+      tags,
+      auth: 'any',
+      permission: 'task:create',
+      params: projectParams,
+      body: createTaskBody,
+      responses: {
+        201: { description: 'Created', data: taskSchema },
+        403: outside,
+        404: { description: 'No such organization or project' },
+        422: { description: 'Invalid field, unknown status/type/label/assignee, bad parent' },
+      },
+      handler: async (ctx, { params, body }) => {
+        const task = await createTask(deps, accessOf(ctx), params.project, {
+          title: body.title,
+          description: body.description,
+          type: body.type,
+          statusId: body.status_id,
+          priority: body.priority,
+          assigneeId: body.assignee_id,
+          dueAt: body.due_at === undefined ? undefined : new Date(body.due_at),
+          estimateHours: body.estimate_hours,
+          parentId: body.parent_id,
+          labels: body.labels,
+        });
+        respondOne(ctx, task, 201);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/organizations/:org/tasks',
+      operationId: 'listTasks',
+      summary: 'Tasks across every project (`assignee_id=me`: my tasks)',
+      tags,
+      auth: 'any',
+      permission: 'task:read',
+      params: organizationParams,
+      query: listTasksQuery,
+      responses: {
+        200: { description: 'Tasks', data: z.array(taskSchema), paginated: true },
+        403: forbidden,
+        404: { description: 'No such organization' },
+      },
+      handler: async (ctx, { query }) => {
+        await respondList(ctx, deps, query, undefined);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/organizations/:org/tasks/:task',
+      operationId: 'getTask',
+      summary: 'One task, by id or key (RE-42)',
+      tags,
+      auth: 'any',
+      permission: 'task:read',
+      params: taskParams,
+      responses: {
+        200: { description: 'The task', data: taskSchema },
+        403: forbidden,
+        404: notFound,
+      },
+      handler: async (ctx, { params }) => {
+        respondOne(ctx, await getTask(deps, accessOf(ctx), params.task));
+      },
+    }),
+    route({
+      method: 'patch',
+      path: '/organizations/:org/tasks/:task',
+      operationId: 'updateTask',
+      summary: 'Change any editable field; honours If-Match',
+      tags,
+      auth: 'any',
+      permission: 'task:update',
+      params: taskParams,
+      body: updateTaskBody,
+      responses: {
+        200: { description: 'The updated task', data: taskSchema },
+        403: outside,
+        404: notFound,
+        412: stale,
+        422: { description: 'Invalid field, unknown reference, parent cycle or depth' },
+      },
+      handler: async (ctx, { params, body }) => {
+        const version = expectedVersion(ctx);
+        const task = await updateTask(
+          deps,
+          accessOf(ctx),
+          params.task,
+          {
+            title: body.title,
+            description: body.description,
+            type: body.type,
+            statusId: body.status_id,
+            priority: body.priority,
+            assigneeId: body.assignee_id,
+            dueAt: dateOrNull(body.due_at),
+            estimateHours: body.estimate_hours,
+            actualHours: body.actual_hours,
+            parentId: body.parent_id,
+            labels: body.labels,
+          },
+          version,
+        );
+        respondOne(ctx, task);
+      },
+    }),
+    route({
+      method: 'delete',
+      path: '/organizations/:org/tasks/:task',
+      operationId: 'deleteTask',
+      summary: 'Soft-delete a task (restorable; its key stays taken); honours If-Match',
+      tags,
+      auth: 'any',
+      permission: 'task:delete',
+      params: taskParams,
+      responses: {
+        204: { description: 'Deleted' },
+        403: outside,
+        404: notFound,
+        412: stale,
+      },
+      handler: async (ctx, { params }) => {
+        await deleteTask(deps, accessOf(ctx), params.task, expectedVersion(ctx));
+        ctx.status = 204;
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/organizations/:org/tasks/:task/restore',
+      operationId: 'restoreTask',
+      summary: 'Restore a deleted task; honours If-Match',
+      tags,
+      auth: 'any',
+      permission: 'task:delete',
+      params: taskParams,
+      responses: {
+        200: { description: 'The restored task', data: taskSchema },
+        403: outside,
+        404: notFound,
+        409: { description: 'The task is not deleted' },
+        412: stale,
+      },
+      handler: async (ctx, { params }) => {
+        respondOne(ctx, await restoreTask(deps, accessOf(ctx), params.task, expectedVersion(ctx)));
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/organizations/:org/tasks/:task/move',
+      operationId: 'moveTask',
+      summary: 'Kanban move: to a column, before or after a task of it (else its bottom)',
+      tags,
+      auth: 'any',
+      permission: 'task:update',
+      params: taskParams,
+      body: moveTaskBody,
+      responses: {
+        200: { description: 'The moved task', data: taskSchema },
+        403: outside,
+        404: notFound,
+        412: stale,
+        422: { description: 'Not a status of the project, or the neighbour is not in that column' },
+      },
+      handler: async (ctx, { params, body }) => {
+        const version = expectedVersion(ctx);
+        const task = await moveTask(
+          deps,
+          accessOf(ctx),
+          params.task,
+          { statusId: body.status_id, beforeId: body.before_id, afterId: body.after_id },
+          version,
+        );
+        respondOne(ctx, task);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/organizations/:org/tasks/:task/history',
+      operationId: 'getTaskHistory',
+      summary: 'Every change to the task, newest first',
+      tags,
+      auth: 'any',
+      permission: 'task:read',
+      params: taskParams,
+      query: historyQuery,
+      responses: {
+        200: { description: 'History', data: z.array(historyEntrySchema), paginated: true },
+        403: forbidden,
+        404: notFound,
+      },
+      handler: async (ctx, { params, query }) => {
+        const page = await taskHistory(deps, accessOf(ctx), params.task, {
+          limit: query.limit,
+          after: decodeHistoryCursor(query.cursor),
+        });
+        const next = page.nextCursor === null ? null : encodeHistoryCursor(page.nextCursor);
+        respond(ctx, page.items.map(presentHistoryEntry), {
+          pagination: { limit: query.limit, next_cursor: next, has_more: next !== null },
+        });
+      },
+    }),
+  ];
+}

@@ -1,0 +1,521 @@
+// Tasks. A read joins the project (for the key), the status (for its category), the type (for its
+// name) and the labels, so one query answers one task or one page. Numbers come from the project
+// row (gapless); positions from the column, under a per-column lock that creations and moves share.
+import { sql, type Expression, type SqlBool } from 'kysely';
+import type {
+  TaskChanges,
+  TaskCursor,
+  TaskFilter,
+  TaskRepository,
+  TaskSort,
+} from '../../application/tasks/ports.js';
+import { ValidationError } from '../../domain/shared/errors.js';
+import { isUuid } from '../../domain/shared/id.js';
+import { positionBetween } from '../../domain/tasks/position.js';
+import {
+  parseTaskKey,
+  PRIORITIES,
+  taskKey,
+  type Priority,
+  type Task,
+} from '../../domain/tasks/task.js';
+import type { Db } from './database.js';
+import type { PriorityColumn } from './database-tasks.js';
+import { postgresTaskCommentRepository } from './task-comment-repository.js';
+import { postgresTaskHistoryRepository } from './task-history-repository.js';
+import { postgresTaskRelationRepository } from './task-relation-repository.js';
+import { postgresTaskWatcherRepository } from './task-watcher-repository.js';
+
+export const priorityColumn = (priority: Priority) =>
+  (PRIORITIES.indexOf(priority) + 1) as PriorityColumn;
+export const priorityOf = (column: number): Priority => PRIORITIES[column - 1] ?? 'medium';
+
+const FOREIGN_KEY_VIOLATION = '23503';
+
+/** A reference to a label or type that does not exist (in this organization) is bad input. */
+function unknownReference(error: unknown): ValidationError | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { code, constraint } = error as { code?: unknown; constraint?: unknown };
+  if (code !== FOREIGN_KEY_VIOLATION || typeof constraint !== 'string') return undefined;
+  if (constraint.includes('label')) return ValidationError.field('labels', 'Unknown label');
+  if (constraint.includes('type')) return ValidationError.field('type', 'Unknown task type');
+  return undefined;
+}
+
+async function referencesChecked<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    throw unknownReference(error) ?? error;
+  }
+}
+
+interface TaskRow {
+  organization_id: string;
+  id: string;
+  project_id: string;
+  project_key: string;
+  number: number;
+  title: string;
+  description: string;
+  type_id: string | null;
+  type_name: string | null;
+  status_id: string;
+  status_category: Task['statusCategory'];
+  priority: number;
+  assignee_id: string | null;
+  reporter_id: string;
+  parent_id: string | null;
+  labels: string[] | null;
+  due_at: Date | null;
+  estimate_hours: number | null;
+  actual_hours: number | null;
+  position: string | number | bigint;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+  completed_at: Date | null;
+  deleted_at: Date | null;
+}
+
+export function toTask(row: TaskRow): Task {
+  return {
+    id: row.id,
+    organizationId: row.organization_id,
+    projectId: row.project_id,
+    key: taskKey(row.project_key, row.number),
+    number: row.number,
+    title: row.title,
+    description: row.description,
+    typeId: row.type_id,
+    type: row.type_name,
+    statusId: row.status_id,
+    statusCategory: row.status_category,
+    priority: priorityOf(row.priority),
+    assigneeId: row.assignee_id,
+    reporterId: row.reporter_id,
+    parentId: row.parent_id,
+    labels: row.labels ?? [],
+    dueAt: row.due_at,
+    estimateHours: row.estimate_hours === null ? null : Number(row.estimate_hours),
+    actualHours: row.actual_hours === null ? null : Number(row.actual_hours),
+    position: Number(row.position),
+    version: row.version,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    completedAt: row.completed_at,
+    deletedAt: row.deleted_at,
+  };
+}
+
+/** The column lock shared by creations and moves into one status (held until the commit). */
+const lockColumn = (db: Db, statusId: string) =>
+  sql`select pg_advisory_xact_lock(hashtextextended(${statusId}::text, 7))`.execute(db);
+
+export function postgresTaskRepository(db: Db): TaskRepository {
+  const tasks = (organizationId: string) =>
+    db
+      .selectFrom('tasks as t')
+      .innerJoin('projects as p', (join) =>
+        join
+          .onRef('p.organization_id', '=', 't.organization_id')
+          .onRef('p.id', '=', 't.project_id'),
+      )
+      .innerJoin('project_statuses as s', (join) =>
+        join.onRef('s.organization_id', '=', 't.organization_id').onRef('s.id', '=', 't.status_id'),
+      )
+      .leftJoin('task_types as tt', (join) =>
+        join.onRef('tt.organization_id', '=', 't.organization_id').onRef('tt.id', '=', 't.type_id'),
+      )
+      .select([
+        't.organization_id',
+        't.id',
+        't.project_id',
+        'p.key as project_key',
+        't.number',
+        't.title',
+        't.description',
+        't.type_id',
+        'tt.name as type_name',
+        't.status_id',
+        's.category as status_category',
+        't.priority',
+        't.assignee_id',
+        't.reporter_id',
+        't.parent_id',
+        sql<string[]>`array(
+          select tl.label_id::text from task_labels as tl
+          where tl.organization_id = t.organization_id and tl.task_id = t.id
+          order by tl.label_id
+        )`.as('labels'),
+        't.due_at',
+        't.estimate_hours',
+        't.actual_hours',
+        't.position',
+        't.version',
+        't.created_at',
+        't.updated_at',
+        't.completed_at',
+        't.deleted_at',
+      ])
+      .where('t.organization_id', '=', organizationId)
+      // The tasks of a deleted project are gone with it until it is restored.
+      .where('p.deleted_at', 'is', null);
+
+  const findById = async (organizationId: string, id: string): Promise<Task> => {
+    const row = await tasks(organizationId).where('t.id', '=', id).executeTakeFirstOrThrow();
+    return toTask(row);
+  };
+
+  const writeLabels = async (
+    organizationId: string,
+    taskId: string,
+    labels: readonly string[],
+    replace: boolean,
+  ) => {
+    if (replace) {
+      await db
+        .deleteFrom('task_labels')
+        .where('organization_id', '=', organizationId)
+        .where('task_id', '=', taskId)
+        .execute();
+    }
+    if (labels.length === 0) return;
+    await referencesChecked(() =>
+      db
+        .insertInto('task_labels')
+        .values(
+          labels.map((labelId) => ({
+            organization_id: organizationId,
+            task_id: taskId,
+            label_id: labelId,
+          })),
+        )
+        .execute(),
+    );
+  };
+
+  /** The column's live tasks other than `taskId`, as (position, id) in order. */
+  const column = (organizationId: string, projectId: string, statusId: string, taskId: string) =>
+    db
+      .selectFrom('tasks')
+      .select(['id', 'position'])
+      .where('organization_id', '=', organizationId)
+      .where('project_id', '=', projectId)
+      .where('status_id', '=', statusId)
+      .where('deleted_at', 'is', null)
+      .where('id', '!=', taskId);
+
+  const positionIn = async (
+    organizationId: string,
+    projectId: string,
+    taskId: string,
+    statusId: string,
+    beforeId: string | undefined,
+    afterId: string | undefined,
+  ): Promise<number | null> => {
+    const anchorId = beforeId ?? afterId;
+    if (anchorId === undefined) {
+      const last = await column(organizationId, projectId, statusId, taskId)
+        .orderBy('position', 'desc')
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      return positionBetween(last ? Number(last.position) : null, null);
+    }
+    const field = beforeId !== undefined ? 'before_id' : 'after_id';
+    if (!isUuid(anchorId) || anchorId === taskId) {
+      throw ValidationError.field(field, 'Must be another task of the target column');
+    }
+    const anchor = await column(organizationId, projectId, statusId, taskId)
+      .where('id', '=', anchorId)
+      .executeTakeFirst();
+    if (!anchor) throw ValidationError.field(field, 'Must be another task of the target column');
+    const at = Number(anchor.position);
+    const key = sql`(${at}::bigint, ${anchor.id}::uuid)`;
+    if (beforeId !== undefined) {
+      const previous = await column(organizationId, projectId, statusId, taskId)
+        .where(sql<SqlBool>`(position, id) < ${key}`)
+        .orderBy('position', 'desc')
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      return positionBetween(previous ? Number(previous.position) : null, at);
+    }
+    const next = await column(organizationId, projectId, statusId, taskId)
+      .where(sql<SqlBool>`(position, id) > ${key}`)
+      .orderBy('position')
+      .orderBy('id')
+      .limit(1)
+      .executeTakeFirst();
+    return positionBetween(at, next ? Number(next.position) : null);
+  };
+
+  return {
+    async find(organizationId, ref, options = {}) {
+      let select = tasks(organizationId);
+      if (isUuid(ref)) {
+        select = select.where('t.id', '=', ref);
+      } else {
+        const key = parseTaskKey(ref);
+        if (!key) return undefined;
+        select = select.where('p.key', '=', key.projectKey).where('t.number', '=', key.number);
+      }
+      if (!options.includeDeleted) select = select.where('t.deleted_at', 'is', null);
+      if (options.forUpdate) select = select.forUpdate(['t']);
+      const row = await select.executeTakeFirst();
+      return row && toTask(row);
+    },
+
+    async findMany(organizationId, ids, options = {}) {
+      const valid = ids.filter(isUuid);
+      if (valid.length === 0) return [];
+      let select = tasks(organizationId)
+        .where('t.id', 'in', valid)
+        .where('t.deleted_at', 'is', null)
+        .orderBy('t.id');
+      if (options.forUpdate) select = select.forUpdate(['t']);
+      return (await select.execute()).map(toTask);
+    },
+
+    async create(task) {
+      const { number } = await db
+        .updateTable('projects')
+        .set({ next_task_number: sql`next_task_number + 1` })
+        .where('organization_id', '=', task.organizationId)
+        .where('id', '=', task.projectId)
+        .returning(sql<number>`next_task_number - 1`.as('number'))
+        .executeTakeFirstOrThrow();
+      await lockColumn(db, task.statusId);
+      const position =
+        (await positionIn(
+          task.organizationId,
+          task.projectId,
+          task.id,
+          task.statusId,
+          undefined,
+          undefined,
+        )) ?? 0;
+      await referencesChecked(() =>
+        db
+          .insertInto('tasks')
+          .values({
+            organization_id: task.organizationId,
+            id: task.id,
+            project_id: task.projectId,
+            number,
+            title: task.title,
+            description: task.description,
+            type_id: task.typeId,
+            status_id: task.statusId,
+            priority: priorityColumn(task.priority),
+            assignee_id: task.assigneeId,
+            reporter_id: task.reporterId,
+            parent_id: task.parentId,
+            due_at: task.dueAt,
+            estimate_hours: task.estimateHours,
+            actual_hours: null,
+            position,
+            created_at: task.now,
+            updated_at: task.now,
+            completed_at: task.completedAt,
+          })
+          .execute(),
+      );
+      await writeLabels(task.organizationId, task.id, task.labels, false);
+      return findById(task.organizationId, task.id);
+    },
+
+    async update(organizationId, id, changes: TaskChanges, now) {
+      const set = {
+        ...(changes.title !== undefined && { title: changes.title }),
+        ...(changes.description !== undefined && { description: changes.description }),
+        ...(changes.typeId !== undefined && { type_id: changes.typeId }),
+        ...(changes.statusId !== undefined && { status_id: changes.statusId }),
+        ...(changes.priority !== undefined && { priority: priorityColumn(changes.priority) }),
+        ...(changes.assigneeId !== undefined && { assignee_id: changes.assigneeId }),
+        ...(changes.parentId !== undefined && { parent_id: changes.parentId }),
+        ...(changes.dueAt !== undefined && { due_at: changes.dueAt }),
+        ...(changes.estimateHours !== undefined && { estimate_hours: changes.estimateHours }),
+        ...(changes.actualHours !== undefined && { actual_hours: changes.actualHours }),
+        ...(changes.completedAt !== undefined && { completed_at: changes.completedAt }),
+        ...(changes.position !== undefined && { position: changes.position }),
+      };
+      await referencesChecked(() =>
+        db
+          .updateTable('tasks')
+          .set({ ...set, version: sql`version + 1`, updated_at: now })
+          .where('organization_id', '=', organizationId)
+          .where('id', '=', id)
+          .execute(),
+      );
+      if (changes.labels !== undefined) await writeLabels(organizationId, id, changes.labels, true);
+      return findById(organizationId, id);
+    },
+
+    async positionFor(organizationId, projectId, taskId, placement) {
+      await lockColumn(db, placement.statusId);
+      const { statusId, beforeId, afterId } = placement;
+      const position = await positionIn(
+        organizationId,
+        projectId,
+        taskId,
+        statusId,
+        beforeId,
+        afterId,
+      );
+      if (position !== null) return position;
+      // No room between the neighbours: renumber the column (gaps restored), then place again.
+      await sql`
+        update tasks set position = r.rank * 65536
+        from (
+          select id, row_number() over (order by position, id) as rank
+          from tasks
+          where organization_id = ${organizationId} and project_id = ${projectId}
+            and status_id = ${statusId} and deleted_at is null and id <> ${taskId}
+        ) as r
+        where tasks.organization_id = ${organizationId} and tasks.id = r.id
+      `.execute(db);
+      const renumbered = await positionIn(
+        organizationId,
+        projectId,
+        taskId,
+        statusId,
+        beforeId,
+        afterId,
+      );
+      if (renumbered === null) throw new Error('No room in a freshly renumbered column');
+      return renumbered;
+    },
+
+    async setDeleted(organizationId, id, deletedAt, now) {
+      await db
+        .updateTable('tasks')
+        .set({ deleted_at: deletedAt, version: sql`version + 1`, updated_at: now })
+        .where('organization_id', '=', organizationId)
+        .where('id', '=', id)
+        .execute();
+      return findById(organizationId, id);
+    },
+
+    async ancestry(organizationId, parentId) {
+      const { rows } = await sql<{ id: string }>`
+        with recursive chain (id, parent_id, depth) as (
+          select id, parent_id, 1 from tasks
+          where organization_id = ${organizationId} and id = ${parentId}
+          union all
+          select t.id, t.parent_id, c.depth + 1 from tasks as t
+          join chain as c on t.organization_id = ${organizationId} and t.id = c.parent_id
+          where c.depth < 50
+        )
+        select id from chain order by depth
+      `.execute(db);
+      return rows.map((row) => row.id);
+    },
+
+    async subtreeHeight(organizationId, taskId) {
+      const { rows } = await sql<{ height: number }>`
+        with recursive tree (id, depth) as (
+          select id, 1 from tasks where organization_id = ${organizationId} and id = ${taskId}
+          union all
+          select t.id, tree.depth + 1 from tasks as t
+          join tree on t.organization_id = ${organizationId} and t.parent_id = tree.id
+          where tree.depth < 50
+        )
+        select max(depth)::int as height from tree
+      `.execute(db);
+      return rows[0]?.height ?? 1;
+    },
+
+    async list(organizationId, query) {
+      let select = tasks(organizationId).where('t.deleted_at', 'is', null).limit(query.limit);
+      select = select.where((eb) => eb.and(filterConditions(query.filter)));
+      const { sort, after } = query;
+      select = select.where((eb) => eb.and(after ? [keysetAfter(sort, after)] : []));
+      for (const [expression, direction] of ORDER[sort])
+        select = select.orderBy(expression, direction);
+      return (await select.execute()).map(toTask);
+    },
+
+    history: postgresTaskHistoryRepository(db),
+    comments: postgresTaskCommentRepository(db),
+    watchers: postgresTaskWatcherRepository(db),
+    relations: postgresTaskRelationRepository(db),
+  };
+}
+
+type Condition = Expression<SqlBool>;
+
+function filterConditions(filter: TaskFilter): Condition[] {
+  const conditions: Condition[] = [];
+  const add = (condition: Condition) => conditions.push(condition);
+  if (filter.projectId !== undefined) add(sql`t.project_id = ${filter.projectId}`);
+  if (filter.statusId !== undefined) add(sql`t.status_id = ${filter.statusId}`);
+  if (filter.statusCategory !== undefined) add(sql`s.category = ${filter.statusCategory}`);
+  if (filter.assigneeId !== undefined) add(sql`t.assignee_id = ${filter.assigneeId}`);
+  if (filter.priority !== undefined) add(sql`t.priority = ${priorityColumn(filter.priority)}`);
+  if (filter.typeId !== undefined) add(sql`t.type_id = ${filter.typeId}`);
+  if (filter.dueBefore !== undefined) add(sql`t.due_at < ${filter.dueBefore}`);
+  if (filter.dueAfter !== undefined) add(sql`t.due_at > ${filter.dueAfter}`);
+  if (filter.parentId !== undefined) add(sql`t.parent_id = ${filter.parentId}`);
+  if (filter.reporterId !== undefined) add(sql`t.reporter_id = ${filter.reporterId}`);
+  if (filter.ownedBy !== undefined) {
+    add(sql`(t.reporter_id = ${filter.ownedBy} or t.assignee_id = ${filter.ownedBy})`);
+  }
+  if (filter.labelId !== undefined) {
+    add(sql`exists (
+      select 1 from task_labels as tl
+      where tl.organization_id = t.organization_id and tl.task_id = t.id
+        and tl.label_id = ${filter.labelId}
+    )`);
+  }
+  if (filter.q !== undefined) {
+    add(sql`t.search_vector @@ websearch_to_tsquery('english', ${filter.q})`);
+  }
+  return conditions;
+}
+
+const ORDER: Record<TaskSort, [Expression<unknown>, 'asc' | 'desc'][]> = {
+  '-created_at': [
+    [sql`t.created_at`, 'desc'],
+    [sql`t.id`, 'desc'],
+  ],
+  created_at: [
+    [sql`t.created_at`, 'asc'],
+    [sql`t.id`, 'asc'],
+  ],
+  due_at: [
+    [sql`t.due_at`, 'asc'],
+    [sql`t.id`, 'asc'],
+  ],
+  priority: [
+    [sql`t.priority`, 'desc'],
+    [sql`t.id`, 'asc'],
+  ],
+  position: [
+    [sql`t.position`, 'asc'],
+    [sql`t.id`, 'asc'],
+  ],
+};
+
+/** Rows strictly after the cursor in the sort order (nulls of due_at sort last). */
+function keysetAfter(sort: TaskSort, after: TaskCursor): Condition {
+  const id = sql`${after.id}::uuid`;
+  const value = after.value;
+  switch (sort) {
+    case '-created_at':
+      return sql`(t.created_at, t.id) < (${String(value)}::timestamptz, ${id})`;
+    case 'created_at':
+      return sql`(t.created_at, t.id) > (${String(value)}::timestamptz, ${id})`;
+    case 'due_at':
+      return value === null
+        ? sql`(t.due_at is null and t.id > ${id})`
+        : sql`((t.due_at, t.id) > (${String(value)}::timestamptz, ${id}) or t.due_at is null)`;
+    case 'priority': {
+      const priority = priorityColumn(value as Priority);
+      return sql`(t.priority < ${priority} or (t.priority = ${priority} and t.id > ${id}))`;
+    }
+    case 'position':
+      return sql`(t.position, t.id) > (${Number(value)}::bigint, ${id})`;
+  }
+}

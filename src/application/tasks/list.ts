@@ -1,0 +1,70 @@
+// Listing tasks: of one project or across the organization, filtered, sorted, in keyset pages that
+// stay correct under concurrent inserts. Callers who may read only their own tasks see only those.
+import { ValidationError } from '../../domain/shared/errors.js';
+import type { Task } from '../../domain/tasks/task.js';
+import { inOrganization, type OrganizationAccess } from '../access/resolve-access.js';
+import type { Deps } from '../deps.js';
+import { liveProject } from '../projects/projects.js';
+import { visibilityFilter } from './guard.js';
+import type { TaskCursor, TaskFilter, TaskSort } from './ports.js';
+
+export interface ListTasksInput {
+  /** The project (id or key); absent lists across every project of the organization. */
+  readonly projectRef?: string | undefined;
+  /** `assigneeId: 'me'` means the caller. */
+  readonly filter: Omit<TaskFilter, 'projectId' | 'reporterId' | 'ownedBy'>;
+  readonly sort: TaskSort;
+  readonly limit: number;
+  readonly after?: TaskCursor | undefined;
+}
+
+export interface TaskPage {
+  readonly items: Task[];
+  readonly nextCursor: TaskCursor | null;
+}
+
+export async function listTasks(
+  deps: Pick<Deps, 'uow'>,
+  access: OrganizationAccess,
+  input: ListTasksInput,
+): Promise<TaskPage> {
+  const visibility = visibilityFilter(access);
+  if (input.after !== undefined && input.after.sort !== input.sort) {
+    throw ValidationError.field('cursor', 'The cursor belongs to another sort order');
+  }
+  const assigneeId =
+    input.filter.assigneeId === 'me' ? access.grant.actorId : input.filter.assigneeId;
+  const organizationId = access.organization.id;
+  const rows = await inOrganization(deps, access, async (tx) => {
+    const projectId =
+      input.projectRef === undefined
+        ? undefined
+        : (await liveProject(tx, organizationId, input.projectRef)).id;
+    return tx.tasks.list(organizationId, {
+      filter: { ...input.filter, assigneeId, projectId, ...visibility },
+      sort: input.sort,
+      limit: input.limit + 1,
+      after: input.after,
+    });
+  });
+  const items = rows.slice(0, input.limit);
+  const last = items.at(-1);
+  return {
+    items,
+    nextCursor: rows.length > input.limit && last ? cursorAfter(last, input.sort) : null,
+  };
+}
+
+export function cursorAfter(task: Task, sort: TaskSort): TaskCursor {
+  switch (sort) {
+    case 'created_at':
+    case '-created_at':
+      return { sort, value: task.createdAt.toISOString(), id: task.id };
+    case 'due_at':
+      return { sort, value: task.dueAt?.toISOString() ?? null, id: task.id };
+    case 'priority':
+      return { sort, value: task.priority, id: task.id };
+    case 'position':
+      return { sort, value: task.position, id: task.id };
+  }
+}

@@ -1,0 +1,161 @@
+// Ports of the tasks area: tasks, and what hangs on them (history, comments, watchers, relations).
+import type { StatusCategory } from '../../domain/projects/workflow.js';
+import type { Priority, Task } from '../../domain/tasks/task.js';
+import type { TaskCommentRepository } from './comments-ports.js';
+import type { TaskRelationRepository } from './relations-ports.js';
+import type { TaskWatcherRepository } from './watchers-ports.js';
+
+export interface NewTask {
+  readonly id: string;
+  readonly organizationId: string;
+  readonly projectId: string;
+  readonly title: string;
+  readonly description: string;
+  readonly typeId: string | null;
+  readonly statusId: string;
+  readonly priority: Priority;
+  readonly assigneeId: string | null;
+  readonly reporterId: string;
+  readonly parentId: string | null;
+  readonly labels: readonly string[];
+  readonly dueAt: Date | null;
+  readonly estimateHours: number | null;
+  readonly completedAt: Date | null;
+  readonly now: Date;
+}
+
+/** Fields a write may set; absent means unchanged, null clears. */
+export interface TaskChanges {
+  readonly title?: string;
+  readonly description?: string;
+  readonly typeId?: string | null;
+  readonly statusId?: string;
+  readonly priority?: Priority;
+  readonly assigneeId?: string | null;
+  readonly parentId?: string | null;
+  readonly dueAt?: Date | null;
+  readonly estimateHours?: number | null;
+  readonly actualHours?: number | null;
+  readonly completedAt?: Date | null;
+  /** The whole new label set. */
+  readonly labels?: readonly string[];
+  /** Set together with statusId by moves (and when a status change sends a task to a column). */
+  readonly position?: number;
+}
+
+export type TaskSort = 'created_at' | '-created_at' | 'due_at' | 'priority' | 'position';
+
+/** Where a page ends: the sort key of its last task, and its id. */
+export interface TaskCursor {
+  readonly sort: TaskSort;
+  /** The sort value of the last task (ISO time, number, or null for a null due date). */
+  readonly value: string | number | null;
+  readonly id: string;
+}
+
+export interface TaskFilter {
+  readonly projectId?: string | undefined;
+  readonly statusId?: string | undefined;
+  readonly statusCategory?: StatusCategory | undefined;
+  readonly assigneeId?: string | undefined;
+  readonly priority?: Priority | undefined;
+  readonly labelId?: string | undefined;
+  readonly typeId?: string | undefined;
+  readonly dueBefore?: Date | undefined;
+  readonly dueAfter?: Date | undefined;
+  readonly parentId?: string | undefined;
+  /** Words to match in title and description (full-text). */
+  readonly q?: string | undefined;
+  /** Only tasks reported (requested) by this actor: the requester's view. */
+  readonly reporterId?: string | undefined;
+  /** Only tasks reported by or assigned to this actor (`task:read:own` of other roles). */
+  readonly ownedBy?: string | undefined;
+}
+
+export interface TaskListQuery {
+  readonly filter: TaskFilter;
+  readonly sort: TaskSort;
+  readonly limit: number;
+  readonly after?: TaskCursor | undefined;
+}
+
+/** Where a task goes in a column: before or after a neighbour, or (neither) at the bottom. */
+export interface TaskPlacement {
+  readonly statusId: string;
+  readonly beforeId?: string | undefined;
+  readonly afterId?: string | undefined;
+}
+
+export interface TaskRepository {
+  /**
+   * By id or key (`RE-42`); what is neither finds nothing. Deleted tasks only with
+   * `includeDeleted`. `forUpdate` locks the row until the transaction ends.
+   */
+  find(
+    organizationId: string,
+    ref: string,
+    options?: { readonly includeDeleted?: boolean; readonly forUpdate?: boolean },
+  ): Promise<Task | undefined>;
+  /** Tasks by id (live only), in no particular order; `forUpdate` locks them. */
+  findMany(
+    organizationId: string,
+    ids: readonly string[],
+    options?: { readonly forUpdate?: boolean },
+  ): Promise<Task[]>;
+  /**
+   * Inserts the task with the next number of its project (gapless: the project row serializes
+   * concurrent creations) at the bottom of its column, with its labels.
+   */
+  create(task: NewTask): Promise<Task>;
+  /** Writes the changes and bumps the version (the caller has locked and checked the row). */
+  update(organizationId: string, id: string, changes: TaskChanges, now: Date): Promise<Task>;
+  /**
+   * The position the task takes in the placement's column (renumbering the column first when the
+   * neighbours leave no room). Holds the column's lock until the transaction ends. Throws
+   * ValidationError when the neighbour is not a live task of that column.
+   */
+  positionFor(
+    organizationId: string,
+    projectId: string,
+    taskId: string,
+    placement: TaskPlacement,
+  ): Promise<number>;
+  setDeleted(organizationId: string, id: string, deletedAt: Date | null, now: Date): Promise<Task>;
+  /** The would-be parent and its ancestors, nearest first (ids). */
+  ancestry(organizationId: string, parentId: string): Promise<string[]>;
+  /** Levels spanned by the task and its descendants (1 for a task without children). */
+  subtreeHeight(organizationId: string, taskId: string): Promise<number>;
+  /** Tasks matching the filter in the sort order, after the cursor. */
+  list(organizationId: string, query: TaskListQuery): Promise<Task[]>;
+  readonly history: TaskHistoryRepository;
+  readonly comments: TaskCommentRepository;
+  readonly watchers: TaskWatcherRepository;
+  readonly relations: TaskRelationRepository;
+}
+
+export interface TaskHistoryEntry {
+  readonly id: string;
+  readonly organizationId: string;
+  readonly taskId: string;
+  readonly actorId: string;
+  /** `created`, `updated`, `moved`, `deleted`, `restored`, `commented`, … */
+  readonly action: string;
+  /** `{ field: { from, to } }` */
+  readonly changes: Readonly<Record<string, unknown>>;
+  readonly at: Date;
+}
+
+export interface HistoryCursor {
+  readonly at: Date;
+  readonly id: string;
+}
+
+export interface TaskHistoryRepository {
+  append(entries: readonly TaskHistoryEntry[]): Promise<void>;
+  /** Newest first, after the cursor. */
+  list(
+    organizationId: string,
+    taskId: string,
+    page: { readonly limit: number; readonly after?: HistoryCursor | undefined },
+  ): Promise<TaskHistoryEntry[]>;
+}
