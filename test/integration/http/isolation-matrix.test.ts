@@ -33,6 +33,7 @@ interface Fixtures {
   readonly projectId: string;
   readonly taskTypeId: string;
   readonly labelId: string;
+  readonly taskId: string;
   /** A plain member of A who is not the caller (so a viewer's DELETE is not "leaving"). */
   readonly memberId: string;
 }
@@ -66,6 +67,7 @@ function idFor(param: string, collection: string | undefined): string {
     projects: fixtures.projectId,
     'task-types': fixtures.taskTypeId,
     labels: fixtures.labelId,
+    tasks: fixtures.taskId,
   };
   // No fixture of this kind yet: a random id still has to be refused the same way.
   return (collection !== undefined && byCollection[collection]) || crypto.randomUUID();
@@ -121,7 +123,9 @@ async function createFixtures(organizationId: string, createdBy: string, memberI
     projectId: crypto.randomUUID(),
     taskTypeId: crypto.randomUUID(),
     labelId: crypto.randomUUID(),
+    taskId: crypto.randomUUID(),
   };
+  const statusId = crypto.randomUUID();
   const tag = uniqueTag();
   await inOrganization(organizationId, async (trx) => {
     await trx
@@ -238,6 +242,32 @@ async function createFixtures(organizationId: string, createdBy: string, memberI
         updated_at: now,
       })
       .execute();
+    await trx
+      .insertInto('project_statuses')
+      .values({
+        organization_id: organizationId,
+        id: statusId,
+        project_id: ids.projectId,
+        name: 'To Do',
+        category: 'todo',
+        position: 0,
+      })
+      .execute();
+    await trx
+      .insertInto('tasks')
+      .values({
+        organization_id: organizationId,
+        id: ids.taskId,
+        project_id: ids.projectId,
+        number: 1,
+        title: 'Matrix task',
+        status_id: statusId,
+        reporter_id: createdBy,
+        position: 65536,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
   });
   return ids;
 }
@@ -288,6 +318,7 @@ describe('the isolation matrix', () => {
       fixtures.projectId,
       fixtures.taskTypeId,
       fixtures.labelId,
+      fixtures.taskId,
     ];
     const failures: string[] = [];
     let calls = 0;
