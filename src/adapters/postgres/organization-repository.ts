@@ -2,6 +2,11 @@
 import { sql } from 'kysely';
 import type { OrganizationRepository } from '../../application/organizations/ports.js';
 import type { Organization } from '../../domain/organizations/organization.js';
+import {
+  DEFAULT_EXEMPT_PRIORITIES,
+  type Weekday,
+  type WriteWindow,
+} from '../../domain/tasks/write-window.js';
 import type { Db, OrganizationRow } from './database.js';
 import { conflictOnUnique, versionMissOrGone } from './errors.js';
 import { isUuid } from '../../domain/shared/id.js';
@@ -11,13 +16,45 @@ const ORGANIZATION_COLUMNS = [
   'organizations.name',
   'organizations.slug',
   'organizations.timezone',
+  sql<unknown>`organizations.settings -> 'write_window'`.as('write_window'),
   'organizations.version',
   'organizations.created_at',
   'organizations.updated_at',
   'organizations.deleted_at',
 ] as const;
 
-type OrganizationColumns = Omit<OrganizationRow, 'settings'>;
+type OrganizationColumns = Omit<OrganizationRow, 'settings'> & { write_window: unknown };
+
+/** How `settings.write_window` is stored: the API's snake_case shape. */
+interface StoredWriteWindow {
+  start: string;
+  end: string;
+  days: Weekday[];
+  roles: string[];
+  exempt_priorities?: string[];
+}
+
+function toWriteWindow(stored: unknown): WriteWindow | null {
+  if (stored === null || typeof stored !== 'object') return null;
+  const window = stored as StoredWriteWindow;
+  return {
+    start: window.start,
+    end: window.end,
+    days: window.days,
+    roles: window.roles,
+    exemptPriorities: window.exempt_priorities ?? DEFAULT_EXEMPT_PRIORITIES,
+  };
+}
+
+function storedWriteWindow(window: WriteWindow): StoredWriteWindow {
+  return {
+    start: window.start,
+    end: window.end,
+    days: [...window.days],
+    roles: [...window.roles],
+    exempt_priorities: [...(window.exemptPriorities ?? DEFAULT_EXEMPT_PRIORITIES)],
+  };
+}
 
 const SLUG_TAKEN = 'An organization with this slug already exists';
 
@@ -27,6 +64,7 @@ function toOrganization(row: OrganizationColumns): Organization {
     name: row.name,
     slug: row.slug,
     timezone: row.timezone,
+    writeWindow: toWriteWindow(row.write_window),
     version: row.version,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -97,6 +135,11 @@ export function postgresOrganizationRepository(db: Db): OrganizationRepository {
             ...(changes.name !== undefined && { name: changes.name }),
             ...(changes.slug !== undefined && { slug: changes.slug }),
             ...(changes.timezone !== undefined && { timezone: changes.timezone }),
+            ...(changes.writeWindow !== undefined && {
+              settings: changes.writeWindow
+                ? sql`jsonb_set(settings, '{write_window}', ${JSON.stringify(storedWriteWindow(changes.writeWindow))}::jsonb)`
+                : sql`settings - 'write_window'`,
+            }),
             version: eb('version', '+', 1),
             updated_at: now,
           }))

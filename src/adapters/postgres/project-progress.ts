@@ -2,16 +2,9 @@
 import { sql } from 'kysely';
 import type { ProjectProgress } from '../../domain/projects/project.js';
 
-/**
- * The tasks that count towards progress: (organization_id, project_id, status_id) per live task.
- * There is no tasks table yet, so this is an empty relation of that shape and every count is 0.
- * The tasks feature replaces it with
- * `(select organization_id, project_id, status_id from tasks where deleted_at is null)`;
- * nothing else here changes.
- */
+/** The tasks that count towards progress: live ones (a soft-deleted task counts nowhere). */
 const COUNTED_TASKS = sql`(
-  select null::uuid as organization_id, null::uuid as project_id, null::uuid as status_id
-  where false
+  select organization_id, project_id, status_id from tasks where deleted_at is null
 )`;
 
 export interface ProgressColumns {

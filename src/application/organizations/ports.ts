@@ -1,5 +1,6 @@
 // Ports of the organizations area.
 import type { Organization } from '../../domain/organizations/organization.js';
+import type { WriteWindow } from '../../domain/tasks/write-window.js';
 
 export interface NewOrganization {
   readonly id: string;
@@ -13,6 +14,8 @@ export interface OrganizationChanges {
   readonly name?: string;
   readonly slug?: string;
   readonly timezone?: string;
+  /** A new write window; null removes it. */
+  readonly writeWindow?: WriteWindow | null;
 }
 
 export interface OrganizationWithRole {

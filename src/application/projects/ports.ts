@@ -89,8 +89,33 @@ export interface ProjectStatusRepository {
    * and returns its current workflow; undefined when there is no such live project.
    */
   lock(organizationId: string, projectId: string): Promise<WorkflowStatus[] | undefined>;
-  /** Writes the plan: drops, then renames/reorders, then adds (call inside a unit of work). */
-  replace(organizationId: string, projectId: string, plan: WorkflowPlan): Promise<void>;
+  /** Those of `statusIds` (statuses of the project) that hold at least one live task. */
+  withLiveTasks(
+    organizationId: string,
+    projectId: string,
+    statusIds: readonly string[],
+  ): Promise<string[]>;
+  /**
+   * Writes the plan and carries the tasks along, in the caller's unit of work: renames, reorders
+   * and adds statuses; sets or clears `completed_at` of the tasks of statuses whose category
+   * changed; moves every task of a dropped status (deleted ones included) to the end of
+   * `tasks.receiverId`'s column, recording a `moved` history entry per live task; then drops the
+   * statuses. Answers how many live tasks moved.
+   */
+  replace(
+    organizationId: string,
+    projectId: string,
+    plan: WorkflowPlan,
+    tasks: WorkflowTaskChanges,
+  ): Promise<{ readonly movedTasks: number }>;
+}
+
+export interface WorkflowTaskChanges {
+  /** A status of the new workflow that receives the tasks of dropped statuses. */
+  readonly receiverId: string;
+  /** Who changes the workflow (user or API key id), for the tasks' history. */
+  readonly actorId: string;
+  readonly now: Date;
 }
 
 export interface NewTaskType {

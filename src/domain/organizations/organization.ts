@@ -8,8 +8,8 @@ export interface Organization {
   readonly name: string;
   readonly slug: string;
   readonly timezone: string;
-  /** When the roles it lists may write (organization setting `write_window`); absent or null: always. */
-  readonly writeWindow?: WriteWindow | null;
+  /** When the roles it lists may write (organization setting `write_window`); null: always. */
+  readonly writeWindow: WriteWindow | null;
   readonly version: number;
   readonly createdAt: Date;
   readonly updatedAt: Date;

@@ -42,6 +42,8 @@ export interface WorkflowPlan {
   readonly added: readonly WorkflowStatus[];
   /** Existing statuses absent from the new list. */
   readonly dropped: readonly WorkflowStatus[];
+  /** Kept statuses whose category changes (their tasks' `completed_at` follows). */
+  readonly recategorized: readonly WorkflowStatus[];
   /** False when the new list equals the current one. */
   readonly changed: boolean;
 }
@@ -106,15 +108,34 @@ export function planWorkflow(
   if (issues.length > 0) throw new ValidationError(issues);
 
   const dropped = current.filter((status) => !seenIds.has(status.id));
+  const recategorized = kept.filter(
+    (status) => status.category !== currentById.get(status.id)?.category,
+  );
   const changed =
     added.length > 0 ||
     dropped.length > 0 ||
     kept.some((status) => !sameStatus(status, currentById.get(status.id)));
-  return { statuses, kept, added, dropped, changed };
+  return { statuses, kept, added, dropped, recategorized, changed };
 }
 
 function sameStatus(a: WorkflowStatus, b: WorkflowStatus | undefined): boolean {
   return (
     b !== undefined && a.name === b.name && a.category === b.category && a.position === b.position
+  );
+}
+
+/**
+ * The status named by `move_to` in a planned workflow: the id of a status that stays, or the name
+ * (any case) of a status in the new list, a new one included. A dropped status is no target.
+ */
+export function moveTarget(plan: WorkflowPlan, ref: string): WorkflowStatus {
+  const byId = plan.kept.find((status) => status.id === ref);
+  if (byId) return byId;
+  const name = ref.trim().toLowerCase();
+  const byName = plan.statuses.find((status) => status.name.toLowerCase() === name);
+  if (byName) return byName;
+  throw ValidationError.field(
+    'move_to',
+    'Must be the id of a status that stays, or the name of a status in the new list',
   );
 }

@@ -79,8 +79,14 @@ export function assertValidWriteWindow(window: WriteWindow, field = 'write_windo
   if (new Set(window.days).size !== window.days.length) {
     throw ValidationError.field(`${field}.days`, 'Each day may appear once');
   }
+  if (window.roles.length === 0) {
+    throw ValidationError.field(`${field}.roles`, 'Name at least one role');
+  }
   if (window.roles.some((role) => role.trim() === '')) {
     throw ValidationError.field(`${field}.roles`, 'Role names must not be empty');
+  }
+  if (new Set(window.roles).size !== window.roles.length) {
+    throw ValidationError.field(`${field}.roles`, 'Each role may appear once');
   }
   for (const priority of window.exemptPriorities ?? []) {
     if (!PRIORITIES.includes(priority)) {
@@ -90,6 +96,37 @@ export function assertValidWriteWindow(window: WriteWindow, field = 'write_windo
       );
     }
   }
+}
+
+/** A write window as a request states it: any strings, checked by parseWriteWindow. */
+export interface WriteWindowInput {
+  readonly start: string;
+  readonly end: string;
+  readonly days: readonly string[];
+  readonly roles: readonly string[];
+  readonly exemptPriorities?: readonly string[] | undefined;
+}
+
+/**
+ * A requested write window checked and completed: role names trimmed, `exemptPriorities`
+ * defaulted to DEFAULT_EXEMPT_PRIORITIES when absent (an explicit empty list exempts nothing).
+ * Throws ValidationError naming `<field>.start|end|days|roles|exempt_priorities`. Whether each
+ * role exists in the organization is the caller's check.
+ */
+export function parseWriteWindow(input: WriteWindowInput, field = 'write_window'): WriteWindow {
+  const exemptPriorities = [...(input.exemptPriorities ?? DEFAULT_EXEMPT_PRIORITIES)];
+  if (new Set(exemptPriorities).size !== exemptPriorities.length) {
+    throw ValidationError.field(`${field}.exempt_priorities`, 'Each priority may appear once');
+  }
+  const window: WriteWindow = {
+    start: input.start,
+    end: input.end,
+    days: input.days as readonly Weekday[],
+    roles: input.roles.map((role) => role.trim()),
+    exemptPriorities,
+  };
+  assertValidWriteWindow(window, field);
+  return window;
 }
 
 function isInsideWindow(window: WriteWindow, weekday: Weekday, minute: number): boolean {

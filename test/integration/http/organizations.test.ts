@@ -280,3 +280,118 @@ describe('tenant isolation', () => {
     }
   });
 });
+
+describe('the write window', () => {
+  const officeHours = {
+    start: '09:00',
+    end: '17:00',
+    days: ['mon', 'tue', 'wed', 'thu', 'fri'],
+    roles: ['member'],
+  };
+  const patch = (org: { id: string }, body: unknown, token = owner.accessToken) =>
+    api.patch(`/api/v1/organizations/${org.id}`, body, { token });
+
+  it('is null on a new organization, in reads and lists', async () => {
+    const user = await signIn(t, api);
+    const org = await createOrg(user);
+    const read = await api.get(`/api/v1/organizations/${org.id}`, { token: user.accessToken });
+    expect(read.body.data.write_window).toBeNull();
+    const list = await api.get('/api/v1/organizations', { token: user.accessToken });
+    expect(list.body.data).toEqual([expect.objectContaining({ id: org.id, write_window: null })]);
+  });
+
+  it('is set with exempt_priorities defaulting to ["critical"], read back, listed, and cleared by null', async () => {
+    const user = await signIn(t, api);
+    const org = await createOrg(user);
+    const set = await patch(org, { write_window: officeHours }, user.accessToken);
+    expect(set.status).toBe(200);
+    const shown = { ...officeHours, exempt_priorities: ['critical'] };
+    expect(set.body.data).toMatchObject({ write_window: shown, version: 2 });
+    expect(set.headers.get('etag')).toBe('"2"');
+
+    const read = await api.get(`/api/v1/organizations/${org.slug}`, { token: user.accessToken });
+    expect(read.body.data.write_window).toEqual(shown);
+    const list = await api.get('/api/v1/organizations', { token: user.accessToken });
+    expect(list.body.data[0].write_window).toEqual(shown);
+
+    const explicit = await patch(
+      org,
+      { write_window: { ...officeHours, exempt_priorities: ['high', 'critical'] } },
+      user.accessToken,
+    );
+    expect(explicit.body.data.write_window.exempt_priorities).toEqual(['high', 'critical']);
+
+    const cleared = await patch(org, { write_window: null }, user.accessToken);
+    expect(cleared.status).toBe(200);
+    expect(cleared.body.data).toMatchObject({ write_window: null, version: 4 });
+    const after = await api.get(`/api/v1/organizations/${org.id}`, { token: user.accessToken });
+    expect(after.body.data.write_window).toBeNull();
+  });
+
+  it('is audited as organization.updated with from and to', async () => {
+    const org = await createOrg(owner);
+    await patch(org, { write_window: officeHours });
+    const log = await api.get(
+      `/api/v1/organizations/${org.id}/audit-log?action=organization.updated`,
+      {
+        token: owner.accessToken,
+      },
+    );
+    expect(log.status).toBe(200);
+    expect(log.body.data).toEqual([
+      expect.objectContaining({
+        changes: {
+          write_window: { from: null, to: { ...officeHours, exempt_priorities: ['critical'] } },
+        },
+      }),
+    ]);
+  });
+
+  it.each([
+    ['start 24:00', { start: '24:00' }, 'write_window.start'],
+    ['start 9:00', { start: '9:00' }, 'write_window.start'],
+    ['end 17:60', { end: '17:60' }, 'write_window.end'],
+    ['a missing end', { end: undefined }, 'write_window.end'],
+    ['no days', { days: [] }, 'write_window.days'],
+    ['an unknown day', { days: ['mon', 'funday'] }, 'write_window.days'],
+    ['a repeated day', { days: ['mon', 'mon'] }, 'write_window.days'],
+    ['days not a list', { days: 'mon' }, 'write_window.days'],
+    ['no roles', { roles: [] }, 'write_window.roles'],
+    ['an unknown role', { roles: ['wizard'] }, 'write_window.roles'],
+    ['a blank role', { roles: [''] }, 'write_window.roles'],
+    ['an unknown priority', { exempt_priorities: ['urgent'] }, 'write_window.exempt_priorities'],
+    [
+      'a repeated priority',
+      { exempt_priorities: ['low', 'low'] },
+      'write_window.exempt_priorities',
+    ],
+    ['an unknown field', { timezone: 'UTC' }, 'write_window'],
+  ])('answers 422 for %s, naming the field, and changes nothing', async (_label, fields, field) => {
+    const org = await createOrg(owner);
+    const reply = await patch(org, { write_window: { ...officeHours, ...fields } });
+    expect(reply.status).toBe(422);
+    expect(reply.body.error.code).toBe('VALIDATION_ERROR');
+    expect(reply.body.error.details.map((d: { field: string }) => d.field)).toEqual([
+      expect.stringMatching(new RegExp(`^${field.replace('.', '\\.')}($|\\.)`)),
+    ]);
+    const read = await api.get(`/api/v1/organizations/${org.id}`, { token: owner.accessToken });
+    expect(read.body.data).toMatchObject({ write_window: null, version: 1 });
+  });
+
+  it('answers 422 to a window that is not an object', async () => {
+    const org = await createOrg(owner);
+    const reply = await patch(org, { write_window: 'office hours' });
+    expect(reply.status).toBe(422);
+    expect(reply.body.error.details[0].field).toBe('write_window');
+  });
+
+  it('answers 403 to a member and 404 to a stranger, changing nothing', async () => {
+    const org = await createOrg(owner);
+    const member = await signIn(t, api);
+    await addMember(org.id, member, 'member');
+    expect((await patch(org, { write_window: officeHours }, member.accessToken)).status).toBe(403);
+    expect((await patch(org, { write_window: null }, stranger.accessToken)).status).toBe(404);
+    const read = await api.get(`/api/v1/organizations/${org.id}`, { token: owner.accessToken });
+    expect(read.body.data).toMatchObject({ write_window: null, version: 1 });
+  });
+});

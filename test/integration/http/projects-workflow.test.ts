@@ -5,6 +5,7 @@ import { signIn, type SignedInUser } from '../../support/actors.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
 import { client, type Client } from '../../support/client.js';
 import { uniqueTag } from '../../support/env.js';
+import { insertTasks, readTaskHistory, readTasks } from '../../support/task-rows.js';
 import {
   createOrganization,
   memberWithRole,
@@ -264,5 +265,107 @@ describe('task types', () => {
       expect((await api.delete(`${bPath}/${type.id}`, as(ownerB))).status).toBe(404);
     }
     expect((await api.get(path, as(owner))).body.data).toEqual([type]);
+  });
+});
+
+describe('workflow statuses and the tasks in them', () => {
+  const GAP = 65_536;
+  const tasksIn = (projectId: string, statusIds: string[], deletedAt: Date | null = null) =>
+    insertTasks(
+      t.database.handle.db,
+      org.id,
+      statusIds.map((statusId) => ({ projectId, statusId, deletedAt })),
+    );
+  const read = (ids: string[]) => readTasks(t.database.handle.db, org.id, ids);
+
+  it('answers 409 CONFLICT naming the dropped statuses that hold tasks, and changes nothing', async () => {
+    const project = await aProject();
+    const [todo, progress, review, done] = await statusesOf(project.path);
+    const ids = await tasksIn(project.id, [progress!.id, review!.id]);
+    const before = await read(ids);
+
+    const reply = await api.put(`${project.path}/statuses`, [todo, done], as(owner));
+    expect(reply.status).toBe(409);
+    expect(reply.body.error.code).toBe('CONFLICT');
+    expect(reply.body.error.message).toContain("'In Progress', 'In Review' still hold tasks");
+    expect(await statusesOf(project.path)).toEqual([todo, progress, review, done]);
+    expect(await read(ids)).toEqual(before);
+  });
+
+  it('moves the tasks to move_to given by id, appended in order, with a moved entry each', async () => {
+    const project = await aProject();
+    const [todo, progress, review, done] = await statusesOf(project.path);
+    const [waiting] = await tasksIn(project.id, [todo!.id]);
+    const moved = await tasksIn(project.id, [progress!.id, review!.id]);
+
+    const reply = await api.put(
+      `${project.path}/statuses?move_to=${todo!.id}`,
+      [todo, done],
+      as(owner),
+    );
+    expect(reply.status).toBe(200);
+    expect(reply.body.data.map((s: Status) => s.id)).toEqual([todo!.id, done!.id]);
+    expect((await read([waiting!, ...moved])).map((r) => [r.statusId, r.position])).toEqual([
+      [todo!.id, GAP],
+      [todo!.id, 2 * GAP],
+      [todo!.id, 3 * GAP],
+    ]);
+    const history = await readTaskHistory(t.database.handle.db, org.id);
+    expect(
+      history
+        .filter((h) => moved.includes(h.taskId))
+        .map((h) => [h.taskId, h.actorId, h.action, h.changes]),
+    ).toEqual(
+      expect.arrayContaining([
+        [moved[0], owner.id, 'moved', { status_id: { from: progress!.id, to: todo!.id } }],
+        [moved[1], owner.id, 'moved', { status_id: { from: review!.id, to: todo!.id } }],
+      ]),
+    );
+    const [entry] = (await auditEntries(org.id, 'project.statuses_replaced')).filter(
+      (e) => e.targetId === project.id,
+    );
+    expect(entry!.changes).toMatchObject({ move_to: todo!.id, moved_tasks: 2 });
+  });
+
+  it('takes move_to by name, a new status of the list included, and marks tasks moved into done completed', async () => {
+    const project = await aProject();
+    const [todo, progress, review, done] = await statusesOf(project.path);
+    const ids = await tasksIn(project.id, [progress!.id, review!.id]);
+    const reply = await api.put(
+      `${project.path}/statuses?move_to=${encodeURIComponent('shipped')}`,
+      [todo, { name: 'Shipped', category: 'done' }, done],
+      as(owner),
+    );
+    expect(reply.status).toBe(200);
+    const shipped = reply.body.data[1] as Status;
+    expect(shipped.name).toBe('Shipped');
+    const rows = await read(ids);
+    expect(rows.map((r) => r.statusId)).toEqual([shipped.id, shipped.id]);
+    expect(rows.every((r) => r.completedAt instanceof Date)).toBe(true);
+  });
+
+  it('answers 422 to a move_to naming a dropped status or no status at all', async () => {
+    const project = await aProject();
+    const [todo, progress, , done] = await statusesOf(project.path);
+    await tasksIn(project.id, [progress!.id]);
+    for (const moveTo of [progress!.id, 'Nowhere', crypto.randomUUID()]) {
+      const reply = await api.put(
+        `${project.path}/statuses?move_to=${encodeURIComponent(moveTo)}`,
+        [todo, done],
+        as(owner),
+      );
+      expect(reply.status, moveTo).toBe(422);
+      expect(reply.body.error.details).toEqual([{ field: 'move_to', message: expect.any(String) }]);
+    }
+    expect(await statusesOf(project.path)).toHaveLength(4);
+  });
+
+  it('drops a status holding only deleted tasks without move_to; they go to the first status', async () => {
+    const project = await aProject();
+    const [todo, progress, review, done] = await statusesOf(project.path);
+    const ids = await tasksIn(project.id, [review!.id], new Date('2026-01-07T00:00:00Z'));
+    const reply = await api.put(`${project.path}/statuses`, [progress, todo, done], as(owner));
+    expect(reply.status).toBe(200);
+    expect((await read(ids)).map((r) => r.statusId)).toEqual([progress!.id]);
   });
 });

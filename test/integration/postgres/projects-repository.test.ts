@@ -17,6 +17,7 @@ import {
 import { ConflictError, PreconditionFailedError } from '../../../src/domain/shared/errors.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
 import { testDatabaseUrl, uniqueTag } from '../../support/env.js';
+import { insertTasks } from '../../support/task-rows.js';
 
 const ENGINE = testDatabaseUrl ? 'PostgreSQL' : 'PGlite';
 const NOW = new Date('2026-03-01T12:00:00.000Z');
@@ -288,6 +289,86 @@ describe(`project repository on ${ENGINE}`, () => {
   });
 });
 
+describe(`project progress on ${ENGINE}`, () => {
+  it('counts the live tasks of each project per status category on find, list, update and restore', async () => {
+    const org = await anOrganization();
+    const workflow = defaultWorkflow(newId);
+    const [todo, progress, review, done] = workflow;
+    const project = await aProject(org, {}, workflow);
+    const quiet = await aProject(org);
+    const other = await anOrganization();
+    const otherProject = await aProject(other);
+    const deletedAt = at(500);
+    await insertTasks(db, org, [
+      { projectId: project.id, statusId: todo!.id },
+      { projectId: project.id, statusId: todo!.id },
+      { projectId: project.id, statusId: progress!.id },
+      { projectId: project.id, statusId: review!.id },
+      { projectId: project.id, statusId: done!.id },
+      { projectId: project.id, statusId: done!.id, deletedAt },
+      { projectId: project.id, statusId: todo!.id, deletedAt },
+    ]);
+    const [otherTodo] = await inOrg(other, (tx) =>
+      tx.projects.statuses.list(other, otherProject.id),
+    );
+    await insertTasks(db, other, [{ projectId: otherProject.id, statusId: otherTodo!.id }]);
+    const expected = { todo: 2, inProgress: 2, done: 1, total: 5, percentDone: 20 };
+
+    await inOrg(org, async (tx) => {
+      expect((await tx.projects.find(org, project.id))?.progress).toEqual(expected);
+      expect((await tx.projects.find(org, quiet.id))?.progress).toEqual(ZERO);
+      const listed = await tx.projects.list(org, {
+        sort: 'name',
+        limit: 10,
+        includeDeleted: false,
+      });
+      expect(listed.map((p) => [p.id, p.progress])).toEqual(
+        expect.arrayContaining([
+          [project.id, expected],
+          [quiet.id, ZERO],
+        ]),
+      );
+      expect(
+        (await tx.projects.update(org, project.id, { name: 'Renamed' }, at(1000)))?.progress,
+      ).toEqual(expected);
+      expect(await tx.projects.softDelete(org, project.id, at(2000))).toBe(true);
+      expect((await tx.projects.restore(org, project.id, at(3000)))?.progress).toEqual(expected);
+    });
+  });
+
+  it('rounds percent_done down, and is 100 when every live task is done', async () => {
+    const org = await anOrganization();
+    const workflow = defaultWorkflow(newId);
+    const [todo, , , done] = workflow;
+    const project = await aProject(org, {}, workflow);
+    await insertTasks(db, org, [
+      { projectId: project.id, statusId: todo!.id },
+      { projectId: project.id, statusId: done!.id },
+      { projectId: project.id, statusId: done!.id },
+    ]);
+    const progressOf = () =>
+      inOrg(org, async (tx) => (await tx.projects.find(org, project.id))!.progress);
+    expect(await progressOf()).toEqual({
+      todo: 1,
+      inProgress: 0,
+      done: 2,
+      total: 3,
+      percentDone: 66,
+    });
+
+    await rawInOrg(org, (trx) =>
+      sql`update tasks set deleted_at = ${NOW} where status_id = ${todo!.id}`.execute(trx),
+    );
+    expect(await progressOf()).toEqual({
+      todo: 0,
+      inProgress: 0,
+      done: 2,
+      total: 2,
+      percentDone: 100,
+    });
+  });
+});
+
 describe(`project statuses on ${ENGINE}`, () => {
   it('keeps the workflow in order', async () => {
     const org = await anOrganization();
@@ -313,7 +394,11 @@ describe(`project statuses on ${ENGINE}`, () => {
         newId,
       );
       expect(plan.dropped).toEqual([review]);
-      await tx.projects.statuses.replace(org, project.id, plan);
+      await tx.projects.statuses.replace(org, project.id, plan, {
+        receiverId: plan.statuses[0]!.id,
+        actorId: newId(),
+        now: NOW,
+      });
       return tx.projects.statuses.list(org, project.id);
     });
     expect(statuses.map((s) => [s.name, s.category, s.position])).toEqual([

@@ -9,6 +9,7 @@ import {
   updateOrganization,
 } from '../../../application/organizations/organizations.js';
 import type { OrganizationWithRole } from '../../../application/organizations/ports.js';
+import { DEFAULT_EXEMPT_PRIORITIES } from '../../../domain/tasks/write-window.js';
 import { expectedVersion, setEtag } from '../conditional.js';
 import type { AppContext } from '../context.js';
 import { respond } from '../envelope.js';
@@ -30,6 +31,13 @@ function present({ organization, role }: OrganizationWithRole) {
     name: organization.name,
     slug: organization.slug,
     timezone: organization.timezone,
+    write_window: organization.writeWindow && {
+      start: organization.writeWindow.start,
+      end: organization.writeWindow.end,
+      days: organization.writeWindow.days,
+      roles: organization.writeWindow.roles,
+      exempt_priorities: organization.writeWindow.exemptPriorities ?? DEFAULT_EXEMPT_PRIORITIES,
+    },
     role,
     version: organization.version,
     created_at: organization.createdAt.toISOString(),
@@ -108,7 +116,7 @@ export function organizationRoutes(deps: Deps): RouteSpec[] {
       method: 'patch',
       path: '/organizations/:org',
       operationId: 'updateOrganization',
-      summary: 'Change name, slug or timezone; honours If-Match',
+      summary: 'Change name, slug, timezone or write window; honours If-Match',
       tags,
       auth: 'any',
       permission: 'organization:update',
@@ -120,10 +128,23 @@ export function organizationRoutes(deps: Deps): RouteSpec[] {
         404: notMember,
         409: { description: 'The new slug is taken' },
         412: { description: 'If-Match does not match the current ETag' },
+        422: {
+          description: 'Invalid name, slug, timezone or write window; details name the field',
+        },
       },
       handler: async (ctx, { body }) => {
+        const { write_window: window, ...fields } = body;
         const result = await updateOrganization(deps, accessOf(ctx), {
-          ...body,
+          ...fields,
+          ...(window !== undefined && {
+            writeWindow: window && {
+              start: window.start,
+              end: window.end,
+              days: window.days,
+              roles: window.roles,
+              exemptPriorities: window.exempt_priorities,
+            },
+          }),
           expectedVersion: expectedVersion(ctx),
         });
         respondOne(ctx, result);

@@ -86,10 +86,15 @@ export const replaceStatusesBody = z
     description: `The whole workflow, in order (1–${MAX_WORKFLOW_STATUSES} statuses, names unique ignoring case, at least one todo and one done). Statuses left out are dropped.`,
   });
 export const replaceStatusesQuery = z.object({
-  move_to: z.uuid().optional().meta({
-    description:
-      'A status that stays, to receive the tasks of dropped statuses (dropping a status that holds tasks needs it)',
-  }),
+  move_to: z
+    .string()
+    .min(1)
+    .max(STATUS_NAME_MAX_LENGTH * 4)
+    .optional()
+    .meta({
+      description:
+        'The status that receives every task of the dropped statuses (appended to its column, in order): the id of a status that stays, or the name (any case) of a status in the new list. Needed when a dropped status holds live tasks (409 otherwise); without it, deleted tasks of dropped statuses go to the first status.',
+    }),
 });
 
 export const createTaskTypeBody = z.object({

@@ -42,7 +42,7 @@ export function workflowRoutes(deps: Deps): RouteSpec[] {
       path: '/organizations/:org/projects/:project/statuses',
       operationId: 'replaceProjectStatuses',
       summary:
-        'Replace the workflow: reorder, rename, recategorize, add (no id) and drop (left out) statuses',
+        'Replace the workflow: reorder, rename, recategorize, add (no id) and drop (left out) statuses; ?move_to= receives the tasks of dropped statuses',
       tags,
       auth: 'any',
       permission: 'project:update',
@@ -53,7 +53,13 @@ export function workflowRoutes(deps: Deps): RouteSpec[] {
         200: { description: 'The new workflow', data: z.array(statusSchema) },
         403: { description: 'The caller lacks the permission' },
         404: notFound,
-        422: { description: 'A broken workflow rule; details name each entry' },
+        409: {
+          description:
+            'A dropped status still holds live tasks and no move_to names where they go; the message names the statuses',
+        },
+        422: {
+          description: 'A broken workflow rule, or a move_to naming no status of the new list',
+        },
       },
       handler: async (ctx, { params, query, body }) => {
         const statuses = await replaceWorkflow(deps, accessOf(ctx), params.project, {

@@ -1,11 +1,13 @@
 // Organizations as their members see them: create, list, read, change, delete; non-members see
 // nothing, and every write leaves an audit entry in the same transaction.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import type { AuditEntry } from '../../../../src/application/access/ports.js';
 import {
   resolveAccess,
   type OrganizationAccess,
 } from '../../../../src/application/access/resolve-access.js';
+import { createRole } from '../../../../src/application/access/roles.js';
 import {
   createOrganization,
   deleteOrganization,
@@ -469,6 +471,188 @@ describe('the audit trail', () => {
     expect(deleted).toMatchObject({ targetType: 'organization', targetId: organization.id });
     expect(entries.map((e) => e.createdAt.getTime())).toEqual(
       [...entries.map((e) => e.createdAt.getTime())].sort((a, b) => b - a),
+    );
+  });
+});
+
+describe('the write window', () => {
+  const officeHours = {
+    start: '09:00',
+    end: '17:00',
+    days: ['mon', 'tue', 'wed', 'thu', 'fri'],
+    roles: ['member'],
+  };
+
+  it('starts without one, is set with exempt priorities defaulting to critical, and is read back', async () => {
+    const owner = await aUser(deps);
+    const organization = await anOrganization(owner);
+    expect(organization.writeWindow).toBeNull();
+
+    const updated = await updateOrganization(deps, await accessAs(owner, organization.id), {
+      writeWindow: { ...officeHours, roles: [' member ', 'viewer'] },
+      expectedVersion: 1,
+    });
+    const expected = {
+      ...officeHours,
+      roles: ['member', 'viewer'],
+      exemptPriorities: ['critical'],
+    };
+    expect(updated.organization).toMatchObject({ writeWindow: expected, version: 2 });
+    expect(getOrganization(await accessAs(owner, organization.slug)).organization).toMatchObject({
+      writeWindow: expected,
+      version: 2,
+    });
+  });
+
+  it('keeps explicit exempt priorities, an empty list included, and changes nothing else', async () => {
+    const owner = await aUser(deps);
+    const organization = await anOrganization(owner);
+    const night = { start: '22:00', end: '06:00', days: ['fri'], roles: ['member'] };
+    await updateOrganization(deps, await accessAs(owner, organization.id), {
+      writeWindow: { ...night, exemptPriorities: ['high', 'critical'] },
+    });
+    expect(
+      getOrganization(await accessAs(owner, organization.id)).organization.writeWindow,
+    ).toEqual({ ...night, exemptPriorities: ['high', 'critical'] });
+
+    const after = await updateOrganization(deps, await accessAs(owner, organization.id), {
+      writeWindow: { ...night, exemptPriorities: [] },
+    });
+    expect(after.organization).toMatchObject({
+      name: organization.name,
+      slug: organization.slug,
+      timezone: organization.timezone,
+      writeWindow: { ...night, exemptPriorities: [] },
+    });
+  });
+
+  it('is removed by null, and other settings are left alone by setting and removing it', async () => {
+    const owner = await aUser(deps);
+    const organization = await anOrganization(owner);
+    const settings = () =>
+      database.handle.db.transaction().execute(async (trx) => {
+        await sql`select set_config('app.organization_id', ${organization.id}, true)`.execute(trx);
+        const row = await trx
+          .selectFrom('organizations')
+          .select('settings')
+          .where('id', '=', organization.id)
+          .executeTakeFirstOrThrow();
+        return row.settings;
+      });
+    await database.handle.db.transaction().execute(async (trx) => {
+      await sql`select set_config('app.organization_id', ${organization.id}, true)`.execute(trx);
+      await sql`update organizations set settings = '{"digest": {"hour": 8}}'::jsonb
+                where id = ${organization.id}`.execute(trx);
+    });
+
+    await updateOrganization(deps, await accessAs(owner, organization.id), {
+      writeWindow: officeHours,
+    });
+    expect(await settings()).toEqual({
+      digest: { hour: 8 },
+      write_window: { ...officeHours, exempt_priorities: ['critical'] },
+    });
+
+    const cleared = await updateOrganization(deps, await accessAs(owner, organization.id), {
+      writeWindow: null,
+    });
+    expect(cleared.organization).toMatchObject({ writeWindow: null, version: 3 });
+    expect(getOrganization(await accessAs(owner, organization.id)).organization.writeWindow).toBe(
+      null,
+    );
+    expect(await settings()).toEqual({ digest: { hour: 8 } });
+  });
+
+  it('audits the window as it was and as it became, in the API’s field names', async () => {
+    const owner = await aUser(deps);
+    const organization = await anOrganization(owner);
+    await updateOrganization(deps, await accessAs(owner, organization.id), {
+      writeWindow: officeHours,
+    });
+    await updateOrganization(deps, await accessAs(owner, organization.id), { writeWindow: null });
+    const shown = { ...officeHours, exempt_priorities: ['critical'] };
+    const entries = await auditOf(organization);
+    expect(entries.map((e) => [e.action, e.changes])).toEqual([
+      ['organization.updated', { write_window: { from: shown, to: null } }],
+      ['organization.updated', { write_window: { from: null, to: shown } }],
+      ['organization.created', { name: 'Acme', slug: organization.slug, timezone: 'UTC' }],
+    ]);
+  });
+
+  it('takes the id of a custom role of the organization, not its name nor another organization’s role', async () => {
+    const owner = await aUser(deps);
+    const organization = await anOrganization(owner);
+    const access = await accessAs(owner, organization.id);
+    const contractor = await createRole(deps, access, {
+      name: 'Contractor',
+      permissions: ['organization:read', 'task:create'],
+    });
+    const elsewhereOwner = await aUser(deps);
+    const elsewhere = await anOrganization(elsewhereOwner);
+    const foreign = await createRole(deps, await accessAs(elsewhereOwner, elsewhere.id), {
+      name: 'Foreign',
+      permissions: ['organization:read'],
+    });
+
+    const updated = await updateOrganization(deps, access, {
+      writeWindow: { ...officeHours, roles: ['member', contractor.id] },
+    });
+    expect(updated.organization.writeWindow?.roles).toEqual(['member', contractor.id]);
+    for (const role of ['Contractor', foreign.id, 'wizard']) {
+      const attempt = updateOrganization(deps, await accessAs(owner, organization.id), {
+        writeWindow: { ...officeHours, roles: [role] },
+      });
+      await expect(attempt).rejects.toBeInstanceOf(ValidationError);
+      await expect(attempt).rejects.toMatchObject({ details: [{ field: 'write_window.roles' }] });
+    }
+    expect(
+      getOrganization(await accessAs(owner, organization.id)).organization.writeWindow?.roles,
+    ).toEqual(['member', contractor.id]);
+  });
+
+  it.each([
+    ['a start past 23:59', { start: '24:00' }, 'write_window.start'],
+    ['an end without minutes', { end: '17' }, 'write_window.end'],
+    ['no days', { days: [] }, 'write_window.days'],
+    ['an unknown day', { days: ['mon', 'someday'] }, 'write_window.days'],
+    ['a repeated day', { days: ['mon', 'mon'] }, 'write_window.days'],
+    ['no roles', { roles: [] }, 'write_window.roles'],
+    ['a blank role', { roles: ['  '] }, 'write_window.roles'],
+    ['a repeated role', { roles: ['member', 'member'] }, 'write_window.roles'],
+    ['an unknown priority', { exemptPriorities: ['urgent'] }, 'write_window.exempt_priorities'],
+    [
+      'a repeated priority',
+      { exemptPriorities: ['high', 'high'] },
+      'write_window.exempt_priorities',
+    ],
+  ])(
+    'refuses %s with a ValidationError naming the field, changing nothing',
+    async (_l, f, field) => {
+      const owner = await aUser(deps);
+      const organization = await anOrganization(owner);
+      const attempt = updateOrganization(deps, await accessAs(owner, organization.id), {
+        writeWindow: { ...officeHours, ...f },
+      });
+      await expect(attempt).rejects.toBeInstanceOf(ValidationError);
+      await expect(attempt).rejects.toMatchObject({ details: [{ field }] });
+      expect(getOrganization(await accessAs(owner, organization.id)).organization).toMatchObject({
+        writeWindow: null,
+        version: 1,
+      });
+    },
+  );
+
+  it('answers ForbiddenError to a manager, who may not change the organization', async () => {
+    const owner = await aUser(deps);
+    const organization = await anOrganization(owner);
+    const manager = await aMemberOf(organization, 'manager');
+    await expect(
+      updateOrganization(deps, await accessAs(manager, organization.id), {
+        writeWindow: officeHours,
+      }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+    expect(getOrganization(await accessAs(owner, organization.id)).organization.writeWindow).toBe(
+      null,
     );
   });
 });

@@ -15,8 +15,21 @@ import {
   ValidationError,
 } from '../../../../src/domain/shared/errors.js';
 import { createTestDatabase, type TestDatabase } from '../../../support/database.js';
+import {
+  insertTasks,
+  readTaskHistory,
+  readTasks,
+  type TaskRowFields,
+} from '../../../support/task-rows.js';
 import { buildDeps, type TestDeps } from '../deps.js';
-import { accessWithRole, anOrganization, aProject, auditOf } from './world.js';
+import {
+  accessWithRole,
+  anOrganization,
+  apiKeyAccess,
+  aProject,
+  auditOf,
+  type World,
+} from './world.js';
 
 let database: TestDatabase;
 let deps: TestDeps;
@@ -148,6 +161,252 @@ describe('replaceWorkflow', () => {
     await expect(
       replaceWorkflow(deps, world.owner, project.id, { statuses }),
     ).rejects.toBeInstanceOf(NotFoundError);
+  });
+});
+
+describe('replaceWorkflow and the tasks of the project', () => {
+  const GAP = 65_536;
+  const DAY = 86_400_000;
+  const COMPLETED = new Date('2026-01-06T08:00:00.000Z');
+
+  async function aBoard() {
+    const world = await anOrganization(deps);
+    const project = await aProject(deps, world);
+    const [todo, progress, review, done] = await getWorkflow(deps, world.owner, project.id);
+    return { world, project, todo: todo!, progress: progress!, review: review!, done: done! };
+  }
+
+  const tasksIn = (world: World, projectId: string, rows: Omit<TaskRowFields, 'projectId'>[]) =>
+    insertTasks(
+      database.handle.db,
+      world.organizationId,
+      rows.map((row) => ({ projectId, ...row })),
+    );
+
+  it('answers 409 naming each dropped status that holds live tasks, and changes nothing', async () => {
+    const { world, project, todo, progress, review, done } = await aBoard();
+    const ids = await tasksIn(world, project.id, [
+      { statusId: progress.id },
+      { statusId: review.id },
+      { statusId: review.id },
+      { statusId: todo.id },
+    ]);
+    const before = await readTasks(database.handle.db, world.organizationId, ids);
+
+    const error = await replaceWorkflow(deps, world.owner, project.id, {
+      statuses: [todo, done],
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConflictError);
+    expect((error as ConflictError).message).toBe(
+      "'In Progress', 'In Review' still hold tasks: give move_to, a status of the new list to receive them",
+    );
+    expect(await getWorkflow(deps, world.owner, project.id)).toEqual([
+      todo,
+      progress,
+      review,
+      done,
+    ]);
+    expect(await readTasks(database.handle.db, world.organizationId, ids)).toEqual(before);
+    expect(await readTaskHistory(database.handle.db, world.organizationId)).toEqual([]);
+    expect(await auditOf(deps, world, 'project.statuses_replaced')).toEqual([]);
+
+    const one = await replaceWorkflow(deps, world.owner, project.id, {
+      statuses: [todo, review, done],
+    }).catch((e: unknown) => e);
+    expect(one).toBeInstanceOf(ConflictError);
+    expect((one as ConflictError).message).toMatch(/^'In Progress' still holds tasks/);
+  });
+
+  it('moves every task of the dropped statuses to the end of move_to, in order, with history for the live ones', async () => {
+    const { world, project, todo, progress, review, done } = await aBoard();
+    const [waiting, doing1, doing2, reviewing, gone] = await tasksIn(world, project.id, [
+      { statusId: todo.id, position: 5 * GAP },
+      { statusId: progress.id, position: 2 * GAP },
+      { statusId: progress.id, position: GAP },
+      { statusId: review.id, position: GAP / 2 },
+      { statusId: review.id, position: 9 * GAP, deletedAt: new Date('2026-01-07T00:00:00Z') },
+    ]);
+    deps.clock.advance(DAY);
+    const now = deps.clock.now();
+
+    await replaceWorkflow(deps, world.owner, project.id, {
+      statuses: [todo, done],
+      moveTo: todo.id,
+    });
+
+    const ids = [waiting!, doing2!, doing1!, reviewing!, gone!];
+    const rows = await readTasks(database.handle.db, world.organizationId, ids);
+    expect(rows.map((r) => [r.statusId, r.position, r.version, r.completedAt])).toEqual([
+      [todo.id, 5 * GAP, 1, null],
+      [todo.id, 6 * GAP, 2, null],
+      [todo.id, 7 * GAP, 2, null],
+      [todo.id, 8 * GAP, 2, null],
+      [todo.id, 9 * GAP, 2, null],
+    ]);
+    expect(rows.slice(1).map((r) => r.updatedAt)).toEqual([now, now, now, now]);
+    expect(rows[4]!.deletedAt).toEqual(new Date('2026-01-07T00:00:00Z'));
+
+    const history = await readTaskHistory(database.handle.db, world.organizationId);
+    expect(history.map((h) => [h.taskId, h.actorId, h.action, h.changes, h.at])).toEqual(
+      expect.arrayContaining(
+        [
+          [doing1, progress.id],
+          [doing2, progress.id],
+          [reviewing, review.id],
+        ].map(([taskId, from]) => [
+          taskId,
+          world.owner.grant.actorId,
+          'moved',
+          { status_id: { from, to: todo.id } },
+          now,
+        ]),
+      ),
+    );
+    expect(history).toHaveLength(3);
+    expect(history.every((h) => /^[0-9a-f]{8}-[0-9a-f]{4}-7/.test(h.id))).toBe(true);
+    expect(new Set(history.map((h) => h.id)).size).toBe(3);
+
+    const [entry] = await auditOf(deps, world, 'project.statuses_replaced');
+    expect(entry!.changes).toMatchObject({ move_to: todo.id, moved_tasks: 3 });
+  });
+
+  it('takes move_to by name, a status new in this very list included, whatever the case', async () => {
+    const { world, project, todo, progress, review, done } = await aBoard();
+    const [a, b] = await tasksIn(world, project.id, [
+      { statusId: progress.id },
+      { statusId: review.id },
+    ]);
+    const replaced = await replaceWorkflow(deps, world.owner, project.id, {
+      statuses: [todo, { name: 'Doing', category: 'in_progress' }, done],
+      moveTo: ' doing ',
+    });
+    const doing = replaced[1]!;
+    expect(doing.name).toBe('Doing');
+    const rows = await readTasks(database.handle.db, world.organizationId, [a!, b!]);
+    expect(rows.map((r) => [r.statusId, r.position])).toEqual([
+      [doing.id, GAP],
+      [doing.id, 2 * GAP],
+    ]);
+
+    await expect(
+      replaceWorkflow(deps, world.owner, project.id, {
+        statuses: [todo, done],
+        moveTo: 'Doing',
+      }),
+    ).rejects.toMatchObject({ details: [{ field: 'move_to' }] });
+    await expect(
+      replaceWorkflow(deps, world.owner, project.id, {
+        statuses: [todo, done],
+        moveTo: doing.id,
+      }),
+    ).rejects.toBeInstanceOf(ValidationError);
+    expect(await getWorkflow(deps, world.owner, project.id)).toEqual(replaced);
+  });
+
+  it('sets completed_at of tasks moved into done (keeping one already set) and clears it on the way out', async () => {
+    const { world, project, todo, progress, review, done } = await aBoard();
+    const [started, reviewed] = await tasksIn(world, project.id, [
+      { statusId: progress.id },
+      { statusId: review.id, completedAt: COMPLETED },
+    ]);
+    deps.clock.advance(DAY);
+    const now = deps.clock.now();
+    await replaceWorkflow(deps, world.owner, project.id, {
+      statuses: [todo, done],
+      moveTo: done.id,
+    });
+    expect(
+      (await readTasks(database.handle.db, world.organizationId, [started!, reviewed!])).map(
+        (r) => [r.statusId, r.completedAt],
+      ),
+    ).toEqual([
+      [done.id, now],
+      [done.id, COMPLETED],
+    ]);
+
+    const [, finished] = await tasksIn(world, project.id, [
+      { statusId: todo.id },
+      { statusId: done.id, completedAt: COMPLETED },
+    ]);
+    const archive = { name: 'Archive', category: 'done' as const };
+    await replaceWorkflow(deps, world.owner, project.id, {
+      statuses: [todo, archive],
+      moveTo: 'To Do',
+    });
+    const rows = await readTasks(database.handle.db, world.organizationId, [
+      started!,
+      reviewed!,
+      finished!,
+    ]);
+    expect(rows.map((r) => [r.statusId, r.completedAt])).toEqual([
+      [todo.id, null],
+      [todo.id, null],
+      [todo.id, null],
+    ]);
+  });
+
+  it('moves the deleted tasks of a dropped status to the first status without move_to, recording no history', async () => {
+    const { world, project, todo, progress, review, done } = await aBoard();
+    const deletedAt = new Date('2026-01-07T00:00:00Z');
+    const [live, deleted] = await tasksIn(world, project.id, [
+      { statusId: progress.id },
+      { statusId: review.id, deletedAt, completedAt: COMPLETED },
+    ]);
+    const backlog = { name: 'Backlog', category: 'todo' as const };
+    const replaced = await replaceWorkflow(deps, world.owner, project.id, {
+      statuses: [backlog, progress, done],
+    });
+    const rows = await readTasks(database.handle.db, world.organizationId, [live!, deleted!]);
+    expect(rows.map((r) => [r.statusId, r.version, r.completedAt, r.deletedAt])).toEqual([
+      [progress.id, 1, null, null],
+      [replaced[0]!.id, 2, null, deletedAt],
+    ]);
+    expect(replaced.map((s) => s.id)).not.toContain(todo.id);
+    expect(await readTaskHistory(database.handle.db, world.organizationId)).toEqual([]);
+    const [entry] = await auditOf(deps, world, 'project.statuses_replaced');
+    expect(entry!.changes).not.toHaveProperty('move_to');
+  });
+
+  it('sets or clears completed_at of the tasks of a status whose category changes', async () => {
+    const { world, project, todo, progress, review, done } = await aBoard();
+    const deletedAt = new Date('2026-01-07T00:00:00Z');
+    const ids = await tasksIn(world, project.id, [
+      { statusId: review.id },
+      { statusId: review.id, deletedAt },
+      { statusId: done.id, completedAt: COMPLETED },
+      { statusId: progress.id },
+      { statusId: todo.id },
+    ]);
+    deps.clock.advance(DAY);
+    const now = deps.clock.now();
+    await replaceWorkflow(deps, world.owner, project.id, {
+      statuses: [
+        todo,
+        progress,
+        { ...review, name: 'Accepted', category: 'done' },
+        { ...done, name: 'Reopened', category: 'todo' },
+      ],
+    });
+    const rows = await readTasks(database.handle.db, world.organizationId, ids);
+    expect(rows.map((r) => [r.completedAt, r.version])).toEqual([
+      [now, 2],
+      [now, 2],
+      [null, 2],
+      [null, 1],
+      [null, 1],
+    ]);
+    expect(rows.slice(0, 3).map((r) => r.updatedAt)).toEqual([now, now, now]);
+  });
+
+  it('records the API key as the actor of the moves', async () => {
+    const world = await anOrganization(deps);
+    const project = await aProject(deps, world);
+    const key = await apiKeyAccess(deps, world, 'admin');
+    const [todo, progress, , done] = await getWorkflow(deps, key, project.id);
+    await tasksIn(world, project.id, [{ statusId: progress!.id }]);
+    await replaceWorkflow(deps, key, project.id, { statuses: [todo!, done!], moveTo: 'to do' });
+    const history = await readTaskHistory(database.handle.db, world.organizationId);
+    expect(history.map((h) => h.actorId)).toEqual([key.grant.actorId]);
   });
 });
 

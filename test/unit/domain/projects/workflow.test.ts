@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   defaultWorkflow,
   MAX_WORKFLOW_STATUSES,
+  moveTarget,
   planWorkflow,
   type DesiredStatus,
   type WorkflowStatus,
@@ -59,6 +60,7 @@ describe('planWorkflow', () => {
     expect(plan.added.map((s) => s.id)).toEqual(['new-1']);
     expect(plan.kept.map((s) => s.id)).toEqual([todo!.id, progress!.id, done!.id]);
     expect(plan.dropped.map((s) => s.name)).toEqual(['In Review']);
+    expect(plan.recategorized).toEqual([]);
     expect(plan.changed).toBe(true);
   });
 
@@ -77,10 +79,12 @@ describe('planWorkflow', () => {
     const recategorized = CURRENT.map((s, i) =>
       i === 2 ? { ...s, category: 'done' as const } : s,
     );
-    expect(planWorkflow(CURRENT, recategorized, counter()).changed).toBe(true);
+    const plan = planWorkflow(CURRENT, recategorized, counter());
+    expect(plan.changed).toBe(true);
+    expect(plan.recategorized).toEqual([{ ...CURRENT[2]!, category: 'done' }]);
   });
 
-  it('lets two statuses swap names (the database checks uniqueness per statement)', () => {
+  it('lets two statuses swap names (the database checks uniqueness at commit)', () => {
     const [todo, progress, review, done] = CURRENT;
     const plan = planWorkflow(
       CURRENT,
@@ -182,5 +186,36 @@ describe('planWorkflow', () => {
         { id: 'nope', name: 'x'.repeat(60), category: 'in_progress' },
       ]).map((issue) => issue.field),
     ).toEqual(['0.name', '1.name', '1.id', 'body', 'body']);
+  });
+});
+
+describe('moveTarget', () => {
+  const [todo, progress, , done] = CURRENT;
+  const plan = planWorkflow(
+    CURRENT,
+    [todo!, { name: 'Doing', category: 'in_progress' }, { ...done!, name: 'Shipped' }],
+    counter(),
+  );
+
+  it('finds a kept status by id, and any status of the new list by name, ignoring case and spaces', () => {
+    expect(moveTarget(plan, todo!.id)).toEqual(todo);
+    expect(moveTarget(plan, ' shipped ')).toEqual({ ...done!, name: 'Shipped', position: 2 });
+    expect(moveTarget(plan, 'DOING')).toEqual({
+      id: 'new-1',
+      name: 'Doing',
+      category: 'in_progress',
+      position: 1,
+    });
+  });
+
+  it.each([
+    ['a dropped status by id', progress!.id],
+    ['a dropped status by name', 'In Review'],
+    ['an old name of a kept status', done!.name],
+    ['nothing at all', 'Nowhere'],
+  ])('refuses %s with a move_to error', (_label, ref) => {
+    expect(() => moveTarget(plan, ref)).toThrow(
+      expect.objectContaining({ details: [expect.objectContaining({ field: 'move_to' })] }),
+    );
   });
 });

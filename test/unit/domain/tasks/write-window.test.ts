@@ -8,6 +8,7 @@ import {
   assertWriteAllowed,
   isWriteAllowed,
   localTimeOf,
+  parseWriteWindow,
   type WriteWindow,
 } from '../../../../src/domain/tasks/write-window.js';
 
@@ -299,6 +300,8 @@ describe('assertValidWriteWindow', () => {
     ['an unknown day', { days: ['mon', 'funday' as 'mon'] }, 'write_window.days'],
     ['a repeated day', { days: ['mon', 'mon'] }, 'write_window.days'],
     ['an empty role name', { roles: ['member', ' '] }, 'write_window.roles'],
+    ['no roles', { roles: [] }, 'write_window.roles'],
+    ['a repeated role', { roles: ['member', 'member'] }, 'write_window.roles'],
     ['an unknown priority', { exemptPriorities: ['urgent'] }, 'write_window.exempt_priorities'],
   ];
   it.each(invalid)('refuses %s', (_name, fields, field) => {
@@ -320,5 +323,49 @@ describe('assertValidWriteWindow', () => {
     ['no exempt priorities', aWindow({ exemptPriorities: [] })],
   ])('accepts %s', (_name, window) => {
     expect(() => assertValidWriteWindow(window)).not.toThrow();
+  });
+});
+
+describe('parseWriteWindow', () => {
+  const input = { start: '09:00', end: '17:00', days: ['mon', 'fri'], roles: ['member'] };
+
+  it('defaults the exempt priorities to critical, keeps explicit ones (an empty list too), trims roles', () => {
+    expect(parseWriteWindow({ ...input, roles: [' member ', 'viewer'] })).toEqual({
+      ...input,
+      roles: ['member', 'viewer'],
+      exemptPriorities: ['critical'],
+    });
+    expect(
+      parseWriteWindow({ ...input, exemptPriorities: ['low', 'high'] }).exemptPriorities,
+    ).toEqual(['low', 'high']);
+    expect(parseWriteWindow({ ...input, exemptPriorities: [] }).exemptPriorities).toEqual([]);
+  });
+
+  it.each([
+    ['a bad start', { start: '7am' }, 'write_window.start'],
+    ['a bad end', { end: '25:00' }, 'write_window.end'],
+    ['no days', { days: [] }, 'write_window.days'],
+    ['an unknown day', { days: ['monday'] }, 'write_window.days'],
+    ['no roles', { roles: [] }, 'write_window.roles'],
+    ['a role repeated once trimmed', { roles: ['member', ' member'] }, 'write_window.roles'],
+    ['an unknown priority', { exemptPriorities: ['blocker'] }, 'write_window.exempt_priorities'],
+    ['a repeated priority', { exemptPriorities: ['low', 'low'] }, 'write_window.exempt_priorities'],
+  ])('refuses %s, naming the field', (_name, fields, field) => {
+    let thrown: unknown;
+    try {
+      parseWriteWindow({ ...input, ...fields });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ValidationError);
+    expect((thrown as ValidationError).details).toEqual([{ field, message: expect.any(String) }]);
+  });
+
+  it('names fields under another prefix when asked', () => {
+    expect(() => parseWriteWindow({ ...input, days: [] }, 'settings.write_window')).toThrow(
+      expect.objectContaining({
+        details: [expect.objectContaining({ field: 'settings.write_window.days' })],
+      }),
+    );
   });
 });
