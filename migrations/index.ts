@@ -6,6 +6,7 @@ import * as m0003 from './2026_11_23_0003_projects.js';
 import * as m0004 from './2026_11_23_0004_labels.js';
 import * as m0005 from './2026_11_23_0005_idempotency.js';
 import * as m0006 from './2026_11_23_0006_tasks.js';
+import * as m0007 from './2026_11_23_0007_task_search.js';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_23_0001_identity_and_organizations': m0001,
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_23_0004_labels': m0004,
   '2026_11_23_0005_idempotency': m0005,
   '2026_11_23_0006_tasks': m0006,
+  '2026_11_23_0007_task_search': m0007,
 };

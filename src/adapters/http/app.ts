@@ -17,7 +17,12 @@ import { whoamiRoutes } from './access/whoami-routes.js';
 import { identityRoutes } from './identity/routes.js';
 import { labelsRoutes } from './labels/routes.js';
 import { projectsRoutes } from './projects/routes.js';
+import { taskBulkRoutes } from './tasks/bulk-routes.js';
+import { taskCommentsRoutes } from './tasks/comments-routes.js';
+import { taskRelationsRoutes } from './tasks/relations-routes.js';
+import { taskSearchRoutes } from './tasks/search-routes.js';
 import { tasksRoutes } from './tasks/routes.js';
+import { taskWatchersRoutes } from './tasks/watchers-routes.js';
 import { requireCredential, requireUserPrincipal } from './middleware/authenticate.js';
 import { organizationAccess, type AccessResolver } from './middleware/organization-access.js';
 import { jsonBody } from './middleware/body.js';
@@ -67,7 +72,13 @@ export function apiRouteGroups(deps: Deps): RouteGroup[] {
         ...whoamiRoutes(deps),
         ...projectsRoutes(deps),
         ...labelsRoutes(deps),
+        // Before the task routes: /tasks/bulk is not a task named 'bulk'.
+        ...taskBulkRoutes(deps),
         ...tasksRoutes(deps),
+        ...taskRelationsRoutes(deps),
+        ...taskCommentsRoutes(deps),
+        ...taskWatchersRoutes(deps),
+        ...taskSearchRoutes(deps),
       ],
     },
   ];

@@ -21,6 +21,11 @@ const TAGS = [
   { name: 'Audit log', description: 'Every write in an organization' },
   { name: 'Projects', description: 'Projects, their workflow statuses and task types' },
   { name: 'Labels', description: 'Organization-wide tags' },
+  {
+    name: 'Tasks',
+    description:
+      'Tasks by id or key, kanban moves, history, comments, watchers, relations, bulk changes and search',
+  },
   { name: 'Operations', description: 'Health, metrics, keys and this document' },
 ];
 

@@ -155,8 +155,7 @@ export interface AuditLogTable {
   created_at: Timestamp;
 }
 
-export interface Database
-  extends ProjectsTables, LabelsTables, IdempotencyTables, TasksTables {
+export interface Database extends ProjectsTables, LabelsTables, IdempotencyTables, TasksTables {
   users: UsersTable;
   sessions: SessionsTable;
   refresh_tokens: RefreshTokensTable;

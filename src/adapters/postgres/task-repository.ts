@@ -257,12 +257,12 @@ export function postgresTaskRepository(db: Db): TaskRepository {
       if (isUuid(ref)) {
         select = select.where('t.id', '=', ref);
       } else {
-        const key = parseTaskKey(ref);
+        const key = parseTaskKey(ref.toUpperCase());
         if (!key) return undefined;
         select = select.where('p.key', '=', key.projectKey).where('t.number', '=', key.number);
       }
       if (!options.includeDeleted) select = select.where('t.deleted_at', 'is', null);
-      if (options.forUpdate) select = select.forUpdate(['t']);
+      if (options.forUpdate) select = select.forNoKeyUpdate(['t']);
       const row = await select.executeTakeFirst();
       return row && toTask(row);
     },
@@ -274,7 +274,7 @@ export function postgresTaskRepository(db: Db): TaskRepository {
         .where('t.id', 'in', valid)
         .where('t.deleted_at', 'is', null)
         .orderBy('t.id');
-      if (options.forUpdate) select = select.forUpdate(['t']);
+      if (options.forUpdate) select = select.forNoKeyUpdate(['t']);
       return (await select.execute()).map(toTask);
     },
 
@@ -398,6 +398,12 @@ export function postgresTaskRepository(db: Db): TaskRepository {
       return findById(organizationId, id);
     },
 
+    async lockTree(organizationId, projectId) {
+      await sql`select pg_advisory_xact_lock(hashtextextended(${`${organizationId}:${projectId}:tree`}, 7))`.execute(
+        db,
+      );
+    },
+
     async ancestry(organizationId, parentId) {
       const { rows } = await sql<{ id: string }>`
         with recursive chain (id, parent_id, depth) as (
@@ -516,6 +522,12 @@ function keysetAfter(sort: TaskSort, after: TaskCursor): Condition {
       return sql`(t.priority < ${priority} or (t.priority = ${priority} and t.id > ${id}))`;
     }
     case 'position':
-      return sql`(t.position, t.id) > (${Number(value)}::bigint, ${id})`;
+      // The cursor task's current position when it is still live: a column renumbered between
+      // two pages rescales every position, and the stored one would repeat or skip tasks.
+      return sql`(t.position, t.id) > (coalesce(
+        (select c.position from tasks as c
+         where c.organization_id = t.organization_id and c.id = ${id} and c.deleted_at is null),
+        ${Number(value)}::bigint
+      ), ${id})`;
   }
 }

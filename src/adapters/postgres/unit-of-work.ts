@@ -22,6 +22,7 @@ import {
   postgresSessionRepository,
 } from './session-repository.js';
 import { postgresTaskRepository } from './task-repository.js';
+import { postgresTaskSearch } from './task-search.js';
 import { postgresTeamRepository } from './team-repository.js';
 import { postgresUserRepository } from './user-repository.js';
 
@@ -41,6 +42,7 @@ export function postgresRepositories(db: Db): Repositories {
     projects: postgresProjectRepository(db),
     labels: postgresLabelRepository(db),
     tasks: postgresTaskRepository(db),
+    search: postgresTaskSearch(db),
   };
 }
 

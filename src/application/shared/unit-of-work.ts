@@ -17,6 +17,7 @@ import type { LabelRepository } from '../labels/ports.js';
 import type { OrganizationRepository } from '../organizations/ports.js';
 import type { ProjectRepository } from '../projects/ports.js';
 import type { TaskRepository } from '../tasks/ports.js';
+import type { TaskSearch } from '../tasks/search-ports.js';
 
 export interface Repositories {
   readonly users: UserRepository;
@@ -33,6 +34,7 @@ export interface Repositories {
   readonly projects: ProjectRepository;
   readonly labels: LabelRepository;
   readonly tasks: TaskRepository;
+  readonly search: TaskSearch;
 }
 
 /**

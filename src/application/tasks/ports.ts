@@ -89,7 +89,8 @@ export interface TaskPlacement {
 export interface TaskRepository {
   /**
    * By id or key (`RE-42`); what is neither finds nothing. Deleted tasks only with
-   * `includeDeleted`. `forUpdate` locks the row until the transaction ends.
+   * `includeDeleted`. `forUpdate` locks the row until the transaction ends (FOR NO KEY UPDATE:
+   * rows that reference it, relations and subtasks, can still be written meanwhile).
    */
   find(
     organizationId: string,
@@ -121,6 +122,11 @@ export interface TaskRepository {
     placement: TaskPlacement,
   ): Promise<number>;
   setDeleted(organizationId: string, id: string, deletedAt: Date | null, now: Date): Promise<Task>;
+  /**
+   * Serializes changes to the project's task tree until the transaction ends, so that two
+   * concurrent parent changes cannot together form a cycle or a tree too deep.
+   */
+  lockTree(organizationId: string, projectId: string): Promise<void>;
   /** The would-be parent and its ancestors, nearest first (ids). */
   ancestry(organizationId: string, parentId: string): Promise<string[]>;
   /** Levels spanned by the task and its descendants (1 for a task without children). */

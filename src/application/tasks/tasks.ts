@@ -68,6 +68,7 @@ export async function createTask(
     if (input.assigneeId !== undefined) await assertMember(tx, organizationId, input.assigneeId);
     let parentId: string | null = null;
     if (input.parentId !== undefined) {
+      await tx.tasks.lockTree(organizationId, project.id);
       const parent = await parentIn(tx, access, project, input.parentId);
       assertParentAllowed(undefined, await tx.tasks.ancestry(organizationId, parent.id));
       parentId = parent.id;
@@ -236,6 +237,7 @@ export async function resolveChanges(
     if (input.parentId === null) {
       changes.parentId = null;
     } else {
+      await tx.tasks.lockTree(organizationId, task.projectId);
       const parent = await parentIn(tx, access, { id: task.projectId }, input.parentId);
       assertParentAllowed(
         task.id,

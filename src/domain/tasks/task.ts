@@ -52,17 +52,20 @@ export function ownershipOf(task: Pick<Task, 'reporterId' | 'assigneeId'>): Owne
   return { createdBy: task.reporterId, assigneeId: task.assigneeId, requestedBy: task.reporterId };
 }
 
+/** Lengths count characters (code points), as the table's char_length checks do. */
+const lengthOf = (text: string) => [...text].length;
+
 export function taskTitle(value: string, field = 'title'): string {
   const title = value.trim();
   if (title.length === 0) throw ValidationError.field(field, 'Must not be empty');
-  if (title.length > TASK_TITLE_MAX_LENGTH) {
+  if (lengthOf(title) > TASK_TITLE_MAX_LENGTH) {
     throw ValidationError.field(field, `Must be at most ${TASK_TITLE_MAX_LENGTH} characters`);
   }
   return title;
 }
 
 export function taskDescription(value: string, field = 'description'): string {
-  if (value.length > TASK_DESCRIPTION_MAX_LENGTH) {
+  if (lengthOf(value) > TASK_DESCRIPTION_MAX_LENGTH) {
     throw ValidationError.field(field, `Must be at most ${TASK_DESCRIPTION_MAX_LENGTH} characters`);
   }
   return value;

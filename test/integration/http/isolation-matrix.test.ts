@@ -34,6 +34,8 @@ interface Fixtures {
   readonly taskTypeId: string;
   readonly labelId: string;
   readonly taskId: string;
+  readonly commentId: string;
+  readonly relationId: string;
   /** A plain member of A who is not the caller (so a viewer's DELETE is not "leaving"). */
   readonly memberId: string;
 }
@@ -68,6 +70,8 @@ function idFor(param: string, collection: string | undefined): string {
     'task-types': fixtures.taskTypeId,
     labels: fixtures.labelId,
     tasks: fixtures.taskId,
+    comments: fixtures.commentId,
+    relations: fixtures.relationId,
   };
   // No fixture of this kind yet: a random id still has to be refused the same way.
   return (collection !== undefined && byCollection[collection]) || crypto.randomUUID();
@@ -84,6 +88,15 @@ function pathOf(template: string, organizationId: string): string {
     .join('/');
 }
 
+/**
+ * The body of a write whose permission depends on what the body names. Watching a task oneself
+ * needs only read access (a viewer may); putting someone else on its watchers is the write.
+ */
+function bodyFor(route: MatrixRoute): Record<string, unknown> {
+  if (route.template.endsWith('/tasks/:task/watchers')) return { user_id: fixtures.memberId };
+  return {};
+}
+
 function call(route: MatrixRoute, path: string, token: string | undefined): Promise<Reply> {
   const options = { token };
   switch (route.method) {
@@ -93,7 +106,7 @@ function call(route: MatrixRoute, path: string, token: string | undefined): Prom
       return api.delete(path, options);
     // The permission check runs before the body is read: an empty body must not matter.
     case 'post':
-      return api.post(path, {}, options);
+      return api.post(path, bodyFor(route), options);
     case 'patch':
       return api.patch(path, {}, options);
     case 'put':
@@ -124,7 +137,10 @@ async function createFixtures(organizationId: string, createdBy: string, memberI
     taskTypeId: crypto.randomUUID(),
     labelId: crypto.randomUUID(),
     taskId: crypto.randomUUID(),
+    commentId: crypto.randomUUID(),
+    relationId: crypto.randomUUID(),
   };
+  const blockedTaskId = crypto.randomUUID();
   const statusId = crypto.randomUUID();
   const tag = uniqueTag();
   await inOrganization(organizationId, async (trx) => {
@@ -268,6 +284,45 @@ async function createFixtures(organizationId: string, createdBy: string, memberI
         updated_at: now,
       })
       .execute();
+    await trx
+      .insertInto('task_comments')
+      .values({
+        organization_id: organizationId,
+        id: ids.commentId,
+        task_id: ids.taskId,
+        author_id: createdBy,
+        body: 'Matrix comment',
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    await trx
+      .insertInto('tasks')
+      .values({
+        organization_id: organizationId,
+        id: blockedTaskId,
+        project_id: ids.projectId,
+        number: 2,
+        title: 'Matrix blocked task',
+        status_id: statusId,
+        reporter_id: createdBy,
+        position: 131072,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    await trx
+      .insertInto('task_relations')
+      .values({
+        organization_id: organizationId,
+        id: ids.relationId,
+        source_task_id: ids.taskId,
+        target_task_id: blockedTaskId,
+        type: 'blocks',
+        created_by: createdBy,
+        created_at: now,
+      })
+      .execute();
   });
   return ids;
 }
@@ -319,6 +374,8 @@ describe('the isolation matrix', () => {
       fixtures.taskTypeId,
       fixtures.labelId,
       fixtures.taskId,
+      fixtures.commentId,
+      fixtures.relationId,
     ];
     const failures: string[] = [];
     let calls = 0;

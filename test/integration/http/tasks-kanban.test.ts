@@ -226,6 +226,19 @@ describe('safe writes from many clients', () => {
     expect(read.body.data).toMatchObject({ version: 2, title: winner.body.data.title });
   });
 
+  it('two concurrent parent changes that would form a cycle: one wins, the other 422, no deadlock', async () => {
+    const project = await aProject();
+    for (let round = 0; round < 5; round += 1) {
+      const x = await createTask(project.id);
+      const y = await createTask(project.id);
+      const replies = await Promise.all([
+        api.patch(taskPath(x.id), { parent_id: y.id }, as(owner)),
+        api.patch(taskPath(y.id), { parent_id: x.id }, as(owner)),
+      ]);
+      expect(replies.map((reply) => reply.status).sort()).toEqual([200, 422]);
+    }
+  });
+
   it('20 concurrent creates with one Idempotency-Key make exactly one task', async () => {
     const project = await aProject();
     const key = `create-${crypto.randomUUID()}`;
@@ -333,6 +346,44 @@ describe('lists', () => {
     });
     const found = await api.get(`${orgPath()}/projects/${project.id}/tasks?q=database`, as(owner));
     expect(found.body.data.map((x: Task) => x.id).sort()).toEqual([hit.id, alsoHit.id].sort());
+  });
+
+  it('a position-sorted page walk stays exact when the column is renumbered between pages', async () => {
+    const project = await aProject();
+    const todo = project.statuses[0]!;
+    const gone = [await createTask(project.id), await createTask(project.id)];
+    const cards: Task[] = [];
+    for (let i = 0; i < 6; i += 1) cards.push(await createTask(project.id));
+    for (const task of gone)
+      expect((await api.delete(taskPath(task.id), as(owner))).status).toBe(204);
+    const path = `${orgPath()}/projects/${project.id}/tasks?status_id=${todo.id}&sort=position&limit=2`;
+    const first = await api.get(path, as(owner));
+    expect(first.body.data.map((x: Task) => x.id)).toEqual([cards[0]!.id, cards[1]!.id]);
+    // Halve one gap below the first page until the column is renumbered (positions rescale).
+    let order = cards.map((card) => card.id);
+    for (let i = 0; i < 18; i += 1) {
+      const mover = order.at(-1)!;
+      expect((await move(mover, { status_id: todo.id, after_id: order[3]! })).status).toBe(200);
+      order = [...order.slice(0, 4), mover, ...order.slice(4, -1)];
+    }
+    const firstNow = await api.get(path, as(owner));
+    expect(firstNow.body.data[0].position).toBeLessThan(first.body.data[0].position);
+    const rest: string[] = [];
+    let cursor: string | null = first.body.meta.pagination.next_cursor;
+    while (cursor !== null) {
+      const page = await api.get(`${path}&cursor=${cursor}`, as(owner));
+      rest.push(...page.body.data.map((x: Task) => x.id));
+      cursor = page.body.meta.pagination.next_cursor;
+    }
+    expect(rest).toEqual(order.slice(2));
+  });
+
+  it('finds a task by its key in any case', async () => {
+    const project = await aProject();
+    const task = await createTask(project.id);
+    const reply = await api.get(taskPath(task.key.toLowerCase()), as(owner));
+    expect(reply.status).toBe(200);
+    expect(reply.body.data.id).toBe(task.id);
   });
 
   it('keyset pages stay correct while tasks are inserted', async () => {

@@ -6,12 +6,12 @@ import { listTasks } from '../../../application/tasks/list.js';
 import {
   createTask,
   deleteTask,
-  getTask,
   moveTask,
   restoreTask,
   taskHistory,
   updateTask,
 } from '../../../application/tasks/tasks.js';
+import { getTaskWithRelations } from '../../../application/tasks/relations.js';
 import type { Task } from '../../../domain/tasks/task.js';
 import { expectedVersion, setEtag } from '../conditional.js';
 import type { AppContext } from '../context.js';
@@ -27,6 +27,8 @@ import {
   presentHistoryEntry,
   presentTask,
 } from './presenters.js';
+import { presentRelation } from './relations-routes.js';
+import { taskWithRelationsSchema } from './relations-schemas.js';
 import {
   createTaskBody,
   historyEntrySchema,
@@ -165,18 +167,20 @@ export function tasksRoutes(deps: Deps): RouteSpec[] {
       method: 'get',
       path: '/organizations/:org/tasks/:task',
       operationId: 'getTask',
-      summary: 'One task, by id or key (RE-42)',
+      summary: 'One task, by id or key (RE-42), with its relations',
       tags,
       auth: 'any',
       permission: 'task:read',
       params: taskParams,
       responses: {
-        200: { description: 'The task', data: taskSchema },
+        200: { description: 'The task', data: taskWithRelationsSchema },
         403: forbidden,
         404: notFound,
       },
       handler: async (ctx, { params }) => {
-        respondOne(ctx, await getTask(deps, accessOf(ctx), params.task));
+        const { task, relations } = await getTaskWithRelations(deps, accessOf(ctx), params.task);
+        setEtag(ctx, task.version);
+        respond(ctx, { ...presentTask(task), relations: relations.map(presentRelation) });
       },
     }),
     route({

@@ -1,0 +1,294 @@
+// Bulk changes: one status, assignee, priority or label change applied to up to 500 tasks at once,
+// each task checked on its own (visible, `task:update` in scope, the write window, the status of
+// its project). All or nothing unless `partial`: then what can be applied is, and each failing
+// task says why.
+//
+// Every check that can fail a single task is decided before that task is written, so a failing
+// task never leaves a half-done write behind (and never aborts the transaction): no savepoints are
+// needed. References shared by every task (assignee, labels) are checked once, for the request.
+import { authorize, can } from '../../domain/access/authorize.js';
+import {
+  ConflictError,
+  DomainError,
+  ValidationError,
+  type FieldIssue,
+} from '../../domain/shared/errors.js';
+import { isUuid } from '../../domain/shared/id.js';
+import {
+  MAX_LABELS_PER_TASK,
+  ownershipOf,
+  type Priority,
+  type Task,
+} from '../../domain/tasks/task.js';
+import { inOrganization, type OrganizationAccess } from '../access/resolve-access.js';
+import type { Deps } from '../deps.js';
+import type { Repositories } from '../shared/unit-of-work.js';
+import { assertInsideWriteWindow } from './guard.js';
+import type { TaskChanges } from './ports.js';
+import { applyTaskChanges, resolveChanges, type UpdateTaskInput } from './tasks.js';
+
+/** At most this many tasks per request. */
+export const MAX_BULK_TASKS = 500;
+
+/** What to change on every task; absent fields stay as they are. */
+export interface BulkTaskSet {
+  /** A status of each task's project (a task of another project fails). */
+  readonly statusId?: string | undefined;
+  /** A member of the organization; null unassigns. */
+  readonly assigneeId?: string | null | undefined;
+  readonly priority?: Priority | undefined;
+  /** Label ids to add to each task's labels. */
+  readonly labelsAdd?: readonly string[] | undefined;
+  /** Label ids to take off each task's labels (ones it does not carry are ignored). */
+  readonly labelsRemove?: readonly string[] | undefined;
+}
+
+export interface BulkUpdateInput {
+  /** Task ids, each once, 1 to MAX_BULK_TASKS of them. */
+  readonly taskIds: readonly string[];
+  readonly set: BulkTaskSet;
+  /** Apply what can be applied (default: nothing unless everything can be). */
+  readonly partial?: boolean | undefined;
+}
+
+export interface BulkItemError {
+  readonly code: string;
+  readonly message: string;
+}
+
+export type BulkItemResult =
+  | {
+      readonly taskId: string;
+      readonly status: 'updated' | 'unchanged';
+      readonly task: Pick<Task, 'id' | 'key' | 'version'>;
+    }
+  | { readonly taskId: string; readonly status: 'failed'; readonly error: BulkItemError };
+
+/**
+ * The whole request was refused because some tasks cannot be changed (and `partial` was not
+ * asked for): nothing was written. `details` name each failed task as `task_ids.<index>`.
+ */
+export class BulkUpdateConflictError extends ConflictError {
+  constructor(
+    readonly details: readonly FieldIssue[],
+    total: number,
+  ) {
+    super(
+      `Nothing was changed: ${details.length} of ${total} tasks cannot be updated ` +
+        '(send partial: true to apply the rest)',
+    );
+  }
+}
+
+type BulkDeps = Pick<Deps, 'uow' | 'clock' | 'ids'>;
+
+/**
+ * Applies `set` to each task of `taskIds`, one result per id in request order. One history row
+ * (and audit entry) per task that changed; none for a task already as asked.
+ */
+export async function bulkUpdateTasks(
+  deps: BulkDeps,
+  access: OrganizationAccess,
+  input: BulkUpdateInput,
+): Promise<BulkItemResult[]> {
+  authorize(access.grant, 'task:update');
+  assertValidRequest(input);
+  const organizationId = access.organization.id;
+  const { set } = input;
+  return inOrganization(deps, access, async (tx) => {
+    await assertSharedReferences(tx, organizationId, set);
+    // One statement locks every task in id order: concurrent bulk requests over overlapping tasks
+    // queue behind each other instead of deadlocking, whatever order their ids came in.
+    const locked = await tx.tasks.findMany(organizationId, input.taskIds, { forUpdate: true });
+    const byId = new Map(locked.map((task) => [task.id, task]));
+    const insideWindow = windowChecker(deps, tx, access);
+    const results: BulkItemResult[] = [];
+    let failed = false;
+    for (const taskId of input.taskIds) {
+      const decision = await decide(deps, tx, access, byId.get(taskId), set, insideWindow);
+      if ('error' in decision) {
+        failed = true;
+        results.push({ taskId, status: 'failed', error: decision.error });
+      } else if (decision.changes === undefined) {
+        results.push({ taskId, status: 'unchanged', task: idOf(decision.task) });
+      } else if (failed && !input.partial) {
+        // The request fails anyway: check the rest (to name every failure), write nothing more.
+        results.push({ taskId, status: 'unchanged', task: idOf(decision.task) });
+      } else {
+        const after = await applyTaskChanges(
+          deps,
+          tx,
+          access,
+          decision.task,
+          decision.changes,
+          'updated',
+        );
+        results.push({ taskId, status: 'updated', task: idOf(after) });
+      }
+    }
+    if (failed && !input.partial) {
+      const details = results.flatMap((result, index) =>
+        result.status === 'failed'
+          ? [
+              {
+                field: `task_ids.${index}`,
+                message: `${result.error.code}: ${result.error.message}`,
+              },
+            ]
+          : [],
+      );
+      // Thrown inside the unit of work: whatever was written for earlier tasks rolls back.
+      throw new BulkUpdateConflictError(details, results.length);
+    }
+    return results;
+  });
+}
+
+const idOf = (task: Task) => ({ id: task.id, key: task.key, version: task.version });
+
+/** The rules of the request as a whole (422): size, duplicates, something to change. */
+function assertValidRequest(input: BulkUpdateInput): void {
+  const { taskIds, set } = input;
+  if (taskIds.length === 0 || taskIds.length > MAX_BULK_TASKS) {
+    throw ValidationError.field('task_ids', `Give 1 to ${MAX_BULK_TASKS} task ids`);
+  }
+  const firstIndex = new Map<string, number>();
+  const issues: FieldIssue[] = [];
+  taskIds.forEach((id, index) => {
+    const first = firstIndex.get(id);
+    if (first === undefined) firstIndex.set(id, index);
+    else issues.push({ field: `task_ids.${index}`, message: `Repeats task_ids.${first}` });
+  });
+  if (issues.length > 0) throw new ValidationError(issues);
+  if (
+    set.statusId === undefined &&
+    set.assigneeId === undefined &&
+    set.priority === undefined &&
+    (set.labelsAdd ?? []).length === 0 &&
+    (set.labelsRemove ?? []).length === 0
+  ) {
+    throw ValidationError.field('set', 'Nothing to change');
+  }
+  for (const field of ['labelsAdd', 'labelsRemove'] as const) {
+    const name = field === 'labelsAdd' ? 'set.labels_add' : 'set.labels_remove';
+    const labels = set[field] ?? [];
+    if (labels.length > MAX_LABELS_PER_TASK) {
+      throw ValidationError.field(name, `At most ${MAX_LABELS_PER_TASK} labels`);
+    }
+    const bad = labels.findIndex((label) => !isUuid(label));
+    if (bad >= 0) throw ValidationError.field(`${name}.${bad}`, 'Labels are label ids');
+  }
+  const removed = new Set(set.labelsRemove ?? []);
+  const both = (set.labelsAdd ?? []).findIndex((label) => removed.has(label));
+  if (both >= 0) {
+    throw ValidationError.field(`set.labels_add.${both}`, 'Also in labels_remove');
+  }
+}
+
+/** The assignee and the labels to add are the same for every task: checked once (422). */
+async function assertSharedReferences(
+  tx: Pick<Repositories, 'memberships' | 'labels'>,
+  organizationId: string,
+  set: BulkTaskSet,
+): Promise<void> {
+  if (typeof set.assigneeId === 'string') {
+    const member =
+      isUuid(set.assigneeId) && (await tx.memberships.find(organizationId, set.assigneeId));
+    if (!member) throw ValidationError.field('set.assignee_id', 'Not a member of the organization');
+  }
+  const issues: FieldIssue[] = [];
+  for (const [index, labelId] of (set.labelsAdd ?? []).entries()) {
+    if (!(await tx.labels.find(organizationId, labelId))) {
+      issues.push({ field: `set.labels_add.${index}`, message: 'Unknown label' });
+    }
+  }
+  if (issues.length > 0) throw new ValidationError(issues);
+}
+
+/** The write-window check, decided once per task priority (the answer depends on nothing else). */
+function windowChecker(
+  deps: Pick<Deps, 'clock'>,
+  tx: Pick<Repositories, 'users'>,
+  access: OrganizationAccess,
+): (priority: Priority) => Promise<void> {
+  const decided = new Map<Priority, Promise<void>>();
+  return (priority) => {
+    let decision = decided.get(priority);
+    if (!decision) {
+      decision = assertInsideWriteWindow(deps, tx, access, priority);
+      decided.set(priority, decision);
+    }
+    return decision;
+  };
+}
+
+type Decision =
+  | { readonly task: Task; readonly changes: TaskChanges | undefined }
+  | { readonly error: BulkItemError };
+
+/**
+ * What to do with one task: fail it (and why), leave it (already as asked), or the changes to
+ * write. Writes nothing.
+ */
+async function decide(
+  deps: Pick<Deps, 'clock'>,
+  tx: Repositories,
+  access: OrganizationAccess,
+  task: Task | undefined,
+  set: BulkTaskSet,
+  insideWindow: (priority: Priority) => Promise<void>,
+): Promise<Decision> {
+  // A task the caller may not see does not exist for it: the same answer as an unknown id.
+  if (!task || !can(access.grant, 'task:read', ownershipOf(task))) {
+    return { error: { code: 'NOT_FOUND', message: 'task not found' } };
+  }
+  if (!can(access.grant, 'task:update', ownershipOf(task))) {
+    return { error: { code: 'FORBIDDEN', message: 'Missing permission task:update' } };
+  }
+  try {
+    await insideWindow(task.priority);
+    const input: UpdateTaskInput = {
+      statusId: set.statusId,
+      priority: set.priority,
+      labels: labelsAfter(task, set),
+    };
+    const resolved = await resolveChanges(deps, tx, access, task, input);
+    return { task, changes: actualChanges(task, resolved, set.assigneeId) };
+  } catch (error) {
+    if (error instanceof DomainError) return { error: itemError(error) };
+    throw error;
+  }
+}
+
+/** The task's new label set, when the request touches labels. */
+function labelsAfter(task: Task, set: BulkTaskSet): string[] | undefined {
+  if (set.labelsAdd === undefined && set.labelsRemove === undefined) return undefined;
+  const removed = new Set(set.labelsRemove ?? []);
+  return [...new Set([...task.labels, ...(set.labelsAdd ?? [])])].filter((id) => !removed.has(id));
+}
+
+/** Only what differs from the task (undefined when nothing does). */
+function actualChanges(
+  task: Task,
+  resolved: TaskChanges,
+  assigneeId: string | null | undefined,
+): TaskChanges | undefined {
+  const changes: { -readonly [K in keyof TaskChanges]: TaskChanges[K] } = { ...resolved };
+  if (changes.priority === task.priority) delete changes.priority;
+  if (changes.labels !== undefined && sameSet(changes.labels, task.labels)) delete changes.labels;
+  if (assigneeId !== undefined && assigneeId !== task.assigneeId) changes.assigneeId = assigneeId;
+  return Object.keys(changes).length === 0 ? undefined : changes;
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  const set = new Set(a);
+  return set.size === new Set(b).size && b.every((item) => set.has(item));
+}
+
+function itemError(error: DomainError): BulkItemError {
+  if (error instanceof ValidationError && error.details.length > 0) {
+    const message = error.details.map((issue) => `${issue.field}: ${issue.message}`).join('; ');
+    return { code: error.code, message };
+  }
+  return { code: error.code, message: error.message };
+}

@@ -1,0 +1,43 @@
+// Port of task search: full-text over titles, descriptions and comments, best match first. Every
+// call runs inside a unit of work scoped to the organization (row-level security).
+
+/** Where a page of results ends: the last hit's rank and task id. */
+export interface TaskSearchCursor {
+  readonly rank: number;
+  readonly id: string;
+}
+
+export interface TaskSearchQuery {
+  /** Web-search syntax (`"exact phrase"`, `or`, `-word`), already trimmed and non-empty. */
+  readonly q: string;
+  readonly projectId?: string | undefined;
+  /** Only tasks reported (requested) by this actor: the requester's view. */
+  readonly reporterId?: string | undefined;
+  /** Only tasks reported by or assigned to this actor (`task:read:own` of other roles). */
+  readonly ownedBy?: string | undefined;
+  readonly limit: number;
+  readonly after?: TaskSearchCursor | undefined;
+}
+
+export interface TaskSearchHit {
+  readonly taskId: string;
+  /**
+   * Relevance, higher first: the title and description match (title weighs more) plus the best
+   * comment match (weighs less than either). Rounded to 6 decimals, so that a cursor carries it
+   * exactly and the next page compares it with the very value it was ordered by.
+   */
+  readonly rank: number;
+  /**
+   * An excerpt of the title and description as HTML: the text escaped, matched words inside
+   * `<mark>…</mark>`. The opening words when only a comment matched.
+   */
+  readonly snippet: string;
+}
+
+export interface TaskSearch {
+  /**
+   * Live tasks of live projects matching `q`, by rank (highest first), then by id, after the
+   * cursor. Nothing when `q` holds no searchable word (only stop words or punctuation).
+   */
+  search(organizationId: string, query: TaskSearchQuery): Promise<TaskSearchHit[]>;
+}
