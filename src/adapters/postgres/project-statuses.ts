@@ -7,19 +7,9 @@ import type { ProjectStatusRepository } from '../../application/projects/ports.j
 import type { WorkflowStatus } from '../../domain/projects/workflow.js';
 import { POSITION_GAP } from '../../domain/tasks/position.js';
 import type { Db } from './database.js';
+import { isoTime, NEW_ID } from './sql-values.js';
+import { lockColumn } from './task-repository.js';
 import { isUuid } from '../../domain/shared/id.js';
-
-/**
- * A UUID version 7 made in SQL (the app's ids are v7: time-ordered): the current Unix time in
- * milliseconds over the first 48 bits of a random UUID, and the version nibble set to 7.
- */
-const NEW_ID = sql<string>`encode(
-  set_bit(set_bit(
-    overlay(uuid_send(gen_random_uuid())
-      placing substring(int8send((extract(epoch from clock_timestamp()) * 1000)::bigint) from 3)
-      from 1 for 6),
-    52, 1), 53, 1),
-  'hex')::uuid`;
 
 export function postgresProjectStatusRepository(db: Db): ProjectStatusRepository {
   async function list(organizationId: string, projectId: string): Promise<WorkflowStatus[]> {
@@ -81,18 +71,33 @@ export function postgresProjectStatusRepository(db: Db): ProjectStatusRepository
       if (plan.recategorized.length > 0) {
         // completed_at follows the category (completedAtAfter): a status that became `done` marks
         // its tasks completed now, one that stopped being `done` clears them.
+        // One `updated` history row per live task whose completed_at changes.
         await sql`
-          update tasks as t
-          set completed_at = case when s.category = 'done' then ${tasks.now}::timestamptz end,
-              version = t.version + 1,
-              updated_at = ${tasks.now}
-          from project_statuses as s
-          where t.organization_id = ${organizationId}
-            and t.project_id = ${projectId}
-            and t.status_id in (${sql.join(plan.recategorized.map((status) => status.id))})
-            and s.organization_id = t.organization_id
-            and s.id = t.status_id
-            and (s.category = 'done') = (t.completed_at is null)
+          with changing as (
+            select t.id, t.completed_at, s.category from tasks as t
+            join project_statuses as s on s.organization_id = t.organization_id and s.id = t.status_id
+            where t.organization_id = ${organizationId}
+              and t.project_id = ${projectId}
+              and t.status_id in (${sql.join(plan.recategorized.map((status) => status.id))})
+              and (s.category = 'done') = (t.completed_at is null)
+          ),
+          changed as (
+            update tasks as t
+            set completed_at = case when changing.category = 'done' then ${tasks.now}::timestamptz end,
+                version = t.version + 1,
+                updated_at = ${tasks.now}
+            from changing
+            where t.organization_id = ${organizationId} and t.id = changing.id
+            returning t.id, t.deleted_at, changing.completed_at as completed_from, t.completed_at
+          )
+          insert into task_history (organization_id, id, task_id, actor_id, action, changes, at)
+          select ${organizationId}::uuid, ${NEW_ID}, changed.id, ${tasks.actorId}::uuid, 'updated',
+                 jsonb_build_object('completed_at', jsonb_build_object(
+                   'from', ${isoTime(sql`changed.completed_from`)},
+                   'to', ${isoTime(sql`changed.completed_at`)})),
+                 ${tasks.now}::timestamptz
+          from changed
+          where changed.deleted_at is null
         `.execute(db);
       }
       if (plan.added.length > 0) {
@@ -114,6 +119,8 @@ export function postgresProjectStatusRepository(db: Db): ProjectStatusRepository
       if (plan.dropped.length > 0) {
         const receiver = plan.statuses.find((status) => status.id === tasks.receiverId);
         if (!receiver) throw new Error('The receiver of moved tasks must be in the new workflow');
+        // The receiving column's lock, as creations and moves take it: positions never tie.
+        await lockColumn(db, receiver.id);
         movedTasks = await moveTasks(organizationId, projectId, plan.dropped, {
           ...tasks,
           receiver,

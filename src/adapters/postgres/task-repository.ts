@@ -109,7 +109,7 @@ export function toTask(row: TaskRow): Task {
 }
 
 /** The column lock shared by creations and moves into one status (held until the commit). */
-const lockColumn = (db: Db, statusId: string) =>
+export const lockColumn = (db: Db, statusId: string) =>
   sql`select pg_advisory_xact_lock(hashtextextended(${statusId}::text, 7))`.execute(db);
 
 export function postgresTaskRepository(db: Db): TaskRepository {

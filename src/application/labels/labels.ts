@@ -144,14 +144,25 @@ export async function deleteLabel(
   authorize(access.grant, 'label:manage');
   const organizationId = access.organization.id;
   await inOrganization(deps, access, async (tx) => {
-    // TODO(tasks): detach the label from its tasks here, in this transaction (task_labels rows
-    // of this label, and a history row per task that loses it), once the tasks area exists.
-    const label = (await tx.labels.delete(organizationId, id)) ?? notFound('label');
+    const label = (await tx.labels.find(organizationId, id, { lock: true })) ?? notFound('label');
+    // The foreign key takes the label off its tasks; each of them records losing it first.
+    const tasks = await tx.tasks.history.recordDetach(
+      organizationId,
+      { labelId: label.id },
+      actorIdOf(access.principal),
+      deps.clock.now(),
+    );
+    if (!(await tx.labels.delete(organizationId, label.id))) notFound('label');
     await recordAudit(deps, tx, access.principal, organizationId, {
       action: 'label.deleted',
       targetType: 'label',
       targetId: id,
-      changes: { name: label.name, color: label.color, description: label.description },
+      changes: {
+        name: label.name,
+        color: label.color,
+        description: label.description,
+        tasks,
+      },
     });
   });
 }

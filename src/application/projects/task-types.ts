@@ -1,5 +1,6 @@
 // Use cases of a project's task types: list, add, remove.
 import { authorize } from '../../domain/access/authorize.js';
+import { actorIdOf } from '../../domain/identity/principal.js';
 import { taskTypeName, type TaskType } from '../../domain/projects/task-type.js';
 import { notFound } from '../../domain/shared/errors.js';
 import { recordAudit } from '../access/audit.js';
@@ -62,6 +63,13 @@ export async function deleteTaskType(
     const type =
       (await tx.projects.taskTypes.find(organizationId, project.id, typeId)) ??
       notFound('task type');
+    // The foreign key clears the type of its tasks; each of them records losing it first.
+    const tasks = await tx.tasks.history.recordDetach(
+      organizationId,
+      { typeId: type.id },
+      actorIdOf(access.principal),
+      deps.clock.now(),
+    );
     if (!(await tx.projects.taskTypes.delete(organizationId, project.id, type.id))) {
       notFound('task type');
     }
@@ -69,7 +77,7 @@ export async function deleteTaskType(
       action: 'task_type.deleted',
       targetType: 'task_type',
       targetId: type.id,
-      changes: { project_id: project.id, name: type.name },
+      changes: { project_id: project.id, name: type.name, tasks },
     });
   });
 }

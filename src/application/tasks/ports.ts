@@ -158,6 +158,17 @@ export interface HistoryCursor {
 
 export interface TaskHistoryRepository {
   append(entries: readonly TaskHistoryEntry[]): Promise<void>;
+  /**
+   * Before a label or task type is deleted (which takes it off its tasks through the foreign
+   * keys): bumps the version of every live task carrying it and records one `updated` row each
+   * (`labels` or `type_id` from/to). Answers how many tasks it touched.
+   */
+  recordDetach(
+    organizationId: string,
+    detached: { readonly labelId: string } | { readonly typeId: string },
+    actorId: string,
+    at: Date,
+  ): Promise<number>;
   /** Newest first, after the cursor. */
   list(
     organizationId: string,

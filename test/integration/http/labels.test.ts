@@ -272,7 +272,7 @@ describe('changing and deleting labels', () => {
     expect(await auditEntries(org.id, 'label.deleted', label.id)).toEqual([
       expect.objectContaining({
         actorId: owner.id,
-        changes: { name: label.name, color: label.color, description: '' },
+        changes: { name: label.name, color: label.color, description: '', tasks: 0 },
       }),
     ]);
     await createLabel({ name: label.name });

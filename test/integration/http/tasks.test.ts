@@ -432,3 +432,70 @@ describe('history pages', () => {
     expect((await api.get(`${taskPath(task.id)}/history?cursor=bad`, as(owner))).status).toBe(422);
   });
 });
+
+describe('changes that reach tasks from elsewhere', () => {
+  it('deleting a label takes it off its tasks, each with a new version and a history row', async () => {
+    const keep = await api.post(`${orgPath()}/labels`, { name: `keep-${aKey()}` }, as(owner));
+    const drop = await api.post(`${orgPath()}/labels`, { name: `drop-${aKey()}` }, as(owner));
+    const labels = [keep.body.data.id, drop.body.data.id].sort();
+    const task = await aTask(project, { labels });
+    const untouched = await aTask(project, { labels: [keep.body.data.id] });
+    expect((await api.delete(`${orgPath()}/labels/${drop.body.data.id}`, as(owner))).status).toBe(
+      204,
+    );
+    const read = await api.get(taskPath(task.id), as(owner));
+    expect(read.body.data).toMatchObject({ labels: [keep.body.data.id], version: 2 });
+    const history = await api.get(`${taskPath(task.id)}/history`, as(owner));
+    expect(history.body.data[0]).toMatchObject({
+      action: 'updated',
+      actor_id: owner.id,
+      changes: { labels: { from: labels, to: [keep.body.data.id] } },
+    });
+    expect((await api.get(taskPath(untouched.id), as(owner))).body.data.version).toBe(1);
+  });
+
+  it('deleting a task type clears it from its tasks with a history row', async () => {
+    const fresh = await aProject();
+    const type = await api.post(
+      `${orgPath()}/projects/${fresh.id}/task-types`,
+      { name: 'Incident' },
+      as(owner),
+    );
+    const task = await aTask(fresh, { type: 'Incident' });
+    const removed = await api.delete(
+      `${orgPath()}/projects/${fresh.id}/task-types/${type.body.data.id}`,
+      as(owner),
+    );
+    expect(removed.status).toBe(204);
+    const read = await api.get(taskPath(task.id), as(owner));
+    expect(read.body.data).toMatchObject({ type: null, type_id: null, version: 2 });
+    const history = await api.get(`${taskPath(task.id)}/history`, as(owner));
+    expect(history.body.data[0].changes).toEqual({
+      type_id: { from: type.body.data.id, to: null },
+    });
+  });
+
+  it('a status that becomes done completes its tasks, with a history row', async () => {
+    const fresh = await aProject();
+    const review = fresh.statuses[2]!;
+    const task = await aTask(fresh, { status_id: review.id });
+    const replaced = await api.put(
+      `${orgPath()}/projects/${fresh.id}/statuses`,
+      fresh.statuses.map(({ id, name, category }) => ({
+        id,
+        name,
+        category: id === review.id ? 'done' : category,
+      })),
+      as(owner),
+    );
+    expect(replaced.status).toBe(200);
+    const read = await api.get(taskPath(task.id), as(owner));
+    expect(read.body.data.status_category).toBe('done');
+    expect(read.body.data.completed_at).not.toBeNull();
+    const history = await api.get(`${taskPath(task.id)}/history`, as(owner));
+    expect(history.body.data[0]).toMatchObject({
+      action: 'updated',
+      changes: { completed_at: { from: null, to: read.body.data.completed_at } },
+    });
+  });
+});

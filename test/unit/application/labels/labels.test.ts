@@ -328,7 +328,7 @@ describe('deleteLabel', () => {
       expect.objectContaining({
         actorId: world.owner.grant.actorId,
         targetId: label.id,
-        changes: { name: 'Bug', color: label.color, description: 'Broken' },
+        changes: { name: 'Bug', color: label.color, description: 'Broken', tasks: 0 },
       }),
     ]);
     await expect(deleteLabel(deps, world.owner, label.id)).rejects.toBeInstanceOf(NotFoundError);

@@ -439,7 +439,7 @@ describe('task types', () => {
       expect.objectContaining({
         targetType: 'task_type',
         targetId: types[0]!.id,
-        changes: { project_id: project.id, name: 'BDL' },
+        changes: { project_id: project.id, name: 'BDL', tasks: 0 },
       }),
     ]);
   });
