@@ -107,7 +107,7 @@ export async function compose(
 
   const deps: Deps = {
     repos: postgresRepositories(database.db),
-    uow: postgresUnitOfWork(database.db),
+    uow: postgresUnitOfWork(database.db, { scopeInBegin: database.kind === 'postgres' }),
     clock: systemClock,
     ids: uuidV7Ids,
     cache,

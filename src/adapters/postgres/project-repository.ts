@@ -87,6 +87,19 @@ export function postgresProjectRepository(db: Db): ProjectRepository {
       return (await select.execute()).map(toProject);
     },
 
+    async identify(organizationId, ref) {
+      const key = /^[a-z]+$/i.test(ref) ? ref.toUpperCase() : ref;
+      let select = db
+        .selectFrom('projects')
+        .select(['id', 'key'])
+        .where('organization_id', '=', organizationId)
+        .where('deleted_at', 'is', null);
+      if (isUuid(ref)) select = select.where('id', '=', ref);
+      else if (isProjectKey(key)) select = select.where('key', '=', key);
+      else return undefined;
+      return select.executeTakeFirst();
+    },
+
     async find(organizationId, ref, options = {}) {
       // Keys are matched ignoring case, ASCII only (`'ß'.toUpperCase()` is 'SS').
       const key = /^[a-z]+$/i.test(ref) ? ref.toUpperCase() : ref;

@@ -162,6 +162,23 @@ export function postgresTaskRepository(db: Db): TaskRepository {
       // The tasks of a deleted project are gone with it until it is restored.
       .where('p.deleted_at', 'is', null);
 
+  /**
+   * Locks the rows (in id order, so concurrent lockers never deadlock) before they are read: a
+   * locking read joined to the status would, after waiting on a concurrent move, re-check the
+   * moved row against the old status row and drop it. Read after this, in a new statement, every
+   * row is the latest committed one.
+   */
+  const lockRows = async (organizationId: string, ids: readonly string[]) => {
+    await db
+      .selectFrom('tasks')
+      .select('id')
+      .where('organization_id', '=', organizationId)
+      .where('id', 'in', ids)
+      .orderBy('id')
+      .forNoKeyUpdate()
+      .execute();
+  };
+
   const findById = async (organizationId: string, id: string): Promise<Task> => {
     const row = await tasks(organizationId).where('t.id', '=', id).executeTakeFirstOrThrow();
     return toTask(row);
@@ -253,16 +270,31 @@ export function postgresTaskRepository(db: Db): TaskRepository {
 
   return {
     async find(organizationId, ref, options = {}) {
-      let select = tasks(organizationId);
+      let id: string | undefined;
       if (isUuid(ref)) {
-        select = select.where('t.id', '=', ref);
+        id = ref;
       } else {
         const key = parseTaskKey(ref.toUpperCase());
         if (!key) return undefined;
-        select = select.where('p.key', '=', key.projectKey).where('t.number', '=', key.number);
+        id = (
+          await db
+            .selectFrom('tasks as t')
+            .innerJoin('projects as p', (join) =>
+              join
+                .onRef('p.organization_id', '=', 't.organization_id')
+                .onRef('p.id', '=', 't.project_id'),
+            )
+            .select('t.id')
+            .where('t.organization_id', '=', organizationId)
+            .where('p.key', '=', key.projectKey)
+            .where('t.number', '=', key.number)
+            .executeTakeFirst()
+        )?.id;
+        if (id === undefined) return undefined;
       }
+      if (options.forUpdate) await lockRows(organizationId, [id]);
+      let select = tasks(organizationId).where('t.id', '=', id);
       if (!options.includeDeleted) select = select.where('t.deleted_at', 'is', null);
-      if (options.forUpdate) select = select.forNoKeyUpdate(['t']);
       const row = await select.executeTakeFirst();
       return row && toTask(row);
     },
@@ -270,11 +302,11 @@ export function postgresTaskRepository(db: Db): TaskRepository {
     async findMany(organizationId, ids, options = {}) {
       const valid = ids.filter(isUuid);
       if (valid.length === 0) return [];
-      let select = tasks(organizationId)
+      if (options.forUpdate) await lockRows(organizationId, valid);
+      const select = tasks(organizationId)
         .where('t.id', 'in', valid)
         .where('t.deleted_at', 'is', null)
         .orderBy('t.id');
-      if (options.forUpdate) select = select.forNoKeyUpdate(['t']);
       return (await select.execute()).map(toTask);
     },
 
@@ -456,6 +488,7 @@ function filterConditions(filter: TaskFilter): Condition[] {
   const conditions: Condition[] = [];
   const add = (condition: Condition) => conditions.push(condition);
   if (filter.projectId !== undefined) add(sql`t.project_id = ${filter.projectId}`);
+  if (filter.projectKey !== undefined) add(sql`p.key = ${filter.projectKey}`);
   if (filter.statusId !== undefined) add(sql`t.status_id = ${filter.statusId}`);
   if (filter.statusCategory !== undefined) add(sql`s.category = ${filter.statusCategory}`);
   if (filter.assigneeId !== undefined) add(sql`t.assignee_id = ${filter.assigneeId}`);

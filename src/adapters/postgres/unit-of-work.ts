@@ -9,6 +9,7 @@ import type {
 } from '../../application/shared/unit-of-work.js';
 import { postgresApiKeyRepository } from './api-key-repository.js';
 import { postgresAuditLogRepository } from './audit-log-repository.js';
+import { isUuid } from '../../domain/shared/id.js';
 import type { Db } from './database.js';
 import { postgresInvitationRepository } from './invitation-repository.js';
 import { postgresLabelRepository } from './label-repository.js';
@@ -46,14 +47,53 @@ export function postgresRepositories(db: Db): Repositories {
   };
 }
 
-export function postgresUnitOfWork(db: Db): UnitOfWork {
+export interface UnitOfWorkOptions {
+  /**
+   * Opens the transaction and sets the tenant scope in one round trip (a two-statement simple
+   * query) instead of two. PostgreSQL only: PGlite takes one statement per query.
+   */
+  readonly scopeInBegin?: boolean;
+}
+
+/** The scope as set_config calls; ids are checked to be UUIDs before they are written into SQL. */
+function scopeStatement(scope: TenantScope): string {
+  const organizationId = scope.organizationId ?? '';
+  const userId = scope.userId ?? '';
+  for (const id of [organizationId, userId]) {
+    if (id !== '' && !isUuid(id)) throw new Error('A tenant scope holds UUIDs only');
+  }
+  return `select set_config('app.organization_id', '${organizationId}', true), set_config('app.user_id', '${userId}', true)`;
+}
+
+const hasScope = (scope: TenantScope | undefined): scope is TenantScope =>
+  scope?.organizationId !== undefined || scope?.userId !== undefined;
+
+export function postgresUnitOfWork(db: Db, options: UnitOfWorkOptions = {}): UnitOfWork {
+  if (options.scopeInBegin) {
+    return {
+      run: (work, scope?: TenantScope) =>
+        db.connection().execute(async (connection) => {
+          const begin = hasScope(scope) ? `begin; ${scopeStatement(scope)}` : 'begin';
+          await sql.raw(begin).execute(connection);
+          try {
+            const result = await work(postgresRepositories(connection));
+            await sql.raw('commit').execute(connection);
+            return result;
+          } catch (error) {
+            // A connection that cannot roll back is broken; the pool drops it. The cause matters more.
+            await sql
+              .raw('rollback')
+              .execute(connection)
+              .catch(() => undefined);
+            throw error;
+          }
+        }),
+    };
+  }
   return {
     run: (work, scope?: TenantScope) =>
       db.transaction().execute(async (trx) => {
-        if (scope?.organizationId !== undefined || scope?.userId !== undefined) {
-          await sql`select set_config('app.organization_id', ${scope.organizationId ?? ''}, true),
-                           set_config('app.user_id', ${scope.userId ?? ''}, true)`.execute(trx);
-        }
+        if (hasScope(scope)) await sql.raw(scopeStatement(scope)).execute(trx);
         return work(postgresRepositories(trx));
       }),
   };

@@ -9,6 +9,7 @@ import {
 import { actorIdOf, type Principal } from '../../domain/identity/principal.js';
 import type { Organization } from '../../domain/organizations/organization.js';
 import { notFound } from '../../domain/shared/errors.js';
+import { isUuid } from '../../domain/shared/id.js';
 import type { Deps } from '../deps.js';
 import { cached, forget } from '../shared/cached.js';
 import type { Repositories } from '../shared/unit-of-work.js';
@@ -62,9 +63,18 @@ export async function resolveAccess(
     principal.kind === 'user'
       ? { userId: principal.userId }
       : { organizationId: principal.organizationId };
-  const organization =
-    (await deps.uow.run((tx) => tx.organizations.find(organizationRef), scope)) ??
+  // Cached by reference whoever looked it up first: the grant below (a membership, or the key's
+  // own organization) decides whether this caller may see it, exactly as an uncached miss would.
+  const found = await cached<Organization | undefined>(
+    deps.cache,
+    organizationCacheKey(organizationRef),
+    ORGANIZATION_CACHE_TTL_SECONDS,
+    () => deps.uow.run((tx) => tx.organizations.find(organizationRef), scope),
+  );
+  const organization = found ? revived(found) : notFound('organization');
+  if (principal.kind === 'apikey' && organization.id !== principal.organizationId) {
     notFound('organization');
+  }
 
   const actorId = actorIdOf(principal);
   const grant = await cached<CachedGrant | null>(
@@ -87,6 +97,32 @@ export async function resolveAccess(
   );
   if (grant === null) notFound('organization');
   return { organization, principal, grant: toGrant(principal, grant) };
+}
+
+/** How long an organization looked up by id or slug may be served from cache. */
+const ORGANIZATION_CACHE_TTL_SECONDS = 60;
+
+export const organizationCacheKey = (ref: string) =>
+  `org:ref:${isUuid(ref) ? ref.toLowerCase() : ref}`;
+
+/** A cached organization's times come back as strings. */
+function revived(organization: Organization): Organization {
+  const at = (value: Date | string) => new Date(value);
+  return {
+    ...organization,
+    createdAt: at(organization.createdAt),
+    updatedAt: at(organization.updatedAt),
+    deletedAt: organization.deletedAt === null ? null : at(organization.deletedAt),
+  };
+}
+
+/** Forgets an organization's cached lookups by id and by each slug it had (after the commit). */
+export async function forgetOrganization(
+  deps: Pick<Deps, 'cache'>,
+  id: string,
+  slugs: readonly string[],
+): Promise<void> {
+  await forget(deps.cache, ...[id, ...slugs].map(organizationCacheKey));
 }
 
 /** Forgets cached grants after a membership, role or key change (call after the commit). */

@@ -14,7 +14,11 @@ import {
   type WriteWindowInput,
 } from '../../domain/tasks/write-window.js';
 import { changesBetween, recordAudit } from '../access/audit.js';
-import { inOrganization, type OrganizationAccess } from '../access/resolve-access.js';
+import {
+  forgetOrganization,
+  inOrganization,
+  type OrganizationAccess,
+} from '../access/resolve-access.js';
 import type { Deps } from '../deps.js';
 import type { Repositories } from '../shared/unit-of-work.js';
 import type { OrganizationWithRole } from './ports.js';
@@ -111,7 +115,7 @@ export interface UpdateOrganizationInput {
 }
 
 export async function updateOrganization(
-  deps: Pick<Deps, 'uow' | 'clock' | 'ids'>,
+  deps: Pick<Deps, 'uow' | 'clock' | 'ids' | 'cache'>,
   access: OrganizationAccess,
   input: UpdateOrganizationInput,
 ): Promise<OrganizationWithRole> {
@@ -162,7 +166,9 @@ export async function updateOrganization(
     }
     return after;
   });
-  return { organization: updated ?? notFound('organization'), role: access.grant.role };
+  const organization = updated ?? notFound('organization');
+  await forgetOrganization(deps, before.id, [before.slug, organization.slug]);
+  return { organization, role: access.grant.role };
 }
 
 /** A window's roles are built-in role names or ids of the organization's custom roles. */
@@ -197,7 +203,7 @@ function writeWindowView(window: WriteWindow | null) {
 
 /** Soft-deletes the organization; it then answers 404 to everyone. */
 export async function deleteOrganization(
-  deps: Pick<Deps, 'uow' | 'clock' | 'ids'>,
+  deps: Pick<Deps, 'uow' | 'clock' | 'ids' | 'cache'>,
   access: OrganizationAccess,
   expectedVersion?: number,
 ): Promise<void> {
@@ -215,4 +221,5 @@ export async function deleteOrganization(
     return done;
   });
   if (!deleted) notFound('organization');
+  await forgetOrganization(deps, id, [access.organization.slug]);
 }

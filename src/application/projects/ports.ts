@@ -48,6 +48,14 @@ export interface ProjectRepository {
     options?: { readonly includeDeleted?: boolean },
   ): Promise<Project | undefined>;
   /**
+   * The id and key of the live project named by id or key (ignoring case), without counting its
+   * progress: what task use cases need to place or filter a task.
+   */
+  identify(
+    organizationId: string,
+    ref: string,
+  ): Promise<{ readonly id: string; readonly key: string } | undefined>;
+  /**
    * Inserts the project and its workflow (call inside a unit of work: several statements).
    * Throws ConflictError when the key is taken, by a deleted project too.
    */

@@ -37,6 +37,15 @@ export async function liveProject(
   return (await tx.projects.find(organizationId, ref)) ?? notFound('project');
 }
 
+/** The id and key of the live project named by id or key, or NotFoundError (no progress counted). */
+export async function liveProjectRef(
+  tx: Pick<Repositories, 'projects'>,
+  organizationId: string,
+  ref: string,
+): Promise<{ readonly id: string; readonly key: string }> {
+  return (await tx.projects.identify(organizationId, ref)) ?? notFound('project');
+}
+
 export async function listProjects(
   deps: Pick<Deps, 'uow'>,
   access: OrganizationAccess,

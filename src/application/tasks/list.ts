@@ -1,10 +1,12 @@
 // Listing tasks: of one project or across the organization, filtered, sorted, in keyset pages that
 // stay correct under concurrent inserts. Callers who may read only their own tasks see only those.
-import { ValidationError } from '../../domain/shared/errors.js';
+import { isProjectKey } from '../../domain/projects/project.js';
+import { notFound, ValidationError } from '../../domain/shared/errors.js';
+import { isUuid } from '../../domain/shared/id.js';
 import type { Task } from '../../domain/tasks/task.js';
 import { inOrganization, type OrganizationAccess } from '../access/resolve-access.js';
 import type { Deps } from '../deps.js';
-import { liveProject } from '../projects/projects.js';
+import { liveProjectRef } from '../projects/projects.js';
 import { visibilityFilter } from './guard.js';
 import type { TaskCursor, TaskFilter, TaskSort } from './ports.js';
 
@@ -35,17 +37,19 @@ export async function listTasks(
   const assigneeId =
     input.filter.assigneeId === 'me' ? access.grant.actorId : input.filter.assigneeId;
   const organizationId = access.organization.id;
+  const project = projectFilter(input.projectRef);
   const rows = await inOrganization(deps, access, async (tx) => {
-    const projectId =
-      input.projectRef === undefined
-        ? undefined
-        : (await liveProject(tx, organizationId, input.projectRef)).id;
-    return tx.tasks.list(organizationId, {
-      filter: { ...input.filter, assigneeId, projectId, ...visibility },
+    const found = await tx.tasks.list(organizationId, {
+      filter: { ...input.filter, assigneeId, ...project, ...visibility },
       sort: input.sort,
       limit: input.limit + 1,
       after: input.after,
     });
+    // The list query joins the live project itself; only an empty page asks whether it exists.
+    if (found.length === 0 && input.projectRef !== undefined) {
+      await liveProjectRef(tx, organizationId, input.projectRef);
+    }
+    return found;
   });
   const items = rows.slice(0, input.limit);
   const last = items.at(-1);
@@ -53,6 +57,15 @@ export async function listTasks(
     items,
     nextCursor: rows.length > input.limit && last ? cursorAfter(last, input.sort) : null,
   };
+}
+
+/** The project filter for a reference: its id, or its key (any case); anything else is no project. */
+function projectFilter(ref: string | undefined): Pick<TaskFilter, 'projectId' | 'projectKey'> {
+  if (ref === undefined) return {};
+  if (isUuid(ref)) return { projectId: ref };
+  // ASCII letters only, as project lookups do (`'ß'.toUpperCase()` is 'SS').
+  const key = /^[a-z]+$/i.test(ref) ? ref.toUpperCase() : ref;
+  return isProjectKey(key) ? { projectKey: key } : notFound('project');
 }
 
 export function cursorAfter(task: Task, sort: TaskSort): TaskCursor {

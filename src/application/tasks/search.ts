@@ -4,7 +4,7 @@ import { ValidationError } from '../../domain/shared/errors.js';
 import type { Task } from '../../domain/tasks/task.js';
 import { inOrganization, type OrganizationAccess } from '../access/resolve-access.js';
 import type { Deps } from '../deps.js';
-import { liveProject } from '../projects/projects.js';
+import { liveProjectRef } from '../projects/projects.js';
 import { visibilityFilter } from './guard.js';
 import type { TaskSearchCursor } from './search-ports.js';
 
@@ -51,7 +51,7 @@ export async function searchTasks(
     const projectId =
       input.projectRef === undefined
         ? undefined
-        : (await liveProject(tx, organizationId, input.projectRef)).id;
+        : (await liveProjectRef(tx, organizationId, input.projectRef)).id;
     const hits = await tx.search.search(organizationId, {
       q,
       projectId,

@@ -21,7 +21,7 @@ import { authorize } from '../../domain/access/authorize.js';
 import { recordAudit } from '../access/audit.js';
 import { inOrganization, type OrganizationAccess } from '../access/resolve-access.js';
 import type { Deps } from '../deps.js';
-import { liveProject } from '../projects/projects.js';
+import { liveProjectRef } from '../projects/projects.js';
 import type { Repositories } from '../shared/unit-of-work.js';
 import { assertInsideWriteWindow, recordHistory, visibleTask, writableTask } from './guard.js';
 import type { HistoryCursor, TaskChanges, TaskHistoryEntry } from './ports.js';
@@ -61,7 +61,7 @@ export async function createTask(
   const organizationId = access.organization.id;
   return inOrganization(deps, access, async (tx) => {
     await assertInsideWriteWindow(deps, tx, access, priority);
-    const project = await liveProject(tx, organizationId, projectRef);
+    const project = { ...(await liveProjectRef(tx, organizationId, projectRef)), organizationId };
     const statuses = await tx.projects.statuses.list(organizationId, project.id);
     const status = statusOf(statuses, input.statusId) ?? statuses[0] ?? notFound('status');
     const typeId = await typeIdOf(tx, project, input.type);

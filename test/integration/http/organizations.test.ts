@@ -395,3 +395,29 @@ describe('the write window', () => {
     expect(read.body.data).toMatchObject({ write_window: null, version: 1 });
   });
 });
+
+describe('organization lookups served from the cache', () => {
+  it('follow a slug change, a setting change and a deletion at once', async () => {
+    const created = await createOrg(owner);
+    const token = { token: owner.accessToken };
+    expect((await api.get(`/api/v1/organizations/${created.slug}`, token)).status).toBe(200);
+    expect((await api.get(`/api/v1/organizations/${created.id}`, token)).status).toBe(200);
+
+    const renamed = newSlug();
+    const patched = await api.patch(
+      `/api/v1/organizations/${created.id}`,
+      { slug: renamed, timezone: 'Europe/Amsterdam' },
+      token,
+    );
+    expect(patched.status).toBe(200);
+    expect((await api.get(`/api/v1/organizations/${created.slug}`, token)).status).toBe(404);
+    const byNewSlug = await api.get(`/api/v1/organizations/${renamed}`, token);
+    expect(byNewSlug.body.data).toMatchObject({ slug: renamed, timezone: 'Europe/Amsterdam' });
+    const byId = await api.get(`/api/v1/organizations/${created.id}`, token);
+    expect(byId.body.data).toMatchObject({ slug: renamed, timezone: 'Europe/Amsterdam' });
+
+    expect((await api.delete(`/api/v1/organizations/${created.id}`, token)).status).toBe(204);
+    expect((await api.get(`/api/v1/organizations/${created.id}`, token)).status).toBe(404);
+    expect((await api.get(`/api/v1/organizations/${renamed}`, token)).status).toBe(404);
+  });
+});

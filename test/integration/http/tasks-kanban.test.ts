@@ -239,6 +239,25 @@ describe('safe writes from many clients', () => {
     }
   });
 
+  it('a PATCH racing a move of the same task waits for it and still finds the task', async () => {
+    const project = await aProject();
+    const [todo, doing] = project.statuses as [Status, Status];
+    for (let round = 0; round < 8; round += 1) {
+      const task = await createTask(project.id, { status_id: todo.id });
+      const [moved, patched] = await Promise.all([
+        move(task.id, { status_id: doing.id }),
+        api.patch(taskPath(task.id), { title: `Raced ${round}` }, as(owner)),
+      ]);
+      expect([moved.status, patched.status]).toEqual([200, 200]);
+      const read = await api.get(taskPath(task.id), as(owner));
+      expect(read.body.data).toMatchObject({
+        status_id: doing.id,
+        title: `Raced ${round}`,
+        version: 3,
+      });
+    }
+  });
+
   it('20 concurrent creates with one Idempotency-Key make exactly one task', async () => {
     const project = await aProject();
     const key = `create-${crypto.randomUUID()}`;
