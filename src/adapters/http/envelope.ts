@@ -29,3 +29,17 @@ export function respondError(ctx: AppContext, status: number, error: ErrorBody):
   ctx.status = status;
   ctx.body = { success: false, error, meta: meta(ctx) };
 }
+
+/**
+ * A list whose items are already JSON text (built by the database): spliced into the envelope
+ * as they are, so the page is never parsed or re-serialized here.
+ */
+export function respondJsonItems(
+  ctx: AppContext,
+  items: readonly string[],
+  pagination: Pagination,
+): void {
+  ctx.status = 200;
+  ctx.type = 'application/json; charset=utf-8';
+  ctx.body = `{"success":true,"data":[${items.join(',')}],"meta":${JSON.stringify(meta(ctx, pagination))}}`;
+}

@@ -21,6 +21,7 @@ import {
 } from '../../domain/tasks/task.js';
 import type { Db } from './database.js';
 import type { PriorityColumn } from './database-tasks.js';
+import { isoTime } from './sql-values.js';
 import { postgresTaskCommentRepository } from './task-comment-repository.js';
 import { postgresTaskHistoryRepository } from './task-history-repository.js';
 import { postgresTaskRelationRepository } from './task-relation-repository.js';
@@ -113,7 +114,7 @@ export const lockColumn = (db: Db, statusId: string) =>
   sql`select pg_advisory_xact_lock(hashtextextended(${statusId}::text, 7))`.execute(db);
 
 export function postgresTaskRepository(db: Db): TaskRepository {
-  const tasks = (organizationId: string) =>
+  const joined = (organizationId: string) =>
     db
       .selectFrom('tasks as t')
       .innerJoin('projects as p', (join) =>
@@ -127,40 +128,42 @@ export function postgresTaskRepository(db: Db): TaskRepository {
       .leftJoin('task_types as tt', (join) =>
         join.onRef('tt.organization_id', '=', 't.organization_id').onRef('tt.id', '=', 't.type_id'),
       )
-      .select([
-        't.organization_id',
-        't.id',
-        't.project_id',
-        'p.key as project_key',
-        't.number',
-        't.title',
-        't.description',
-        't.type_id',
-        'tt.name as type_name',
-        't.status_id',
-        's.category as status_category',
-        't.priority',
-        't.assignee_id',
-        't.reporter_id',
-        't.parent_id',
-        sql<string[]>`array(
+      .where('t.organization_id', '=', organizationId)
+      // The tasks of a deleted project are gone with it until it is restored.
+      .where('p.deleted_at', 'is', null);
+
+  const tasks = (organizationId: string) =>
+    joined(organizationId).select([
+      't.organization_id',
+      't.id',
+      't.project_id',
+      'p.key as project_key',
+      't.number',
+      't.title',
+      't.description',
+      't.type_id',
+      'tt.name as type_name',
+      't.status_id',
+      's.category as status_category',
+      't.priority',
+      't.assignee_id',
+      't.reporter_id',
+      't.parent_id',
+      sql<string[]>`array(
           select tl.label_id::text from task_labels as tl
           where tl.organization_id = t.organization_id and tl.task_id = t.id
           order by tl.label_id
         )`.as('labels'),
-        't.due_at',
-        't.estimate_hours',
-        't.actual_hours',
-        't.position',
-        't.version',
-        't.created_at',
-        't.updated_at',
-        't.completed_at',
-        't.deleted_at',
-      ])
-      .where('t.organization_id', '=', organizationId)
-      // The tasks of a deleted project are gone with it until it is restored.
-      .where('p.deleted_at', 'is', null);
+      't.due_at',
+      't.estimate_hours',
+      't.actual_hours',
+      't.position',
+      't.version',
+      't.created_at',
+      't.updated_at',
+      't.completed_at',
+      't.deleted_at',
+    ]);
 
   /**
    * Locks the rows (in id order, so concurrent lockers never deadlock) before they are read: a
@@ -475,12 +478,74 @@ export function postgresTaskRepository(db: Db): TaskRepository {
       return (await select.execute()).map(toTask);
     },
 
+    async listJson(organizationId, query) {
+      let select = joined(organizationId)
+        .select([
+          sql<string>`${TASK_JSON}::text`.as('json'),
+          't.id',
+          isoTime(sql`t.created_at`).as('created_at'),
+          isoTime(sql`t.due_at`).as('due_at'),
+          't.priority',
+          sql<string>`t.position::text`.as('position'),
+        ])
+        .where('t.deleted_at', 'is', null)
+        .limit(query.limit);
+      select = select.where((eb) => eb.and(filterConditions(query.filter)));
+      const { sort, after } = query;
+      select = select.where((eb) => eb.and(after ? [keysetAfter(sort, after)] : []));
+      for (const [expression, direction] of ORDER[sort])
+        select = select.orderBy(expression, direction);
+      return (await select.execute()).map((row) => ({
+        json: row.json,
+        id: row.id,
+        createdAt: row.created_at ?? '',
+        dueAt: row.due_at,
+        priority: priorityOf(row.priority),
+        position: Number(row.position),
+      }));
+    },
+
     history: postgresTaskHistoryRepository(db),
     comments: postgresTaskCommentRepository(db),
     watchers: postgresTaskWatcherRepository(db),
     relations: postgresTaskRelationRepository(db),
   };
 }
+
+/**
+ * A task as the API shows it (presentTask in the HTTP adapter), built by PostgreSQL so that a page
+ * travels as one string per task: no row decoding, no Date objects, no JSON.stringify in Node.
+ * The keys and formats match presentTask exactly; a test compares the two on the same tasks.
+ */
+const TASK_JSON = sql`json_build_object(
+  'id', t.id,
+  'key', p.key || '-' || t.number,
+  'project_id', t.project_id,
+  'title', t.title,
+  'description', t.description,
+  'type', tt.name,
+  'type_id', t.type_id,
+  'status_id', t.status_id,
+  'status_category', s.category,
+  'priority', (array['low', 'medium', 'high', 'critical'])[t.priority],
+  'assignee_id', t.assignee_id,
+  'reporter_id', t.reporter_id,
+  'parent_id', t.parent_id,
+  'labels', array(
+    select tl.label_id from task_labels as tl
+    where tl.organization_id = t.organization_id and tl.task_id = t.id
+    order by tl.label_id
+  ),
+  'due_at', ${isoTime(sql`t.due_at`)},
+  'estimate_hours', t.estimate_hours,
+  'actual_hours', t.actual_hours,
+  'position', t.position,
+  'version', t.version,
+  'created_at', ${isoTime(sql`t.created_at`)},
+  'updated_at', ${isoTime(sql`t.updated_at`)},
+  'completed_at', ${isoTime(sql`t.completed_at`)},
+  'deleted_at', ${isoTime(sql`t.deleted_at`)}
+)`;
 
 type Condition = Expression<SqlBool>;
 

@@ -14,6 +14,9 @@ export function createRedisClient(url: string): Redis {
     connectTimeout: 2000,
     lazyConnect: false,
     retryStrategy: (attempt) => Math.min(attempt * 100, 2000),
+    // Commands issued in the same event-loop tick (concurrent requests' cache reads) leave in
+    // one write: fewer system calls under load, no change for a lone request.
+    enableAutoPipelining: true,
   });
   // Without a listener, ioredis' 'error' events would crash the process; the health check
   // (Cache.ping) is where an outage is reported.

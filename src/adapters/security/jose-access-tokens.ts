@@ -12,6 +12,11 @@ export interface JoseAccessTokensOptions {
   readonly ttlSeconds?: number;
 }
 
+/** How many verified tokens are remembered (about 1 KB each). */
+const VERIFIED_CACHE_ENTRIES = 10_000;
+
+type AccessTokenClaims = Awaited<ReturnType<AccessTokenService['verify']>>;
+
 export type JoseAccessTokenService = AccessTokenService & { jwks(): { keys: JWK[] } };
 
 export async function joseAccessTokens(
@@ -26,6 +31,11 @@ export async function joseAccessTokens(
   const publicJwk: JWK = { ...thumbprintInput, kid, alg: 'EdDSA', use: 'sig' };
   const privateKey = await importJWK({ ...thumbprintInput, d: privateJwk.d }, 'EdDSA');
   const publicKey = await importJWK(thumbprintInput, 'EdDSA');
+
+  // Tokens whose signature and claims were checked, until they expire: a client sends the same
+  // token on every request for its lifetime, and an EdDSA verification costs ~60 µs of CPU.
+  // Only what the token itself proves is kept; the session is still checked per request.
+  const verified = new Map<string, AccessTokenClaims>();
 
   return {
     ttlSeconds,
@@ -43,24 +53,39 @@ export async function joseAccessTokens(
     },
 
     async verify(token) {
-      try {
-        const { payload } = await jwtVerify(token, publicKey, {
-          algorithms: ['EdDSA'],
-          issuer,
-          audience,
-          typ: 'JWT',
-          requiredClaims: ['sub', 'sid', 'exp'],
-        });
-        const { sub, sid, exp } = payload;
-        if (typeof sub !== 'string' || typeof sid !== 'string' || typeof exp !== 'number') {
-          throw new Error('malformed claims');
-        }
-        return { userId: sub, sessionId: sid, expiresAt: new Date(exp * 1000) };
-      } catch {
-        throw new UnauthenticatedError('Invalid or expired access token');
+      const known = verified.get(token);
+      if (known !== undefined) {
+        if (known.expiresAt.getTime() > Date.now()) return known;
+        verified.delete(token);
       }
+      const claims = await verifySignature(token);
+      if (verified.size >= VERIFIED_CACHE_ENTRIES) {
+        // Oldest first (a Map keeps insertion order): the entry least likely to come back.
+        verified.delete(verified.keys().next().value!);
+      }
+      verified.set(token, claims);
+      return claims;
     },
 
     jwks: () => ({ keys: [{ ...publicJwk }] }),
   };
+
+  async function verifySignature(token: string) {
+    try {
+      const { payload } = await jwtVerify(token, publicKey, {
+        algorithms: ['EdDSA'],
+        issuer,
+        audience,
+        typ: 'JWT',
+        requiredClaims: ['sub', 'sid', 'exp'],
+      });
+      const { sub, sid, exp } = payload;
+      if (typeof sub !== 'string' || typeof sid !== 'string' || typeof exp !== 'number') {
+        throw new Error('malformed claims');
+      }
+      return { userId: sub, sessionId: sid, expiresAt: new Date(exp * 1000) };
+    } catch {
+      throw new UnauthenticatedError('Invalid or expired access token');
+    }
+  }
 }

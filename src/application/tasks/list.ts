@@ -3,12 +3,11 @@
 import { isProjectKey } from '../../domain/projects/project.js';
 import { notFound, ValidationError } from '../../domain/shared/errors.js';
 import { isUuid } from '../../domain/shared/id.js';
-import type { Task } from '../../domain/tasks/task.js';
 import { inOrganization, type OrganizationAccess } from '../access/resolve-access.js';
 import type { Deps } from '../deps.js';
 import { liveProjectRef } from '../projects/projects.js';
 import { visibilityFilter } from './guard.js';
-import type { TaskCursor, TaskFilter, TaskSort } from './ports.js';
+import type { TaskCursor, TaskFilter, TaskJson, TaskSort } from './ports.js';
 
 export interface ListTasksInput {
   /** The project (id or key); absent lists across every project of the organization. */
@@ -20,8 +19,9 @@ export interface ListTasksInput {
   readonly after?: TaskCursor | undefined;
 }
 
+/** A page of tasks in their wire form (the API's JSON, built by the database). */
 export interface TaskPage {
-  readonly items: Task[];
+  readonly items: TaskJson[];
   readonly nextCursor: TaskCursor | null;
 }
 
@@ -39,7 +39,7 @@ export async function listTasks(
   const organizationId = access.organization.id;
   const project = projectFilter(input.projectRef);
   const rows = await inOrganization(deps, access, async (tx) => {
-    const found = await tx.tasks.list(organizationId, {
+    const found = await tx.tasks.listJson(organizationId, {
       filter: { ...input.filter, assigneeId, ...project, ...visibility },
       sort: input.sort,
       limit: input.limit + 1,
@@ -68,13 +68,21 @@ function projectFilter(ref: string | undefined): Pick<TaskFilter, 'projectId' | 
   return isProjectKey(key) ? { projectKey: key } : notFound('project');
 }
 
-export function cursorAfter(task: Task, sort: TaskSort): TaskCursor {
+/** What a cursor is made of: a task's id and sort fields, as a Task or in its wire form. */
+type CursorSource = Pick<TaskJson, 'id' | 'priority' | 'position'> & {
+  readonly createdAt: Date | string;
+  readonly dueAt: Date | string | null;
+};
+
+const iso = (value: Date | string) => (typeof value === 'string' ? value : value.toISOString());
+
+export function cursorAfter(task: CursorSource, sort: TaskSort): TaskCursor {
   switch (sort) {
     case 'created_at':
     case '-created_at':
-      return { sort, value: task.createdAt.toISOString(), id: task.id };
+      return { sort, value: iso(task.createdAt), id: task.id };
     case 'due_at':
-      return { sort, value: task.dueAt?.toISOString() ?? null, id: task.id };
+      return { sort, value: task.dueAt === null ? null : iso(task.dueAt), id: task.id };
     case 'priority':
       return { sort, value: task.priority, id: task.id };
     case 'position':

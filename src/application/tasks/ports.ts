@@ -81,6 +81,20 @@ export interface TaskListQuery {
   readonly after?: TaskCursor | undefined;
 }
 
+/**
+ * A task in its wire form: the API's JSON of it (as the HTTP adapter presents a Task), built by
+ * the database for list pages, and the fields a page cursor is made of.
+ */
+export interface TaskJson {
+  readonly json: string;
+  readonly id: string;
+  /** RFC 3339, milliseconds, UTC. */
+  readonly createdAt: string;
+  readonly dueAt: string | null;
+  readonly priority: Priority;
+  readonly position: number;
+}
+
 /** Where a task goes in a column: before or after a neighbour, or (neither) at the bottom. */
 export interface TaskPlacement {
   readonly statusId: string;
@@ -135,6 +149,8 @@ export interface TaskRepository {
   subtreeHeight(organizationId: string, taskId: string): Promise<number>;
   /** Tasks matching the filter in the sort order, after the cursor. */
   list(organizationId: string, query: TaskListQuery): Promise<Task[]>;
+  /** The same page as `list`, each task already in the API's JSON form (see TaskJson). */
+  listJson(organizationId: string, query: TaskListQuery): Promise<TaskJson[]>;
   readonly history: TaskHistoryRepository;
   readonly comments: TaskCommentRepository;
   readonly watchers: TaskWatcherRepository;

@@ -499,3 +499,46 @@ describe('changes that reach tasks from elsewhere', () => {
     });
   });
 });
+
+describe('list pages built by the database', () => {
+  it('show each task exactly as a single read does, every field set or empty', async () => {
+    const fresh = await aProject();
+    await api.post(`${orgPath()}/projects/${fresh.id}/task-types`, { name: 'Chore' }, as(owner));
+    const labelA = await api.post(`${orgPath()}/labels`, { name: `a-${aKey()}` }, as(owner));
+    const labelB = await api.post(`${orgPath()}/labels`, { name: `b-${aKey()}` }, as(owner));
+    const parent = await aTask(fresh, { title: 'Plain' });
+    const full = await aTask(fresh, {
+      title: 'Everything "quoted" \\ and ünïcode ✓',
+      description: 'Line one\nLine two\t<tab>',
+      type: 'Chore',
+      status_id: fresh.statuses[3]!.id,
+      priority: 'critical',
+      assignee_id: member.id,
+      due_at: new Date(Date.now() + 3 * 86_400_000).toISOString(),
+      estimate_hours: 2.25,
+      parent_id: parent.id,
+      labels: [labelA.body.data.id, labelB.body.data.id],
+    });
+    await api.patch(taskPath(full.id), { actual_hours: 1.5 }, as(owner));
+    const list = await api.get(
+      `${orgPath()}/projects/${fresh.id}/tasks?sort=created_at`,
+      as(owner),
+    );
+    expect(list.status).toBe(200);
+    expect(list.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(list.body.data).toHaveLength(2);
+    for (const item of list.body.data) {
+      const single = await api.get(taskPath(item.id), as(owner));
+      const { relations: _relations, ...task } = single.body.data;
+      expect(item).toEqual(task);
+      expect(Object.keys(item)).toEqual(Object.keys(task));
+    }
+    expect(list.body.data[1]).toMatchObject({
+      title: 'Everything "quoted" \\ and ünïcode ✓',
+      completed_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      estimate_hours: 2.25,
+      actual_hours: 1.5,
+      type: 'Chore',
+    });
+  });
+});

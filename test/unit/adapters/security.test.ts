@@ -181,6 +181,23 @@ describe('joseAccessTokens', () => {
     await expect(shortLived.verify(token)).rejects.toBeInstanceOf(UnauthenticatedError);
   });
 
+  it('refuses a token it verified (and remembers) once it has expired', async () => {
+    const shortLived = await joseAccessTokens({ privateJwk: jwk, issuer, audience, ttlSeconds: 1 });
+    const token = await shortLived.issue(subject);
+    await expect(shortLived.verify(token)).resolves.toMatchObject(subject);
+    await expect(shortLived.verify(token)).resolves.toMatchObject(subject);
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    await expect(shortLived.verify(token)).rejects.toBeInstanceOf(UnauthenticatedError);
+  });
+
+  it('does not take a remembered token with one character changed', async () => {
+    const token = await service.issue(subject);
+    await expect(service.verify(token)).resolves.toMatchObject(subject);
+    const [header, payload, signature] = token.split('.') as [string, string, string];
+    const changed = `${header}.${payload}.${signature[0] === 'A' ? 'B' : 'A'}${signature.slice(1)}`;
+    await expect(service.verify(changed)).rejects.toBeInstanceOf(UnauthenticatedError);
+  });
+
   it('refuses to start with a public-only key', async () => {
     const { d: _d, ...publicOnly } = jwk;
     await expect(joseAccessTokens({ privateJwk: publicOnly, issuer, audience })).rejects.toThrow();

@@ -15,7 +15,7 @@ import { getTaskWithRelations } from '../../../application/tasks/relations.js';
 import type { Task } from '../../../domain/tasks/task.js';
 import { expectedVersion, setEtag } from '../conditional.js';
 import type { AppContext } from '../context.js';
-import { respond } from '../envelope.js';
+import { respond, respondJsonItems } from '../envelope.js';
 import { accessOf } from '../middleware/organization-access.js';
 import { organizationParams } from '../organizations/schemas.js';
 import { route, type RouteSpec } from '../route.js';
@@ -83,9 +83,11 @@ async function respondList(
     after: decodeTaskCursor(query.cursor, query.sort),
   });
   const next = page.nextCursor === null ? null : encodeTaskCursor(page.nextCursor);
-  respond(ctx, page.items.map(presentTask), {
-    pagination: { limit: query.limit, next_cursor: next, has_more: next !== null },
-  });
+  respondJsonItems(
+    ctx,
+    page.items.map((item) => item.json),
+    { limit: query.limit, next_cursor: next, has_more: next !== null },
+  );
 }
 
 const dateOrNull = (value: string | null | undefined) =>
