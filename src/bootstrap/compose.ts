@@ -130,8 +130,8 @@ export async function compose(
       name: 'database',
       critical: true,
       check: async () => {
-        await pingDatabase(database.db);
-        return { status: 'ok', engine: database.kind, pool: database.poolStats() };
+        const { role } = await pingDatabase(database.db);
+        return { status: 'ok', engine: database.kind, role, pool: database.poolStats() };
       },
     },
     {
@@ -238,6 +238,8 @@ async function openOwnDatabase(config: Config, logger: PinoLogger): Promise<Data
       kind: 'postgres',
       url: config.DATABASE_URL,
       poolSize: config.DATABASE_POOL_SIZE,
+      // Every connection works as the application role: row-level security applies to it.
+      role: config.DATABASE_APP_ROLE,
     });
   }
   const dataDir = path.resolve(config.DATA_DIR, 'pglite');

@@ -90,8 +90,9 @@ export async function assumeRole(handle: DatabaseHandle, role: string): Promise<
 }
 
 /** Round-trips a trivial query; resolves with the elapsed milliseconds. */
-export async function pingDatabase(db: Db): Promise<number> {
+/** How long a trivial query takes, and the role the connection works as (teamflow_app). */
+export async function pingDatabase(db: Db): Promise<{ latencyMs: number; role: string }> {
   const started = performance.now();
-  await sql`select 1`.execute(db);
-  return performance.now() - started;
+  const { rows } = await sql<{ role: string }>`select current_user as role`.execute(db);
+  return { latencyMs: performance.now() - started, role: rows[0]?.role ?? '' };
 }

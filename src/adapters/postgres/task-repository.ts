@@ -553,7 +553,6 @@ function filterConditions(filter: TaskFilter): Condition[] {
   const conditions: Condition[] = [];
   const add = (condition: Condition) => conditions.push(condition);
   if (filter.projectId !== undefined) add(sql`t.project_id = ${filter.projectId}`);
-  if (filter.projectKey !== undefined) add(sql`p.key = ${filter.projectKey}`);
   if (filter.statusId !== undefined) add(sql`t.status_id = ${filter.statusId}`);
   if (filter.statusCategory !== undefined) add(sql`s.category = ${filter.statusCategory}`);
   if (filter.assigneeId !== undefined) add(sql`t.assignee_id = ${filter.assigneeId}`);

@@ -6,6 +6,8 @@ import { isUuid } from '../../domain/shared/id.js';
 import { inOrganization, type OrganizationAccess } from '../access/resolve-access.js';
 import type { Deps } from '../deps.js';
 import { liveProjectRef } from '../projects/projects.js';
+import { cached } from '../shared/cached.js';
+import type { Repositories } from '../shared/unit-of-work.js';
 import { visibilityFilter } from './guard.js';
 import type { TaskCursor, TaskFilter, TaskJson, TaskSort } from './ports.js';
 
@@ -26,7 +28,7 @@ export interface TaskPage {
 }
 
 export async function listTasks(
-  deps: Pick<Deps, 'uow'>,
+  deps: Pick<Deps, 'uow' | 'cache'>,
   access: OrganizationAccess,
   input: ListTasksInput,
 ): Promise<TaskPage> {
@@ -37,10 +39,13 @@ export async function listTasks(
   const assigneeId =
     input.filter.assigneeId === 'me' ? access.grant.actorId : input.filter.assigneeId;
   const organizationId = access.organization.id;
-  const project = projectFilter(input.projectRef);
   const rows = await inOrganization(deps, access, async (tx) => {
+    const projectId =
+      input.projectRef === undefined
+        ? undefined
+        : await projectIdOf(deps, tx, organizationId, input.projectRef);
     const found = await tx.tasks.listJson(organizationId, {
-      filter: { ...input.filter, assigneeId, ...project, ...visibility },
+      filter: { ...input.filter, assigneeId, projectId, ...visibility },
       sort: input.sort,
       limit: input.limit + 1,
       after: input.after,
@@ -59,13 +64,31 @@ export async function listTasks(
   };
 }
 
-/** The project filter for a reference: its id, or its key (any case); anything else is no project. */
-function projectFilter(ref: string | undefined): Pick<TaskFilter, 'projectId' | 'projectKey'> {
-  if (ref === undefined) return {};
-  if (isUuid(ref)) return { projectId: ref };
+/** How long a project key's id is remembered: keys never change and never pass to another project. */
+const PROJECT_KEY_CACHE_TTL_SECONDS = 3600;
+
+/**
+ * The id of the project named by id or key, without a query when it is an id or a key seen
+ * before (a key names one project for ever, deleted or not: the list query itself keeps to live
+ * projects). An unknown key is NotFoundError.
+ */
+async function projectIdOf(
+  deps: Pick<Deps, 'cache'>,
+  tx: Pick<Repositories, 'projects'>,
+  organizationId: string,
+  ref: string,
+): Promise<string> {
+  if (isUuid(ref)) return ref;
   // ASCII letters only, as project lookups do (`'ß'.toUpperCase()` is 'SS').
   const key = /^[a-z]+$/i.test(ref) ? ref.toUpperCase() : ref;
-  return isProjectKey(key) ? { projectKey: key } : notFound('project');
+  if (!isProjectKey(key)) return notFound('project');
+  const id = await cached(
+    deps.cache,
+    `org:${organizationId}:project-key:${key}`,
+    PROJECT_KEY_CACHE_TTL_SECONDS,
+    async () => (await tx.projects.identify(organizationId, key))?.id,
+  );
+  return id ?? notFound('project');
 }
 
 /** What a cursor is made of: a task's id and sort fields, as a Task or in its wire form. */

@@ -55,8 +55,6 @@ export interface TaskCursor {
 
 export interface TaskFilter {
   readonly projectId?: string | undefined;
-  /** The project by its key (upper case), instead of projectId. */
-  readonly projectKey?: string | undefined;
   readonly statusId?: string | undefined;
   readonly statusCategory?: StatusCategory | undefined;
   readonly assigneeId?: string | undefined;
