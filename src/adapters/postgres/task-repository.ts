@@ -273,30 +273,37 @@ export function postgresTaskRepository(db: Db): TaskRepository {
 
   return {
     async find(organizationId, ref, options = {}) {
-      let id: string | undefined;
-      if (isUuid(ref)) {
-        id = ref;
-      } else {
-        const key = parseTaskKey(ref.toUpperCase());
-        if (!key) return undefined;
-        id = (
-          await db
-            .selectFrom('tasks as t')
-            .innerJoin('projects as p', (join) =>
-              join
-                .onRef('p.organization_id', '=', 't.organization_id')
-                .onRef('p.id', '=', 't.project_id'),
-            )
-            .select('t.id')
-            .where('t.organization_id', '=', organizationId)
-            .where('p.key', '=', key.projectKey)
-            .where('t.number', '=', key.number)
-            .executeTakeFirst()
-        )?.id;
-        if (id === undefined) return undefined;
+      const key = isUuid(ref) ? undefined : parseTaskKey(ref.toUpperCase());
+      if (!isUuid(ref) && key === undefined) return undefined;
+      let id: string | undefined = isUuid(ref) ? ref : undefined;
+      if (options.forUpdate) {
+        // Lock first (by id; a key through its project, whose key never changes), read after.
+        if (key !== undefined) {
+          id = (
+            await db
+              .selectFrom('tasks as t')
+              .innerJoin('projects as p', (join) =>
+                join
+                  .onRef('p.organization_id', '=', 't.organization_id')
+                  .onRef('p.id', '=', 't.project_id'),
+              )
+              .select('t.id')
+              .where('t.organization_id', '=', organizationId)
+              .where('p.key', '=', key.projectKey)
+              .where('t.number', '=', key.number)
+              .forNoKeyUpdate(['t'])
+              .executeTakeFirst()
+          )?.id;
+          if (id === undefined) return undefined;
+        } else if (id !== undefined) {
+          await lockRows(organizationId, [id]);
+        }
       }
-      if (options.forUpdate) await lockRows(organizationId, [id]);
-      let select = tasks(organizationId).where('t.id', '=', id);
+      let select = tasks(organizationId);
+      select =
+        id !== undefined
+          ? select.where('t.id', '=', id)
+          : select.where('p.key', '=', key!.projectKey).where('t.number', '=', key!.number);
       if (!options.includeDeleted) select = select.where('t.deleted_at', 'is', null);
       const row = await select.executeTakeFirst();
       return row && toTask(row);
