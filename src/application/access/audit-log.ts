@@ -4,6 +4,7 @@ import { ValidationError } from '../../domain/shared/errors.js';
 import type { Deps } from '../deps.js';
 import type { AuditEntry, AuditFilters } from './ports.js';
 import { inOrganization, type OrganizationAccess } from './resolve-access.js';
+import { pageOf } from '../shared/page.js';
 
 export interface AuditLogQuery extends AuditFilters {
   readonly limit: number;
@@ -40,7 +41,6 @@ export async function listAuditLog(
       after: query.after,
     }),
   );
-  const items = rows.slice(0, query.limit);
-  const last = items.at(-1);
-  return { items, nextCursor: rows.length > query.limit && last ? last.id : null };
+  const { items, next } = pageOf(rows, query.limit, (last) => last.id);
+  return { items, nextCursor: next };
 }

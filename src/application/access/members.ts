@@ -19,6 +19,7 @@ import {
   type OrganizationAccess,
 } from './resolve-access.js';
 import { isUuid } from '../../domain/shared/id.js';
+import { pageOf } from '../shared/page.js';
 
 export interface Page<T> {
   readonly items: T[];
@@ -64,9 +65,8 @@ export async function listMembers(
   const rows = await inOrganization(deps, access, (tx) =>
     tx.memberships.list(access.organization.id, { limit: page.limit + 1, after: page.after }),
   );
-  const items = rows.slice(0, page.limit);
-  const last = items.at(-1);
-  return { items, nextCursor: rows.length > page.limit && last ? last.id : null };
+  const { items, next } = pageOf(rows, page.limit, (last) => last.id);
+  return { items, nextCursor: next };
 }
 
 export interface ChangeRoleInput {

@@ -6,6 +6,7 @@ import type { Page } from '../organizations/organizations.js';
 import { changesBetween, recordAudit } from './audit.js';
 import type { Team, TeamMember } from './ports.js';
 import { inOrganization, type OrganizationAccess } from './resolve-access.js';
+import { pageOf } from '../shared/page.js';
 
 export const TEAM_NAME_MAX_LENGTH = 100;
 export const TEAM_DESCRIPTION_MAX_LENGTH = 500;
@@ -19,9 +20,8 @@ export async function listTeams(
   const rows = await inOrganization(deps, access, (tx) =>
     tx.teams.list(access.organization.id, { limit: page.limit + 1, after: page.after }),
   );
-  const items = rows.slice(0, page.limit);
-  const last = items.at(-1);
-  return { items, nextCursor: rows.length > page.limit && last ? last.id : null };
+  const { items, next } = pageOf(rows, page.limit, (last) => last.id);
+  return { items, nextCursor: next };
 }
 
 export async function getTeam(

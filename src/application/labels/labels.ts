@@ -9,6 +9,7 @@ import { changesBetween, recordAudit } from '../access/audit.js';
 import { inOrganization, type OrganizationAccess } from '../access/resolve-access.js';
 import type { Deps } from '../deps.js';
 import type { LabelChanges, LabelCursor } from './ports.js';
+import { pageOf } from '../shared/page.js';
 
 export interface ListLabelsInput {
   readonly limit: number;
@@ -37,12 +38,7 @@ export async function listLabels(
       prefix: input.q,
     }),
   );
-  const items = rows.slice(0, input.limit);
-  const last = items.at(-1);
-  return {
-    items,
-    next: rows.length > input.limit && last ? { name: last.name, id: last.id } : null,
-  };
+  return pageOf(rows, input.limit, (last) => ({ name: last.name, id: last.id }));
 }
 
 export async function getLabel(

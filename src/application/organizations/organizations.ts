@@ -22,6 +22,7 @@ import {
 import type { Deps } from '../deps.js';
 import type { Repositories } from '../shared/unit-of-work.js';
 import type { OrganizationWithRole } from './ports.js';
+import { pageOf } from '../shared/page.js';
 
 export interface CreateOrganizationInput {
   readonly name: string;
@@ -95,9 +96,8 @@ export async function listMyOrganizations(
     },
     actor.kind === 'user' ? { userId: actor.userId } : { organizationId: actor.organizationId },
   );
-  const items = rows.slice(0, page.limit);
-  const last = items.at(-1);
-  return { items, nextCursor: rows.length > page.limit && last ? last.organization.id : null };
+  const { items, next } = pageOf(rows, page.limit, (last) => last.organization.id);
+  return { items, nextCursor: next };
 }
 
 export function getOrganization(access: OrganizationAccess): OrganizationWithRole {

@@ -14,6 +14,7 @@ import { inOrganization, type OrganizationAccess } from '../access/resolve-acces
 import type { Deps } from '../deps.js';
 import type { Repositories } from '../shared/unit-of-work.js';
 import type { ProjectCursor, ProjectSort } from './ports.js';
+import { pageOf } from '../shared/page.js';
 
 export interface ProjectPage {
   readonly items: Project[];
@@ -65,12 +66,8 @@ export async function listProjects(
       includeDeleted,
     }),
   );
-  const items = rows.slice(0, input.limit);
-  const last = items.at(-1);
-  return {
-    items,
-    nextCursor: rows.length > input.limit && last ? cursorAfter(last, input.sort) : null,
-  };
+  const { items, next } = pageOf(rows, input.limit, (last) => cursorAfter(last, input.sort));
+  return { items, nextCursor: next };
 }
 
 function cursorAfter(project: Project, sort: ProjectSort): ProjectCursor {

@@ -19,6 +19,7 @@ import type { Deps } from '../deps.js';
 import type { Repositories } from '../shared/unit-of-work.js';
 import type { CommentCursor } from './comments-ports.js';
 import { assertInsideWriteWindow, recordHistory, visibleTask } from './guard.js';
+import { pageOf } from '../shared/page.js';
 
 type CommentDeps = Pick<Deps, 'uow' | 'clock' | 'ids'>;
 
@@ -41,12 +42,7 @@ export async function listComments(
       limit: page.limit + 1,
       after: page.after,
     });
-    const items = rows.slice(0, page.limit);
-    const last = items.at(-1);
-    return {
-      items,
-      next: rows.length > page.limit && last ? { createdAt: last.createdAt, id: last.id } : null,
-    };
+    return pageOf(rows, page.limit, (last) => ({ createdAt: last.createdAt, id: last.id }));
   });
 }
 

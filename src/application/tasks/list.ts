@@ -10,6 +10,7 @@ import { cached } from '../shared/cached.js';
 import type { Repositories } from '../shared/unit-of-work.js';
 import { visibilityFilter } from './guard.js';
 import type { TaskCursor, TaskFilter, TaskJson, TaskSort } from './ports.js';
+import { pageOf } from '../shared/page.js';
 
 export interface ListTasksInput {
   /** The project (id or key); absent lists across every project of the organization. */
@@ -56,12 +57,8 @@ export async function listTasks(
     }
     return found;
   });
-  const items = rows.slice(0, input.limit);
-  const last = items.at(-1);
-  return {
-    items,
-    nextCursor: rows.length > input.limit && last ? cursorAfter(last, input.sort) : null,
-  };
+  const { items, next } = pageOf(rows, input.limit, (last) => cursorAfter(last, input.sort));
+  return { items, nextCursor: next };
 }
 
 /** How long a project key's id is remembered: keys never change and never pass to another project. */

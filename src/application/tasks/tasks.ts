@@ -25,6 +25,7 @@ import { liveProjectRef } from '../projects/projects.js';
 import type { Repositories } from '../shared/unit-of-work.js';
 import { assertInsideWriteWindow, recordHistory, visibleTask, writableTask } from './guard.js';
 import type { HistoryCursor, TaskChanges, TaskHistoryEntry } from './ports.js';
+import { pageOf } from '../shared/page.js';
 
 type TaskDeps = Pick<Deps, 'uow' | 'clock' | 'ids'>;
 
@@ -396,12 +397,8 @@ export async function taskHistory(
       limit: page.limit + 1,
       after: page.after,
     });
-    const items = rows.slice(0, page.limit);
-    const last = items.at(-1);
-    return {
-      items,
-      nextCursor: rows.length > page.limit && last ? { at: last.at, id: last.id } : null,
-    };
+    const { items, next } = pageOf(rows, page.limit, (last) => ({ at: last.at, id: last.id }));
+    return { items, nextCursor: next };
   });
 }
 

@@ -18,6 +18,7 @@ import type { Deps } from '../deps.js';
 import type { Repositories } from '../shared/unit-of-work.js';
 import { assertInsideWriteWindow, visibleTask } from './guard.js';
 import type { TaskWatcher, WatcherCursor } from './watchers-ports.js';
+import { pageOf } from '../shared/page.js';
 
 type WatcherDeps = Pick<Deps, 'uow' | 'clock' | 'ids'>;
 
@@ -40,13 +41,7 @@ export async function listWatchers(
       limit: page.limit + 1,
       after: page.after,
     });
-    const items = rows.slice(0, page.limit);
-    const last = items.at(-1);
-    return {
-      items,
-      next:
-        rows.length > page.limit && last ? { addedAt: last.addedAt, userId: last.userId } : null,
-    };
+    return pageOf(rows, page.limit, (last) => ({ addedAt: last.addedAt, userId: last.userId }));
   });
 }
 
