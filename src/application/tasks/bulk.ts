@@ -23,9 +23,14 @@ import {
 import { inOrganization, type OrganizationAccess } from '../access/resolve-access.js';
 import type { Deps } from '../deps.js';
 import type { Repositories } from '../shared/unit-of-work.js';
-import { assertInsideWriteWindow } from './guard.js';
+import { assertInsideWriteWindow, assertMember } from './guard.js';
 import type { TaskChanges } from './ports.js';
-import { applyTaskChanges, resolveChanges, type UpdateTaskInput } from './tasks.js';
+import {
+  applyTaskChanges,
+  resolveChanges,
+  type StatusesOf,
+  type UpdateTaskInput,
+} from './tasks.js';
 
 /** At most this many tasks per request. */
 export const MAX_BULK_TASKS = 500;
@@ -101,11 +106,20 @@ export async function bulkUpdateTasks(
     // queue behind each other instead of deadlocking, whatever order their ids came in.
     const locked = await tx.tasks.findMany(organizationId, input.taskIds, { forUpdate: true });
     const byId = new Map(locked.map((task) => [task.id, task]));
-    const insideWindow = windowChecker(deps, tx, access);
+    // Decided once per task priority, and one workflow read per project, not per task.
+    const insideWindow = memoized((priority: Priority) =>
+      assertInsideWriteWindow(deps, tx, access, priority),
+    );
+    const statusesOf: StatusesOf = memoized((projectId: string) =>
+      tx.projects.statuses.list(organizationId, projectId),
+    );
     const results: BulkItemResult[] = [];
     let failed = false;
     for (const taskId of input.taskIds) {
-      const decision = await decide(deps, tx, access, byId.get(taskId), set, insideWindow);
+      const decision = await decide(deps, tx, access, byId.get(taskId), set, {
+        insideWindow,
+        statusesOf,
+      });
       if ('error' in decision) {
         failed = true;
         results.push({ taskId, status: 'failed', error: decision.error });
@@ -192,9 +206,7 @@ async function assertSharedReferences(
   set: BulkTaskSet,
 ): Promise<void> {
   if (typeof set.assigneeId === 'string') {
-    const member =
-      isUuid(set.assigneeId) && (await tx.memberships.find(organizationId, set.assigneeId));
-    if (!member) throw ValidationError.field('set.assignee_id', 'Not a member of the organization');
+    await assertMember(tx, organizationId, set.assigneeId, 'set.assignee_id');
   }
   const issues: FieldIssue[] = [];
   for (const [index, labelId] of (set.labelsAdd ?? []).entries()) {
@@ -205,20 +217,16 @@ async function assertSharedReferences(
   if (issues.length > 0) throw new ValidationError(issues);
 }
 
-/** The write-window check, decided once per task priority (the answer depends on nothing else). */
-function windowChecker(
-  deps: Pick<Deps, 'clock'>,
-  tx: Pick<Repositories, 'users'>,
-  access: OrganizationAccess,
-): (priority: Priority) => Promise<void> {
-  const decided = new Map<Priority, Promise<void>>();
-  return (priority) => {
-    let decision = decided.get(priority);
-    if (!decision) {
-      decision = assertInsideWriteWindow(deps, tx, access, priority);
-      decided.set(priority, decision);
+/** `load`, asked once per key for the request (the answer depends on the key alone). */
+function memoized<K, V>(load: (key: K) => Promise<V>): (key: K) => Promise<V> {
+  const answers = new Map<K, Promise<V>>();
+  return (key) => {
+    let answer = answers.get(key);
+    if (!answer) {
+      answer = load(key);
+      answers.set(key, answer);
     }
-    return decision;
+    return answer;
   };
 }
 
@@ -236,7 +244,10 @@ async function decide(
   access: OrganizationAccess,
   task: Task | undefined,
   set: BulkTaskSet,
-  insideWindow: (priority: Priority) => Promise<void>,
+  shared: {
+    readonly insideWindow: (priority: Priority) => Promise<void>;
+    readonly statusesOf: StatusesOf;
+  },
 ): Promise<Decision> {
   // A task the caller may not see does not exist for it: the same answer as an unknown id.
   if (!task || !can(access.grant, 'task:read', ownershipOf(task))) {
@@ -246,13 +257,13 @@ async function decide(
     return { error: { code: 'FORBIDDEN', message: 'Missing permission task:update' } };
   }
   try {
-    await insideWindow(task.priority);
+    await shared.insideWindow(task.priority);
     const input: UpdateTaskInput = {
       statusId: set.statusId,
       priority: set.priority,
       labels: labelsAfter(task, set),
     };
-    const resolved = await resolveChanges(deps, tx, access, task, input);
+    const resolved = await resolveChanges(deps, tx, access, task, input, shared.statusesOf);
     return { task, changes: actualChanges(task, resolved, set.assigneeId) };
   } catch (error) {
     if (error instanceof DomainError) return { error: itemError(error) };

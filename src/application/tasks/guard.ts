@@ -3,7 +3,8 @@
 // window), and the history row each change leaves.
 import { authorize, can, type Grant } from '../../domain/access/authorize.js';
 import { actorIdOf } from '../../domain/identity/principal.js';
-import { notFound, PreconditionFailedError } from '../../domain/shared/errors.js';
+import { notFound, PreconditionFailedError, ValidationError } from '../../domain/shared/errors.js';
+import { isUuid } from '../../domain/shared/id.js';
 import { ownershipOf, type Priority, type Task } from '../../domain/tasks/task.js';
 import { assertWriteAllowed } from '../../domain/tasks/write-window.js';
 import type { OrganizationAccess } from '../access/resolve-access.js';
@@ -106,4 +107,15 @@ export async function recordHistory(
       at: deps.clock.now(),
     },
   ]);
+}
+
+/** A user a task is handed to must be a member of the organization (422 on `field`). */
+export async function assertMember(
+  tx: Pick<Repositories, 'memberships'>,
+  organizationId: string,
+  userId: string,
+  field: string,
+): Promise<void> {
+  const member = isUuid(userId) && (await tx.memberships.find(organizationId, userId));
+  if (!member) throw ValidationError.field(field, 'Not a member of the organization');
 }

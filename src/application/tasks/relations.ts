@@ -18,7 +18,7 @@ import { recordAudit } from '../access/audit.js';
 import { inOrganization, type OrganizationAccess } from '../access/resolve-access.js';
 import type { Deps } from '../deps.js';
 import type { Repositories } from '../shared/unit-of-work.js';
-import { assertInsideWriteWindow, recordHistory, visibilityFilter, visibleTask } from './guard.js';
+import { recordHistory, visibilityFilter, visibleTask, writableTask } from './guard.js';
 
 type RelationDeps = Pick<Deps, 'uow' | 'clock' | 'ids'>;
 
@@ -66,7 +66,7 @@ export async function addRelation(
   authorize(access.grant, 'task:update');
   const organizationId = access.organization.id;
   return inOrganization(deps, access, async (tx) => {
-    const task = await relatableTask(deps, tx, access, ref);
+    const task = await writableTask(deps, tx, access, ref, 'task:update');
     const other = await otherTask(tx, access, input.taskId);
     const wanted = forwardRelation(task.id, input.type, other.id);
     const relations = tx.tasks.relations;
@@ -118,7 +118,7 @@ export async function removeRelation(
   authorize(access.grant, 'task:update');
   const organizationId = access.organization.id;
   await inOrganization(deps, access, async (tx) => {
-    const task = await relatableTask(deps, tx, access, ref);
+    const task = await writableTask(deps, tx, access, ref, 'task:update');
     const relation = await tx.tasks.relations.find(organizationId, relationId);
     const seen = relation && relationSeenFrom(relation, task.id);
     if (!relation || !seen) return notFound('relation');
@@ -135,24 +135,6 @@ function relationsOf(
   task: Task,
 ): Promise<RelatedTask[]> {
   return tx.tasks.relations.listFor(access.organization.id, task.id, visibilityFilter(access));
-}
-
-/**
- * The path task of a relation change: visible, `task:update` in the caller's scope, inside the
- * write window. Unlike writableTask it does not lock the row: inserting the relation takes a
- * key-share lock on both tasks, and two changes made from opposite tasks, each holding its own
- * task's row lock, would deadlock.
- */
-async function relatableTask(
-  deps: Pick<Deps, 'clock'>,
-  tx: Repositories,
-  access: OrganizationAccess,
-  ref: string,
-): Promise<Task> {
-  const task = await visibleTask(tx, access, ref);
-  authorize(access.grant, 'task:update', ownershipOf(task));
-  await assertInsideWriteWindow(deps, tx, access, task.priority);
-  return task;
 }
 
 /** The other task: a live task of the organization the caller sees, or 422 on `task_id`. */

@@ -23,7 +23,13 @@ import { inOrganization, type OrganizationAccess } from '../access/resolve-acces
 import type { Deps } from '../deps.js';
 import { liveProjectRef } from '../projects/projects.js';
 import type { Repositories } from '../shared/unit-of-work.js';
-import { assertInsideWriteWindow, recordHistory, visibleTask, writableTask } from './guard.js';
+import {
+  assertInsideWriteWindow,
+  assertMember,
+  recordHistory,
+  visibleTask,
+  writableTask,
+} from './guard.js';
 import type { HistoryCursor, TaskChanges, TaskHistoryEntry } from './ports.js';
 import { pageOf } from '../shared/page.js';
 
@@ -66,7 +72,8 @@ export async function createTask(
     const statuses = await tx.projects.statuses.list(organizationId, project.id);
     const status = statusOf(statuses, input.statusId) ?? statuses[0] ?? notFound('status');
     const typeId = await typeIdOf(tx, project, input.type);
-    if (input.assigneeId !== undefined) await assertMember(tx, organizationId, input.assigneeId);
+    if (input.assigneeId !== undefined)
+      await assertMember(tx, organizationId, input.assigneeId, 'assignee_id');
     let parentId: string | null = null;
     if (input.parentId !== undefined) {
       await tx.tasks.lockTree(organizationId, project.id);
@@ -198,6 +205,8 @@ export async function applyTaskChanges(
   return after;
 }
 
+export type StatusesOf = (projectId: string) => Promise<WorkflowStatus[]>;
+
 /**
  * Resolves an update request against the locked task into the changes to write: checks each
  * reference (status of the project, type, member, parent rule, labels) and derives
@@ -209,6 +218,9 @@ export async function resolveChanges(
   access: OrganizationAccess,
   task: Task,
   input: UpdateTaskInput,
+  /** The workflow of a project; a caller changing many tasks passes one that remembers. */
+  statusesOf: StatusesOf = (projectId) =>
+    tx.projects.statuses.list(access.organization.id, projectId),
 ): Promise<TaskChanges> {
   const organizationId = access.organization.id;
   const changes: { -readonly [K in keyof TaskChanges]: TaskChanges[K] } = {};
@@ -224,7 +236,8 @@ export async function resolveChanges(
   }
   if (input.labels !== undefined) changes.labels = labelSet(input.labels);
   if (input.assigneeId !== undefined) {
-    if (input.assigneeId !== null) await assertMember(tx, organizationId, input.assigneeId);
+    if (input.assigneeId !== null)
+      await assertMember(tx, organizationId, input.assigneeId, 'assignee_id');
     changes.assigneeId = input.assigneeId;
   }
   if (input.type !== undefined) {
@@ -249,7 +262,7 @@ export async function resolveChanges(
     }
   }
   if (input.statusId !== undefined && input.statusId !== task.statusId) {
-    const statuses = await tx.projects.statuses.list(organizationId, task.projectId);
+    const statuses = await statusesOf(task.projectId);
     const status = statusOf(statuses, input.statusId) ?? notFound('status');
     changes.statusId = status.id;
     changes.completedAt = completedAtAfter(task.completedAt, status.category, deps.clock.now());
@@ -429,15 +442,6 @@ async function typeIdOf(
   const wanted = type.trim().toLowerCase();
   const found = types.find((t) => t.id === type || t.name.toLowerCase() === wanted);
   return found?.id ?? validationFailure('type', 'Not a task type of the project');
-}
-
-async function assertMember(
-  tx: Pick<Repositories, 'memberships'>,
-  organizationId: string,
-  userId: string,
-): Promise<void> {
-  const member = isUuid(userId) && (await tx.memberships.find(organizationId, userId));
-  if (!member) validationFailure('assignee_id', 'Not a member of the organization');
 }
 
 async function parentIn(

@@ -1,12 +1,10 @@
 // The write window: when the roles it lists may write, on the acting user's own wall clock. Pure:
 // the caller passes the instant; Intl (a language built-in) turns it into local weekday and time.
 import { OutsideWorkingHoursError, ValidationError } from '../shared/errors.js';
+import { PRIORITIES } from './task.js';
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
-
-/** Task priorities (API.md); a window may exempt any of them. */
-const PRIORITIES: readonly string[] = ['low', 'medium', 'high', 'critical'];
 
 /** Used when a window names no exempt priorities: critical work is never held back. */
 export const DEFAULT_EXEMPT_PRIORITIES: readonly string[] = ['critical'];
@@ -89,7 +87,7 @@ export function assertValidWriteWindow(window: WriteWindow, field = 'write_windo
     throw ValidationError.field(`${field}.roles`, 'Each role may appear once');
   }
   for (const priority of window.exemptPriorities ?? []) {
-    if (!PRIORITIES.includes(priority)) {
+    if (!(PRIORITIES as readonly string[]).includes(priority)) {
       throw ValidationError.field(
         `${field}.exempt_priorities`,
         `Unknown priority ${priority}; use ${PRIORITIES.join(', ')}`,
