@@ -107,7 +107,10 @@ export async function compose(
 
   const deps: Deps = {
     repos: postgresRepositories(database.db),
-    uow: postgresUnitOfWork(database.db, { scopeInBegin: database.kind === 'postgres' }),
+    uow: postgresUnitOfWork(database.db, {
+      scopeInBegin: database.kind === 'postgres',
+      scopedRead: database.scopedRead,
+    }),
     clock: systemClock,
     ids: uuidV7Ids,
     cache,

@@ -1,10 +1,11 @@
 // Opens the database: PostgreSQL through `pg` when a URL is given, else PGlite in a local folder.
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
-import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database, Db } from './database.js';
 import { PgliteDialect } from './pglite-dialect.js';
+import { scopedReader, type ScopedReader } from './scoped-read.js';
 
 export type DatabaseTarget = (
   | { readonly kind: 'postgres'; readonly url: string; readonly poolSize: number }
@@ -28,9 +29,33 @@ function setRoleStatement(role: string): string {
 export interface DatabaseHandle {
   readonly db: Db;
   readonly kind: DatabaseTarget['kind'];
+  /** PostgreSQL: read-only work whose statements each carry the tenant scope (one trip each). */
+  readonly scopedRead?: ScopedReader;
   /** Pool figures for health and metrics; PGlite has a single connection. */
   poolStats(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
+}
+
+/**
+ * Checks clients out of the pool, switching each new one to `role` before it serves anything
+ * (a client whose switch fails is discarded, never handed out as the owner).
+ */
+function workingAs(pool: pg.Pool, role: string | undefined): () => Promise<pg.PoolClient> {
+  if (role === undefined) return () => pool.connect();
+  const statement = setRoleStatement(role);
+  const switched = new WeakSet<pg.PoolClient>();
+  return async () => {
+    const client = await pool.connect();
+    if (switched.has(client)) return client;
+    try {
+      await client.query(statement);
+    } catch (error) {
+      client.release(error as Error);
+      throw error;
+    }
+    switched.add(client);
+    return client;
+  };
 }
 
 export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
@@ -43,21 +68,14 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     });
     // An idle client that loses its server emits 'error' on the pool; without a listener it would crash.
     pool.on('error', () => undefined);
-    const role = target.role;
+    const connect = workingAs(pool, target.role);
     const db = new Kysely<Database>({
-      dialect: new PostgresDialect({
-        pool,
-        // Runs before a new connection serves any query; if it fails, so does that query.
-        ...(role !== undefined && {
-          onCreateConnection: async (connection) => {
-            await connection.executeQuery(CompiledQuery.raw(setRoleStatement(role)));
-          },
-        }),
-      }),
+      dialect: new PostgresDialect({ pool: { connect, end: () => pool.end() } }),
     });
     return {
       db,
       kind: 'postgres',
+      scopedRead: scopedReader(connect),
       poolStats: () => ({
         total: pool.totalCount,
         idle: pool.idleCount,

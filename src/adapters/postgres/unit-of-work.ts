@@ -11,6 +11,7 @@ import { postgresApiKeyRepository } from './api-key-repository.js';
 import { postgresAuditLogRepository } from './audit-log-repository.js';
 import { isUuid } from '../../domain/shared/id.js';
 import type { Db } from './database.js';
+import type { ScopedReader } from './scoped-read.js';
 import { postgresInvitationRepository } from './invitation-repository.js';
 import { postgresLabelRepository } from './label-repository.js';
 import { postgresMembershipRepository } from './membership-repository.js';
@@ -53,6 +54,8 @@ export interface UnitOfWorkOptions {
    * query) instead of two. PostgreSQL only: PGlite takes one statement per query.
    */
   readonly scopeInBegin?: boolean;
+  /** Sends each statement of a read with the scope ahead of it, in one trip (PostgreSQL only). */
+  readonly scopedRead?: ScopedReader | undefined;
 }
 
 /** The scope as set_config calls; ids are checked to be UUIDs before they are written into SQL. */
@@ -69,32 +72,45 @@ const hasScope = (scope: TenantScope | undefined): scope is TenantScope =>
   scope?.organizationId !== undefined || scope?.userId !== undefined;
 
 export function postgresUnitOfWork(db: Db, options: UnitOfWorkOptions = {}): UnitOfWork {
-  if (options.scopeInBegin) {
-    return {
-      run: (work, scope?: TenantScope) =>
-        db.connection().execute(async (connection) => {
-          const begin = hasScope(scope) ? `begin; ${scopeStatement(scope)}` : 'begin';
-          await sql.raw(begin).execute(connection);
-          try {
-            const result = await work(postgresRepositories(connection));
-            await sql.raw('commit').execute(connection);
-            return result;
-          } catch (error) {
-            // A connection that cannot roll back is broken; the pool drops it. The cause matters more.
-            await sql
-              .raw('rollback')
-              .execute(connection)
-              .catch(() => undefined);
-            throw error;
-          }
-        }),
-    };
-  }
+  const run = options.scopeInBegin ? runWithScopeInBegin(db) : runInTransaction(db);
+  const scopedRead = options.scopedRead;
   return {
-    run: (work, scope?: TenantScope) =>
-      db.transaction().execute(async (trx) => {
-        if (hasScope(scope)) await sql.raw(scopeStatement(scope)).execute(trx);
-        return work(postgresRepositories(trx));
-      }),
+    run,
+    read: scopedRead
+      ? (work, scope) => scopedRead(scope, (reader) => work(postgresRepositories(reader)))
+      : (work, scope) =>
+          db.transaction().execute(async (trx) => {
+            await sql.raw('set transaction read only').execute(trx);
+            if (hasScope(scope)) await sql.raw(scopeStatement(scope)).execute(trx);
+            return work(postgresRepositories(trx));
+          }),
   };
+}
+
+function runWithScopeInBegin(db: Db): UnitOfWork['run'] {
+  return (work, scope?: TenantScope) =>
+    db.connection().execute(async (connection) => {
+      const begin = hasScope(scope) ? `begin; ${scopeStatement(scope)}` : 'begin';
+      await sql.raw(begin).execute(connection);
+      try {
+        const result = await work(postgresRepositories(connection));
+        await sql.raw('commit').execute(connection);
+        return result;
+      } catch (error) {
+        // A connection that cannot roll back is broken; the pool drops it. The cause matters more.
+        await sql
+          .raw('rollback')
+          .execute(connection)
+          .catch(() => undefined);
+        throw error;
+      }
+    });
+}
+
+function runInTransaction(db: Db): UnitOfWork['run'] {
+  return (work, scope?: TenantScope) =>
+    db.transaction().execute(async (trx) => {
+      if (hasScope(scope)) await sql.raw(scopeStatement(scope)).execute(trx);
+      return work(postgresRepositories(trx));
+    });
 }

@@ -144,3 +144,15 @@ export function inOrganization<T>(
 ): Promise<T> {
   return deps.uow.run(work, { organizationId: access.organization.id });
 }
+
+/**
+ * Runs read-only `work` scoped to the organization of `access`; its statements need not share a
+ * snapshot (see UnitOfWork.read), which lets PostgreSQL serve each in one round trip.
+ */
+export function readInOrganization<T>(
+  deps: Pick<Deps, 'uow'>,
+  access: Pick<OrganizationAccess, 'organization'>,
+  work: (tx: Repositories) => Promise<T>,
+): Promise<T> {
+  return deps.uow.read(work, { organizationId: access.organization.id });
+}

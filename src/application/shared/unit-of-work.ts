@@ -50,4 +50,10 @@ export interface TenantScope {
 export interface UnitOfWork {
   /** Runs `work` in one transaction: all its writes commit together or none do. */
   run<T>(work: (tx: Repositories) => Promise<T>, scope?: TenantScope): Promise<T>;
+  /**
+   * Runs read-only `work`: every statement sees `scope` and writes are refused, but statements do
+   * not share one snapshot (an adapter may run each on its own, to save round trips). For reads
+   * whose statements need no common view: a page and the check that its project exists.
+   */
+  read<T>(work: (tx: Repositories) => Promise<T>, scope: TenantScope): Promise<T>;
 }

@@ -14,7 +14,11 @@ import {
 } from '../../domain/tasks/comment.js';
 import type { Task } from '../../domain/tasks/task.js';
 import { recordAudit } from '../access/audit.js';
-import { inOrganization, type OrganizationAccess } from '../access/resolve-access.js';
+import {
+  inOrganization,
+  readInOrganization,
+  type OrganizationAccess,
+} from '../access/resolve-access.js';
 import type { Deps } from '../deps.js';
 import type { Repositories } from '../shared/unit-of-work.js';
 import type { CommentCursor } from './comments-ports.js';
@@ -36,7 +40,7 @@ export async function listComments(
   taskRef: string,
   page: { readonly limit: number; readonly after?: CommentCursor | undefined },
 ): Promise<CommentPage> {
-  return inOrganization(deps, access, async (tx) => {
+  return readInOrganization(deps, access, async (tx) => {
     const task = await visibleTask(tx, access, taskRef);
     const rows = await tx.tasks.comments.list(access.organization.id, task.id, {
       limit: page.limit + 1,
@@ -53,7 +57,7 @@ export async function getComment(
   taskRef: string,
   commentId: string,
 ): Promise<TaskComment> {
-  return inOrganization(deps, access, async (tx) => {
+  return readInOrganization(deps, access, async (tx) => {
     const task = await visibleTask(tx, access, taskRef);
     return (
       (await tx.tasks.comments.find(access.organization.id, task.id, commentId)) ??

@@ -3,7 +3,7 @@
 import { isProjectKey } from '../../domain/projects/project.js';
 import { notFound, ValidationError } from '../../domain/shared/errors.js';
 import { isUuid } from '../../domain/shared/id.js';
-import { inOrganization, type OrganizationAccess } from '../access/resolve-access.js';
+import { readInOrganization, type OrganizationAccess } from '../access/resolve-access.js';
 import type { Deps } from '../deps.js';
 import { liveProjectRef } from '../projects/projects.js';
 import { cached } from '../shared/cached.js';
@@ -40,7 +40,7 @@ export async function listTasks(
   const assigneeId =
     input.filter.assigneeId === 'me' ? access.grant.actorId : input.filter.assigneeId;
   const organizationId = access.organization.id;
-  const rows = await inOrganization(deps, access, async (tx) => {
+  const rows = await readInOrganization(deps, access, async (tx) => {
     const projectId =
       input.projectRef === undefined
         ? undefined

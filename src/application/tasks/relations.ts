@@ -15,7 +15,11 @@ import {
 } from '../../domain/tasks/relation.js';
 import { ownershipOf, type Task } from '../../domain/tasks/task.js';
 import { recordAudit } from '../access/audit.js';
-import { inOrganization, type OrganizationAccess } from '../access/resolve-access.js';
+import {
+  inOrganization,
+  readInOrganization,
+  type OrganizationAccess,
+} from '../access/resolve-access.js';
 import type { Deps } from '../deps.js';
 import type { Repositories } from '../shared/unit-of-work.js';
 import { recordHistory, visibilityFilter, visibleTask, writableTask } from './guard.js';
@@ -28,7 +32,7 @@ export async function listRelations(
   access: OrganizationAccess,
   ref: string,
 ): Promise<RelatedTask[]> {
-  return inOrganization(deps, access, async (tx) => {
+  return readInOrganization(deps, access, async (tx) => {
     const task = await visibleTask(tx, access, ref);
     return relationsOf(tx, access, task);
   });
@@ -40,7 +44,7 @@ export async function getTaskWithRelations(
   access: OrganizationAccess,
   ref: string,
 ): Promise<{ readonly task: Task; readonly relations: RelatedTask[] }> {
-  return inOrganization(deps, access, async (tx) => {
+  return readInOrganization(deps, access, async (tx) => {
     const task = await visibleTask(tx, access, ref);
     return { task, relations: await relationsOf(tx, access, task) };
   });

@@ -2,7 +2,7 @@
 // caller sees only the tasks it may read (a requester, what it requested).
 import { ValidationError } from '../../domain/shared/errors.js';
 import type { Task } from '../../domain/tasks/task.js';
-import { inOrganization, type OrganizationAccess } from '../access/resolve-access.js';
+import { readInOrganization, type OrganizationAccess } from '../access/resolve-access.js';
 import type { Deps } from '../deps.js';
 import { liveProjectRef } from '../projects/projects.js';
 import { visibilityFilter } from './guard.js';
@@ -47,7 +47,7 @@ export async function searchTasks(
   const visibility = visibilityFilter(access);
   const q = searchQuery(input.q);
   const organizationId = access.organization.id;
-  const { hits, tasks } = await inOrganization(deps, access, async (tx) => {
+  const { hits, tasks } = await readInOrganization(deps, access, async (tx) => {
     const projectId =
       input.projectRef === undefined
         ? undefined

@@ -19,7 +19,11 @@ import {
 } from '../../domain/tasks/task.js';
 import { authorize } from '../../domain/access/authorize.js';
 import { recordAudit } from '../access/audit.js';
-import { inOrganization, type OrganizationAccess } from '../access/resolve-access.js';
+import {
+  inOrganization,
+  readInOrganization,
+  type OrganizationAccess,
+} from '../access/resolve-access.js';
 import type { Deps } from '../deps.js';
 import { liveProjectRef } from '../projects/projects.js';
 import type { Repositories } from '../shared/unit-of-work.js';
@@ -125,7 +129,7 @@ export async function getTask(
   access: OrganizationAccess,
   ref: string,
 ): Promise<Task> {
-  return inOrganization(deps, access, (tx) => visibleTask(tx, access, ref));
+  return readInOrganization(deps, access, (tx) => visibleTask(tx, access, ref));
 }
 
 export interface UpdateTaskInput {
@@ -404,7 +408,7 @@ export async function taskHistory(
   ref: string,
   page: { readonly limit: number; readonly after?: HistoryCursor | undefined },
 ): Promise<HistoryPage> {
-  return inOrganization(deps, access, async (tx) => {
+  return readInOrganization(deps, access, async (tx) => {
     const task = await visibleTask(tx, access, ref);
     const rows = await tx.tasks.history.list(access.organization.id, task.id, {
       limit: page.limit + 1,

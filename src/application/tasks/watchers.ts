@@ -11,6 +11,7 @@ import { ownershipOf, type Task } from '../../domain/tasks/task.js';
 import { recordAudit } from '../access/audit.js';
 import {
   inOrganization,
+  readInOrganization,
   permissionsOfRole,
   type OrganizationAccess,
 } from '../access/resolve-access.js';
@@ -35,7 +36,7 @@ export async function listWatchers(
   taskRef: string,
   page: { readonly limit: number; readonly after?: WatcherCursor | undefined },
 ): Promise<WatcherPage> {
-  return inOrganization(deps, access, async (tx) => {
+  return readInOrganization(deps, access, async (tx) => {
     const task = await visibleTask(tx, access, taskRef);
     const rows = await tx.tasks.watchers.list(access.organization.id, task.id, {
       limit: page.limit + 1,

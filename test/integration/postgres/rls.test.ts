@@ -306,6 +306,81 @@ describe('with no organization set', () => {
   });
 });
 
+describe(`a unit of work's read (${testDatabaseUrl ? 'one trip per statement' : 'a read-only transaction'})`, () => {
+  const reads = () =>
+    postgresUnitOfWork(db, { scopedRead: database.handle.scopedRead, scopeInBegin: true });
+
+  it("sees the scope's organization and nothing of another", async () => {
+    const seen = await reads().read(
+      async (tx) => ({
+        own: await tx.memberships.find(A.organizationId, A.userId),
+        other: await tx.memberships.find(B.organizationId, B.userId),
+      }),
+      { organizationId: A.organizationId },
+    );
+    expect(seen.own).toMatchObject({ organizationId: A.organizationId, userId: A.userId });
+    expect(seen.other).toBeUndefined();
+  });
+
+  it('scopes every statement of the read, not only the first', async () => {
+    const counts = await reads().read(
+      async (tx) => [
+        (await tx.memberships.list(A.organizationId, { limit: 50 })).length,
+        (await tx.memberships.list(A.organizationId, { limit: 50 })).length,
+      ],
+      { organizationId: A.organizationId },
+    );
+    expect(counts[0]).toBeGreaterThan(0);
+    expect(counts[1]).toBe(counts[0]);
+  });
+
+  it('refuses a write', async () => {
+    await expect(
+      reads().read(
+        (tx) =>
+          tx.organizations.create({
+            id: newId(),
+            name: 'Written in a read',
+            slug: `org-${uniqueTag()}`,
+            timezone: 'UTC',
+            now: NOW,
+          }),
+        { organizationId: A.organizationId },
+      ),
+    ).rejects.toThrow(/read-only transaction/);
+  });
+
+  it('leaves the connection without a scope once it is done', async () => {
+    if (!database.url) {
+      // PGlite has one connection, which `db` is: the scope ended with the read's transaction.
+      await reads().read((tx) => tx.memberships.find(A.organizationId, A.userId), {
+        organizationId: A.organizationId,
+      });
+      expect(await countRows(db, 'memberships')).toBe(0);
+      return;
+    }
+    const single = await openDatabase({
+      kind: 'postgres',
+      url: database.url,
+      poolSize: 1,
+      role: APP_ROLE,
+    });
+    try {
+      const uow = postgresUnitOfWork(single.db, { scopedRead: single.scopedRead });
+      const seen = await uow.read((tx) => tx.memberships.find(A.organizationId, A.userId), {
+        organizationId: A.organizationId,
+      });
+      expect(seen).toBeDefined();
+      // The pool's one connection, read through a plain query: blind again, and still the app role.
+      expect(await countRows(single.db, 'memberships')).toBe(0);
+      const { rows } = await sql<{ role: string }>`select current_user as role`.execute(single.db);
+      expect(rows[0]?.role).toBe(APP_ROLE);
+    } finally {
+      await single.close();
+    }
+  });
+});
+
 describe("inside organization A's transaction", () => {
   it.each([...ALL_TENANT_TABLES])(
     'a query on %s that forgets `where organization_id` still sees only A',
