@@ -45,6 +45,8 @@ import {
 import { formatTable, median, summarize, type Row, type Summary } from './harness/report.js';
 import { API, MARKER, scenarios, type Fixture, type Scenario } from './harness/scenarios.js';
 
+/** The heap cap production runs with (Dockerfile CMD, `npm start`). */
+const HEAP_FLAG = '--max-old-space-size=256';
 const ALL = ['1', '1d', '2', '3', '4', '5', '6', '7', '7+2', '8'] as const;
 /** Login rate of the combined scenario, and the target of scenario 7 (logins/s). */
 const LOGIN_RATE = 80;
@@ -387,6 +389,15 @@ function transactions(statements: readonly SentStatement[]): SentStatement[][] {
   return groups;
 }
 
+/** The session settings that stand for a one-trip read's scope statement (see READ_SCOPE_SQL). */
+function scopeSettings(scope: readonly unknown[]): Record<string, string> {
+  const [organizationId, userId] = scope.map(String);
+  return {
+    ...(organizationId && { 'app.organization_id': organizationId }),
+    ...(userId && { 'app.user_id': userId }),
+  };
+}
+
 const touchesTasks = (s: SentStatement, verb: 'select' | 'insert') =>
   verb === 'select'
     ? /^\s*select\b/i.test(s.text) && /\bfrom\s+"?tasks"?\b/i.test(s.text)
@@ -416,10 +427,11 @@ async function recordScripts(
       const main = list.statements.findLast((s) => touchesTasks(s, 'select'));
       if (!main) throw new Error('capture list: no SELECT from tasks recorded');
       const scope = transactions(list.statements).find((g) => g.includes(main)) ?? [];
-      const settings = settingsBefore(scope, main);
+      const settings = main.scope ? scopeSettings(main.scope) : settingsBefore(scope, main);
       await assertSameRows(main, settings);
       scripts.push(
         pgbenchScript('list-query', [main], { settings }),
+        pgbenchScript('list-query-prepared', [main], { settings, protocol: 'prepared' }),
         pgbenchScript('list-as-sent', list.statements),
       );
     }
@@ -480,7 +492,9 @@ async function assertSameRows(statement: SentStatement, settings: Record<string,
 const CEILING_DESCRIPTIONS: Record<string, string> = {
   'koa-hello': 'bare Koa hello-world JSON (same autocannon settings)',
   'list-query': 'pgbench: the list SELECT of scenario 1 alone',
-  'list-as-sent': 'pgbench: every statement scenario 1 sends (BEGIN, set_config, …, COMMIT)',
+  'list-query-prepared':
+    'pgbench: the list SELECT alone, -M prepared (planned once per connection, as the API does)',
+  'list-as-sent': 'pgbench: every statement scenario 1 sends (scope + list in one pipeline)',
   'create-transaction': 'pgbench: the createTask transaction of scenario 3',
   'create-as-sent': 'pgbench: every statement scenario 3 sends (idempotency claim and store too)',
 };
@@ -609,7 +623,8 @@ try {
   log(`starting the production build (${label})`);
   server = await startService({
     name: 'teamflow',
-    args: ['dist/src/bootstrap/main.js'],
+    // As the Dockerfile and `npm start` run it (the old-space cap is what keeps RSS in bounds).
+    args: [HEAP_FLAG, 'dist/src/bootstrap/main.js'],
     env,
     port: Number(env.PORT),
     readyPath: '/health/ready',
@@ -806,6 +821,7 @@ try {
         pass: ratio === undefined ? undefined : ratio >= 0.3 && s.p99 < 30,
       };
       to('pgbenchListQuery', strict);
+      to('pgbenchListQueryPrepared', ceilings['list-query-prepared']?.tps);
       to('pgbenchListAsSent', asSent);
     } else if (id === '1d' && measured['1']) {
       const first = measured['1'].summary.requestsPerSecond;
@@ -886,7 +902,7 @@ try {
   const header = [
     `TeamFlow HTTP benchmark — ${startedAt.toISOString()}${options.quick ? ' — QUICK RUN (smoke, not a measurement)' : ''}`,
     `Command: ${command}`,
-    `Mode: ${mode}; server: node dist/src/bootstrap/main.js, NODE_ENV=production, LOG_LEVEL=warn, ` +
+    `Mode: ${mode}; server: node ${HEAP_FLAG} dist/src/bootstrap/main.js, NODE_ENV=production, LOG_LEVEL=warn, ` +
       `DATABASE_POOL_SIZE=${env.DATABASE_POOL_SIZE ?? '10 (default)'}`,
     `Load: autocannon, ${options.connections} connections, ${options.reps} × ${options.durationSeconds} s ` +
       `(scenario 8: ${options.reps} × ${options.mixedSeconds} s) after ${options.warmupSeconds} s warm-up; medians`,
@@ -914,6 +930,7 @@ try {
         machine: info,
         server: {
           entry: 'dist/src/bootstrap/main.js',
+          nodeFlags: [HEAP_FLAG],
           env: {
             NODE_ENV: env.NODE_ENV,
             LOG_LEVEL: env.LOG_LEVEL,

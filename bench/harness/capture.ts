@@ -8,6 +8,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../../src/adapters/postgres/database.js';
 import type { DatabaseHandle } from '../../src/adapters/postgres/connect.js';
+import { ScopedQuery, scopedReader } from '../../src/adapters/postgres/scoped-read.js';
 import { loadConfig } from '../../src/bootstrap/config.js';
 import { compose, type Application } from '../../src/bootstrap/compose.js';
 
@@ -15,6 +16,11 @@ export interface SentStatement {
   readonly text: string;
   /** As the application passed them (Dates, arrays, …); pg serializes them on the wire. */
   readonly values: readonly unknown[];
+  /**
+   * A one-trip read (src/adapters/postgres/scoped-read.ts): the values of READ_SCOPE_SQL, sent
+   * ahead of this statement in the same batch and implicit transaction.
+   */
+  readonly scope?: readonly unknown[];
   /** Filled when the answer arrives. */
   command?: string;
   rowCount?: number | null;
@@ -51,6 +57,7 @@ function recordingClient(recorder: Recorder): typeof pg.Client {
   return class RecordingClient extends pg.Client {
     // pg's overloads cannot be restated here; the arguments go through untouched.
     override query(...args: any[]): any {
+      if (recorder.on && args[0] instanceof ScopedQuery) recordScoped(recorder, args[0]);
       const result = (super.query as (...a: any[]) => any)(...args);
       if (recorder.on && typeof args[0] === 'string' && result instanceof Promise) {
         const entry: SentStatement = { text: args[0], values: (args[1] as unknown[]) ?? [] };
@@ -71,6 +78,28 @@ function recordingClient(recorder: Recorder): typeof pg.Client {
   };
 }
 
+/** Records a one-trip read: its statement, the scope sent ahead of it, and what came back. */
+function recordScoped(recorder: Recorder, query: ScopedQuery): void {
+  const raw = query as unknown as {
+    text: string;
+    values: unknown[];
+    callback: (error: Error | null, results: unknown) => void;
+  };
+  const entry: SentStatement = { text: raw.text, values: raw.values, scope: query.scope };
+  recorder.statements.push(entry);
+  const callback = raw.callback;
+  raw.callback = (error, results) => {
+    const result = (Array.isArray(results) ? results.at(-1) : results) as pg.QueryResult;
+    if (error) entry.failed = error.message;
+    else {
+      entry.command = result.command;
+      entry.rowCount = result.rowCount;
+      entry.rows = result.rows;
+    }
+    callback(error, results);
+  };
+}
+
 /** Composes the application over a recording pool; `env` as the benchmark server gets it. */
 export async function openRequestCapture(env: NodeJS.ProcessEnv): Promise<RequestCapture> {
   const config = loadConfig({ ...env, PORT: '0', HOST: '127.0.0.1' });
@@ -85,6 +114,8 @@ export async function openRequestCapture(env: NodeJS.ProcessEnv): Promise<Reques
   const database: DatabaseHandle = {
     db,
     kind: 'postgres',
+    // Reads as the server makes them: one batch per statement (the URL sets the role).
+    scopedRead: scopedReader(() => pool.connect()),
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: () => db.destroy(),
   };

@@ -17,6 +17,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { READ_SCOPE_SQL } from '../../src/adapters/postgres/scoped-read.js';
 import type { SentStatement } from './capture.js';
 import { runCommand } from './processes.js';
 
@@ -34,6 +35,8 @@ export interface PgbenchScript {
   readonly notes: readonly string[];
   /** Session settings (connection options `-c name=value`) the script runs under. */
   readonly settings: Readonly<Record<string, string>>;
+  /** pgbench's --protocol: `extended` (parsed and planned every time) unless `prepared`. */
+  readonly protocol?: 'extended' | 'prepared';
 }
 
 export interface ScriptOptions {
@@ -46,6 +49,8 @@ export interface ScriptOptions {
    * runs under (row-level security reads app.organization_id) — set for the whole session.
    */
   readonly settings?: Readonly<Record<string, string>>;
+  /** `prepared`: each statement parsed and planned once per connection (-M prepared). */
+  readonly protocol?: 'extended' | 'prepared';
 }
 
 const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -160,23 +165,11 @@ export function pgbenchScript(
   const lines: string[] = [];
   let constants = 0;
   let colonLiterals = 0;
-  statements.forEach((statement, index) => {
-    if (statement.failed !== undefined) {
-      throw new Error(`statement ${index} failed when recorded: ${statement.failed}`);
-    }
-    if (statement.values.length === 0 && splitStatements(statement.text).length > 1) {
-      const parts = splitStatements(protectColons(statement.text).text);
-      notes.push(
-        `"${statement.text.replace(/\s+/g, ' ').slice(0, 50)}…": ${parts.length} statements the ` +
-          'application sends as one simple-protocol query; pgbench sends them as one pipeline ' +
-          '(the same single round trip; -M extended takes one statement per command)',
-      );
-      lines.push('\\startpipeline', ...parts.map((part) => `${part};`), '\\endpipeline');
-      return;
-    }
+  /** The statement's text with each `$n` a variable (or NULL) holding its recorded value. */
+  const bound = (statement: Pick<SentStatement, 'text' | 'values'>): string => {
     const safe = protectColons(statement.text);
     if (safe.changed) colonLiterals += 1;
-    const text = safe.text.replace(/\$(\d+)/g, (_match, digits: string) => {
+    return safe.text.replace(/\$(\d+)/g, (_match, digits: string) => {
       const value = statement.values[Number(digits) - 1];
       const onWire = wire(value);
       if (onWire === null) return 'NULL';
@@ -199,6 +192,33 @@ export function pgbenchScript(
         })();
       return `:${variable}`;
     });
+  };
+  statements.forEach((statement, index) => {
+    if (statement.failed !== undefined) {
+      throw new Error(`statement ${index} failed when recorded: ${statement.failed}`);
+    }
+    if (statement.values.length === 0 && splitStatements(statement.text).length > 1) {
+      const parts = splitStatements(protectColons(statement.text).text);
+      notes.push(
+        `"${statement.text.replace(/\s+/g, ' ').slice(0, 50)}…": ${parts.length} statements the ` +
+          'application sends as one simple-protocol query; pgbench sends them as one pipeline ' +
+          '(the same single round trip; -M extended takes one statement per command)',
+      );
+      lines.push('\\startpipeline', ...parts.map((part) => `${part};`), '\\endpipeline');
+      return;
+    }
+    if (statement.scope !== undefined) {
+      if (!notes.some((n) => n.startsWith('one-trip reads'))) {
+        notes.push(
+          'one-trip reads: the scope statement and the statement in one pipeline ending in one ' +
+            'Sync (one implicit transaction), as the application sends them',
+        );
+      }
+      const scope = { text: READ_SCOPE_SQL, values: statement.scope };
+      lines.push('\\startpipeline', `${bound(scope)};`, `${bound(statement)};`, '\\endpipeline');
+      return;
+    }
+    const text = bound(statement);
     // What this statement hands to later ones (a write's RETURNING row).
     if (isWrite(statement) && statement.rowCount === 1 && statement.rows?.length === 1) {
       const prefix = `r${index}_`;
@@ -243,7 +263,14 @@ export function pgbenchScript(
         'with set_config in its transaction, so row-level security gives the same rows',
     );
   }
-  return { name, text: `${body.join('\n')}\n`, defines, notes, settings };
+  return {
+    name,
+    text: `${body.join('\n')}\n`,
+    defines,
+    notes,
+    settings,
+    ...(options.protocol && { protocol: options.protocol }),
+  };
 }
 
 /**
@@ -313,7 +340,7 @@ export async function runPgbench(
     await writeFile(file, script.text);
     const args = [
       '--no-vacuum',
-      '--protocol=extended',
+      `--protocol=${script.protocol ?? 'extended'}`,
       `--client=${options.connections}`,
       `--jobs=${Math.min(options.threads, options.connections)}`,
       `--time=${options.durationSeconds}`,

@@ -63,12 +63,13 @@ const PgQueryClass = pg.Query as unknown as new (config: PgQueryConfig) => PgQue
  * believes parsed, or whose plan went stale (`cached plan must not change result type` after a
  * migration), fails once, not for the life of the connection.
  */
-class ScopedQuery extends PgQueryClass {
-  readonly #scope: readonly [string, string];
+export class ScopedQuery extends PgQueryClass {
+  /** The values of READ_SCOPE_SQL: organization id, user id ('' for none). */
+  readonly scope: readonly [string, string];
 
   constructor(scope: readonly [string, string], config: PgQueryConfig) {
     super(config);
-    this.#scope = scope;
+    this.scope = scope;
   }
 
   override handleError(error: Error, connection: PgConnection): void {
@@ -82,7 +83,7 @@ class ScopedQuery extends PgQueryClass {
     connection.bind({
       portal: '',
       statement: '',
-      values: [...this.#scope],
+      values: [...this.scope],
       valueMapper: (value) => value, // two strings
     });
     // Described so that its row arrives as a result of its own, ahead of the statement's.
