@@ -214,7 +214,12 @@ export function pgbenchScript(
             'Sync (one implicit transaction), as the application sends them',
         );
       }
-      const scope = { text: READ_SCOPE_SQL, values: statement.scope };
+      // An empty id ('' = none) written as the literal, not a variable made by an extra trip.
+      const text = statement.scope.reduce<string>(
+        (sqlText, value, i) => (value === '' ? sqlText.replace(`$${i + 1}`, "''") : sqlText),
+        READ_SCOPE_SQL,
+      );
+      const scope = { text, values: statement.scope };
       lines.push('\\startpipeline', `${bound(scope)};`, `${bound(statement)};`, '\\endpipeline');
       return;
     }
