@@ -23,6 +23,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { openRequestCapture, type CapturedRequest, type SentStatement } from './harness/capture.js';
+import { ensureDatabase } from './harness/database.js';
 import { seedEmbedded } from './harness/embedded.js';
 import { postgresFixture, readSeedSummary, SEED_FILE } from './harness/fixture.js';
 import { benchSigningKey } from './harness/keys.js';
@@ -271,7 +272,8 @@ async function signIn(base: string, email: string, password: string): Promise<st
 // ---------------------------------------------------------------------------------------------
 // Database: seed, owner connection, removal of what runs create
 
-function seedIfNeeded(): Promise<void> {
+async function seedIfNeeded(): Promise<void> {
+  await ensureDatabase(databaseUrl);
   return new Promise((resolve, reject) => {
     const client = new pg.Client({ connectionString: databaseUrl });
     const check = async () => {

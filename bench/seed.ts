@@ -23,6 +23,7 @@ import pg from 'pg';
 import { openDatabase } from '../src/adapters/postgres/connect.js';
 import { migrateToLatest } from '../src/adapters/postgres/migrator.js';
 import { argon2PasswordHasher } from '../src/adapters/security/argon2-password-hasher.js';
+import { ensureDatabase } from './harness/database.js';
 import { TEXT_POOLS } from './seed-text.js';
 
 export const SEED_PASSWORD = 'bench-password-1';
@@ -115,8 +116,7 @@ const databaseUrl = process.env.DATABASE_URL;
 if (!databaseUrl) {
   console.error(
     'bench/seed.ts writes millions of rows into PostgreSQL (not PGlite): set DATABASE_URL to a\n' +
-      'database of its own, e.g.\n' +
-      '  createdb -h 127.0.0.1 -U postgres teamflow_bench\n' +
+      'database of its own (created if it does not exist), e.g.\n' +
       '  DATABASE_URL=postgres://postgres@127.0.0.1:5432/teamflow_bench npm run bench:seed',
   );
   process.exit(1);
@@ -124,6 +124,7 @@ if (!databaseUrl) {
 
 const { reset, ...params } = parameters();
 
+if ((await ensureDatabase(databaseUrl)) === 'created') log('database created');
 // The owner applies the migrations the way `npm run migrate` does.
 const owner = await openDatabase({ kind: 'postgres', url: databaseUrl, poolSize: 1 });
 try {
