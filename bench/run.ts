@@ -498,7 +498,8 @@ const CEILING_DESCRIPTIONS: Record<string, string> = {
   'list-query': 'pgbench: the list SELECT of scenario 1 alone',
   'list-query-prepared':
     'pgbench: the list SELECT alone, -M prepared (planned once per connection, as the API does)',
-  'list-as-sent': 'pgbench: every statement scenario 1 sends (scope + list in one pipeline)',
+  'list-as-sent':
+    'pgbench: every statement scenario 1 sends (scope + list in one pipeline), -M extended',
   'create-transaction': 'pgbench: the createTask transaction of scenario 3',
   'create-as-sent': 'pgbench: every statement scenario 3 sends (idempotency claim and store too)',
 };
