@@ -1,11 +1,11 @@
 // Opens the database: PostgreSQL through `pg` when a URL is given, else PGlite in a local folder.
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
 import type { Database, Db } from './database.js';
 import { PgliteDialect } from './pglite-dialect.js';
-import { scopedReader, type ScopedReader } from './scoped-read.js';
+import { preparedQuery, scopedReader, type ScopedReader } from './scoped-read.js';
 
 export type DatabaseTarget = (
   | { readonly kind: 'postgres'; readonly url: string; readonly poolSize: number }
@@ -58,6 +58,31 @@ function workingAs(pool: pg.Pool, role: string | undefined): () => Promise<pg.Po
   };
 }
 
+const preparingClients = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+
+/**
+ * The client as Kysely sees it: a statement with parameters goes out as a prepared statement of
+ * the connection (planned once); a parameterless one (`begin; select set_config(…)`, `commit`)
+ * as the simple query it is.
+ */
+function preparing(client: pg.PoolClient): PostgresPoolClient {
+  let wrapped = preparingClients.get(client);
+  if (!wrapped) {
+    wrapped = {
+      query: ((text: unknown, values?: readonly unknown[]) =>
+        typeof text === 'string' && values !== undefined && values.length > 0
+          ? preparedQuery(client, text, values)
+          : client.query(
+              text as string,
+              values as unknown[],
+            )) as unknown as PostgresPoolClient['query'],
+      release: () => client.release(),
+    };
+    preparingClients.set(client, wrapped);
+  }
+  return wrapped;
+}
+
 export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
   if (target.kind === 'postgres') {
     const pool = new pg.Pool({
@@ -70,7 +95,9 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     pool.on('error', () => undefined);
     const connect = workingAs(pool, target.role);
     const db = new Kysely<Database>({
-      dialect: new PostgresDialect({ pool: { connect, end: () => pool.end() } }),
+      dialect: new PostgresDialect({
+        pool: { connect: async () => preparing(await connect()), end: () => pool.end() },
+      }),
     });
     return {
       db,

@@ -56,26 +56,34 @@ interface PgQueryConfig {
 const PgQueryClass = pg.Query as unknown as new (config: PgQueryConfig) => PgQuery;
 
 /**
- * pg's own Query with the scope statement written ahead of it, before the single Sync. A named
- * statement is parsed (and planned: PostgreSQL keeps its plan) the first time a connection sees
- * it. After any error the next use parses it again (the batch that parses closes the name
- * first, so it never collides with a statement that did get prepared): a statement pg wrongly
- * believes parsed, or whose plan went stale (`cached plan must not change result type` after a
- * migration), fails once, not for the life of the connection.
+ * pg's own Query as a named prepared statement: parsed (and planned: PostgreSQL keeps its plan)
+ * the first time a connection sees it. After any error the next use parses it again, and the
+ * batch that parses closes the name first, so it never collides with a statement that did get
+ * prepared: a statement pg wrongly believes parsed, or whose plan went stale (`cached plan must
+ * not change result type` after a migration), fails once, not for the life of the connection.
  */
-export class ScopedQuery extends PgQueryClass {
+class PreparedQuery extends PgQueryClass {
+  override handleError(error: Error, connection: PgConnection): void {
+    if (this.name) delete connection.parsedStatements[this.name];
+    super.handleError(error, connection);
+  }
+
+  override prepare(connection: PgConnection): void {
+    if (this.name && connection.parsedStatements[this.name] === undefined) {
+      connection.close({ type: 'S', name: this.name });
+    }
+    super.prepare(connection);
+  }
+}
+
+/** A prepared query with the scope statement written ahead of it, before the single Sync. */
+export class ScopedQuery extends PreparedQuery {
   /** The values of READ_SCOPE_SQL: organization id, user id ('' for none). */
   readonly scope: readonly [string, string];
 
   constructor(scope: readonly [string, string], config: PgQueryConfig) {
     super(config);
     this.scope = scope;
-  }
-
-  override handleError(error: Error, connection: PgConnection): void {
-    // pg marks the name parsed on the scope statement's ParseComplete, before its own arrives.
-    if (this.name) delete connection.parsedStatements[this.name];
-    super.handleError(error, connection);
   }
 
   override prepare(connection: PgConnection): void {
@@ -89,9 +97,6 @@ export class ScopedQuery extends PgQueryClass {
     // Described so that its row arrives as a result of its own, ahead of the statement's.
     connection.describe({ type: 'P', name: '' });
     connection.execute({ portal: '', rows: 0 });
-    if (this.name && connection.parsedStatements[this.name] === undefined) {
-      connection.close({ type: 'S', name: this.name });
-    }
     super.prepare(connection);
   }
 }
@@ -120,6 +125,30 @@ function statementName(client: pg.PoolClient, text: string): string | undefined 
   if (held.size >= STATEMENTS_PER_CONNECTION) return undefined;
   held.add(name);
   return name;
+}
+
+/**
+ * Sends a parameterized statement as a prepared statement of `client` (pg's own Query otherwise):
+ * what the Kysely of the unit of work uses, so writes too are planned once per connection.
+ */
+export function preparedQuery(
+  client: pg.PoolClient,
+  text: string,
+  values: readonly unknown[],
+): Promise<pg.QueryResult> {
+  return new Promise((resolve, reject) => {
+    const query = new PreparedQuery({
+      name: statementName(client, text),
+      text,
+      values,
+      queryMode: 'extended',
+      callback: (error, result) => {
+        if (error) return reject(error);
+        return resolve(result as pg.QueryResult);
+      },
+    });
+    void client.query(query as unknown as pg.QueryConfig);
+  });
 }
 
 function scopedQuery(

@@ -93,6 +93,44 @@ if (!testDatabaseUrl) {
       expect(after).toEqual([{ a: 1, b: 2 }]);
     });
 
+    it('prepares the statements of ordinary queries too, once per connection', async () => {
+      const tripled = async (n: number) => {
+        const { rows } = await sql<{ tripled: number }>`select ${n}::int * 3 as tripled`.execute(
+          single.db,
+        );
+        return rows[0]?.tripled;
+      };
+      expect(await tripled(2)).toBe(6);
+      expect(await tripled(5)).toBe(15);
+      const { rows } = await sql<{ count: string }>`
+        select count(*) as count from pg_prepared_statements
+        where statement like 'select $1::int * 3 as tripled%'`.execute(single.db);
+      expect(Number(rows[0]!.count)).toBe(1);
+    });
+
+    it('re-prepares an ordinary statement after an error inside a transaction', async () => {
+      const table = `prepared_${uniqueTag()}`;
+      await sql`create table ${sql.table(table)} (a int)`.execute(single.db);
+      const insert = (value: string) =>
+        sql`insert into ${sql.table(table)} values (${value}::int)`.execute(single.db);
+      await single.db
+        .transaction()
+        .execute((trx) => sql`insert into ${sql.table(table)} values (${'x'}::int)`.execute(trx))
+        .catch(() => undefined);
+      await insert('1');
+      const everything = async () =>
+        (
+          await sql<
+            Record<string, unknown>
+          >`select * from ${sql.table(table)} where a = ${1}`.execute(single.db)
+        ).rows;
+      expect(await everything()).toEqual([{ a: 1 }]);
+      await sql`alter table ${sql.table(table)} add column b int default 2`.execute(single.db);
+      // One failure at most ('cached plan must not change result type'), then the new shape.
+      const rows = await everything().catch(() => everything());
+      expect(rows).toEqual([{ a: 1, b: 2 }]);
+    });
+
     it('refuses a write', async () => {
       const table = `scoped_${uniqueTag()}`;
       await sql`create table ${sql.table(table)} (a int)`.execute(single.db);
