@@ -5,7 +5,8 @@ import { Kysely, PostgresDialect, sql, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
 import type { Database, Db } from './database.js';
 import { PgliteDialect } from './pglite-dialect.js';
-import { preparedQuery, scopedReader, type ScopedReader } from './scoped-read.js';
+import { preparedQuery } from './prepared-statements.js';
+import { scopedReader, type ScopedReader } from './scoped-read.js';
 
 export type DatabaseTarget = (
   | { readonly kind: 'postgres'; readonly url: string; readonly poolSize: number }
