@@ -68,7 +68,7 @@ const names = new Map<string, string>();
  * the client holds its share. The application sends a few hundred shapes at most (each list
  * filter combination is one, each label count of an insert another).
  */
-export function statementName(client: pg.PoolClient, text: string): string | undefined {
+function statementName(client: pg.PoolClient, text: string): string | undefined {
   let name = names.get(text);
   if (name === undefined) {
     name = `tf_${createHash('sha256').update(text).digest('base64url').slice(0, 22)}`;
@@ -91,15 +91,29 @@ export function preparedQuery(
   text: string,
   values: readonly unknown[],
 ): Promise<pg.QueryResult> {
+  return submitPrepared(client, text, values, (config) => new PreparedQuery(config));
+}
+
+/**
+ * Submits the query `make` builds (a PreparedQuery, or one that writes more ahead of it) as the
+ * prepared statement of `text` on `client`; resolves with the statement's result, the last one.
+ */
+export function submitPrepared(
+  client: pg.PoolClient,
+  text: string,
+  values: readonly unknown[],
+  make: (config: PgQueryConfig) => PreparedQuery,
+): Promise<pg.QueryResult> {
   return new Promise((resolve, reject) => {
-    const query = new PreparedQuery({
+    const query = make({
       name: statementName(client, text),
       text,
       values,
       queryMode: 'extended',
-      callback: (error, result) => {
+      callback: (error, results) => {
         if (error) return reject(error);
-        return resolve(result as pg.QueryResult);
+        const last = Array.isArray(results) ? results.at(-1) : results;
+        return last ? resolve(last) : reject(new Error('The statement returned no result'));
       },
     });
     void client.query(query as unknown as pg.QueryConfig);

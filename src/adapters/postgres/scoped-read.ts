@@ -19,7 +19,7 @@ import type { TenantScope } from '../../application/shared/unit-of-work.js';
 import type { Database, Db } from './database.js';
 import {
   PreparedQuery,
-  statementName,
+  submitPrepared,
   type PgConnection,
   type PgQueryConfig,
 } from './prepared-statements.js';
@@ -54,26 +54,18 @@ export class ScopedQuery extends PreparedQuery {
   }
 }
 
+/** The statement with the scope ahead of it; the result is the statement's (the scope's row is dropped). */
 function scopedQuery(
   client: pg.PoolClient,
   scope: readonly [string, string],
   compiled: CompiledQuery,
 ): Promise<pg.QueryResult> {
-  return new Promise((resolve, reject) => {
-    const query = new ScopedQuery(scope, {
-      name: statementName(client, compiled.sql),
-      text: compiled.sql,
-      values: compiled.parameters,
-      queryMode: 'extended',
-      callback: (error, results) => {
-        if (error) return reject(error);
-        // [the scope's row, the statement's result]
-        const last = Array.isArray(results) ? results.at(-1) : results;
-        return last ? resolve(last) : reject(new Error('A scoped read returned no result'));
-      },
-    });
-    void client.query(query as unknown as pg.QueryConfig);
-  });
+  return submitPrepared(
+    client,
+    compiled.sql,
+    compiled.parameters,
+    (config) => new ScopedQuery(scope, config),
+  );
 }
 
 function scopedConnection(

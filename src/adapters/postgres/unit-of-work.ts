@@ -78,12 +78,7 @@ export function postgresUnitOfWork(db: Db, options: UnitOfWorkOptions = {}): Uni
     run,
     read: scopedRead
       ? (work, scope) => scopedRead(scope, (reader) => work(postgresRepositories(reader)))
-      : (work, scope) =>
-          db.transaction().execute(async (trx) => {
-            await sql.raw('set transaction read only').execute(trx);
-            if (hasScope(scope)) await sql.raw(scopeStatement(scope)).execute(trx);
-            return work(postgresRepositories(trx));
-          }),
+      : runInTransaction(db, { readOnly: true }),
   };
 }
 
@@ -107,9 +102,11 @@ function runWithScopeInBegin(db: Db): UnitOfWork['run'] {
     });
 }
 
-function runInTransaction(db: Db): UnitOfWork['run'] {
+function runInTransaction(db: Db, options: { readOnly?: boolean } = {}): UnitOfWork['run'] {
   return (work, scope?: TenantScope) =>
     db.transaction().execute(async (trx) => {
+      // First statement of the transaction, as SET TRANSACTION requires (PGlite: one per query).
+      if (options.readOnly) await sql.raw('set transaction read only').execute(trx);
       if (hasScope(scope)) await sql.raw(scopeStatement(scope)).execute(trx);
       return work(postgresRepositories(trx));
     });
