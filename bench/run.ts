@@ -23,6 +23,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { openRequestCapture, type CapturedRequest, type SentStatement } from './harness/capture.js';
+import { accountCpu, formatShare, medianShare, type CpuShare } from './harness/cpu.js';
 import { ensureDatabase } from './harness/database.js';
 import { seedEmbedded } from './harness/embedded.js';
 import { postgresFixture, readSeedSummary, SEED_FILE } from './harness/fixture.js';
@@ -71,6 +72,7 @@ const { values: flags } = parseArgs({
     quick: { type: 'boolean', default: false },
     search: { type: 'string', default: 'login timeout' },
     'no-ceilings': { type: 'boolean', default: false },
+    profile: { type: 'string' },
     keep: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
@@ -89,6 +91,8 @@ if (flags.help) {
       '  --embedded-tasks N  tasks seeded for --embedded (10000)',
       '  --search Q          the search words of scenario 5 ("login timeout")',
       '  --no-ceilings       skip the Koa and pgbench ceilings',
+      '  --profile DIR       write a V8 CPU profile of the API server (--cpu-prof) into DIR;',
+      '                      with --only X, of scenario X (read it with bench/profile.ts)',
       '  --keep              keep the tasks the run created (removed by default)',
       '  --quick             smoke run: 1 repetition, 3 s, 1 s warm-up',
     ].join('\n'),
@@ -121,6 +125,7 @@ const options = {
   quick: flags.quick,
   search: flags.search,
   ceilings: !flags['no-ceilings'],
+  profileDir: flags.profile === undefined ? undefined : path.resolve(flags.profile),
   keep: flags.keep,
 };
 const only = flags.only?.split(',').map((s) => s.trim()) ?? [...ALL];
@@ -164,6 +169,22 @@ interface Measured {
   readonly reps: LoadResult[];
   readonly summary: Summary;
   readonly rssMaxBytes?: number;
+  /** Where the machine's CPU went during each repetition (cores), and their median. */
+  readonly cpu?: { readonly reps: CpuShare[]; readonly median: CpuShare | undefined };
+}
+
+/**
+ * Runs a load while counting where the CPU goes, from a second after it starts (the load
+ * process's own start-up is not the load) to its end.
+ */
+async function loadCounted(
+  spec: LoadSpec,
+  apiPid: number,
+  delayMs = 1000,
+): Promise<{ result: LoadResult; cpu: CpuShare }> {
+  const counting = new Promise((r) => setTimeout(r, delayMs)).then(() => accountCpu(apiPid));
+  const result = await load(spec);
+  return { result, cpu: await (await counting).stop() };
 }
 
 /** Warm-up, then the repetitions, sampling the server's RSS during each. */
@@ -182,13 +203,48 @@ async function measure(
   });
   if (options.warmupSeconds > 0) await load(await spec(options.warmupSeconds));
   const reps: LoadResult[] = [];
+  const cpu: CpuShare[] = [];
   let rssMax = 0;
   for (let i = 0; i < options.reps; i += 1) {
     const rss = sampleRss(target.pid);
-    reps.push(await load(await spec(extra.durationSeconds ?? options.durationSeconds)));
+    const counted = await loadCounted(
+      await spec(extra.durationSeconds ?? options.durationSeconds),
+      target.pid,
+    );
+    reps.push(counted.result);
+    cpu.push(counted.cpu);
     rssMax = Math.max(rssMax, await rss.stop());
   }
-  return { reps, summary: summarize(reps), rssMaxBytes: rssMax };
+  return {
+    reps,
+    summary: summarize(reps),
+    rssMaxBytes: rssMax,
+    cpu: { reps: cpu, median: medianShare(cpu) },
+  };
+}
+
+/** Where the CPU went per scenario, as a Markdown table (cores, medians of the repetitions). */
+function formatCpuTable(
+  entries: readonly (readonly [string, CpuShare | undefined])[],
+  cpus: number,
+): string {
+  const f = (n: number) => n.toFixed(2);
+  const lines = [
+    `Where the CPU went during each scenario (cores of ${cpus}, from /proc; medians): the API's main ` +
+      "thread, its other threads (libuv pool — argon2id — and V8's GC helpers), PostgreSQL, Redis, " +
+      'everything else (the load generator), idle, and steal (taken by the hypervisor).',
+    '',
+    '| scenario | API main | API threads | PostgreSQL | Redis | other | idle | steal |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const [name, share] of entries) {
+    if (!share) continue;
+    lines.push(
+      `| ${name} | ${f(share.apiMain)} | ${f(share.apiThreads)} | ${f(share.postgres)} | ` +
+        `${f(share.redis)} | ${f(share.other)} | ${f(share.idle)} | ${f(share.steal)} |`,
+    );
+  }
+  return lines.join('\n');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -629,7 +685,11 @@ try {
   server = await startService({
     name: 'teamflow',
     // As the Dockerfile and `npm start` run it (the old-space cap is what keeps RSS in bounds).
-    args: [HEAP_FLAG, 'dist/src/bootstrap/main.js'],
+    args: [
+      HEAP_FLAG,
+      ...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : []),
+      'dist/src/bootstrap/main.js',
+    ],
     env,
     port: Number(env.PORT),
     readyPath: '/health/ready',
@@ -651,6 +711,7 @@ try {
     const login = all.get('7')!;
     const reps: LoadResult[] = [];
     const logins: LoadResult[] = [];
+    const cpu: CpuShare[] = [];
     let rssMax = 0;
     for (let i = 0; i < options.reps; i += 1) {
       const readPlan = await withToken(read)();
@@ -666,17 +727,21 @@ try {
         }),
         // Starts a second later, so the logins already run when it measures.
         new Promise((r) => setTimeout(r, 1000)).then(() =>
-          load({
-            url: api.url,
-            connections: options.connections,
-            durationSeconds: options.durationSeconds,
-            timeoutSeconds: 10,
-            plan: readPlan,
-          }),
+          loadCounted(
+            {
+              url: api.url,
+              connections: options.connections,
+              durationSeconds: options.durationSeconds,
+              timeoutSeconds: 10,
+              plan: readPlan,
+            },
+            api.pid,
+          ),
         ),
       ]);
       rssMax = Math.max(rssMax, await rss.stop());
-      reps.push(readResult);
+      reps.push(readResult.result);
+      cpu.push(readResult.cpu);
       logins.push(loginResult);
     }
     results.loginsDuring72 = { reps: logins, summary: summarize(logins) };
@@ -685,6 +750,7 @@ try {
       reps,
       summary: summarize(reps),
       rssMaxBytes: rssMax,
+      cpu: { reps: cpu, median: medianShare(cpu) },
     };
   }
 
@@ -719,6 +785,8 @@ try {
         `   ${Math.round(s.requestsPerSecond)} req/s, p50 ${s.p50} ms, p99 ${s.p99} ms, ` +
           `errors ${s.errors}, non-2xx ${s.non2xx} ${JSON.stringify(s.statusCodes)}`,
       );
+      const share = measured[id].cpu?.median;
+      if (share) log(`   cores: ${formatShare(share)}`);
     } catch (error) {
       failed[id] = error instanceof Error ? error.message : String(error);
       log(`   failed: ${failed[id]}`);
@@ -915,6 +983,10 @@ try {
     `Commit: ${info.git.commit ?? '?'}${info.git.dirty ? ' (+ uncommitted changes in src/)' : ''}; idle RSS ${rssIdle.toFixed(0)} MB`,
   ];
   const table = formatTable(rows);
+  const cpuTable = formatCpuTable(
+    Object.entries(measured).map(([id, m]) => [`${id}. ${m.name}`, m.cpu?.median] as const),
+    info.cpus,
+  );
   const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
   const file = path.join(
     ROOT,
@@ -962,6 +1034,7 @@ try {
               rssMaxMb: rssOf(m),
               ratios: ratios[id],
               reps: m.reps,
+              cpu: m.cpu,
               row: rows.find((r) => r.scenario.startsWith(`${id}. `)),
             },
           ]),
@@ -971,6 +1044,7 @@ try {
         ...results,
         notes,
         table,
+        cpuTable,
       },
       null,
       2,
@@ -983,6 +1057,7 @@ try {
       "scenario 2's, the others to the bare Koa server.",
   );
   for (const note of notes) console.log(`- ${note}`);
+  console.log(`\n${cpuTable}`);
   console.log(`\nResults: ${path.relative(process.cwd(), file)}`);
 } catch (error) {
   if (server)
