@@ -6,7 +6,7 @@
 # ---- build: dev dependencies, compile, then drop the dev dependencies ----
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
-# argon2 ships prebuilt glibc binaries for x64 and arm64, so no compiler toolchain is needed.
+# @node-rs/argon2 ships prebuilt binaries (glibc and musl, x64 and arm64), so no compiler toolchain is needed.
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./

@@ -1,4 +1,5 @@
 // The security adapters: argon2id hashing, opaque secrets, EdDSA access tokens and their keys.
+import { pbkdf2 } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,12 +35,49 @@ describe('argon2PasswordHasher', () => {
     expect(await hasher.verify(hash, 'wrong horse')).toBe(false);
   });
 
+  it('verifies hashes written by node-argon2, the library used before (same PHC strings)', async () => {
+    // Made by node-argon2 0.45 (the reference C implementation) at the OWASP parameters.
+    const written =
+      '$argon2id$v=19$m=19456,p=1,t=2$OM9/f3NdmfrXyve2jswuBQ$5QRLGcMQYYPJSpEjwkpNt51qdpHsXXf6bgTfaOcqoc4';
+    expect(await hasher.verify(written, 'correct horse battery staple')).toBe(true);
+    expect(await hasher.verify(written, 'correct horse battery stapler')).toBe(false);
+  });
+
   it.each(['', 'not-a-hash', '$argon2id$v=19$m=19456,t=2,p=1$broken', '$2b$10$bcryptlooking'])(
     'answers false, without throwing, for the malformed hash %j',
     async (malformed) => {
       expect(await hasher.verify(malformed, 'whatever')).toBe(false);
     },
   );
+
+  it('answers every one of many verifies queued at once, each with its own result', async () => {
+    const hash = await hasher.hash('right');
+    const passwords = Array.from({ length: 12 }, (_, i) => (i % 3 === 0 ? 'right' : `wrong-${i}`));
+    const answers = await Promise.all(passwords.map((p) => hasher.verify(hash, p)));
+    expect(answers).toEqual(passwords.map((p) => p === 'right'));
+  });
+
+  it('hashes off the libuv pool: a pool job queued behind the verifies finishes first', async () => {
+    // As many lanes as the pool has threads (4 by default): on the pool, they would fill it.
+    const fourLanes = argon2PasswordHasher(undefined, 4);
+    const hash = await fourLanes.hash('right');
+    const order: string[] = [];
+    const verifies = Array.from({ length: 6 }, () =>
+      fourLanes.verify(hash, 'right').then(() => order.push('verify')),
+    );
+    // pbkdf2 runs on the libuv pool; had the hashes taken its threads, it would wait for them.
+    const pool = new Promise<void>((resolve, reject) =>
+      pbkdf2('x', 'salt', 1, 32, 'sha256', (error) => (error ? reject(error) : resolve())),
+    ).then(() => order.push('pool'));
+    await Promise.all([...verifies, pool]);
+    expect(order[0]).toBe('pool');
+    expect(order.filter((o) => o === 'verify')).toHaveLength(6);
+  });
+
+  it('refuses a lane count that is not a whole number of at least 1', () => {
+    expect(() => argon2PasswordHasher(undefined, 0)).toThrow(/lanes/);
+    expect(() => argon2PasswordHasher(undefined, 1.5)).toThrow(/lanes/);
+  });
 
   it('spends a verify on the dummy hash and resolves', async () => {
     await expect(hasher.verifyDummy('anything')).resolves.toBeUndefined();
