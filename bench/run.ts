@@ -73,6 +73,7 @@ const { values: flags } = parseArgs({
     search: { type: 'string', default: 'login timeout' },
     'no-ceilings': { type: 'boolean', default: false },
     profile: { type: 'string' },
+    'autocannon-rate': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
@@ -91,6 +92,9 @@ if (flags.help) {
       '  --embedded-tasks N  tasks seeded for --embedded (10000)',
       '  --search Q          the search words of scenario 5 ("login timeout")',
       '  --no-ceilings       skip the Koa and pgbench ceilings',
+      "  --autocannon-rate   keep fixed rates (8, the logins of 7+2) with autocannon's -R (each",
+      '                      connection bursts its share at the start of every second) instead',
+      '                      of one request every 1/rate s, latency from when each was due',
       '  --profile DIR       write a V8 CPU profile of the API server (--cpu-prof) into DIR;',
       '                      with --only X, of scenario X (read it with bench/profile.ts)',
       '  --keep              keep the tasks the run created (removed by default)',
@@ -125,6 +129,7 @@ const options = {
   quick: flags.quick,
   search: flags.search,
   ceilings: !flags['no-ceilings'],
+  pacing: flags['autocannon-rate'] ? ('autocannon' as const) : ('even' as const),
   profileDir: flags.profile === undefined ? undefined : path.resolve(flags.profile),
   keep: flags.keep,
 };
@@ -198,6 +203,7 @@ async function measure(
     connections: options.connections,
     durationSeconds,
     rate: extra.rate,
+    pacing: options.pacing,
     timeoutSeconds: 10,
     plan: await plan(),
   });
@@ -633,6 +639,14 @@ const notes: string[] = [
   'Latencies are of 2xx answers (autocannon, 1 ms resolution); requests still in flight when a ' +
     'repetition ends are not counted; errors are socket errors and timeouts (10 s); non-2xx ' +
     'are counted apart.',
+  options.pacing === 'even'
+    ? 'Fixed rates (scenario 8, the logins of 7+2) are kept evenly, open loop: one request every ' +
+      '1/rate s over up to 64 keep-alive connections, each latency counted from when the request ' +
+      "was due (as wrk2 does), in-flight requests waited for at the end. autocannon's -R instead " +
+      'lets every connection send its share of each second back to back as the second starts ' +
+      '(bursts of 64 at once, then silence); --autocannon-rate measures that way.'
+    : "Fixed rates (scenario 8, the logins of 7+2) are kept by autocannon's -R (--autocannon-rate): " +
+      'each connection sends its share of every second back to back as the second starts.',
 ];
 const rows: Row[] = [];
 const results: Record<string, unknown> = {};
@@ -722,6 +736,7 @@ try {
           connections: Math.min(options.connections, LOGIN_RATE),
           durationSeconds: options.durationSeconds + 2,
           rate: LOGIN_RATE,
+          pacing: options.pacing,
           timeoutSeconds: 10,
           plan: login.plan(''),
         }),

@@ -51,8 +51,16 @@ export interface LoadSpec {
   readonly url: string;
   readonly connections: number;
   readonly durationSeconds: number;
-  /** Requests per second over all connections (autocannon -R); unset: as fast as answered. */
+  /** Requests per second over all connections; unset: as fast as answered (closed loop). */
   readonly rate?: number | undefined;
+  /**
+   * How a rate is kept. `even` (the default): one request every 1/rate s, open loop, each latency
+   * counted from the moment the request was due (so a stall is not hidden by sending less; at
+   * most `connections` in flight, the rest wait their turn and that wait is counted).
+   * `autocannon`: autocannon's -R, which lets each connection send its share of the second
+   * back to back as the second starts, then idle — bursts of the full concurrency once a second.
+   */
+  readonly pacing?: 'even' | 'autocannon' | undefined;
   readonly timeoutSeconds: number;
   readonly plan: RequestPlan;
 }

@@ -5,6 +5,7 @@
 //   node --import tsx bench/harness/load-worker.ts /tmp/spec.json
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import http from 'node:http';
 import autocannon from 'autocannon';
 import type { LoadResult, LoadSpec, RequestPlan } from './load-spec.js';
 
@@ -100,7 +101,123 @@ function requestSource(plan: RequestPlan): () => Built {
   }
 }
 
+/** The value at quantile q of ascending values (nearest rank), or 0 for none. */
+function quantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+}
+
+/**
+ * Open-loop load at an even rate: request i is due at start + i/rate and its latency runs from
+ * then, whether it could be sent at once or waited for one of the `connections` keep-alive
+ * sockets (as wrk2 measures). Requests still in flight when the time is up are waited for (up to
+ * the timeout) and counted, so slow answers at the end are not dropped.
+ */
+async function runEven(spec: LoadSpec & { rate: number }): Promise<LoadResult> {
+  const next = requestSource(spec.plan);
+  const target = new URL(spec.url);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: spec.connections });
+  const latencies: number[] = [];
+  const statusCodes: Record<string, number> = {};
+  let total = 0;
+  let errors = 0;
+  let timeouts = 0;
+  let non2xx = 0;
+  const inFlight = new Set<Promise<void>>();
+
+  function fire(due: number) {
+    const built = next();
+    const done = new Promise<void>((resolve) => {
+      let timedOut = false;
+      const request = http.request(
+        {
+          host: target.hostname,
+          port: target.port,
+          method: built.method,
+          path: built.path,
+          agent,
+          timeout: spec.timeoutSeconds * 1000,
+          headers:
+            built.body === undefined
+              ? built.headers
+              : { ...built.headers, 'content-length': Buffer.byteLength(built.body) },
+        },
+        (response) => {
+          response.resume();
+          response.on('end', () => {
+            total += 1;
+            const status = response.statusCode ?? 0;
+            statusCodes[status] = (statusCodes[status] ?? 0) + 1;
+            if (status >= 200 && status < 300) latencies.push(performance.now() - due);
+            else non2xx += 1;
+            resolve();
+          });
+          response.on('error', () => {
+            errors += 1;
+            resolve();
+          });
+        },
+      );
+      request.on('timeout', () => {
+        timedOut = true;
+        timeouts += 1;
+        request.destroy();
+      });
+      request.on('error', () => {
+        if (!timedOut) errors += 1;
+        resolve();
+      });
+      request.end(built.body);
+    });
+    inFlight.add(done);
+    void done.then(() => inFlight.delete(done));
+  }
+
+  const interval = 1000 / spec.rate;
+  const durationMs = spec.durationSeconds * 1000;
+  const start = performance.now();
+  let sent = 0;
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      const elapsed = Math.min(performance.now() - start, durationMs);
+      while (sent * interval < elapsed) {
+        fire(start + sent * interval);
+        sent += 1;
+      }
+      if (elapsed >= durationMs) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 1);
+  });
+  await Promise.all(inFlight);
+  agent.destroy();
+  const elapsedSeconds = (performance.now() - start) / 1000;
+  latencies.sort((a, b) => a - b);
+  const round = (n: number) => Math.round(n * 10) / 10;
+  const mean = latencies.reduce((sum, l) => sum + l, 0) / Math.max(1, latencies.length);
+  return {
+    requestsPerSecond: total / spec.durationSeconds,
+    total,
+    latency: {
+      p50: round(quantile(latencies, 0.5)),
+      p90: round(quantile(latencies, 0.9)),
+      p99: round(quantile(latencies, 0.99)),
+      max: round(latencies.at(-1) ?? 0),
+      mean: round(mean),
+    },
+    errors,
+    timeouts,
+    non2xx,
+    statusCodes,
+    durationSeconds: round(elapsedSeconds),
+  };
+}
+
 async function run(spec: LoadSpec): Promise<LoadResult> {
+  if (spec.rate !== undefined && spec.pacing !== 'autocannon') {
+    return runEven({ ...spec, rate: spec.rate });
+  }
   const next = requestSource(spec.plan);
   const result = await autocannon({
     url: spec.url,
