@@ -66,6 +66,7 @@ const { values: flags } = parseArgs({
     reps: { type: 'string', default: '3' },
     warmup: { type: 'string', default: '3' },
     'mixed-duration': { type: 'string', default: '60' },
+    'mixed-rate': { type: 'string' },
     only: { type: 'string' },
     embedded: { type: 'boolean', default: false },
     'embedded-tasks': { type: 'string', default: '10000' },
@@ -87,6 +88,7 @@ if (flags.help) {
       '  --reps N            repetitions, medians reported (3; --quick: 1)',
       '  --warmup S          warm-up seconds before each scenario (3; --quick: 1)',
       '  --mixed-duration S  seconds per repetition of scenario 8 (60; --quick: 10)',
+      "  --mixed-rate R      scenario 8's rate in req/s instead of 60 % of scenario 1's (for A/B runs)",
       `  --only LIST         scenarios to run, of ${ALL.join(',')} (ceilings they need run too)`,
       '  --embedded          separate run on the embedded default (PGlite + memory)',
       '  --embedded-tasks N  tasks seeded for --embedded (10000)',
@@ -124,6 +126,8 @@ const options = {
     flags.quick && !given('mixed-duration') ? '10' : flags['mixed-duration'],
     1,
   ),
+  mixedRate:
+    flags['mixed-rate'] === undefined ? undefined : count('mixed-rate', flags['mixed-rate'], 1),
   embedded: flags.embedded,
   embeddedTasks: count('embedded-tasks', flags['embedded-tasks'], 100),
   quick: flags.quick,
@@ -779,7 +783,9 @@ try {
       } else if (id === '8') {
         const first = measured['1'];
         if (!first) throw new Error('scenario 1 failed, and 8 runs at a share of its throughput');
-        const rate = Math.max(1, Math.round(MIXED_SHARE * first.summary.requestsPerSecond));
+        const rate =
+          options.mixedRate ??
+          Math.max(1, Math.round(MIXED_SHARE * first.summary.requestsPerSecond));
         log(
           `8: ${scenario!.name} at ${rate} req/s for ${options.mixedSeconds} s × ${options.reps}`,
         );
