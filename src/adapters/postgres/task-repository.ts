@@ -11,7 +11,7 @@ import type {
 } from '../../application/tasks/ports.js';
 import { ValidationError } from '../../domain/shared/errors.js';
 import { isUuid } from '../../domain/shared/id.js';
-import { positionBetween } from '../../domain/tasks/position.js';
+import { POSITION_GAP, positionBetween } from '../../domain/tasks/position.js';
 import {
   parseTaskKey,
   PRIORITIES,
@@ -110,8 +110,11 @@ export function toTask(row: TaskRow): Task {
 }
 
 /** The column lock shared by creations and moves into one status (held until the commit). */
+const columnLock = (statusId: string) =>
+  sql<string>`pg_advisory_xact_lock(hashtextextended(${statusId}::text, 7))`;
+
 export const lockColumn = (db: Db, statusId: string) =>
-  sql`select pg_advisory_xact_lock(hashtextextended(${statusId}::text, 7))`.execute(db);
+  sql`select ${columnLock(statusId)}`.execute(db);
 
 export function postgresTaskRepository(db: Db): TaskRepository {
   const joined = (organizationId: string) =>
@@ -321,23 +324,27 @@ export function postgresTaskRepository(db: Db): TaskRepository {
     },
 
     async create(task) {
+      // One trip takes the project row (the key's number; creations in a project queue here)
+      // and then the column's lock, in that order as always; the INSERT, a statement of its own
+      // and so with a snapshot taken after the lock, puts the task below the last one committed
+      // to the column (positionBetween(last, null): last + gap, or the gap in an empty column).
+      // Three trips to the read-back where there were five, all under the locks.
       const { number } = await db
         .updateTable('projects')
         .set({ next_task_number: sql`next_task_number + 1` })
         .where('organization_id', '=', task.organizationId)
         .where('id', '=', task.projectId)
-        .returning(sql<number>`next_task_number - 1`.as('number'))
+        .returning([
+          sql<number>`next_task_number - 1`.as('number'),
+          columnLock(task.statusId).as('column_locked'),
+        ])
         .executeTakeFirstOrThrow();
-      await lockColumn(db, task.statusId);
-      const position =
-        (await positionIn(
-          task.organizationId,
-          task.projectId,
-          task.id,
-          task.statusId,
-          undefined,
-          undefined,
-        )) ?? 0;
+      const last = column(task.organizationId, task.projectId, task.statusId, task.id)
+        .clearSelect()
+        .select('position')
+        .orderBy('position', 'desc')
+        .orderBy('id', 'desc')
+        .limit(1);
       await referencesChecked(() =>
         db
           .insertInto('tasks')
@@ -357,7 +364,7 @@ export function postgresTaskRepository(db: Db): TaskRepository {
             due_at: task.dueAt,
             estimate_hours: task.estimateHours,
             actual_hours: null,
-            position,
+            position: sql<number>`coalesce((${last}), 0) + ${POSITION_GAP}`,
             created_at: task.now,
             updated_at: task.now,
             completed_at: task.completedAt,
