@@ -680,6 +680,17 @@ try {
     const seed = await readSeedSummary();
     const leftovers = await removeCreated(owner, seed.big!.id);
     if (leftovers > 0) log(`removed ${leftovers} tasks left by an earlier run`);
+    // Earlier runs leave dead rows where this one reads (moved tasks, removed creations at the top
+    // of the first page, spent idempotency keys and sessions) — under autovacuum's threshold on a
+    // 2 M-row table, and enough to slow the first page several times over. Every run starts clean.
+    const vacuumStarted = Date.now();
+    await owner.query(
+      'VACUUM (ANALYZE) tasks, task_labels, task_history, task_watchers, idempotency_keys, ' +
+        'sessions, refresh_tokens, projects, audit_log',
+    );
+    log(
+      `vacuumed the tables runs write to in ${((Date.now() - vacuumStarted) / 1000).toFixed(1)} s`,
+    );
     log('fixture: deep cursor, movable tasks, columns');
     fixture = await postgresFixture(owner, seed, options.search);
     env = await serverEnv(await freePort());
@@ -808,6 +819,13 @@ try {
       );
       const share = measured[id].cpu?.median;
       if (share) log(`   cores: ${formatShare(share)}`);
+      for (const [i, rep] of measured[id].reps.entries()) {
+        if (!rep.parts) continue;
+        const parts = Object.entries(rep.parts).map(
+          ([name, p]) => `${name} ${p.count}: p50 ${p.p50} p90 ${p.p90} p99 ${p.p99} ms`,
+        );
+        log(`   repetition ${i + 1} by part: ${parts.join(' · ')}`);
+      }
     } catch (error) {
       failed[id] = error instanceof Error ? error.message : String(error);
       log(`   failed: ${failed[id]}`);

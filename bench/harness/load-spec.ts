@@ -44,7 +44,11 @@ export type RequestPlan =
       readonly password: string;
     }
   /** Each request drawn from the parts by weight. */
-  | { readonly kind: 'mix'; readonly parts: readonly { weight: number; plan: RequestPlan }[] };
+  | {
+      readonly kind: 'mix';
+      /** `name` labels the part's latencies in LoadResult.parts (even pacing only). */
+      readonly parts: readonly { weight: number; plan: RequestPlan; name?: string }[];
+    };
 
 export interface LoadSpec {
   /** Base URL, e.g. http://127.0.0.1:40123 */
@@ -79,4 +83,9 @@ export interface LoadResult {
   readonly non2xx: number;
   readonly statusCodes: Record<string, number>;
   readonly durationSeconds: number;
+  /** Per named part of a mix (even pacing): answers and the 2xx latencies, milliseconds. */
+  readonly parts?: Record<
+    string,
+    { count: number; p50: number; p90: number; p99: number; max: number }
+  >;
 }

@@ -10,6 +10,8 @@ import autocannon from 'autocannon';
 import type { LoadResult, LoadSpec, RequestPlan } from './load-spec.js';
 
 interface Built {
+  /** The mix part it was drawn from, if named. */
+  part?: string;
   method: 'GET' | 'POST';
   path: string;
   headers: Record<string, string>;
@@ -84,10 +86,14 @@ function requestSource(plan: RequestPlan): () => Built {
       };
     }
     case 'mix': {
-      const parts = plan.parts.map((part) => ({
-        weight: part.weight,
-        next: requestSource(part.plan),
-      }));
+      const parts = plan.parts.map((part) => {
+        const source = requestSource(part.plan);
+        const name = part.name;
+        return {
+          weight: part.weight,
+          next: name === undefined ? source : (): Built => ({ ...source(), part: name }),
+        };
+      });
       const total = parts.reduce((sum, part) => sum + part.weight, 0);
       return () => {
         let pick = Math.random() * total;
@@ -118,6 +124,7 @@ async function runEven(spec: LoadSpec & { rate: number }): Promise<LoadResult> {
   const target = new URL(spec.url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: spec.connections });
   const latencies: number[] = [];
+  const byPart = new Map<string, { count: number; latencies: number[] }>();
   const statusCodes: Record<string, number> = {};
   let total = 0;
   let errors = 0;
@@ -148,8 +155,17 @@ async function runEven(spec: LoadSpec & { rate: number }): Promise<LoadResult> {
             total += 1;
             const status = response.statusCode ?? 0;
             statusCodes[status] = (statusCodes[status] ?? 0) + 1;
-            if (status >= 200 && status < 300) latencies.push(performance.now() - due);
-            else non2xx += 1;
+            const part =
+              built.part === undefined
+                ? undefined
+                : (byPart.get(built.part) ??
+                  byPart.set(built.part, { count: 0, latencies: [] }).get(built.part)!);
+            if (part) part.count += 1;
+            if (status >= 200 && status < 300) {
+              const latency = performance.now() - due;
+              latencies.push(latency);
+              part?.latencies.push(latency);
+            } else non2xx += 1;
             resolve();
           });
           response.on('error', () => {
@@ -211,6 +227,23 @@ async function runEven(spec: LoadSpec & { rate: number }): Promise<LoadResult> {
     non2xx,
     statusCodes,
     durationSeconds: round(elapsedSeconds),
+    ...(byPart.size > 0 && {
+      parts: Object.fromEntries(
+        [...byPart].map(([name, part]) => {
+          const sorted = part.latencies.sort((a, b) => a - b);
+          return [
+            name,
+            {
+              count: part.count,
+              p50: round(quantile(sorted, 0.5)),
+              p90: round(quantile(sorted, 0.9)),
+              p99: round(quantile(sorted, 0.99)),
+              max: round(sorted.at(-1) ?? 0),
+            },
+          ];
+        }),
+      ),
+    }),
   };
 }
 

@@ -112,12 +112,12 @@ export function scenarios(f: Fixture, runId: string): Scenario[] {
       plan: (token) => ({
         kind: 'mix',
         parts: [
-          { weight: 35, plan: listPlan(token) },
-          { weight: 30, plan: readPlan(token) },
-          { weight: 10, plan: filterPlan(token) },
-          { weight: 5, plan: searchPlan(token) },
-          { weight: 10, plan: createPlan(token) },
-          { weight: 10, plan: movePlan(token) },
+          { name: 'list', weight: 35, plan: listPlan(token) },
+          { name: 'read', weight: 30, plan: readPlan(token) },
+          { name: 'filter', weight: 10, plan: filterPlan(token) },
+          { name: 'search', weight: 5, plan: searchPlan(token) },
+          { name: 'create', weight: 10, plan: createPlan(token) },
+          { name: 'move', weight: 10, plan: movePlan(token) },
         ],
       }),
     },
