@@ -1,6 +1,8 @@
 // The security adapters: argon2id hashing, opaque secrets, EdDSA access tokens and their keys.
+import { execFileSync } from 'node:child_process';
 import { pbkdf2 } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { closeSync, openSync } from 'node:fs';
+import { mkdtemp, open, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT, UnsecuredJWT, decodeProtectedHeader, importJWK } from 'jose';
@@ -57,22 +59,46 @@ describe('argon2PasswordHasher', () => {
     expect(answers).toEqual(passwords.map((p) => p === 'right'));
   });
 
-  it('hashes off the libuv pool: a pool job queued behind the verifies finishes first', async () => {
-    // As many lanes as the pool has threads (4 by default): on the pool, they would fill it.
+  it('hashes off the libuv pool: verifies finish while every pool thread is held', async () => {
     const fourLanes = argon2PasswordHasher(undefined, 4);
     const hash = await fourLanes.hash('right');
-    const order: string[] = [];
-    const verifies = Array.from({ length: 6 }, () =>
-      fourLanes.verify(hash, 'right').then(() => order.push('verify')),
-    );
-    // pbkdf2 runs on the libuv pool; had the hashes taken its threads, it would wait for them.
-    const pool = new Promise<void>((resolve, reject) =>
-      pbkdf2('x', 'salt', 1, 32, 'sha256', (error) => (error ? reject(error) : resolve())),
-    ).then(() => order.push('pool'));
-    await Promise.all([...verifies, pool]);
-    expect(order[0]).toBe('pool');
-    expect(order.filter((o) => o === 'verify')).toHaveLength(6);
-  });
+    // Start every lane before the pool is taken, so only the hashing itself is being tested.
+    await Promise.all(Array.from({ length: 4 }, () => fourLanes.verify(hash, 'right')));
+    // Opening a FIFO for reading blocks the libuv thread doing it until a writer comes: one open
+    // per pool thread holds the whole pool, without spending CPU, for as long as the test wants.
+    const dir = await mkdtemp(join(tmpdir(), 'teamflow-pool-'));
+    const poolSize = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
+    const fifos = Array.from({ length: poolSize }, (_, i) => join(dir, `fifo-${i}`));
+    for (const fifo of fifos) execFileSync('mkfifo', [fifo]);
+    const readers = fifos.map((fifo) => open(fifo, 'r'));
+    try {
+      // A pool job that cannot start until a thread comes free shows the pool really is held.
+      let poolJobDone = false;
+      const poolJob = new Promise<void>((resolve, reject) =>
+        pbkdf2('x', 'salt', 1, 32, 'sha256', (error) => (error ? reject(error) : resolve())),
+      ).then(() => {
+        poolJobDone = true;
+      });
+      // Had the hashes gone to the pool, they would wait behind the readers and this would time out.
+      const answers = await Promise.race([
+        Promise.all(
+          Array.from({ length: 6 }, (_, i) => fourLanes.verify(hash, i % 2 ? 'right' : 'no')),
+        ),
+        new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new Error('the verifies waited for the libuv pool')), 15_000),
+        ),
+      ]);
+      expect(answers).toEqual([false, true, false, true, false, true]);
+      expect(poolJobDone).toBe(false);
+      // Let the readers through (a writer opening a FIFO with a reader waiting does not block).
+      for (const fifo of fifos) closeSync(openSync(fifo, 'w'));
+      for (const reader of await Promise.all(readers)) await reader.close();
+      await poolJob;
+      expect(poolJobDone).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 
   it('refuses a lane count that is not a whole number of at least 1', () => {
     expect(() => argon2PasswordHasher(undefined, 0)).toThrow(/lanes/);
