@@ -90,14 +90,13 @@ export function argon2PasswordHasher(
       eval: true,
       workerData: { library: LIBRARY, nice: LANE_NICE },
     });
-    // Idle lanes do not keep the process alive; a request waiting on one keeps its socket open.
-    worker.unref();
     const lane: Lane = { worker, pending: new Map() };
     worker.on(
       'message',
       ({ id, value, error }: { id: number; value?: unknown; error?: string }) => {
         const job = lane.pending.get(id);
         lane.pending.delete(id);
+        if (lane.pending.size === 0) worker.unref();
         if (error === undefined) job?.resolve(value);
         else job?.reject(new Error(error));
       },
@@ -110,6 +109,9 @@ export function argon2PasswordHasher(
     };
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`argon2 lane exited with code ${code}`)));
+    // An idle lane does not keep the process alive (a busy one does: see run). Set after the
+    // listeners, since adding a 'message' listener refs the worker's port again.
+    worker.unref();
     running[index] = lane;
     return lane;
   }
@@ -129,6 +131,7 @@ export function argon2PasswordHasher(
     const lane = laneFor();
     const id = (nextId += 1);
     return new Promise<T>((resolve, reject) => {
+      if (lane.pending.size === 0) lane.worker.ref();
       lane.pending.set(id, { resolve, reject });
       lane.worker.postMessage({ id, ...job });
     });

@@ -1,10 +1,12 @@
 // The security adapters: argon2id hashing, opaque secrets, EdDSA access tokens and their keys.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { pbkdf2 } from 'node:crypto';
 import { closeSync, openSync } from 'node:fs';
 import { mkdtemp, open, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { SignJWT, UnsecuredJWT, decodeProtectedHeader, importJWK } from 'jose';
 import type { JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +20,8 @@ import {
 } from '../../../src/adapters/security/jwt-keys.js';
 import { cryptoSecretTokens } from '../../../src/adapters/security/secret-tokens.js';
 import { UnauthenticatedError } from '../../../src/domain/shared/errors.js';
+
+const execFileAsync = promisify(execFile);
 
 describe('argon2PasswordHasher', () => {
   const hasher = argon2PasswordHasher();
@@ -98,6 +102,16 @@ describe('argon2PasswordHasher', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  }, 30_000);
+
+  it('lets the process exit once its hashes are done, and not before', async () => {
+    // Before: an idle lane kept the process alive (the benchmark's seed never exited); a lane
+    // unref'd while busy let a script end in the middle of its hash.
+    const fixture = fileURLToPath(new URL('../../fixtures/hash-and-finish.ts', import.meta.url));
+    const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', fixture], {
+      timeout: 20_000,
+    });
+    expect(stdout.trim()).toBe('true $argon2id$');
   }, 30_000);
 
   it('refuses a lane count that is not a whole number of at least 1', () => {
