@@ -110,6 +110,12 @@ export async function compose(
     uow: postgresUnitOfWork(database.db, {
       scopeInBegin: database.kind === 'postgres',
       scopedRead: database.scopedRead,
+      // Writers waiting on a hot row never take the connections the reads need (PostgreSQL).
+      maxConcurrentTransactions:
+        database.kind === 'postgres'
+          ? (config.DATABASE_MAX_TRANSACTIONS ??
+            Math.max(1, Math.floor(config.DATABASE_POOL_SIZE / 2)))
+          : undefined,
     }),
     clock: systemClock,
     ids: uuidV7Ids,

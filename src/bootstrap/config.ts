@@ -27,6 +27,8 @@ const schema = z.object({
     .regex(/^[a-z_][a-z0-9_]*$/, 'must be a plain lower-case role name')
     .default('teamflow_app'),
   DATABASE_POOL_SIZE: positive.max(200).default(10),
+  /** Transactions holding a connection at once; unset: half the pool (the rest stays for reads). */
+  DATABASE_MAX_TRANSACTIONS: positive.max(200).optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   REDIS_URL: url(['redis', 'rediss']).optional(),
   REDIS_KEY_PREFIX: z.string().max(64).default('tf:'),

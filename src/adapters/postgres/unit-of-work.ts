@@ -56,6 +56,32 @@ export interface UnitOfWorkOptions {
   readonly scopeInBegin?: boolean;
   /** Sends each statement of a read with the scope ahead of it, in one trip (PostgreSQL only). */
   readonly scopedRead?: ScopedReader | undefined;
+  /**
+   * How many transactions may hold a connection at once; the others wait in the process, before
+   * taking one. A transaction can wait on a row lock or a commit's WAL flush with its connection
+   * held: writers queued on one hot project would otherwise take the whole pool and the reads
+   * (which take no locks) would wait behind them. Unset: no limit (PGlite has one connection).
+   */
+  readonly maxConcurrentTransactions?: number | undefined;
+}
+
+/** Runs at most `limit` calls at once, the rest in the order they came. */
+export function concurrencyGate(limit: number): <T>(work: () => Promise<T>) => Promise<T> {
+  if (!Number.isInteger(limit) || limit < 1) throw new Error('limit must be a whole number ≥ 1');
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async (work) => {
+    if (active < limit) active += 1;
+    // A finishing call hands its place straight to the next one, so `active` stays counted.
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await work();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else active -= 1;
+    }
+  };
 }
 
 /** The scope as set_config calls; ids are checked to be UUIDs before they are written into SQL. */
@@ -72,7 +98,14 @@ const hasScope = (scope: TenantScope | undefined): scope is TenantScope =>
   scope?.organizationId !== undefined || scope?.userId !== undefined;
 
 export function postgresUnitOfWork(db: Db, options: UnitOfWorkOptions = {}): UnitOfWork {
-  const run = options.scopeInBegin ? runWithScopeInBegin(db) : runInTransaction(db);
+  const transaction = options.scopeInBegin ? runWithScopeInBegin(db) : runInTransaction(db);
+  const gate =
+    options.maxConcurrentTransactions === undefined
+      ? undefined
+      : concurrencyGate(options.maxConcurrentTransactions);
+  const run: UnitOfWork['run'] = gate
+    ? (work, scope) => gate(() => transaction(work, scope))
+    : transaction;
   const scopedRead = options.scopedRead;
   return {
     run,

@@ -1,0 +1,161 @@
+// The unit of work's limit on transactions holding a connection (maxConcurrentTransactions): gated
+// transactions commit and roll back as any other, and on PostgreSQL the reads keep connections of
+// their own while writers wait, where without the limit they would queue behind them.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type DatabaseHandle } from '../../../src/adapters/postgres/connect.js';
+import { postgresUnitOfWork } from '../../../src/adapters/postgres/unit-of-work.js';
+import type { UnitOfWork } from '../../../src/application/shared/unit-of-work.js';
+import { uuidV7Ids } from '../../../src/adapters/system/uuid-v7-ids.js';
+import { APP_ROLE, createTestDatabase, type TestDatabase } from '../../support/database.js';
+import { testDatabaseUrl, uniqueTag } from '../../support/env.js';
+
+const NOW = new Date('2026-01-01T00:00:00Z');
+const newId = () => uuidV7Ids.next();
+
+function deferred() {
+  let resolve!: () => void;
+  const promise = new Promise<void>((res) => {
+    resolve = res;
+  });
+  return { promise, resolve };
+}
+
+const aNewUser = () => ({
+  id: newId(),
+  email: `gate-${uniqueTag()}@example.com`,
+  name: 'Gate',
+  timezone: 'UTC',
+  passwordHash: 'hash',
+  now: NOW,
+});
+
+/** Waits (up to 5 s) until `condition` holds. */
+async function until(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!condition() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+}
+
+/** Resolves with 'answered' or, if `promise` takes longer than `ms`, 'waiting'. */
+const within = (promise: Promise<unknown>, ms: number) =>
+  Promise.race([
+    promise.then(() => 'answered' as const),
+    new Promise<'waiting'>((resolve) => setTimeout(() => resolve('waiting'), ms)),
+  ]);
+
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  await database?.close();
+});
+
+describe('a unit of work with a limit on its transactions', () => {
+  const gated = (): UnitOfWork =>
+    postgresUnitOfWork(database.handle.db, {
+      scopeInBegin: database.engine === 'postgres',
+      scopedRead: database.handle.scopedRead,
+      maxConcurrentTransactions: 1,
+    });
+
+  it('commits every transaction that waited its turn', async () => {
+    const uow = gated();
+    const users = Array.from({ length: 4 }, aNewUser);
+    await Promise.all(users.map((user) => uow.run((tx) => tx.users.create(user))));
+    for (const user of users) {
+      expect(await uow.run((tx) => tx.users.findByEmail(user.email))).toMatchObject({
+        id: user.id,
+      });
+    }
+  });
+
+  it('rolls a failed transaction back and lets the next one run', async () => {
+    const uow = gated();
+    const lost = aNewUser();
+    const failing = uow.run(async (tx) => {
+      await tx.users.create(lost);
+      throw new Error('after the insert');
+    });
+    const kept = aNewUser();
+    const next = uow.run((tx) => tx.users.create(kept));
+    await expect(failing).rejects.toThrow('after the insert');
+    await next;
+    expect(await uow.run((tx) => tx.users.findByEmail(lost.email))).toBeUndefined();
+    expect(await uow.run((tx) => tx.users.findByEmail(kept.email))).toBeDefined();
+  });
+});
+
+if (testDatabaseUrl) {
+  describe('on PostgreSQL, with a pool of 3', () => {
+    let handle: DatabaseHandle;
+    beforeAll(async () => {
+      handle = await openDatabase({
+        kind: 'postgres',
+        url: database.url!,
+        poolSize: 3,
+        role: APP_ROLE,
+      });
+    });
+    afterAll(async () => {
+      await handle?.close();
+    });
+
+    const unitOfWork = (maxConcurrentTransactions?: number) =>
+      postgresUnitOfWork(handle.db, {
+        scopeInBegin: true,
+        scopedRead: handle.scopedRead,
+        maxConcurrentTransactions,
+      });
+
+    /** Five transactions that each hold their connection until `hold` resolves. */
+    function holdingTransactions(uow: UnitOfWork, hold: Promise<void>) {
+      let inside = 0;
+      let most = 0;
+      // How many are inside at once: each holds its connection from BEGIN until `hold` resolves.
+      const runs = Array.from({ length: 5 }, () =>
+        uow.run(async (tx) => {
+          inside += 1;
+          most = Math.max(most, inside);
+          await tx.users.findById(newId());
+          await hold;
+          inside -= 1;
+        }),
+      );
+      return { runs, most: () => most, inside: () => inside };
+    }
+
+    const aRead = (uow: UnitOfWork) =>
+      uow.read((tx) => tx.users.findByEmail('nobody@example.com'), {});
+
+    it('answers a read while five transactions wait, holding no more than 2 connections', async () => {
+      const uow = unitOfWork(2);
+      const hold = deferred();
+      const { runs, most, inside } = holdingTransactions(uow, hold.promise);
+      try {
+        await until(() => inside() === 2);
+        expect(await within(aRead(uow), 5_000)).toBe('answered');
+        expect(most()).toBe(2);
+      } finally {
+        hold.resolve();
+        await Promise.all(runs);
+      }
+      expect(most()).toBe(2);
+    });
+
+    it('without the limit, the same read waits for a connection the transactions took', async () => {
+      const uow = unitOfWork();
+      const hold = deferred();
+      const { runs, most, inside } = holdingTransactions(uow, hold.promise);
+      await until(() => inside() === 3);
+      const read = aRead(uow);
+      try {
+        expect(await within(read, 500)).toBe('waiting');
+        expect(most()).toBe(3);
+      } finally {
+        hold.resolve();
+        await Promise.all(runs);
+      }
+      expect(await read).toBeUndefined();
+    });
+  });
+}
