@@ -28,8 +28,11 @@ export const OWASP_ARGON2_PARAMS: Argon2Params = Object.freeze({
   parallelism: 1,
 });
 
-/** Hashes that may run at once: a core is left to the event loop and the database. */
-export const defaultHashLanes = (): number => Math.max(1, availableParallelism() - 1);
+/**
+ * Hashes that may run at once: one per core. The lanes' nice value, not their number, keeps the
+ * event loop and the database ahead of them; with a lane fewer, a core stood idle during logins.
+ */
+export const defaultHashLanes = (): number => Math.max(1, availableParallelism());
 
 /** `Algorithm.Argon2id` of the library (a const enum, which isolated modules cannot import). */
 const ARGON2ID = 2;
