@@ -646,7 +646,9 @@ const notes: string[] = [
   options.pacing === 'even'
     ? 'Fixed rates (scenario 8, the logins of 7+2) are kept evenly, open loop: one request every ' +
       '1/rate s over up to 64 keep-alive connections, each latency counted from when the request ' +
-      "was due (as wrk2 does), in-flight requests waited for at the end. autocannon's -R instead " +
+      'was due (as wrk2 does), in-flight requests waited for at the end; the req/s reported is the ' +
+      'answers over that whole time, so a server that falls behind shows below the rate. ' +
+      "autocannon's -R instead " +
       'lets every connection send its share of each second back to back as the second starts ' +
       '(bursts of 64 at once, then silence); --autocannon-rate measures that way.'
     : "Fixed rates (scenario 8, the logins of 7+2) are kept by autocannon's -R (--autocannon-rate): " +
