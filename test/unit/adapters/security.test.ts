@@ -107,7 +107,7 @@ describe('argon2PasswordHasher', () => {
   it('lets the process exit once its hashes are done, and not before', async () => {
     // Before: an idle lane kept the process alive (the benchmark's seed never exited); a lane
     // unref'd while busy let a script end in the middle of its hash.
-    const fixture = fileURLToPath(new URL('../../fixtures/hash-and-finish.ts', import.meta.url));
+    const fixture = fileURLToPath(new URL('../../support/hash-and-finish.ts', import.meta.url));
     const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', fixture], {
       timeout: 20_000,
     });
