@@ -36,6 +36,7 @@ import {
 import type { UnitOfWork } from '../../../src/application/shared/unit-of-work.js';
 import type { Clock } from '../../../src/application/shared/ports.js';
 import type { UserPrincipal } from '../../../src/domain/identity/principal.js';
+import { waitFor } from '../../support/async.js';
 import { client, type Client, type Reply } from '../../support/client.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
 import { testDatabaseUrl, uniqueTag } from '../../support/env.js';
@@ -512,11 +513,3 @@ describe(`Idempotency-Key over HTTP on ${ENGINE}`, () => {
     expect(reply.status).toBe(404);
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}

@@ -6,19 +6,12 @@ import { openDatabase, type DatabaseHandle } from '../../../src/adapters/postgre
 import { postgresUnitOfWork } from '../../../src/adapters/postgres/unit-of-work.js';
 import type { UnitOfWork } from '../../../src/application/shared/unit-of-work.js';
 import { uuidV7Ids } from '../../../src/adapters/system/uuid-v7-ids.js';
+import { deferred, waitFor } from '../../support/async.js';
 import { APP_ROLE, createTestDatabase, type TestDatabase } from '../../support/database.js';
 import { testDatabaseUrl, uniqueTag } from '../../support/env.js';
 
 const NOW = new Date('2026-01-01T00:00:00Z');
 const newId = () => uuidV7Ids.next();
-
-function deferred() {
-  let resolve!: () => void;
-  const promise = new Promise<void>((res) => {
-    resolve = res;
-  });
-  return { promise, resolve };
-}
 
 const aNewUser = () => ({
   id: newId(),
@@ -28,12 +21,6 @@ const aNewUser = () => ({
   passwordHash: 'hash',
   now: NOW,
 });
-
-/** Waits (up to 5 s) until `condition` holds. */
-async function until(condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  while (!condition() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-}
 
 /** Resolves with 'answered' or, if `promise` takes longer than `ms`, 'waiting'. */
 const within = (promise: Promise<unknown>, ms: number) =>
@@ -132,7 +119,7 @@ if (testDatabaseUrl) {
       const hold = deferred();
       const { runs, most, inside } = holdingTransactions(uow, hold.promise);
       try {
-        await until(() => inside() === 2);
+        await waitFor(() => inside() === 2);
         expect(await within(aRead(uow), 5_000)).toBe('answered');
         expect(most()).toBe(2);
       } finally {
@@ -146,7 +133,7 @@ if (testDatabaseUrl) {
       const uow = unitOfWork();
       const hold = deferred();
       const { runs, most, inside } = holdingTransactions(uow, hold.promise);
-      await until(() => inside() === 3);
+      await waitFor(() => inside() === 3);
       const read = aRead(uow);
       try {
         expect(await within(read, 500)).toBe('waiting');

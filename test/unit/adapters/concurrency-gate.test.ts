@@ -1,17 +1,7 @@
 // The gate that keeps writers from taking the whole pool (src/adapters/postgres/unit-of-work.ts).
 import { describe, expect, it } from 'vitest';
 import { concurrencyGate } from '../../../src/adapters/postgres/unit-of-work.js';
-
-/** A promise the test settles when it wants. */
-function deferred<T = void>() {
-  let resolve!: (value: T) => void;
-  let reject!: (error: Error) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
+import { deferred } from '../../support/async.js';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
