@@ -108,7 +108,7 @@ export async function compose(
   const deps: Deps = {
     repos: postgresRepositories(database.db),
     uow: postgresUnitOfWork(database.db, {
-      scopeInBegin: database.kind === 'postgres',
+      pipelined: database.pipelined,
       scopedRead: database.scopedRead,
       // Writers waiting on a hot row never take the connections the reads need (PostgreSQL).
       maxConcurrentTransactions:

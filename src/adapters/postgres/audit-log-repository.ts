@@ -1,13 +1,16 @@
 // The audit log: append-only (the application role may only INSERT and SELECT).
 import type { AuditEntry, AuditLogRepository } from '../../application/access/ports.js';
 import type { Db } from './database.js';
+import { sendAhead } from './pipeline.js';
 
 export function postgresAuditLogRepository(db: Db): AuditLogRepository {
   return {
     async record(entry) {
-      await db
-        .insertInto('audit_log')
-        .values({
+      // Written in the transaction it records, read by nobody in it: it rides ahead of the next
+      // statement (the COMMIT, usually).
+      await sendAhead(
+        db,
+        db.insertInto('audit_log').values({
           organization_id: entry.organizationId,
           id: entry.id,
           actor_type: entry.actorType,
@@ -20,8 +23,8 @@ export function postgresAuditLogRepository(db: Db): AuditLogRepository {
           user_agent: entry.userAgent,
           request_id: entry.requestId,
           created_at: entry.createdAt,
-        })
-        .execute();
+        }),
+      );
     },
 
     async list(organizationId, filters, page) {

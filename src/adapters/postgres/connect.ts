@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { Database, Db } from './database.js';
 import { PgliteDialect } from './pglite-dialect.js';
 import { preparedQuery } from './prepared-statements.js';
+import { pipelineConnector, type PipelineConnector } from './pipeline.js';
 import { scopedReader, type ScopedReader } from './scoped-read.js';
 
 export type DatabaseTarget = (
@@ -32,6 +33,8 @@ export interface DatabaseHandle {
   readonly kind: DatabaseTarget['kind'];
   /** PostgreSQL: read-only work whose statements each carry the tenant scope (one trip each). */
   readonly scopedRead?: ScopedReader;
+  /** PostgreSQL: a client per transaction, on which statements can ride ahead of the next one. */
+  readonly pipelined?: PipelineConnector;
   /** Pool figures for health and metrics; PGlite has a single connection. */
   poolStats(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
@@ -104,6 +107,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
       db,
       kind: 'postgres',
       scopedRead: scopedReader(connect),
+      pipelined: pipelineConnector(connect),
       poolStats: () => ({
         total: pool.totalCount,
         idle: pool.idleCount,

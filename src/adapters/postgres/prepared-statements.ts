@@ -68,7 +68,7 @@ const names = new Map<string, string>();
  * the client holds its share. The application sends a few hundred shapes at most (each list
  * filter combination is one, each label count of an insert another).
  */
-function statementName(client: pg.PoolClient, text: string): string | undefined {
+export function statementName(client: pg.PoolClient, text: string): string | undefined {
   let name = names.get(text);
   if (name === undefined) {
     name = `tf_${createHash('sha256').update(text).digest('base64url').slice(0, 22)}`;

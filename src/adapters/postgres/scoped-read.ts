@@ -4,19 +4,11 @@
 // extended-protocol batch — the scope statement (read-only, set_config(…, true)), then the
 // statement itself, then one Sync — which PostgreSQL runs as one implicit transaction. The scope
 // lasts exactly that transaction, so a pooled connection never carries it to another request.
-import {
-  Kysely,
-  PostgresAdapter,
-  PostgresIntrospector,
-  PostgresQueryCompiler,
-  type CompiledQuery,
-  type DatabaseConnection,
-  type Driver,
-  type QueryResult,
-} from 'kysely';
+import type { CompiledQuery } from 'kysely';
 import type pg from 'pg';
 import type { TenantScope } from '../../application/shared/unit-of-work.js';
-import type { Database, Db } from './database.js';
+import { clientKysely } from './client-kysely.js';
+import type { Db } from './database.js';
 import {
   PreparedQuery,
   submitPrepared,
@@ -68,50 +60,9 @@ function scopedQuery(
   );
 }
 
-function scopedConnection(
-  client: pg.PoolClient,
-  scope: readonly [string, string],
-): DatabaseConnection {
-  return {
-    async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
-      const result = await scopedQuery(client, scope, compiled);
-      const { command, rowCount, rows } = result;
-      const changes =
-        command === 'INSERT' || command === 'UPDATE' || command === 'DELETE' || command === 'MERGE';
-      return {
-        rows: rows as R[],
-        ...(changes && rowCount !== null && { numAffectedRows: BigInt(rowCount) }),
-      };
-    },
-    // eslint-disable-next-line require-yield -- the interface wants a generator; reads stream nothing
-    async *streamQuery() {
-      throw new Error('Scoped reads do not stream');
-    },
-  };
-}
-
 /** A Kysely bound to one checked-out client, every statement sent with the scope ahead of it. */
-function scopedKysely(client: pg.PoolClient, scope: readonly [string, string]): Db {
-  const connection = scopedConnection(client, scope);
-  const refuse = () => Promise.reject(new Error('A scoped read opens no transaction'));
-  const driver: Driver = {
-    init: () => Promise.resolve(),
-    acquireConnection: () => Promise.resolve(connection),
-    beginTransaction: refuse,
-    commitTransaction: refuse,
-    rollbackTransaction: refuse,
-    releaseConnection: () => Promise.resolve(),
-    destroy: () => Promise.resolve(),
-  };
-  return new Kysely<Database>({
-    dialect: {
-      createAdapter: () => new PostgresAdapter(),
-      createDriver: () => driver,
-      createIntrospector: (db) => new PostgresIntrospector(db),
-      createQueryCompiler: () => new PostgresQueryCompiler(),
-    },
-  });
-}
+const scopedKysely = (client: pg.PoolClient, scope: readonly [string, string]): Db =>
+  clientKysely((compiled) => scopedQuery(client, scope, compiled));
 
 /** Runs read-only work on a connection of its own, each statement in the scope, in one trip each. */
 export type ScopedReader = <T>(scope: TenantScope, work: (db: Db) => Promise<T>) => Promise<T>;

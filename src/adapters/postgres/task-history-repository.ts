@@ -2,15 +2,17 @@
 import { sql, type SqlBool } from 'kysely';
 import type { TaskHistoryRepository } from '../../application/tasks/ports.js';
 import type { Db } from './database.js';
+import { sendAhead } from './pipeline.js';
 import { NEW_ID } from './sql-values.js';
 
 export function postgresTaskHistoryRepository(db: Db): TaskHistoryRepository {
   return {
     async append(entries) {
       if (entries.length === 0) return;
-      await db
-        .insertInto('task_history')
-        .values(
+      // Nothing reads it back in the change's transaction: it rides ahead of the next statement.
+      await sendAhead(
+        db,
+        db.insertInto('task_history').values(
           entries.map((entry) => ({
             organization_id: entry.organizationId,
             id: entry.id,
@@ -20,8 +22,8 @@ export function postgresTaskHistoryRepository(db: Db): TaskHistoryRepository {
             changes: JSON.stringify(entry.changes),
             at: entry.at,
           })),
-        )
-        .execute();
+        ),
+      );
     },
 
     async recordDetach(organizationId, detached, actorId, at) {

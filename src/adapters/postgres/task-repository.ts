@@ -21,6 +21,7 @@ import {
 } from '../../domain/tasks/task.js';
 import type { Db } from './database.js';
 import type { PriorityColumn } from './database-tasks.js';
+import { sendAhead } from './pipeline.js';
 import { isoTime } from './sql-values.js';
 import { postgresTaskCommentRepository } from './task-comment-repository.js';
 import { postgresTaskHistoryRepository } from './task-history-repository.js';
@@ -113,8 +114,9 @@ export function toTask(row: TaskRow): Task {
 const columnLock = (statusId: string) =>
   sql<string>`pg_advisory_xact_lock(hashtextextended(${statusId}::text, 7))`;
 
+/** Takes the column lock; on a pipelined transaction, in the trip of the next statement. */
 export const lockColumn = (db: Db, statusId: string) =>
-  sql`select ${columnLock(statusId)}`.execute(db);
+  sendAhead(db, db.selectNoFrom(columnLock(statusId).as('locked')));
 
 export function postgresTaskRepository(db: Db): TaskRepository {
   const joined = (organizationId: string) =>
@@ -171,19 +173,20 @@ export function postgresTaskRepository(db: Db): TaskRepository {
   /**
    * Locks the rows (in id order, so concurrent lockers never deadlock) before they are read: a
    * locking read joined to the status would, after waiting on a concurrent move, re-check the
-   * moved row against the old status row and drop it. Read after this, in a new statement, every
-   * row is the latest committed one.
+   * moved row against the old status row and drop it. Read after this, in a new statement (on a
+   * pipelined transaction, the next one of the same trip), every row is the latest committed one.
    */
-  const lockRows = async (organizationId: string, ids: readonly string[]) => {
-    await db
-      .selectFrom('tasks')
-      .select('id')
-      .where('organization_id', '=', organizationId)
-      .where('id', 'in', ids)
-      .orderBy('id')
-      .forNoKeyUpdate()
-      .execute();
-  };
+  const lockRows = (organizationId: string, ids: readonly string[]) =>
+    sendAhead(
+      db,
+      db
+        .selectFrom('tasks')
+        .select('id')
+        .where('organization_id', '=', organizationId)
+        .where('id', 'in', ids)
+        .orderBy('id')
+        .forNoKeyUpdate(),
+    );
 
   const findById = async (organizationId: string, id: string): Promise<Task> => {
     const row = await tasks(organizationId).where('t.id', '=', id).executeTakeFirstOrThrow();
@@ -197,24 +200,24 @@ export function postgresTaskRepository(db: Db): TaskRepository {
     replace: boolean,
   ) => {
     if (replace) {
-      await db
-        .deleteFrom('task_labels')
-        .where('organization_id', '=', organizationId)
-        .where('task_id', '=', taskId)
-        .execute();
+      await sendAhead(
+        db,
+        db
+          .deleteFrom('task_labels')
+          .where('organization_id', '=', organizationId)
+          .where('task_id', '=', taskId),
+      );
     }
     if (labels.length === 0) return;
-    await referencesChecked(() =>
-      db
-        .insertInto('task_labels')
-        .values(
-          labels.map((labelId) => ({
-            organization_id: organizationId,
-            task_id: taskId,
-            label_id: labelId,
-          })),
-        )
-        .execute(),
+    await sendAhead(
+      db,
+      db.insertInto('task_labels').values(
+        labels.map((labelId) => ({
+          organization_id: organizationId,
+          task_id: taskId,
+          label_id: labelId,
+        })),
+      ),
     );
   };
 
@@ -328,7 +331,7 @@ export function postgresTaskRepository(db: Db): TaskRepository {
       // and then the column's lock, in that order as always; the INSERT, a statement of its own
       // and so with a snapshot taken after the lock, puts the task below the last one committed
       // to the column (positionBetween(last, null): last + gap, or the gap in an empty column).
-      // Three trips to the read-back where there were five, all under the locks.
+      // Two trips to the read-back where there were five, all under the locks.
       const { number } = await db
         .updateTable('projects')
         .set({ next_task_number: sql`next_task_number + 1` })
@@ -345,10 +348,13 @@ export function postgresTaskRepository(db: Db): TaskRepository {
         .orderBy('position', 'desc')
         .orderBy('id', 'desc')
         .limit(1);
-      await referencesChecked(() =>
-        db
-          .insertInto('tasks')
-          .values({
+      // The INSERT and the labels go out ahead of the read-back, in its trip: a bad label or type
+      // fails that trip (on a non-pipelined transaction, its own statement), so all three are
+      // checked for unknown references.
+      return referencesChecked(async () => {
+        await sendAhead(
+          db,
+          db.insertInto('tasks').values({
             organization_id: task.organizationId,
             id: task.id,
             project_id: task.projectId,
@@ -368,11 +374,11 @@ export function postgresTaskRepository(db: Db): TaskRepository {
             created_at: task.now,
             updated_at: task.now,
             completed_at: task.completedAt,
-          })
-          .execute(),
-      );
-      await writeLabels(task.organizationId, task.id, task.labels, false);
-      return findById(task.organizationId, task.id);
+          }),
+        );
+        await writeLabels(task.organizationId, task.id, task.labels, false);
+        return findById(task.organizationId, task.id);
+      });
     },
 
     async update(organizationId, id, changes: TaskChanges, now) {
@@ -390,16 +396,20 @@ export function postgresTaskRepository(db: Db): TaskRepository {
         ...(changes.completedAt !== undefined && { completed_at: changes.completedAt }),
         ...(changes.position !== undefined && { position: changes.position }),
       };
-      await referencesChecked(() =>
-        db
-          .updateTable('tasks')
-          .set({ ...set, version: sql`version + 1`, updated_at: now })
-          .where('organization_id', '=', organizationId)
-          .where('id', '=', id)
-          .execute(),
-      );
-      if (changes.labels !== undefined) await writeLabels(organizationId, id, changes.labels, true);
-      return findById(organizationId, id);
+      // Like a create's: the UPDATE and the labels ride ahead of the read-back.
+      return referencesChecked(async () => {
+        await sendAhead(
+          db,
+          db
+            .updateTable('tasks')
+            .set({ ...set, version: sql`version + 1`, updated_at: now })
+            .where('organization_id', '=', organizationId)
+            .where('id', '=', id),
+        );
+        if (changes.labels !== undefined)
+          await writeLabels(organizationId, id, changes.labels, true);
+        return findById(organizationId, id);
+      });
     },
 
     async positionFor(organizationId, projectId, taskId, placement) {
@@ -438,18 +448,24 @@ export function postgresTaskRepository(db: Db): TaskRepository {
     },
 
     async setDeleted(organizationId, id, deletedAt, now) {
-      await db
-        .updateTable('tasks')
-        .set({ deleted_at: deletedAt, version: sql`version + 1`, updated_at: now })
-        .where('organization_id', '=', organizationId)
-        .where('id', '=', id)
-        .execute();
+      await sendAhead(
+        db,
+        db
+          .updateTable('tasks')
+          .set({ deleted_at: deletedAt, version: sql`version + 1`, updated_at: now })
+          .where('organization_id', '=', organizationId)
+          .where('id', '=', id),
+      );
       return findById(organizationId, id);
     },
 
     async lockTree(organizationId, projectId) {
-      await sql`select pg_advisory_xact_lock(hashtextextended(${`${organizationId}:${projectId}:tree`}, 7))`.execute(
+      const tree = `${organizationId}:${projectId}:tree`;
+      await sendAhead(
         db,
+        db.selectNoFrom(
+          sql<string>`pg_advisory_xact_lock(hashtextextended(${tree}, 7))`.as('locked'),
+        ),
       );
     },
 

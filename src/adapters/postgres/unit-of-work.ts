@@ -11,6 +11,7 @@ import { postgresApiKeyRepository } from './api-key-repository.js';
 import { postgresAuditLogRepository } from './audit-log-repository.js';
 import { isUuid } from '../../domain/shared/id.js';
 import type { Db } from './database.js';
+import type { PipelineConnector } from './pipeline.js';
 import type { ScopedReader } from './scoped-read.js';
 import { postgresInvitationRepository } from './invitation-repository.js';
 import { postgresLabelRepository } from './label-repository.js';
@@ -50,10 +51,11 @@ export function postgresRepositories(db: Db): Repositories {
 
 export interface UnitOfWorkOptions {
   /**
-   * Opens the transaction and sets the tenant scope in one round trip (a two-statement simple
-   * query) instead of two. PostgreSQL only: PGlite takes one statement per query.
+   * Runs each transaction on a client of its own (PostgreSQL only; PGlite takes one statement per
+   * query): BEGIN and the tenant scope in one round trip (a two-statement simple query), and the
+   * statements repositories send with `sendAhead` in the trip of the statement after them.
    */
-  readonly scopeInBegin?: boolean;
+  readonly pipelined?: PipelineConnector | undefined;
   /** Sends each statement of a read with the scope ahead of it, in one trip (PostgreSQL only). */
   readonly scopedRead?: ScopedReader | undefined;
   /**
@@ -98,7 +100,7 @@ const hasScope = (scope: TenantScope | undefined): scope is TenantScope =>
   scope?.organizationId !== undefined || scope?.userId !== undefined;
 
 export function postgresUnitOfWork(db: Db, options: UnitOfWorkOptions = {}): UnitOfWork {
-  const transaction = options.scopeInBegin ? runWithScopeInBegin(db) : runInTransaction(db);
+  const transaction = options.pipelined ? runPipelined(options.pipelined) : runInTransaction(db);
   const gate =
     options.maxConcurrentTransactions === undefined
       ? undefined
@@ -115,24 +117,42 @@ export function postgresUnitOfWork(db: Db, options: UnitOfWorkOptions = {}): Uni
   };
 }
 
-function runWithScopeInBegin(db: Db): UnitOfWork['run'] {
-  return (work, scope?: TenantScope) =>
-    db.connection().execute(async (connection) => {
+const asError = (thrown: unknown) => (thrown instanceof Error ? thrown : new Error(String(thrown)));
+
+function runPipelined(open: PipelineConnector): UnitOfWork['run'] {
+  return async (work, scope?: TenantScope) => {
+    const session = await open();
+    let broken: Error | undefined;
+    try {
       const begin = hasScope(scope) ? `begin; ${scopeStatement(scope)}` : 'begin';
-      await sql.raw(begin).execute(connection);
+      // A BEGIN that failed may leave the client inside a transaction: the pool closes it.
+      await sql
+        .raw(begin)
+        .execute(session.db)
+        .catch((error: unknown) => {
+          broken = asError(error);
+          throw error;
+        });
       try {
-        const result = await work(postgresRepositories(connection));
-        await sql.raw('commit').execute(connection);
+        const result = await work(postgresRepositories(session.db));
+        await sql.raw('commit').execute(session.db); // with the statements still held ahead of it
         return result;
       } catch (error) {
-        // A connection that cannot roll back is broken; the pool drops it. The cause matters more.
+        session.discardHeld();
+        // A connection that cannot roll back is broken: released with the error, the pool closes
+        // it. The cause matters more than the failed rollback.
         await sql
           .raw('rollback')
-          .execute(connection)
-          .catch(() => undefined);
+          .execute(session.db)
+          .catch((rollbackError: unknown) => {
+            broken = asError(rollbackError);
+          });
         throw error;
       }
-    });
+    } finally {
+      session.release(broken);
+    }
+  };
 }
 
 function runInTransaction(db: Db, options: { readOnly?: boolean } = {}): UnitOfWork['run'] {

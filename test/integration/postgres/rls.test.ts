@@ -308,7 +308,10 @@ describe('with no organization set', () => {
 
 describe(`a unit of work's read (${testDatabaseUrl ? 'one trip per statement' : 'a read-only transaction'})`, () => {
   const reads = () =>
-    postgresUnitOfWork(db, { scopedRead: database.handle.scopedRead, scopeInBegin: true });
+    postgresUnitOfWork(db, {
+      scopedRead: database.handle.scopedRead,
+      pipelined: database.handle.pipelined,
+    });
 
   it("sees the scope's organization and nothing of another", async () => {
     const seen = await reads().read(

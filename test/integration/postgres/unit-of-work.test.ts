@@ -40,7 +40,7 @@ afterAll(async () => {
 describe('a unit of work with a limit on its transactions', () => {
   const gated = (): UnitOfWork =>
     postgresUnitOfWork(database.handle.db, {
-      scopeInBegin: database.engine === 'postgres',
+      pipelined: database.handle.pipelined,
       scopedRead: database.handle.scopedRead,
       maxConcurrentTransactions: 1,
     });
@@ -89,7 +89,7 @@ if (testDatabaseUrl) {
 
     const unitOfWork = (maxConcurrentTransactions?: number) =>
       postgresUnitOfWork(handle.db, {
-        scopeInBegin: true,
+        pipelined: handle.pipelined,
         scopedRead: handle.scopedRead,
         maxConcurrentTransactions,
       });
