@@ -22,6 +22,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { openDatabase } from '../src/adapters/postgres/connect.js';
+import { migrateToLatest } from '../src/adapters/postgres/migrator.js';
 import { openRequestCapture, type CapturedRequest, type SentStatement } from './harness/capture.js';
 import { accountCpu, formatShare, medianShare, type CpuShare } from './harness/cpu.js';
 import { ensureDatabase } from './harness/database.js';
@@ -381,6 +383,21 @@ async function seedIfNeeded(): Promise<void> {
 }
 
 /**
+ * Applies the migrations a database seeded by an earlier commit lacks, as its owner: the server
+ * applies none itself on PostgreSQL (`npm run migrate` does, as in production).
+ */
+async function migrateBenchDatabase(): Promise<void> {
+  const handle = await openDatabase({ kind: 'postgres', url: databaseUrl, poolSize: 1 });
+  try {
+    const applied = await migrateToLatest(handle.db);
+    if (applied.length > 0)
+      log(`applied the migrations the seeded database lacked: ${applied.join(', ')}`);
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
  * Deletes the tasks benchmark runs created (titles starting with the marker) with the rows that
  * reference them, and their idempotency keys. As the owner; the audit log keeps its entries.
  */
@@ -676,6 +693,7 @@ try {
     postgresVersion = 'PGlite (embedded)';
   } else {
     await seedIfNeeded();
+    await migrateBenchDatabase();
     owner = new pg.Client({ connectionString: databaseUrl });
     await owner.connect();
     postgresVersion = (await owner.query<{ v: string }>('SELECT version() AS v')).rows[0]!.v;

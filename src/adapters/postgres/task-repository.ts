@@ -110,9 +110,12 @@ export function toTask(row: TaskRow): Task {
   };
 }
 
-/** The column lock shared by creations and moves into one status (held until the commit). */
+/**
+ * The column lock shared by creations and moves into one status (held until the commit). The key
+ * is the status id as PostgreSQL prints a uuid, as app_task_column_bottom (migration 0008) takes it.
+ */
 const columnLock = (statusId: string) =>
-  sql<string>`pg_advisory_xact_lock(hashtextextended(${statusId}::text, 7))`;
+  sql<string>`pg_advisory_xact_lock(hashtextextended(${statusId}::uuid::text, 7))`;
 
 /** Takes the column lock; on a pipelined transaction, in the trip of the next statement. */
 export const lockColumn = (db: Db, statusId: string) =>
@@ -327,58 +330,61 @@ export function postgresTaskRepository(db: Db): TaskRepository {
     },
 
     async create(task) {
-      // One trip takes the project row (the key's number; creations in a project queue here)
-      // and then the column's lock, in that order as always; the INSERT, a statement of its own
-      // and so with a snapshot taken after the lock, puts the task below the last one committed
-      // to the column (positionBetween(last, null): last + gap, or the gap in an empty column).
-      // Two trips to the read-back where there were five, all under the locks.
-      const { number } = await db
-        .updateTable('projects')
-        .set({ next_task_number: sql`next_task_number + 1` })
-        .where('organization_id', '=', task.organizationId)
-        .where('id', '=', task.projectId)
-        .returning([
-          sql<number>`next_task_number - 1`.as('number'),
-          columnLock(task.statusId).as('column_locked'),
-        ])
-        .executeTakeFirstOrThrow();
-      const last = column(task.organizationId, task.projectId, task.statusId, task.id)
-        .clearSelect()
-        .select('position')
-        .orderBy('position', 'desc')
-        .orderBy('id', 'desc')
-        .limit(1);
-      // The INSERT and the labels go out ahead of the read-back, in its trip: a bad label or type
-      // fails that trip (on a non-pipelined transaction, its own statement), so all three are
-      // checked for unknown references.
-      return referencesChecked(async () => {
-        await sendAhead(
-          db,
-          db.insertInto('tasks').values({
-            organization_id: task.organizationId,
-            id: task.id,
-            project_id: task.projectId,
-            number,
-            title: task.title,
-            description: task.description,
-            type_id: task.typeId,
-            status_id: task.statusId,
-            priority: priorityColumn(task.priority),
-            assignee_id: task.assigneeId,
-            reporter_id: task.reporterId,
-            parent_id: task.parentId,
-            due_at: task.dueAt,
-            estimate_hours: task.estimateHours,
-            actual_hours: null,
-            position: sql<number>`coalesce((${last}), 0) + ${POSITION_GAP}`,
-            created_at: task.now,
-            updated_at: task.now,
-            completed_at: task.completedAt,
-          }),
-        );
-        await writeLabels(task.organizationId, task.id, task.labels, false);
-        return findById(task.organizationId, task.id);
-      });
+      // One statement, so a project's creations queue on its row for one round trip (then the
+      // history and audit rows ride with the COMMIT). It takes the project row (the key's
+      // number) and then the column's lock, in that order as always: app_task_column_bottom
+      // (migration 0008) runs for the row the UPDATE returns, takes the lock and reads the
+      // column's last committed position with a snapshot of its own, taken after the lock. The
+      // task goes below it (positionBetween(last, null): last + gap, or the gap in an empty
+      // column), its labels with it, and the read-back comes from what the statement wrote.
+      const { organizationId, projectId, statusId } = task;
+      const labels = [...task.labels];
+      const { rows } = await referencesChecked(() =>
+        sql<TaskRow>`
+          with counter as (
+            update projects set next_task_number = next_task_number + 1
+            where organization_id = ${organizationId} and id = ${projectId}
+            returning key, next_task_number - 1 as number
+          ), inserted as (
+            insert into tasks (
+              organization_id, id, project_id, number, title, description, type_id, status_id,
+              priority, assignee_id, reporter_id, parent_id, due_at, estimate_hours, actual_hours,
+              position, created_at, updated_at, completed_at
+            )
+            select ${organizationId}::uuid, ${task.id}::uuid, ${projectId}::uuid, counter.number,
+              ${task.title}::text, ${task.description}::text, ${task.typeId}::uuid,
+              ${statusId}::uuid, ${priorityColumn(task.priority)}::smallint,
+              ${task.assigneeId}::uuid, ${task.reporterId}::uuid, ${task.parentId}::uuid,
+              ${task.dueAt}::timestamptz, ${task.estimateHours}::double precision, null,
+              coalesce(app_task_column_bottom(${organizationId}::uuid, ${projectId}::uuid,
+                ${statusId}::uuid), 0) + ${POSITION_GAP}, ${task.now}::timestamptz,
+              ${task.now}::timestamptz, ${task.completedAt}::timestamptz
+            from counter
+            returning *
+          ), labelled as (
+            insert into task_labels (organization_id, task_id, label_id)
+            select inserted.organization_id, inserted.id, label
+            from inserted, unnest(${labels}::uuid[]) as label
+          )
+          select t.organization_id, t.id, t.project_id, counter.key as project_key, t.number,
+            t.title, t.description, t.type_id, tt.name as type_name, t.status_id,
+            s.category as status_category, t.priority, t.assignee_id, t.reporter_id,
+            t.parent_id,
+            array(select label::text from unnest(${labels}::uuid[]) as label order by label)
+              as labels,
+            t.due_at, t.estimate_hours, t.actual_hours, t.position, t.version, t.created_at,
+            t.updated_at, t.completed_at, t.deleted_at
+          from inserted as t
+          cross join counter
+          join project_statuses as s
+            on s.organization_id = t.organization_id and s.id = t.status_id
+          left join task_types as tt
+            on tt.organization_id = t.organization_id and tt.id = t.type_id
+        `.execute(db),
+      );
+      const row = rows[0];
+      if (!row) throw new Error(`No project ${projectId} to create a task in`);
+      return toTask(row);
     },
 
     async update(organizationId, id, changes: TaskChanges, now) {
