@@ -129,7 +129,7 @@ export async function compose(
       byIp: limiter('login-fail-ip', config.LOGIN_MAX_FAILURES_PER_IP),
     },
     identity: { publicUrl: config.PUBLIC_URL, maxSessionsPerUser: config.MAX_SESSIONS_PER_USER },
-    idempotency: postgresIdempotencyStore(database.db),
+    idempotency: postgresIdempotencyStore(database.db, database.pipelined),
   };
 
   const metrics = createMetrics({ poolStats: () => database.poolStats() });

@@ -12,7 +12,8 @@ import type {
   IdempotencyStore,
   StoredResponse,
 } from '../../../src/application/shared/idempotency.js';
-import { createTestDatabase, type TestDatabase } from '../../support/database.js';
+import { APP_ROLE, createTestDatabase, type TestDatabase } from '../../support/database.js';
+import { countedPipeline } from '../../support/round-trips.js';
 import { testDatabaseUrl, uniqueTag } from '../../support/env.js';
 
 const ENGINE = testDatabaseUrl ? 'PostgreSQL' : 'PGlite';
@@ -46,7 +47,6 @@ async function anOrganization(): Promise<string> {
 beforeAll(async () => {
   database = await createTestDatabase();
   db = database.handle.db;
-  store = postgresIdempotencyStore(db);
   orgA = await anOrganization();
   orgB = await anOrganization();
 });
@@ -88,7 +88,19 @@ function rowsIn(organizationId: string) {
   });
 }
 
-describe(`IdempotencyStore on ${ENGINE}`, () => {
+// On PostgreSQL the store runs twice: as a transaction per call, and pipelined (as the app runs it:
+// each statement with the scope ahead of it, one implicit transaction and one round trip each).
+const MODES = testDatabaseUrl
+  ? (['transactions', 'pipelined'] as const)
+  : (['transactions'] as const);
+
+describe.each(MODES)(`IdempotencyStore on ${ENGINE}, %s`, (mode) => {
+  beforeAll(() => {
+    const pipelined = mode === 'pipelined' ? database.handle.pipelined : undefined;
+    if (mode === 'pipelined' && !pipelined) throw new Error('PostgreSQL offers pipelining');
+    store = postgresIdempotencyStore(db, pipelined);
+  });
+
   it('claims a fresh key, answers in_progress to a repeat, then replays the stored response', async () => {
     const key = aKey();
     const claimId = claimIdOf(await claimOf({ key }));
@@ -242,3 +254,50 @@ describe(`IdempotencyStore on ${ENGINE}`, () => {
     expect(outcomes.filter((outcome) => outcome === 'in_progress')).toHaveLength(19);
   });
 });
+
+if (testDatabaseUrl) {
+  it('pipelined, claims, completes, replays and releases in one round trip each', async () => {
+    const counted = countedPipeline(database.url!, { role: APP_ROLE });
+    try {
+      const pipelinedStore = postgresIdempotencyStore(db, counted.connect);
+      const trips = async <T>(call: () => Promise<T>) => {
+        counted.reset();
+        const result = await call();
+        return { result, trips: counted.trips() };
+      };
+      const key = aKey();
+      const request = {
+        organizationId: orgA,
+        key,
+        requestHash: 'hash-1',
+        now: NOW,
+        ttlMs: TTL,
+        lockMs: LOCK,
+      };
+      const claimed = await trips(() => pipelinedStore.claim(request));
+      expect(claimed.trips).toBe(1);
+      const claimId = claimIdOf(claimed.result);
+      expect(
+        await trips(() => pipelinedStore.complete({ organizationId: orgA, key, claimId }, CREATED)),
+      ).toEqual({ result: true, trips: 1 });
+      // A replay: the INSERT finds the key held, then the row is read (two statements).
+      expect(await trips(() => pipelinedStore.claim({ ...request, now: at(1000) }))).toEqual({
+        result: { outcome: 'replay', response: CREATED },
+        trips: 2,
+      });
+      const otherKey = aKey();
+      const other = claimIdOf(await pipelinedStore.claim({ ...request, key: otherKey }));
+      expect(
+        (
+          await trips(() =>
+            pipelinedStore.release({ organizationId: orgA, key: otherKey, claimId: other }),
+          )
+        ).trips,
+      ).toBe(1);
+      // Released: the key is free to claim again.
+      expect((await pipelinedStore.claim({ ...request, key: otherKey })).outcome).toBe('claimed');
+    } finally {
+      await counted.end();
+    }
+  });
+}

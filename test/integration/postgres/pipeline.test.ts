@@ -3,17 +3,13 @@
 // (the COMMIT, if none), sees and is seen as if sent alone, and its failure fails the transaction.
 // Outside a pipelined transaction, and on PGlite, it runs at once.
 import { sql } from 'kysely';
-import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../../src/adapters/postgres/database.js';
-import {
-  pipelineConnector,
-  sendAhead,
-  type PipelinedSession,
-} from '../../../src/adapters/postgres/pipeline.js';
+import { sendAhead, type PipelinedSession } from '../../../src/adapters/postgres/pipeline.js';
 import { postgresUnitOfWork } from '../../../src/adapters/postgres/unit-of-work.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
 import { testDatabaseUrl } from '../../support/env.js';
+import { countedPipeline, type CountedPipeline } from '../../support/round-trips.js';
 
 type Probe = {
   pipeline_probe: { id: number; at: Date | null; doc: string | null; tags: string[] | null };
@@ -55,37 +51,23 @@ if (!testDatabaseUrl) {
   });
 } else {
   describe('a pipelined unit of work on PostgreSQL, one connection', () => {
-    let pool: pg.Pool;
-    let trips = 0;
+    let counted: CountedPipeline;
     /** The session of the transaction running now (its Kysely is what repositories get). */
     let session: PipelinedSession;
     let uow: ReturnType<typeof postgresUnitOfWork>;
+    const trips = () => counted.trips();
 
     beforeAll(() => {
-      pool = new pg.Pool({ connectionString: database.url, max: 1 });
-      const counted = new WeakSet<pg.PoolClient>();
-      const connect = pipelineConnector(async () => {
-        const client = await pool.connect();
-        if (!counted.has(client)) {
-          counted.add(client);
-          const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-          // Every call of client.query is one batch written and one answer awaited: a round trip.
-          (client as { query: unknown }).query = (...args: unknown[]) => {
-            trips += 1;
-            return query(...args);
-          };
-        }
-        return client;
-      });
+      counted = countedPipeline(database.url!);
       uow = postgresUnitOfWork(database.handle.db, {
-        pipelined: async () => (session = await connect()),
+        pipelined: async () => (session = await counted.connect()),
       });
     });
     afterAll(async () => {
-      await pool?.end();
+      await counted?.end();
     });
     beforeEach(() => {
-      trips = 0;
+      counted.reset();
     });
 
     it('sends held statements in the trip of the next one, which sees their writes', async () => {
@@ -98,7 +80,7 @@ if (!testDatabaseUrl) {
         return rows[0]!.n;
       });
       expect(seen).toBe(2);
-      expect(trips).toBe(3); // BEGIN, the SELECT with both INSERTs ahead of it, COMMIT
+      expect(trips()).toBe(3); // BEGIN, the SELECT with both INSERTs ahead of it, COMMIT
       expect(await ids()).toEqual([1, 2]);
     });
 
@@ -107,7 +89,7 @@ if (!testDatabaseUrl) {
         await sendAhead(session.db, insert(session.db, 3));
         await sendAhead(session.db, insert(session.db, 4));
       });
-      expect(trips).toBe(2); // BEGIN, then both INSERTs and the COMMIT
+      expect(trips()).toBe(2); // BEGIN, then both INSERTs and the COMMIT
       expect(await ids()).toEqual([3, 4]);
     });
 
@@ -143,7 +125,7 @@ if (!testDatabaseUrl) {
         throw new Error('changed my mind');
       });
       await expect(run).rejects.toThrow('changed my mind');
-      expect(trips).toBe(2); // BEGIN and ROLLBACK, nothing held sent
+      expect(trips()).toBe(2); // BEGIN and ROLLBACK, nothing held sent
       expect(await ids()).toEqual([]);
       await uow.run(() => sendAhead(session.db, insert(session.db, 10)));
       expect(await ids()).toEqual([10]);
@@ -216,7 +198,7 @@ if (!testDatabaseUrl) {
         return rows[0]!.n;
       });
       expect(held).toBe(1);
-      expect(trips).toBe(3);
+      expect(trips()).toBe(3);
     });
   });
 }
