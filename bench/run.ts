@@ -486,7 +486,8 @@ function scopeSettings(scope: readonly unknown[]): Record<string, string> {
 const touchesTasks = (s: SentStatement, verb: 'select' | 'insert') =>
   verb === 'select'
     ? /^\s*select\b/i.test(s.text) && /\bfrom\s+"?tasks"?\b/i.test(s.text)
-    : /^\s*insert\s+into\s+"?tasks"?\s/i.test(s.text);
+    : // The create is one statement: the project's counter, then the INSERT, in CTEs.
+      /\binsert\s+into\s+"?tasks"?\s/i.test(s.text);
 
 async function recordScripts(
   env: NodeJS.ProcessEnv,

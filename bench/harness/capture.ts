@@ -1,13 +1,14 @@
 // The exact SQL one HTTP request sends: the application composed in this process the way
 // production composes it (same config, same PostgreSQL role, same Redis), except that its
-// database handle records every statement its `pg` clients send — BEGIN and COMMIT included —
-// with the parameters and the rows that came back. Requests go through a real listening server
+// database handle records every statement its `pg` clients send — BEGIN and COMMIT included, and
+// the statements a batch carries ahead of its own — with the parameters and the rows that came back. Requests go through a real listening server
 // and one at a time, so what is recorded between a request's start and its answer is its SQL.
 // bench/harness/pgbench.ts turns that into pgbench scripts: the ceilings of the scenarios.
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../../src/adapters/postgres/database.js';
 import type { DatabaseHandle } from '../../src/adapters/postgres/connect.js';
+import { PipelinedQuery, pipelineConnector } from '../../src/adapters/postgres/pipeline.js';
 import { ScopedQuery, scopedReader } from '../../src/adapters/postgres/scoped-read.js';
 import { loadConfig } from '../../src/bootstrap/config.js';
 import { compose, type Application } from '../../src/bootstrap/compose.js';
@@ -21,6 +22,11 @@ export interface SentStatement {
    * ahead of this statement in the same batch and implicit transaction.
    */
   readonly scope?: readonly unknown[];
+  /**
+   * A pipelined transaction's statements held and sent ahead of this one in the same batch
+   * (src/adapters/postgres/pipeline.ts); their values as pg put them on the wire.
+   */
+  readonly ahead?: readonly { readonly text: string; readonly values: readonly unknown[] }[];
   /** Filled when the answer arrives. */
   command?: string;
   rowCount?: number | null;
@@ -58,6 +64,7 @@ function recordingClient(recorder: Recorder): typeof pg.Client {
     // pg's overloads cannot be restated here; the arguments go through untouched.
     override query(...args: any[]): any {
       if (recorder.on && args[0] instanceof ScopedQuery) recordScoped(recorder, args[0]);
+      if (recorder.on && args[0] instanceof PipelinedQuery) recordPipelined(recorder, args[0]);
       const result = (super.query as (...a: any[]) => any)(...args);
       if (recorder.on && typeof args[0] === 'string' && result instanceof Promise) {
         const entry: SentStatement = { text: args[0], values: (args[1] as unknown[]) ?? [] };
@@ -80,12 +87,27 @@ function recordingClient(recorder: Recorder): typeof pg.Client {
 
 /** Records a one-trip read: its statement, the scope sent ahead of it, and what came back. */
 function recordScoped(recorder: Recorder, query: ScopedQuery): void {
+  record(recorder, query, { scope: query.scope });
+}
+
+/** Records a pipelined statement: it, the statements held ahead of it, and what came back. */
+function recordPipelined(recorder: Recorder, query: PipelinedQuery): void {
+  record(recorder, query, {
+    ahead: query.ahead.map(({ text, values }) => ({ text, values })),
+  });
+}
+
+function record(
+  recorder: Recorder,
+  query: ScopedQuery | PipelinedQuery,
+  extra: Pick<SentStatement, 'scope' | 'ahead'>,
+): void {
   const raw = query as unknown as {
     text: string;
     values: unknown[];
     callback: (error: Error | null, results: unknown) => void;
   };
-  const entry: SentStatement = { text: raw.text, values: raw.values, scope: query.scope };
+  const entry: SentStatement = { text: raw.text, values: raw.values, ...extra };
   recorder.statements.push(entry);
   const callback = raw.callback;
   raw.callback = (error, results) => {
@@ -114,8 +136,10 @@ export async function openRequestCapture(env: NodeJS.ProcessEnv): Promise<Reques
   const database: DatabaseHandle = {
     db,
     kind: 'postgres',
-    // Reads as the server makes them: one batch per statement (the URL sets the role).
+    // Reads and transactions as the server makes them: one batch per statement, statements held
+    // ahead of the next (the URL sets the role).
     scopedRead: scopedReader(() => pool.connect()),
+    pipelined: pipelineConnector(() => pool.connect()),
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: () => db.destroy(),
   };

@@ -6,13 +6,14 @@
 // value — except the values that must change on every run of the script:
 //   - ids the request generated (fresh rows): new time-ordered UUIDs from one SELECT … \gset
 //     before the transaction (one extra round trip the application does not make);
-//   - values a write returned (`UPDATE projects … RETURNING next_task_number - 1`, which becomes
-//     the task's number): bound with \gset on that statement, as the application reads them;
+//   - values a write returned and a later statement sends (a row's RETURNING): bound with \gset
+//     on that statement, as the application reads them;
 //   - strings that must be unique per request (Idempotency-Key): a fresh UUID, same SELECT;
 //   - empty strings, which pgbench -D cannot define: '' from the same SELECT.
 // A parameterless multi-statement command (`begin; select set_config(…)` in one simple-protocol
 // round trip) cannot run in extended mode: the script sends its statements as one pipeline
-// (\startpipeline … \endpipeline), which takes the same single round trip.
+// (\startpipeline … \endpipeline), which takes the same single round trip; so do the statements a
+// pipelined transaction sent ahead of another (src/adapters/postgres/pipeline.ts), with it.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -221,6 +222,21 @@ export function pgbenchScript(
       );
       const scope = { text, values: statement.scope };
       lines.push('\\startpipeline', `${bound(scope)};`, `${bound(statement)};`, '\\endpipeline');
+      return;
+    }
+    if (statement.ahead !== undefined && statement.ahead.length > 0) {
+      if (!notes.some((n) => n.startsWith('pipelined'))) {
+        notes.push(
+          'pipelined statements: those a transaction held, then the statement they rode with, in ' +
+            'one pipeline ending in one Sync, as the application sends them',
+        );
+      }
+      lines.push(
+        '\\startpipeline',
+        ...statement.ahead.map((ahead) => `${bound(ahead)};`),
+        `${bound(statement)};`,
+        '\\endpipeline',
+      );
       return;
     }
     const text = bound(statement);

@@ -28,7 +28,7 @@ const { prepareValue } = createRequire(import.meta.url)('pg/lib/utils.js') as {
 };
 
 /** A statement with its parameters already in wire form. */
-interface Ahead {
+export interface Ahead {
   readonly text: string;
   readonly values: unknown[];
 }
@@ -44,7 +44,7 @@ interface Named extends Ahead {
  * (pg tracks only the main statement's parse, so this query keeps their names' books; after an
  * error, which skips the rest of the batch, each is closed and parsed again at its next use).
  */
-class PipelinedQuery extends PreparedQuery {
+export class PipelinedQuery extends PreparedQuery {
   readonly ahead: readonly Named[];
 
   constructor(ahead: readonly Named[], config: PgQueryConfig) {
