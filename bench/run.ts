@@ -459,8 +459,10 @@ function transactions(statements: readonly SentStatement[]): SentStatement[][] {
   let open: SentStatement[] | undefined;
   for (const statement of statements) {
     const head = statement.text.trim().toLowerCase();
+    // A pipelined transaction's BEGIN rides ahead of its first statement.
+    const first = (statement.ahead?.[0]?.text ?? statement.text).trim().toLowerCase();
     if (open === undefined) {
-      if (head.startsWith('begin')) {
+      if (first.startsWith('begin')) {
         open = [statement];
         groups.push(open);
       } else {

@@ -66,8 +66,8 @@ const preparingClients = new WeakMap<pg.PoolClient, PostgresPoolClient>();
 
 /**
  * The client as Kysely sees it: a statement with parameters goes out as a prepared statement of
- * the connection (planned once); a parameterless one (`begin; select set_config(…)`, `commit`)
- * as the simple query it is.
+ * the connection (planned once); a parameterless one (`begin`, a migration's DDL) as the simple
+ * query it is. Transactions of the unit of work go through pipeline.ts instead.
  */
 function preparing(client: pg.PoolClient): PostgresPoolClient {
   let wrapped = preparingClients.get(client);

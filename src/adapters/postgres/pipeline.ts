@@ -109,6 +109,8 @@ export async function sendAhead(db: Db, statement: AheadStatement): Promise<void
 /** A client checked out for one transaction, with the Kysely its statements go through. */
 export interface PipelinedSession {
   readonly db: Db;
+  /** Holds a statement of the session's own (BEGIN, the scope) to go out ahead of the next one. */
+  hold(text: string, values?: readonly unknown[]): void;
   /** Drops the statements still held (before a ROLLBACK: they would only fail it). */
   discardHeld(): void;
   /** Returns the client to the pool; with an error, the pool closes it instead. */
@@ -138,6 +140,9 @@ function pipelinedSession(client: pg.PoolClient): PipelinedSession {
   held.set(db, pending);
   return {
     db,
+    hold: (text, values = []) => {
+      pending.push({ text, values: values.map((value) => prepareValue(value)) });
+    },
     discardHeld: () => {
       pending.length = 0;
     },

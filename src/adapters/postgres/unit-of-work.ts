@@ -86,13 +86,18 @@ export function concurrencyGate(limit: number): <T>(work: () => Promise<T>) => P
   };
 }
 
-/** The scope as set_config calls; ids are checked to be UUIDs before they are written into SQL. */
-function scopeStatement(scope: TenantScope): string {
-  const organizationId = scope.organizationId ?? '';
-  const userId = scope.userId ?? '';
-  for (const id of [organizationId, userId]) {
+/** The scope's ids, checked to be UUIDs: PGlite's transactions write them into the SQL. */
+function scopeIds(scope: TenantScope): [organizationId: string, userId: string] {
+  const ids: [string, string] = [scope.organizationId ?? '', scope.userId ?? ''];
+  for (const id of ids) {
     if (id !== '' && !isUuid(id)) throw new Error('A tenant scope holds UUIDs only');
   }
+  return ids;
+}
+
+/** The scope as set_config calls, the ids written in (one statement per query on PGlite). */
+function scopeStatement(scope: TenantScope): string {
+  const [organizationId, userId] = scopeIds(scope);
   return `select set_config('app.organization_id', '${organizationId}', true), set_config('app.user_id', '${userId}', true)`;
 }
 
@@ -117,6 +122,10 @@ export function postgresUnitOfWork(db: Db, options: UnitOfWorkOptions = {}): Uni
   };
 }
 
+/** The scope as a statement with parameters: one prepared statement for every organization. */
+const PIPELINED_SCOPE_SQL =
+  "select set_config('app.organization_id', $1, true), set_config('app.user_id', $2, true)";
+
 const asError = (thrown: unknown) => (thrown instanceof Error ? thrown : new Error(String(thrown)));
 
 function runPipelined(open: PipelineConnector): UnitOfWork['run'] {
@@ -124,20 +133,17 @@ function runPipelined(open: PipelineConnector): UnitOfWork['run'] {
     const session = await open();
     let broken: Error | undefined;
     try {
-      const begin = hasScope(scope) ? `begin; ${scopeStatement(scope)}` : 'begin';
-      // A BEGIN that failed may leave the client inside a transaction: the pool closes it.
-      await sql
-        .raw(begin)
-        .execute(session.db)
-        .catch((error: unknown) => {
-          broken = asError(error);
-          throw error;
-        });
+      // BEGIN and the scope are held as well: they go out ahead of the transaction's first
+      // statement, in its round trip (a transaction of one statement takes two trips in all).
+      session.hold('begin');
+      if (hasScope(scope)) session.hold(PIPELINED_SCOPE_SQL, scopeIds(scope));
       try {
         const result = await work(postgresRepositories(session.db));
         await sql.raw('commit').execute(session.db); // with the statements still held ahead of it
         return result;
       } catch (error) {
+        // Held statements would only fail the ROLLBACK's trip. (If BEGIN itself was still held,
+        // the ROLLBACK finds no transaction: PostgreSQL answers with a warning.)
         session.discardHeld();
         // A connection that cannot roll back is broken: released with the error, the pool closes
         // it. The cause matters more than the failed rollback.
