@@ -124,7 +124,7 @@ function pipelinedSession(client: pg.PoolClient): PipelinedSession {
   const db = clientKysely((compiled) => {
     const values = compiled.parameters;
     if (pending.length === 0 && values.length === 0) {
-      // BEGIN with the scope (two statements: the simple protocol), COMMIT, ROLLBACK.
+      // A parameterless statement with nothing ahead of it (COMMIT, ROLLBACK): the simple protocol.
       return client.query(compiled.sql);
     }
     const ahead = pending
