@@ -1,8 +1,9 @@
 // The exact SQL one HTTP request sends: the application composed in this process the way
 // production composes it (same config, same PostgreSQL role, same Redis), except that its
 // database handle records every statement its `pg` clients send — BEGIN and COMMIT included, and
-// the statements a batch carries ahead of its own — with the parameters and the rows that came back. Requests go through a real listening server
-// and one at a time, so what is recorded between a request's start and its answer is its SQL.
+// the statements a batch carries ahead of its own — with the parameters and the rows that came
+// back. Requests go through a real listening server and one at a time, so what is recorded
+// between a request's start and its answer is its SQL.
 // bench/harness/pgbench.ts turns that into pgbench scripts: the ceilings of the scenarios.
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -63,8 +64,9 @@ function recordingClient(recorder: Recorder): typeof pg.Client {
   return class RecordingClient extends pg.Client {
     // pg's overloads cannot be restated here; the arguments go through untouched.
     override query(...args: any[]): any {
+      // A ScopedQuery is a PipelinedQuery with the scope ahead: recorded as the read it is.
       if (recorder.on && args[0] instanceof ScopedQuery) recordScoped(recorder, args[0]);
-      if (recorder.on && args[0] instanceof PipelinedQuery) recordPipelined(recorder, args[0]);
+      else if (recorder.on && args[0] instanceof PipelinedQuery) recordPipelined(recorder, args[0]);
       const result = (super.query as (...a: any[]) => any)(...args);
       if (recorder.on && typeof args[0] === 'string' && result instanceof Promise) {
         const entry: SentStatement = { text: args[0], values: (args[1] as unknown[]) ?? [] };

@@ -12,42 +12,31 @@ import type {
   StoredResponse,
 } from '../../application/shared/idempotency.js';
 import type { Db } from './database.js';
-import { sendAhead, type PipelineConnector } from './pipeline.js';
+import { sendAhead, TENANT_SCOPE_SQL, type PipelineConnector } from './pipeline.js';
 
 /** Expired rows of the organization deleted by each claim, so the table stays bounded. */
 const PURGE_BATCH = 50;
 
-/** The tenant scope row-level security reads, for the transaction it runs in. */
-const scopeStatement = (db: Db, organizationId: string) =>
-  db.selectNoFrom(
-    sql<string>`set_config('app.organization_id', ${organizationId}, true)`.as('scope'),
-  );
-
 /**
- * Runs `work` in the organization's scope. `scoped()` goes before each statement: pipelined, it
- * holds the scope to go out ahead of the statement, in that statement's implicit transaction;
- * otherwise all of `work` is one transaction, whose scope is set once, and it does nothing.
+ * Runs `work` in the organization's scope: in one transaction, or (pipelined) with the scope ahead
+ * of each statement, every statement an implicit transaction of its own.
  */
-type InOrganization = <T>(
-  organizationId: string,
-  work: (db: Db, scoped: () => Promise<void>) => Promise<T>,
-) => Promise<T>;
+type InOrganization = <T>(organizationId: string, work: (db: Db) => Promise<T>) => Promise<T>;
 
 function inTransaction(db: Db): InOrganization {
   return (organizationId, work) =>
     db.transaction().execute(async (trx) => {
-      await scopeStatement(trx, organizationId).execute();
-      return work(trx, () => Promise.resolve());
+      await sql`select set_config('app.organization_id', ${organizationId}, true)`.execute(trx);
+      return work(trx);
     });
 }
 
 function pipelinedStatements(open: PipelineConnector): InOrganization {
   return async (organizationId, work) => {
     const session = await open();
+    session.holdAheadOfEach(TENANT_SCOPE_SQL, [organizationId, '']);
     try {
-      return await work(session.db, () =>
-        sendAhead(session.db, scopeStatement(session.db, organizationId)),
-      );
+      return await work(session.db);
     } finally {
       session.release();
     }
@@ -60,15 +49,13 @@ export function postgresIdempotencyStore(db: Db, pipelined?: PipelineConnector):
     claim(request) {
       const { organizationId, key, requestHash, now } = request;
       const claimId = randomUUID();
-      return inOrganization(organizationId, async (trx, scoped) => {
+      return inOrganization(organizationId, async (trx) => {
         // A few expired rows of the organization go first, so the table stays bounded (pipelined:
         // ahead of the first INSERT, in its implicit transaction).
-        await scoped();
         await sendAhead(trx, purgeExpired(trx, organizationId, now));
         // A row that vanishes between the two statements (released, purged) is claimed on the
         // next turn; READ COMMITTED gives each statement a fresh snapshot.
         for (let attempt = 0; attempt < 3; attempt += 1) {
-          if (attempt > 0) await scoped();
           const claimed = await trx
             .insertInto('idempotency_keys')
             .values({
@@ -110,7 +97,6 @@ export function postgresIdempotencyStore(db: Db, pipelined?: PipelineConnector):
             .returning('claim_id')
             .executeTakeFirst();
           if (claimed) return { outcome: 'claimed', claimId };
-          await scoped();
           const held = await trx
             .selectFrom('idempotency_keys')
             .select([
@@ -140,9 +126,8 @@ export function postgresIdempotencyStore(db: Db, pipelined?: PipelineConnector):
     },
 
     async complete(claim, response) {
-      const result = await inOrganization(claim.organizationId, async (trx, scoped) => {
-        await scoped();
-        return trx
+      const result = await inOrganization(claim.organizationId, (trx) =>
+        trx
           .updateTable('idempotency_keys')
           .set({
             state: 'completed',
@@ -155,14 +140,13 @@ export function postgresIdempotencyStore(db: Db, pipelined?: PipelineConnector):
           .where('key', '=', claim.key)
           .where('claim_id', '=', claim.claimId)
           .where('state', '=', 'in_progress')
-          .executeTakeFirst();
-      });
+          .executeTakeFirst(),
+      );
       return result.numUpdatedRows > 0n;
     },
 
     async release(claim) {
-      await inOrganization(claim.organizationId, async (trx, scoped) => {
-        await scoped();
+      await inOrganization(claim.organizationId, async (trx) => {
         await trx
           .deleteFrom('idempotency_keys')
           .where('organization_id', '=', claim.organizationId)

@@ -103,14 +103,23 @@ export async function sendAhead(db: Db, statement: AheadStatement): Promise<void
     return;
   }
   const { sql: text, parameters } = statement.compile();
-  pending.push({ text, values: parameters.map((value) => prepareValue(value)) });
+  pending.push(inWireForm(text, parameters));
 }
+
+/** The tenant scope row-level security reads: organization id, user id ('' for none). */
+export const TENANT_SCOPE_SQL =
+  "select set_config('app.organization_id', $1, true), set_config('app.user_id', $2, true)";
 
 /** A client checked out for one transaction, with the Kysely its statements go through. */
 export interface PipelinedSession {
   readonly db: Db;
   /** Holds a statement of the session's own (BEGIN, the scope) to go out ahead of the next one. */
   hold(text: string, values?: readonly unknown[]): void;
+  /**
+   * Holds a statement ahead of every batch the session sends until it is released: the scope of
+   * a session without BEGIN, whose batches are each an implicit transaction of their own.
+   */
+  holdAheadOfEach(text: string, values?: readonly unknown[]): void;
   /** Drops the statements still held (before a ROLLBACK: they would only fail it). */
   discardHeld(): void;
   /** Returns the client to the pool; with an error, the pool closes it instead. */
@@ -119,17 +128,24 @@ export interface PipelinedSession {
 
 export type PipelineConnector = () => Promise<PipelinedSession>;
 
+const inWireForm = (text: string, values: readonly unknown[]): Ahead => ({
+  text,
+  values: values.map((value) => prepareValue(value)),
+});
+
 function pipelinedSession(client: pg.PoolClient): PipelinedSession {
   const pending: Ahead[] = [];
+  let aheadOfEach: Ahead[] = [];
   const db = clientKysely((compiled) => {
     const values = compiled.parameters;
-    if (pending.length === 0 && values.length === 0) {
+    if (pending.length === 0 && aheadOfEach.length === 0 && values.length === 0) {
       // A parameterless statement with nothing ahead of it (COMMIT, ROLLBACK): the simple protocol.
       return client.query(compiled.sql);
     }
-    const ahead = pending
-      .splice(0)
-      .map((statement) => ({ ...statement, name: statementName(client, statement.text) }));
+    const ahead = [...aheadOfEach, ...pending.splice(0)].map((statement) => ({
+      ...statement,
+      name: statementName(client, statement.text),
+    }));
     return submitPrepared(
       client,
       compiled.sql,
@@ -141,13 +157,17 @@ function pipelinedSession(client: pg.PoolClient): PipelinedSession {
   return {
     db,
     hold: (text, values = []) => {
-      pending.push({ text, values: values.map((value) => prepareValue(value)) });
+      pending.push(inWireForm(text, values));
+    },
+    holdAheadOfEach: (text, values = []) => {
+      aheadOfEach.push(inWireForm(text, values));
     },
     discardHeld: () => {
       pending.length = 0;
     },
     release: (error) => {
       pending.length = 0;
+      aheadOfEach = [];
       client.release(error);
     },
   };

@@ -9,12 +9,8 @@ import type pg from 'pg';
 import type { TenantScope } from '../../application/shared/unit-of-work.js';
 import { clientKysely } from './client-kysely.js';
 import type { Db } from './database.js';
-import {
-  PreparedQuery,
-  submitPrepared,
-  type PgConnection,
-  type PgQueryConfig,
-} from './prepared-statements.js';
+import { PipelinedQuery } from './pipeline.js';
+import { submitPrepared, type PgQueryConfig } from './prepared-statements.js';
 
 /** Read-only first (a write sent through a read fails), then the scope row-level security reads. */
 export const READ_SCOPE_SQL =
@@ -22,27 +18,14 @@ export const READ_SCOPE_SQL =
   "set_config('app.organization_id', $1, true), set_config('app.user_id', $2, true)";
 
 /** A prepared query with the scope statement written ahead of it, before the single Sync. */
-export class ScopedQuery extends PreparedQuery {
+export class ScopedQuery extends PipelinedQuery {
   /** The values of READ_SCOPE_SQL: organization id, user id ('' for none). */
   readonly scope: readonly [string, string];
 
   constructor(scope: readonly [string, string], config: PgQueryConfig) {
-    super(config);
+    // Unnamed: its row arrives as a result of its own, ahead of the statement's.
+    super([{ text: READ_SCOPE_SQL, values: [...scope], name: undefined }], config);
     this.scope = scope;
-  }
-
-  override prepare(connection: PgConnection): void {
-    connection.parse({ text: READ_SCOPE_SQL, name: '', types: [] });
-    connection.bind({
-      portal: '',
-      statement: '',
-      values: [...this.scope],
-      valueMapper: (value) => value, // two strings
-    });
-    // Described so that its row arrives as a result of its own, ahead of the statement's.
-    connection.describe({ type: 'P', name: '' });
-    connection.execute({ portal: '', rows: 0 });
-    super.prepare(connection);
   }
 }
 

@@ -11,7 +11,7 @@ import { postgresApiKeyRepository } from './api-key-repository.js';
 import { postgresAuditLogRepository } from './audit-log-repository.js';
 import { isUuid } from '../../domain/shared/id.js';
 import type { Db } from './database.js';
-import type { PipelineConnector } from './pipeline.js';
+import { TENANT_SCOPE_SQL, type PipelineConnector } from './pipeline.js';
 import type { ScopedReader } from './scoped-read.js';
 import { postgresInvitationRepository } from './invitation-repository.js';
 import { postgresLabelRepository } from './label-repository.js';
@@ -122,10 +122,6 @@ export function postgresUnitOfWork(db: Db, options: UnitOfWorkOptions = {}): Uni
   };
 }
 
-/** The scope as a statement with parameters: one prepared statement for every organization. */
-const PIPELINED_SCOPE_SQL =
-  "select set_config('app.organization_id', $1, true), set_config('app.user_id', $2, true)";
-
 const asError = (thrown: unknown) => (thrown instanceof Error ? thrown : new Error(String(thrown)));
 
 function runPipelined(open: PipelineConnector): UnitOfWork['run'] {
@@ -136,7 +132,7 @@ function runPipelined(open: PipelineConnector): UnitOfWork['run'] {
       // BEGIN and the scope are held as well: they go out ahead of the transaction's first
       // statement, in its round trip (a transaction of one statement takes two trips in all).
       session.hold('begin');
-      if (hasScope(scope)) session.hold(PIPELINED_SCOPE_SQL, scopeIds(scope));
+      if (hasScope(scope)) session.hold(TENANT_SCOPE_SQL, scopeIds(scope)); // one prepared statement for every scope
       try {
         const result = await work(postgresRepositories(session.db));
         await sql.raw('commit').execute(session.db); // with the statements still held ahead of it

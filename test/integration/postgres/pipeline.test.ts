@@ -70,6 +70,12 @@ if (!testDatabaseUrl) {
       counted.reset();
     });
 
+    /** The pool's one connection is clean after a failure: the next transaction commits. */
+    async function nextTransactionCommits(id: number) {
+      await uow.run(() => sendAhead(session.db, insert(session.db, id)));
+      expect(await ids()).toEqual([id]);
+    }
+
     it('sends held statements in the trip of the next one, which sees their writes', async () => {
       const seen = await uow.run(async () => {
         await sendAhead(session.db, insert(session.db, 1));
@@ -102,9 +108,7 @@ if (!testDatabaseUrl) {
       });
       await expect(run).rejects.toMatchObject({ code: '23505' }); // unique violation
       expect(await ids()).toEqual([]);
-      // The pool's one connection is clean: the next transaction commits.
-      await uow.run(() => sendAhead(session.db, insert(session.db, 6)));
-      expect(await ids()).toEqual([6]);
+      await nextTransactionCommits(6);
     });
 
     it('fails the COMMIT with a held statement’s error, committing nothing', async () => {
@@ -114,8 +118,7 @@ if (!testDatabaseUrl) {
       });
       await expect(run).rejects.toMatchObject({ code: '23505' });
       expect(await ids()).toEqual([]);
-      await uow.run(() => sendAhead(session.db, insert(session.db, 8)));
-      expect(await ids()).toEqual([8]);
+      await nextTransactionCommits(8);
     });
 
     it('drops what is held when the work throws, and rolls back', async () => {
@@ -127,8 +130,7 @@ if (!testDatabaseUrl) {
       await expect(run).rejects.toThrow('changed my mind');
       expect(trips()).toBe(1); // the ROLLBACK alone: nothing held is sent
       expect(await ids()).toEqual([]);
-      await uow.run(() => sendAhead(session.db, insert(session.db, 10)));
-      expect(await ids()).toEqual([10]);
+      await nextTransactionCommits(10);
     });
 
     it('prepares a held statement once per connection, and again after an error', async () => {
