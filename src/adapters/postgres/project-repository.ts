@@ -3,6 +3,7 @@
 import { sql, type Selectable } from 'kysely';
 import type { ProjectRepository } from '../../application/projects/ports.js';
 import { isProjectKey, type Project } from '../../domain/projects/project.js';
+import type { WorkflowStatus } from '../../domain/projects/workflow.js';
 import type { Db } from './database.js';
 import type { ProjectsTable } from './database-projects.js';
 import { conflictOnUnique, versionMissOrGone } from './errors.js';
@@ -64,6 +65,19 @@ export function postgresProjectRepository(db: Db): ProjectRepository {
         .executeTakeFirst(),
     );
 
+  /** The id and key of the live project named by id or key (ignoring case); none for neither. */
+  const liveRef = (organizationId: string, ref: string) => {
+    const key = /^[a-z]+$/i.test(ref) ? ref.toUpperCase() : ref;
+    const select = db
+      .selectFrom('projects')
+      .select(['projects.id', 'projects.key'])
+      .where('projects.organization_id', '=', organizationId)
+      .where('projects.deleted_at', 'is', null);
+    if (isUuid(ref)) return select.where('projects.id', '=', ref);
+    if (isProjectKey(key)) return select.where('projects.key', '=', key);
+    return undefined;
+  };
+
   return {
     async list(organizationId, query) {
       let select = projects(organizationId).limit(query.limit);
@@ -88,16 +102,25 @@ export function postgresProjectRepository(db: Db): ProjectRepository {
     },
 
     async identify(organizationId, ref) {
-      const key = /^[a-z]+$/i.test(ref) ? ref.toUpperCase() : ref;
-      let select = db
-        .selectFrom('projects')
-        .select(['id', 'key'])
-        .where('organization_id', '=', organizationId)
-        .where('deleted_at', 'is', null);
-      if (isUuid(ref)) select = select.where('id', '=', ref);
-      else if (isProjectKey(key)) select = select.where('key', '=', key);
-      else return undefined;
-      return select.executeTakeFirst();
+      return liveRef(organizationId, ref)?.executeTakeFirst();
+    },
+
+    async identifyWithWorkflow(organizationId, ref) {
+      // The workflow as a JSON array built next to the project's row: one read for both.
+      const select = liveRef(organizationId, ref)?.select((eb) =>
+        eb
+          .selectFrom('project_statuses as s')
+          .select(
+            sql<WorkflowStatus[]>`coalesce(json_agg(json_build_object(
+              'id', s.id, 'name', s.name, 'category', s.category, 'position', s.position
+            ) order by s.position), '[]')`.as('statuses'),
+          )
+          .where('s.organization_id', '=', organizationId)
+          .whereRef('s.project_id', '=', 'projects.id')
+          .as('statuses'),
+      );
+      const row = await select?.executeTakeFirst();
+      return row && { id: row.id, key: row.key, statuses: row.statuses ?? [] };
     },
 
     async find(organizationId, ref, options = {}) {

@@ -55,6 +55,14 @@ export interface ProjectRepository {
     organizationId: string,
     ref: string,
   ): Promise<{ readonly id: string; readonly key: string } | undefined>;
+  /** What identify answers, and the project's workflow in order, in one read. */
+  identifyWithWorkflow(
+    organizationId: string,
+    ref: string,
+  ): Promise<
+    | { readonly id: string; readonly key: string; readonly statuses: readonly WorkflowStatus[] }
+    | undefined
+  >;
   /**
    * Inserts the project and its workflow (call inside a unit of work: several statements).
    * Throws ConflictError when the key is taken, by a deleted project too.

@@ -25,7 +25,6 @@ import {
   type OrganizationAccess,
 } from '../access/resolve-access.js';
 import type { Deps } from '../deps.js';
-import { liveProjectRef } from '../projects/projects.js';
 import type { Repositories } from '../shared/unit-of-work.js';
 import {
   assertInsideWriteWindow,
@@ -72,8 +71,9 @@ export async function createTask(
   const organizationId = access.organization.id;
   return inOrganization(deps, access, async (tx) => {
     await assertInsideWriteWindow(deps, tx, access, priority);
-    const project = { ...(await liveProjectRef(tx, organizationId, projectRef)), organizationId };
-    const statuses = await tx.projects.statuses.list(organizationId, project.id);
+    const { statuses, ...ref } =
+      (await tx.projects.identifyWithWorkflow(organizationId, projectRef)) ?? notFound('project');
+    const project = { ...ref, organizationId };
     const status = statusOf(statuses, input.statusId) ?? statuses[0] ?? notFound('status');
     const typeId = await typeIdOf(tx, project, input.type);
     if (input.assigneeId !== undefined)

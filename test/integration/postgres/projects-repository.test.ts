@@ -377,6 +377,27 @@ describe(`project statuses on ${ENGINE}`, () => {
     expect(await inOrg(org, (tx) => tx.projects.statuses.list(org, project.id))).toEqual(workflow);
   });
 
+  it('identifies a live project with its workflow in order, by id and by key; nothing otherwise', async () => {
+    const org = await anOrganization();
+    const other = await anOrganization();
+    const workflow = defaultWorkflow(newId);
+    // Stored out of order: the answer follows the positions, not the insertion.
+    const project = await aProject(org, { key: 'WF' }, [...workflow].reverse());
+    const gone = await aProject(org, { key: 'GONE' });
+    await inOrg(org, (tx) => tx.projects.softDelete(org, gone.id, NOW));
+    const expected = { id: project.id, key: 'WF', statuses: workflow };
+    await inOrg(org, async (tx) => {
+      expect(await tx.projects.identifyWithWorkflow(org, project.id)).toEqual(expected);
+      expect(await tx.projects.identifyWithWorkflow(org, 'wf')).toEqual(expected);
+      for (const ref of [gone.id, 'GONE', 'RE-1', 'ßß', newId()]) {
+        expect(await tx.projects.identifyWithWorkflow(org, ref)).toBeUndefined();
+      }
+    });
+    expect(
+      await inOrg(other, (tx) => tx.projects.identifyWithWorkflow(other, project.id)),
+    ).toBeUndefined();
+  });
+
   it('replaces the workflow where kept statuses swap names and places, in one transaction', async () => {
     const org = await anOrganization();
     const project = await aProject(org);
