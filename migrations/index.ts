@@ -8,6 +8,7 @@ import * as m0005 from './2026_11_23_0005_idempotency.js';
 import * as m0006 from './2026_11_23_0006_tasks.js';
 import * as m0007 from './2026_11_23_0007_task_search.js';
 import * as m0008 from './2026_12_04_0008_task_column_bottom.js';
+import * as m0009 from './2026_12_04_0009_task_column_bottom_except.js';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_23_0001_identity_and_organizations': m0001,
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_23_0006_tasks': m0006,
   '2026_11_23_0007_task_search': m0007,
   '2026_12_04_0008_task_column_bottom': m0008,
+  '2026_12_04_0009_task_column_bottom_except': m0009,
 };

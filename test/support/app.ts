@@ -24,7 +24,8 @@ export interface TestApp {
 
 export async function startTestApp(
   env: Record<string, string> = {},
-  overrides: ComposeOverrides = {},
+  /** Or a function of the test's database, for overrides that need to reach it. */
+  overrides: ComposeOverrides | ((database: TestDatabase) => ComposeOverrides) = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'teamflow-test-'));
@@ -43,7 +44,7 @@ export async function startTestApp(
     database: database.handle,
     logger: pino({ level: config.LOG_LEVEL }),
     mailer,
-    ...overrides,
+    ...(typeof overrides === 'function' ? overrides(database) : overrides),
   });
   const port = await app.start();
   return {

@@ -117,6 +117,16 @@ export function toTask(row: TaskRow): Task {
 const columnLock = (statusId: string) =>
   sql<string>`pg_advisory_xact_lock(hashtextextended(${statusId}::uuid::text, 7))`;
 
+/**
+ * The position below the other live tasks of the row's column (`statusId`'s when the UPDATE sets
+ * it): app_task_column_bottom (migration 0009) takes the column lock, then reads the column with a
+ * snapshot of its own, taken after the lock (the statement's predates its wait).
+ */
+const columnBottom = (statusId: string | undefined) =>
+  sql<number>`coalesce(app_task_column_bottom(organization_id, project_id, ${
+    statusId === undefined ? sql.ref('status_id') : sql`${statusId}::uuid`
+  }, id), 0) + ${POSITION_GAP}`;
+
 /** Takes the column lock; on a pipelined transaction, in the trip of the next statement. */
 export const lockColumn = (db: Db, statusId: string) =>
   sendAhead(db, db.selectNoFrom(columnLock(statusId).as('locked')));
@@ -400,7 +410,10 @@ export function postgresTaskRepository(db: Db): TaskRepository {
         ...(changes.estimateHours !== undefined && { estimate_hours: changes.estimateHours }),
         ...(changes.actualHours !== undefined && { actual_hours: changes.actualHours }),
         ...(changes.completedAt !== undefined && { completed_at: changes.completedAt }),
-        ...(changes.position !== undefined && { position: changes.position }),
+        ...(changes.position !== undefined && {
+          position:
+            changes.position === 'bottom' ? columnBottom(changes.statusId) : changes.position,
+        }),
       };
       // Like a create's: the UPDATE and the labels ride ahead of the read-back.
       return referencesChecked(async () => {

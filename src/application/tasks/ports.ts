@@ -39,8 +39,13 @@ export interface TaskChanges {
   readonly completedAt?: Date | null;
   /** The whole new label set. */
   readonly labels?: readonly string[];
-  /** Set together with statusId by moves (and when a status change sends a task to a column). */
-  readonly position?: number;
+  /**
+   * Set together with statusId by moves (and when a status change sends a task to a column):
+   * a place from positionFor, or `'bottom'`: below the other live tasks of the column (the new
+   * status's, or the task's own), the column's lock taken as the write runs and held until the
+   * transaction ends.
+   */
+  readonly position?: number | 'bottom';
 }
 
 export type TaskSort = 'created_at' | '-created_at' | 'due_at' | 'priority' | 'position';
@@ -127,7 +132,8 @@ export interface TaskRepository {
   /**
    * The position the task takes in the placement's column (renumbering the column first when the
    * neighbours leave no room). Holds the column's lock until the transaction ends. Throws
-   * ValidationError when the neighbour is not a live task of that column.
+   * ValidationError when the neighbour is not a live task of that column. (For the bottom of a
+   * column, a write of position `'bottom'` saves the read.)
    */
   positionFor(
     organizationId: string,

@@ -270,9 +270,7 @@ export async function resolveChanges(
     const status = statusOf(statuses, input.statusId) ?? notFound('status');
     changes.statusId = status.id;
     changes.completedAt = completedAtAfter(task.completedAt, status.category, deps.clock.now());
-    changes.position = await tx.tasks.positionFor(organizationId, task.projectId, task.id, {
-      statusId: status.id,
-    });
+    changes.position = 'bottom';
   }
   return changes;
 }
@@ -322,11 +320,14 @@ export async function moveTask(
     const status =
       statusOf(statuses, input.statusId) ??
       validationFailure('status_id', 'Not a status of the task’s project');
-    const position = await tx.tasks.positionFor(organizationId, before.projectId, before.id, {
-      statusId: status.id,
-      beforeId: input.beforeId,
-      afterId: input.afterId,
-    });
+    const anchored = input.beforeId !== undefined || input.afterId !== undefined;
+    const position = anchored
+      ? await tx.tasks.positionFor(organizationId, before.projectId, before.id, {
+          statusId: status.id,
+          beforeId: input.beforeId,
+          afterId: input.afterId,
+        })
+      : 'bottom';
     return applyTaskChanges(
       deps,
       tx,

@@ -520,6 +520,56 @@ describe(`task repository on ${ENGINE}: positions`, () => {
     ]);
   });
 
+  it('writes position bottom below the other live tasks of the new column, or of its own', async () => {
+    const world = await aWorld();
+    const [a, b] = [await aTask(world), await aTask(world)];
+    const gone = await aTask(world);
+    await inOrg(world.org, (tx) => tx.tasks.setDeleted(world.org, gone.id, at(1), at(1)));
+    const mover = await aTask(world, { statusId: world.progress.id });
+    const write = (id: string, changes: { statusId?: string }) =>
+      inOrg(world.org, (tx) =>
+        tx.tasks.update(world.org, id, { ...changes, position: 'bottom' }, at(2)),
+      );
+    // Into todo: below b (the deleted task holds no place).
+    expect(await write(mover.id, { statusId: world.todo.id })).toMatchObject({
+      statusId: world.todo.id,
+      position: 3 * GAP,
+    });
+    // Into an empty column: the first place.
+    expect(await write(b.id, { statusId: world.review.id })).toMatchObject({ position: GAP });
+    // Within its own column, leaving itself out: a at the bottom goes below mover; mover, now
+    // second to last, goes below a.
+    expect(await write(a.id, {})).toMatchObject({ statusId: world.todo.id, position: 4 * GAP });
+    expect(await write(mover.id, {})).toMatchObject({ position: 5 * GAP });
+    expect(await write(mover.id, {})).toMatchObject({ position: 5 * GAP });
+    expect((await columnOf(world.org, world.project.id, world.todo.id)).map(([id]) => id)).toEqual([
+      a.id,
+      mover.id,
+    ]);
+  });
+
+  it('gives concurrent moves to the bottom of one column distinct places', async () => {
+    const world = await aWorld();
+    const movers = await Promise.all(
+      Array.from({ length: 8 }, () => aTask(world, { statusId: world.progress.id })),
+    );
+    const moved = await Promise.all(
+      movers.map((task) =>
+        inOrg(world.org, (tx) =>
+          tx.tasks.update(
+            world.org,
+            task.id,
+            { statusId: world.review.id, position: 'bottom' },
+            at(1),
+          ),
+        ),
+      ),
+    );
+    expect(moved.map((t) => t.position).sort((x, y) => x - y)).toEqual(
+      [1, 2, 3, 4, 5, 6, 7, 8].map((n) => n * GAP),
+    );
+  });
+
   it('refuses a neighbour that is not another live task of the target column', async () => {
     const world = await aWorld();
     const second = await aWorld(world.org);
