@@ -1,5 +1,7 @@
-// A database of this test file's own: a clone of the migrated template on PostgreSQL, or a fresh
-// in-memory PGlite with the migrations applied. Both are dropped by `close()`.
+// A database of this test file's own: a clone of the migrated template on PostgreSQL, or an
+// in-memory PGlite loaded from the migrated template's dump (global-setup.ts). Both are dropped
+// by `close()`.
+import { readFile } from 'node:fs/promises';
 import { inject } from 'vitest';
 import {
   assumeRole,
@@ -45,8 +47,13 @@ export async function createTestDatabase(
       },
     };
   }
-  const handle = await openDatabase({ kind: 'pglite', dataDir: undefined });
-  await migrateToLatest(handle.db);
+  const dump = inject('pgliteTemplate');
+  const handle = await openDatabase({
+    kind: 'pglite',
+    dataDir: undefined,
+    loadDataDir: dump ? new Blob([await readFile(dump)]) : undefined,
+  });
+  await migrateToLatest(handle.db); // nothing to do on the template's dump
   if (role !== undefined) await assumeRole(handle, role);
   return { handle, engine: 'pglite', url: undefined, close: () => handle.close() };
 }

@@ -11,8 +11,15 @@ import { scopedReader, type ScopedReader } from './scoped-read.js';
 
 export type DatabaseTarget = (
   | { readonly kind: 'postgres'; readonly url: string; readonly poolSize: number }
-  /** `dataDir` undefined → in memory (tests). */
-  | { readonly kind: 'pglite'; readonly dataDir: string | undefined }
+  /**
+   * `dataDir` undefined → in memory (tests); `loadDataDir`, a dump of a data directory
+   * (PGlite's dumpDataDir) to start from instead of an empty cluster (tests: a migrated template).
+   */
+  | {
+      readonly kind: 'pglite';
+      readonly dataDir: string | undefined;
+      readonly loadDataDir?: Blob | undefined;
+    }
 ) & {
   /**
    * The role every connection switches to (SET ROLE): one that owns no table and is no
@@ -117,7 +124,10 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     };
   }
   if (target.dataDir !== undefined) await mkdir(target.dataDir, { recursive: true });
-  const client = target.dataDir === undefined ? new PGlite() : new PGlite(target.dataDir);
+  const client = new PGlite({
+    ...(target.dataDir !== undefined && { dataDir: target.dataDir }),
+    ...(target.loadDataDir !== undefined && { loadDataDir: target.loadDataDir }),
+  });
   await client.waitReady;
   if (target.role !== undefined) await client.exec(setRoleStatement(target.role));
   const db = new Kysely<Database>({ dialect: new PgliteDialect(client) });
