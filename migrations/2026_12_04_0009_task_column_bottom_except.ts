@@ -1,7 +1,9 @@
 // The bottom of a kanban column leaving one task out, for a move to the bottom that is one
-// UPDATE. Like app_task_column_bottom (migration 0008), which it overloads: it takes the column's
-// lock, then reads the column with a snapshot taken once the lock is held. The task being moved
-// is left out, so a task already at the bottom of its column stays where the others end.
+// UPDATE, and for a create (which leaves out its own new id: nothing). Like app_task_column_bottom
+// of migration 0008, which it overloads: it takes the column's lock, then reads the column with a
+// snapshot taken once the lock is held. A task already at the bottom of its column stays where
+// the others end. The application calls only this one; 0008's stays for servers still running
+// the code before it (a rolling deploy), for a later migration to drop.
 // Frozen in time: never import from src/. One statement per query (PGlite).
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 

@@ -8,7 +8,6 @@ import {
   openDatabase,
   type DatabaseHandle,
 } from '../../src/adapters/postgres/connect.js';
-import { migrateToLatest } from '../../src/adapters/postgres/migrator.js';
 import { testDatabaseUrl, uniqueTag } from './env.js';
 import { adminQuery, databaseUrl, dropDatabase } from './postgres-admin.js';
 
@@ -48,12 +47,12 @@ export async function createTestDatabase(
     };
   }
   const dump = inject('pgliteTemplate');
+  if (!dump) throw new Error('No migrated PGlite dump: test/support/global-setup.ts makes one');
   const handle = await openDatabase({
     kind: 'pglite',
     dataDir: undefined,
-    loadDataDir: dump ? new Blob([await readFile(dump)]) : undefined,
+    loadDataDir: new Blob([await readFile(dump)]),
   });
-  await migrateToLatest(handle.db); // nothing to do on the template's dump
   if (role !== undefined) await assumeRole(handle, role);
   return { handle, engine: 'pglite', url: undefined, close: () => handle.close() };
 }

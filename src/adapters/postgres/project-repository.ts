@@ -2,7 +2,7 @@
 // organization over every project, deleted ones included; a miss on an expected version is a 412.
 import { sql, type Selectable } from 'kysely';
 import type { ProjectRepository } from '../../application/projects/ports.js';
-import { isProjectKey, type Project } from '../../domain/projects/project.js';
+import { projectKeyOf, type Project } from '../../domain/projects/project.js';
 import type { WorkflowStatus } from '../../domain/projects/workflow.js';
 import type { Db } from './database.js';
 import type { ProjectsTable } from './database-projects.js';
@@ -39,6 +39,13 @@ function toProject(row: ProjectRow): Project {
   };
 }
 
+/** The column and value a reference names a project by (id, or key ignoring case); none for neither. */
+function refColumn(ref: string): ['projects.id' | 'projects.key', '=', string] | undefined {
+  if (isUuid(ref)) return ['projects.id', '=', ref];
+  const key = projectKeyOf(ref);
+  return key === undefined ? undefined : ['projects.key', '=', key];
+}
+
 export function postgresProjectRepository(db: Db): ProjectRepository {
   const projects = (organizationId: string) =>
     db
@@ -67,15 +74,16 @@ export function postgresProjectRepository(db: Db): ProjectRepository {
 
   /** The id and key of the live project named by id or key (ignoring case); none for neither. */
   const liveRef = (organizationId: string, ref: string) => {
-    const key = /^[a-z]+$/i.test(ref) ? ref.toUpperCase() : ref;
-    const select = db
-      .selectFrom('projects')
-      .select(['projects.id', 'projects.key'])
-      .where('projects.organization_id', '=', organizationId)
-      .where('projects.deleted_at', 'is', null);
-    if (isUuid(ref)) return select.where('projects.id', '=', ref);
-    if (isProjectKey(key)) return select.where('projects.key', '=', key);
-    return undefined;
+    const named = refColumn(ref);
+    return (
+      named &&
+      db
+        .selectFrom('projects')
+        .select(['projects.id', 'projects.key'])
+        .where('projects.organization_id', '=', organizationId)
+        .where('projects.deleted_at', 'is', null)
+        .where(...named)
+    );
   };
 
   return {
@@ -107,29 +115,23 @@ export function postgresProjectRepository(db: Db): ProjectRepository {
 
     async identifyWithWorkflow(organizationId, ref) {
       // The workflow as a JSON array built next to the project's row: one read for both.
-      const select = liveRef(organizationId, ref)?.select((eb) =>
-        eb
-          .selectFrom('project_statuses as s')
-          .select(
-            sql<WorkflowStatus[]>`coalesce(json_agg(json_build_object(
+      return liveRef(organizationId, ref)
+        ?.select(
+          sql<WorkflowStatus[]>`(
+            select coalesce(json_agg(json_build_object(
               'id', s.id, 'name', s.name, 'category', s.category, 'position', s.position
-            ) order by s.position), '[]')`.as('statuses'),
-          )
-          .where('s.organization_id', '=', organizationId)
-          .whereRef('s.project_id', '=', 'projects.id')
-          .as('statuses'),
-      );
-      const row = await select?.executeTakeFirst();
-      return row && { id: row.id, key: row.key, statuses: row.statuses ?? [] };
+            ) order by s.position), '[]')
+            from project_statuses as s
+            where s.organization_id = projects.organization_id and s.project_id = projects.id
+          )`.as('statuses'),
+        )
+        .executeTakeFirst();
     },
 
     async find(organizationId, ref, options = {}) {
-      // Keys are matched ignoring case, ASCII only (`'ß'.toUpperCase()` is 'SS').
-      const key = /^[a-z]+$/i.test(ref) ? ref.toUpperCase() : ref;
-      let select = projects(organizationId);
-      if (isUuid(ref)) select = select.where('projects.id', '=', ref);
-      else if (isProjectKey(key)) select = select.where('projects.key', '=', key);
-      else return undefined;
+      const named = refColumn(ref);
+      if (!named) return undefined;
+      let select = projects(organizationId).where(...named);
       if (options.includeDeleted !== true) select = select.where('projects.deleted_at', 'is', null);
       const row = await select.executeTakeFirst();
       return row && toProject(row);

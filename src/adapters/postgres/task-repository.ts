@@ -112,7 +112,7 @@ export function toTask(row: TaskRow): Task {
 
 /**
  * The column lock shared by creations and moves into one status (held until the commit). The key
- * is the status id as PostgreSQL prints a uuid, as app_task_column_bottom (migration 0008) takes it.
+ * is the status id as PostgreSQL prints a uuid, as app_task_column_bottom (migration 0009) takes it.
  */
 const columnLock = (statusId: string) =>
   sql<string>`pg_advisory_xact_lock(hashtextextended(${statusId}::uuid::text, 7))`;
@@ -343,8 +343,9 @@ export function postgresTaskRepository(db: Db): TaskRepository {
       // One statement, so a project's creations queue on its row for one round trip (then the
       // history and audit rows ride with the COMMIT). It takes the project row (the key's
       // number) and then the column's lock, in that order as always: app_task_column_bottom
-      // (migration 0008) runs for the row the UPDATE returns, takes the lock and reads the
-      // column's last committed position with a snapshot of its own, taken after the lock. The
+      // (migration 0009; the new id it leaves out is in no column yet) runs for the row the
+      // UPDATE returns, takes the lock and reads the column's last committed position with a
+      // snapshot of its own, taken after the lock. The
       // task goes below it (positionBetween(last, null): last + gap, or the gap in an empty
       // column), its labels with it, and the read-back comes from what the statement wrote.
       const { organizationId, projectId, statusId } = task;
@@ -367,7 +368,7 @@ export function postgresTaskRepository(db: Db): TaskRepository {
               ${task.assigneeId}::uuid, ${task.reporterId}::uuid, ${task.parentId}::uuid,
               ${task.dueAt}::timestamptz, ${task.estimateHours}::double precision, null,
               coalesce(app_task_column_bottom(${organizationId}::uuid, ${projectId}::uuid,
-                ${statusId}::uuid), 0) + ${POSITION_GAP}, ${task.now}::timestamptz,
+                ${statusId}::uuid, ${task.id}::uuid), 0) + ${POSITION_GAP}, ${task.now}::timestamptz,
               ${task.now}::timestamptz, ${task.completedAt}::timestamptz
             from counter
             returning *

@@ -1,6 +1,6 @@
 // Listing tasks: of one project or across the organization, filtered, sorted, in keyset pages that
 // stay correct under concurrent inserts. Callers who may read only their own tasks see only those.
-import { isProjectKey } from '../../domain/projects/project.js';
+import { projectKeyOf } from '../../domain/projects/project.js';
 import { notFound, ValidationError } from '../../domain/shared/errors.js';
 import { isUuid } from '../../domain/shared/id.js';
 import { readInOrganization, type OrganizationAccess } from '../access/resolve-access.js';
@@ -76,9 +76,7 @@ async function projectIdOf(
   ref: string,
 ): Promise<string> {
   if (isUuid(ref)) return ref;
-  // ASCII letters only, as project lookups do (`'ß'.toUpperCase()` is 'SS').
-  const key = /^[a-z]+$/i.test(ref) ? ref.toUpperCase() : ref;
-  if (!isProjectKey(key)) return notFound('project');
+  const key = projectKeyOf(ref) ?? notFound('project');
   const id = await cached(
     deps.cache,
     `org:${organizationId}:project-key:${key}`,

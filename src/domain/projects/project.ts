@@ -50,6 +50,15 @@ export function assertValidProjectKey(key: string, field = 'key'): void {
   }
 }
 
+/**
+ * The key a reference names, when it is one: ASCII letters matched ignoring case (only ASCII:
+ * `'ß'.toUpperCase()` is 'SS'). Undefined for what is no key (an id, say).
+ */
+export function projectKeyOf(ref: string): string | undefined {
+  const key = /^[a-z]+$/i.test(ref) ? ref.toUpperCase() : ref;
+  return isProjectKey(key) ? key : undefined;
+}
+
 export function isProjectKey(value: string): boolean {
   return (
     value.length >= PROJECT_KEY_MIN_LENGTH &&
