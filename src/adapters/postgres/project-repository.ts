@@ -3,7 +3,6 @@
 import { sql, type Selectable } from 'kysely';
 import type { ProjectRepository } from '../../application/projects/ports.js';
 import { projectKeyOf, type Project } from '../../domain/projects/project.js';
-import type { WorkflowStatus } from '../../domain/projects/workflow.js';
 import type { Db } from './database.js';
 import type { ProjectsTable } from './database-projects.js';
 import { conflictOnUnique, versionMissOrGone } from './errors.js';
@@ -14,6 +13,7 @@ import {
   type ProgressColumns,
 } from './project-progress.js';
 import { postgresProjectStatusRepository } from './project-statuses.js';
+import { workflowColumn } from './workflow-column.js';
 import { postgresTaskTypeRepository } from './project-task-types.js';
 import { isUuid } from '../../domain/shared/id.js';
 
@@ -116,15 +116,7 @@ export function postgresProjectRepository(db: Db): ProjectRepository {
     async identifyWithWorkflow(organizationId, ref) {
       // The workflow as a JSON array built next to the project's row: one read for both.
       return liveRef(organizationId, ref)
-        ?.select(
-          sql<WorkflowStatus[]>`(
-            select coalesce(json_agg(json_build_object(
-              'id', s.id, 'name', s.name, 'category', s.category, 'position', s.position
-            ) order by s.position), '[]')
-            from project_statuses as s
-            where s.organization_id = projects.organization_id and s.project_id = projects.id
-          )`.as('statuses'),
-        )
+        ?.select(workflowColumn('projects.organization_id', 'projects.id'))
         .executeTakeFirst();
     },
 

@@ -13,6 +13,7 @@ import { taskKey } from '../../domain/tasks/task.js';
 import type { Db } from './database.js';
 import type { TaskRelationsTable } from './database-tasks.js';
 import { conflictOnUnique } from './errors.js';
+import { QueryTemplates } from './query-template.js';
 
 function toRelation(row: Selectable<TaskRelationsTable>): TaskRelation {
   return {
@@ -39,44 +40,56 @@ function visibleOther(visibleTo: RelationVisibility | undefined) {
   return sql<SqlBool>`${sql.join(conditions, sql` and `)}`;
 }
 
+/** The compiled reads of every relation repository (the SQL is the same for every connection). */
+const templates = new QueryTemplates();
+
 export function postgresTaskRelationRepository(db: Db): TaskRelationRepository {
   const relations = (organizationId: string) =>
     db.selectFrom('task_relations').selectAll().where('organization_id', '=', organizationId);
 
   return {
     async listFor(organizationId, taskId, visibleTo) {
-      const rows = await db
-        .selectFrom('task_relations as r')
-        .innerJoin('tasks as o', (join) =>
-          join.onRef('o.organization_id', '=', 'r.organization_id').on(
-            sql<SqlBool>`o.id = case when r.source_task_id = ${taskId}::uuid
-                then r.target_task_id else r.source_task_id end`,
-          ),
-        )
-        .innerJoin('projects as p', (join) =>
-          join
-            .onRef('p.organization_id', '=', 'o.organization_id')
-            .onRef('p.id', '=', 'o.project_id'),
-        )
-        .select([
-          'r.id',
-          'r.source_task_id',
-          'r.target_task_id',
-          'r.type',
-          'r.created_by',
-          'r.created_at',
-          'p.key as project_key',
-          'o.number',
-          'o.title',
-        ])
-        .where('r.organization_id', '=', organizationId)
-        .where((eb) =>
-          eb.or([eb('r.source_task_id', '=', taskId), eb('r.target_task_id', '=', taskId)]),
-        )
-        .where(visibleOther(visibleTo))
-        .orderBy('r.created_at')
-        .orderBy('r.id')
-        .execute();
+      // The shape: which of the visibility's fields are given; the statement is compiled once each.
+      const seenBy = (['reporterId', 'ownedBy'] as const).filter(
+        (name) => visibleTo?.[name] !== undefined,
+      );
+      const statement = templates.compile(
+        `list-for:${seenBy.join(',')}`,
+        [organizationId, taskId, ...seenBy.map((name) => visibleTo![name])],
+        (organization, task, ...actors) =>
+          db
+            .selectFrom('task_relations as r')
+            .innerJoin('tasks as o', (join) =>
+              join.onRef('o.organization_id', '=', 'r.organization_id').on(
+                sql<SqlBool>`o.id = case when r.source_task_id = ${task}::uuid
+                    then r.target_task_id else r.source_task_id end`,
+              ),
+            )
+            .innerJoin('projects as p', (join) =>
+              join
+                .onRef('p.organization_id', '=', 'o.organization_id')
+                .onRef('p.id', '=', 'o.project_id'),
+            )
+            .select([
+              'r.id',
+              'r.source_task_id',
+              'r.target_task_id',
+              'r.type',
+              'r.created_by',
+              'r.created_at',
+              'p.key as project_key',
+              'o.number',
+              'o.title',
+            ])
+            .where('r.organization_id', '=', organization)
+            .where((eb) =>
+              eb.or([eb('r.source_task_id', '=', task), eb('r.target_task_id', '=', task)]),
+            )
+            .where(visibleOther(Object.fromEntries(seenBy.map((name, i) => [name, actors[i]]))))
+            .orderBy('r.created_at')
+            .orderBy('r.id'),
+      );
+      const { rows } = await db.executeQuery(statement);
       return rows.flatMap((row) => {
         const seen = relationSeenFrom(
           { sourceTaskId: row.source_task_id, targetTaskId: row.target_task_id, type: row.type },

@@ -1,11 +1,12 @@
 // Tasks. A read joins the project (for the key), the status (for its category), the type (for its
 // name) and the labels, so one query answers one task or one page. Numbers come from the project
 // row (gapless); positions from the column, under a per-column lock that creations and moves share.
-import { sql, type Expression, type SqlBool } from 'kysely';
+import { sql, type Compilable, type CompiledQuery, type Expression, type SqlBool } from 'kysely';
 import type {
   TaskChanges,
   TaskCursor,
   TaskFilter,
+  TaskListQuery,
   TaskRepository,
   TaskSort,
 } from '../../application/tasks/ports.js';
@@ -22,6 +23,8 @@ import {
 import type { Db } from './database.js';
 import type { PriorityColumn } from './database-tasks.js';
 import { sendAhead } from './pipeline.js';
+import { QueryTemplates } from './query-template.js';
+import { workflowColumn } from './workflow-column.js';
 import { isoTime } from './sql-values.js';
 import { postgresTaskCommentRepository } from './task-comment-repository.js';
 import { postgresTaskHistoryRepository } from './task-history-repository.js';
@@ -131,6 +134,9 @@ const columnBottom = (statusId: string | undefined) =>
 export const lockColumn = (db: Db, statusId: string) =>
   sendAhead(db, db.selectNoFrom(columnLock(statusId).as('locked')));
 
+/** The compiled reads of every task repository (the SQL is the same for every connection). */
+const templates = new QueryTemplates();
+
 export function postgresTaskRepository(db: Db): TaskRepository {
   const joined = (organizationId: string) =>
     db
@@ -150,8 +156,27 @@ export function postgresTaskRepository(db: Db): TaskRepository {
       // The tasks of a deleted project are gone with it until it is restored.
       .where('p.deleted_at', 'is', null);
 
-  const tasks = (organizationId: string) =>
-    joined(organizationId).select([
+  /** The joined rows narrowed to the filter and the page after the cursor, in the sort's order. */
+  const listed = (
+    organizationId: string,
+    sort: TaskSort,
+    limit: number,
+    filter: BoundFilter,
+    after: BoundCursor | undefined,
+  ) => {
+    let select = joined(organizationId)
+      .where('t.deleted_at', 'is', null)
+      .where((eb) => eb.and(filterConditions(filter)))
+      .where((eb) => eb.and(after ? [keysetAfter(sort, after)] : []))
+      .limit(limit);
+    for (const [expression, direction] of ORDER[sort])
+      select = select.orderBy(expression, direction);
+    return select;
+  };
+
+  /** A task's columns, of `from`: the joined rows of the organization unless narrowed already. */
+  const tasks = (organizationId: string, from = joined(organizationId)) =>
+    from.select([
       't.organization_id',
       't.id',
       't.project_id',
@@ -290,42 +315,74 @@ export function postgresTaskRepository(db: Db): TaskRepository {
     return positionBetween(at, next ? Number(next.position) : null);
   };
 
+  /**
+   * What names the task: its id, or its project's key and number (undefined when `ref` is neither).
+   * With `forUpdate`, the row is locked first: by id, ahead of the read in the same trip; by key,
+   * through its project (whose key never changes), in a trip of its own that answers the id.
+   */
+  const target = async (
+    organizationId: string,
+    ref: string,
+    forUpdate: boolean,
+  ): Promise<{ id: string } | { projectKey: string; number: number } | undefined> => {
+    if (isUuid(ref)) {
+      if (forUpdate) await lockRows(organizationId, [ref]);
+      return { id: ref };
+    }
+    const key = parseTaskKey(ref.toUpperCase());
+    if (key === undefined || !forUpdate) return key;
+    const locked = await db
+      .selectFrom('tasks as t')
+      .innerJoin('projects as p', (join) =>
+        join
+          .onRef('p.organization_id', '=', 't.organization_id')
+          .onRef('p.id', '=', 't.project_id'),
+      )
+      .select('t.id')
+      .where('t.organization_id', '=', organizationId)
+      .where('p.key', '=', key.projectKey)
+      .where('t.number', '=', key.number)
+      .forNoKeyUpdate(['t'])
+      .executeTakeFirst();
+    return locked && { id: locked.id };
+  };
+
+  /** The task named by id or key (live unless `includeDeleted`), with its project's workflow. */
+  const named = async (
+    organizationId: string,
+    ref: string,
+    options: { readonly includeDeleted?: boolean; readonly forUpdate?: boolean },
+    withWorkflow: boolean,
+  ) => {
+    const found = await target(organizationId, ref, options.forUpdate === true);
+    if (found === undefined) return undefined;
+    const byId = 'id' in found;
+    const shape = `find:${byId ? 'id' : 'key'}:${options.includeDeleted ? 'any' : 'live'}:${withWorkflow ? 'workflow' : ''}`;
+    const args = byId
+      ? [organizationId, found.id]
+      : [organizationId, found.projectKey, found.number];
+    const query = templates.compile(shape, args, (organization, first, second) => {
+      let select = tasks(organization).$if(withWorkflow, (query) =>
+        query.select(workflowColumn('t.organization_id', 't.project_id')),
+      );
+      select = byId
+        ? select.where('t.id', '=', first)
+        : select.where('p.key', '=', first).where('t.number', '=', second as unknown as number);
+      if (!options.includeDeleted) select = select.where('t.deleted_at', 'is', null);
+      return select;
+    });
+    return (await db.executeQuery(query)).rows[0];
+  };
+
   return {
     async find(organizationId, ref, options = {}) {
-      const key = isUuid(ref) ? undefined : parseTaskKey(ref.toUpperCase());
-      if (!isUuid(ref) && key === undefined) return undefined;
-      let id: string | undefined = isUuid(ref) ? ref : undefined;
-      if (options.forUpdate) {
-        // Lock first (by id; a key through its project, whose key never changes), read after.
-        if (key !== undefined) {
-          id = (
-            await db
-              .selectFrom('tasks as t')
-              .innerJoin('projects as p', (join) =>
-                join
-                  .onRef('p.organization_id', '=', 't.organization_id')
-                  .onRef('p.id', '=', 't.project_id'),
-              )
-              .select('t.id')
-              .where('t.organization_id', '=', organizationId)
-              .where('p.key', '=', key.projectKey)
-              .where('t.number', '=', key.number)
-              .forNoKeyUpdate(['t'])
-              .executeTakeFirst()
-          )?.id;
-          if (id === undefined) return undefined;
-        } else if (id !== undefined) {
-          await lockRows(organizationId, [id]);
-        }
-      }
-      let select = tasks(organizationId);
-      select =
-        id !== undefined
-          ? select.where('t.id', '=', id)
-          : select.where('p.key', '=', key!.projectKey).where('t.number', '=', key!.number);
-      if (!options.includeDeleted) select = select.where('t.deleted_at', 'is', null);
-      const row = await select.executeTakeFirst();
+      const row = await named(organizationId, ref, options, false);
       return row && toTask(row);
+    },
+
+    async findWithWorkflow(organizationId, ref, options = {}) {
+      const row = await named(organizationId, ref, options, true);
+      return row && { task: toTask(row), statuses: row.statuses ?? [] };
     },
 
     async findMany(organizationId, ids, options = {}) {
@@ -519,33 +576,24 @@ export function postgresTaskRepository(db: Db): TaskRepository {
     },
 
     async list(organizationId, query) {
-      let select = tasks(organizationId).where('t.deleted_at', 'is', null).limit(query.limit);
-      select = select.where((eb) => eb.and(filterConditions(query.filter)));
-      const { sort, after } = query;
-      select = select.where((eb) => eb.and(after ? [keysetAfter(sort, after)] : []));
-      for (const [expression, direction] of ORDER[sort])
-        select = select.orderBy(expression, direction);
-      return (await select.execute()).map(toTask);
+      const statement = listTemplate('list', organizationId, query, (org, limit, filter, after) =>
+        tasks(org, listed(org, query.sort, limit, filter, after)),
+      );
+      return (await db.executeQuery(statement)).rows.map(toTask);
     },
 
     async listJson(organizationId, query) {
-      let select = joined(organizationId)
-        .select([
+      const statement = listTemplate('json', organizationId, query, (org, limit, filter, after) =>
+        listed(org, query.sort, limit, filter, after).select([
           sql<string>`${TASK_JSON}::text`.as('json'),
           't.id',
           isoTime(sql`t.created_at`).as('created_at'),
           isoTime(sql`t.due_at`).as('due_at'),
           't.priority',
           sql<string>`t.position::text`.as('position'),
-        ])
-        .where('t.deleted_at', 'is', null)
-        .limit(query.limit);
-      select = select.where((eb) => eb.and(filterConditions(query.filter)));
-      const { sort, after } = query;
-      select = select.where((eb) => eb.and(after ? [keysetAfter(sort, after)] : []));
-      for (const [expression, direction] of ORDER[sort])
-        select = select.orderBy(expression, direction);
-      return (await select.execute()).map((row) => ({
+        ]),
+      );
+      return (await db.executeQuery(statement)).rows.map((row) => ({
         json: row.json,
         id: row.id,
         createdAt: row.created_at ?? '',
@@ -599,14 +647,25 @@ const TASK_JSON = sql`json_build_object(
 
 type Condition = Expression<SqlBool>;
 
-function filterConditions(filter: TaskFilter): Condition[] {
+/** A filter's values as the statement binds them: a priority as its column's number. */
+type BoundFilter = { readonly [K in keyof TaskFilter]?: unknown };
+
+/** The given fields of the filter, by name, as bound (the names make the statement's shape). */
+function boundFilter(filter: TaskFilter): [keyof TaskFilter, unknown][] {
+  return (Object.keys(filter) as (keyof TaskFilter)[])
+    .filter((name) => filter[name] !== undefined)
+    .sort()
+    .map((name) => [name, name === 'priority' ? priorityColumn(filter.priority!) : filter[name]]);
+}
+
+function filterConditions(filter: BoundFilter): Condition[] {
   const conditions: Condition[] = [];
   const add = (condition: Condition) => conditions.push(condition);
   if (filter.projectId !== undefined) add(sql`t.project_id = ${filter.projectId}`);
   if (filter.statusId !== undefined) add(sql`t.status_id = ${filter.statusId}`);
   if (filter.statusCategory !== undefined) add(sql`s.category = ${filter.statusCategory}`);
   if (filter.assigneeId !== undefined) add(sql`t.assignee_id = ${filter.assigneeId}`);
-  if (filter.priority !== undefined) add(sql`t.priority = ${priorityColumn(filter.priority)}`);
+  if (filter.priority !== undefined) add(sql`t.priority = ${filter.priority}`);
   if (filter.typeId !== undefined) add(sql`t.type_id = ${filter.typeId}`);
   if (filter.dueBefore !== undefined) add(sql`t.due_at < ${filter.dueBefore}`);
   if (filter.dueAfter !== undefined) add(sql`t.due_at > ${filter.dueAfter}`);
@@ -651,30 +710,95 @@ const ORDER: Record<TaskSort, [Expression<unknown>, 'asc' | 'desc'][]> = {
   ],
 };
 
+/**
+ * The cursor's values as the statement binds them: the sort value (an ISO time, a priority's
+ * column number, a position), absent for a null due date, which makes a shape of its own.
+ */
+interface BoundCursor {
+  readonly value?: unknown;
+  readonly id: unknown;
+}
+
+function boundCursor(sort: TaskSort, after: TaskCursor): BoundCursor {
+  const { value, id } = after;
+  if (value === null) return { id };
+  switch (sort) {
+    case 'priority':
+      return { value: priorityColumn(value as Priority), id };
+    case 'position':
+      return { value: Number(value), id };
+    case '-created_at':
+    case 'created_at':
+    case 'due_at':
+      return { value: String(value), id };
+  }
+}
+
 /** Rows strictly after the cursor in the sort order (nulls of due_at sort last). */
-function keysetAfter(sort: TaskSort, after: TaskCursor): Condition {
+function keysetAfter(sort: TaskSort, after: BoundCursor): Condition {
   const id = sql`${after.id}::uuid`;
   const value = after.value;
   switch (sort) {
     case '-created_at':
-      return sql`(t.created_at, t.id) < (${String(value)}::timestamptz, ${id})`;
+      return sql`(t.created_at, t.id) < (${value}::timestamptz, ${id})`;
     case 'created_at':
-      return sql`(t.created_at, t.id) > (${String(value)}::timestamptz, ${id})`;
+      return sql`(t.created_at, t.id) > (${value}::timestamptz, ${id})`;
     case 'due_at':
-      return value === null
+      return !('value' in after)
         ? sql`(t.due_at is null and t.id > ${id})`
-        : sql`((t.due_at, t.id) > (${String(value)}::timestamptz, ${id}) or t.due_at is null)`;
-    case 'priority': {
-      const priority = priorityColumn(value as Priority);
-      return sql`(t.priority < ${priority} or (t.priority = ${priority} and t.id > ${id}))`;
-    }
+        : sql`((t.due_at, t.id) > (${value}::timestamptz, ${id}) or t.due_at is null)`;
+    case 'priority':
+      return sql`(t.priority < ${value} or (t.priority = ${value} and t.id > ${id}))`;
     case 'position':
       // The cursor task's current position when it is still live: a column renumbered between
       // two pages rescales every position, and the stored one would repeat or skip tasks.
       return sql`(t.position, t.id) > (coalesce(
         (select c.position from tasks as c
          where c.organization_id = t.organization_id and c.id = ${id} and c.deleted_at is null),
-        ${Number(value)}::bigint
+        ${value}::bigint
       ), ${id})`;
   }
+}
+
+/**
+ * A list statement from its template: the shape is the kind, the sort, the filter's given fields
+ * and the cursor's kind; `build` gets the organization, the limit, the filter and the cursor as
+ * markers, to narrow and order its select with listed().
+ */
+function listTemplate<R>(
+  kind: string,
+  organizationId: string,
+  query: TaskListQuery,
+  build: (
+    organizationId: string,
+    limit: number,
+    filter: BoundFilter,
+    after: BoundCursor | undefined,
+  ) => Compilable<R>,
+): CompiledQuery<R> {
+  const fields = boundFilter(query.filter);
+  const cursor = query.after && boundCursor(query.sort, query.after);
+  const cursorValues =
+    cursor === undefined ? [] : 'value' in cursor ? [cursor.value, cursor.id] : [cursor.id];
+  const shape = [
+    kind,
+    query.sort,
+    fields.map(([name]) => name).join(','),
+    cursor === undefined ? '' : 'value' in cursor ? 'after' : 'after-null',
+  ].join(':');
+  return templates.compile(
+    shape,
+    [organizationId, query.limit, ...fields.map(([, value]) => value), ...cursorValues],
+    (organization, limit, ...rest) => {
+      const filter = Object.fromEntries(fields.map(([name], i) => [name, rest[i]])) as BoundFilter;
+      const marks = rest.slice(fields.length);
+      const after =
+        cursor === undefined
+          ? undefined
+          : 'value' in cursor
+            ? { value: marks[0], id: marks[1] }
+            : { id: marks[0] };
+      return build(organization, limit as unknown as number, filter, after);
+    },
+  );
 }

@@ -2,6 +2,7 @@
 // not exist for it), may write it (permission in its scope, the If-Match version, the write
 // window), and the history row each change leaves.
 import { authorize, can, type Grant } from '../../domain/access/authorize.js';
+import type { WorkflowStatus } from '../../domain/projects/workflow.js';
 import { actorIdOf } from '../../domain/identity/principal.js';
 import { notFound, PreconditionFailedError, ValidationError } from '../../domain/shared/errors.js';
 import { isUuid } from '../../domain/shared/id.js';
@@ -35,7 +36,11 @@ export async function visibleTask(
   options: { readonly includeDeleted?: boolean; readonly forUpdate?: boolean } = {},
 ): Promise<Task> {
   authorize(access.grant, 'task:read');
-  const task = await tx.tasks.find(access.organization.id, ref, options);
+  return readable(access, await tx.tasks.find(access.organization.id, ref, options));
+}
+
+/** The task read, if there is one and the caller may read it; else NotFoundError. */
+function readable(access: OrganizationAccess, task: Task | undefined): Task {
   if (!task || !can(access.grant, 'task:read', ownershipOf(task))) return notFound('task');
   return task;
 }
@@ -79,6 +84,39 @@ export async function writableTask(
   options: { readonly includeDeleted?: boolean } = {},
 ): Promise<Task> {
   const task = await visibleTask(tx, access, ref, { ...options, forUpdate: true });
+  return mayWrite(deps, tx, access, task, action, expectedVersion);
+}
+
+/**
+ * What writableTask answers, and the workflow of the task's project, read in the same statement:
+ * for a write that may change the task's status.
+ */
+export async function writableTaskWithWorkflow(
+  deps: Pick<Deps, 'clock'>,
+  tx: Pick<Repositories, 'tasks' | 'users'>,
+  access: OrganizationAccess,
+  ref: string,
+  action: 'task:update',
+  expectedVersion?: number,
+): Promise<{ readonly task: Task; readonly statuses: readonly WorkflowStatus[] }> {
+  authorize(access.grant, 'task:read');
+  const found = await tx.tasks.findWithWorkflow(access.organization.id, ref, { forUpdate: true });
+  const task = readable(access, found?.task);
+  return {
+    task: await mayWrite(deps, tx, access, task, action, expectedVersion),
+    statuses: found!.statuses,
+  };
+}
+
+/** The visible, locked `task`, after the checks of a write: scope, If-Match, write window. */
+async function mayWrite(
+  deps: Pick<Deps, 'clock'>,
+  tx: Pick<Repositories, 'users'>,
+  access: OrganizationAccess,
+  task: Task,
+  action: 'task:update' | 'task:delete',
+  expectedVersion: number | undefined,
+): Promise<Task> {
   authorize(access.grant, action, ownershipOf(task));
   if (expectedVersion !== undefined && task.version !== expectedVersion) {
     throw new PreconditionFailedError('If-Match does not match the current ETag');

@@ -1,5 +1,5 @@
 // Ports of the tasks area: tasks, and what hangs on them (history, comments, watchers, relations).
-import type { StatusCategory } from '../../domain/projects/workflow.js';
+import type { StatusCategory, WorkflowStatus } from '../../domain/projects/workflow.js';
 import type { Priority, Task } from '../../domain/tasks/task.js';
 import type { TaskCommentRepository } from './comments-ports.js';
 import type { TaskRelationRepository } from './relations-ports.js';
@@ -116,6 +116,15 @@ export interface TaskRepository {
     ref: string,
     options?: { readonly includeDeleted?: boolean; readonly forUpdate?: boolean },
   ): Promise<Task | undefined>;
+  /**
+   * What find answers, and the workflow of the task's project in order, in one read: for a write
+   * that may change the task's status.
+   */
+  findWithWorkflow(
+    organizationId: string,
+    ref: string,
+    options?: { readonly includeDeleted?: boolean; readonly forUpdate?: boolean },
+  ): Promise<{ readonly task: Task; readonly statuses: readonly WorkflowStatus[] } | undefined>;
   /** Tasks by id (live only), in no particular order; `forUpdate` locks them. */
   findMany(
     organizationId: string,

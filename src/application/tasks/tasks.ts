@@ -32,6 +32,7 @@ import {
   recordHistory,
   visibleTask,
   writableTask,
+  writableTaskWithWorkflow,
 } from './guard.js';
 import type { HistoryCursor, TaskChanges, TaskHistoryEntry } from './ports.js';
 import { pageOf } from '../shared/page.js';
@@ -209,7 +210,7 @@ export async function applyTaskChanges(
   return after;
 }
 
-export type StatusesOf = (projectId: string) => Promise<WorkflowStatus[]>;
+export type StatusesOf = (projectId: string) => Promise<readonly WorkflowStatus[]>;
 
 /**
  * Resolves an update request against the locked task into the changes to write: checks each
@@ -287,8 +288,21 @@ export async function updateTask(
     throw ValidationError.field('body', 'Nothing to change');
   }
   return inOrganization(deps, access, async (tx) => {
-    const before = await writableTask(deps, tx, access, ref, 'task:update', expectedVersion);
-    const changes = await resolveChanges(deps, tx, access, before, input);
+    if (input.statusId === undefined) {
+      const before = await writableTask(deps, tx, access, ref, 'task:update', expectedVersion);
+      const changes = await resolveChanges(deps, tx, access, before, input);
+      return applyTaskChanges(deps, tx, access, before, changes, 'updated');
+    }
+    // A status change needs the workflow: read with the task.
+    const { task: before, statuses } = await writableTaskWithWorkflow(
+      deps,
+      tx,
+      access,
+      ref,
+      'task:update',
+      expectedVersion,
+    );
+    const changes = await resolveChanges(deps, tx, access, before, input, async () => statuses);
     return applyTaskChanges(deps, tx, access, before, changes, 'updated');
   });
 }
@@ -315,8 +329,14 @@ export async function moveTask(
   }
   const organizationId = access.organization.id;
   return inOrganization(deps, access, async (tx) => {
-    const before = await writableTask(deps, tx, access, ref, 'task:update', expectedVersion);
-    const statuses = await tx.projects.statuses.list(organizationId, before.projectId);
+    const { task: before, statuses } = await writableTaskWithWorkflow(
+      deps,
+      tx,
+      access,
+      ref,
+      'task:update',
+      expectedVersion,
+    );
     const status =
       statusOf(statuses, input.statusId) ??
       validationFailure('status_id', 'Not a status of the task’s project');

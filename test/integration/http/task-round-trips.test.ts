@@ -78,7 +78,7 @@ if (!testDatabaseUrl) {
       expect(counted.trips()).toBe(2);
     });
 
-    it('moves a task by id to the bottom of a column in 4: the locked task; the workflow; the UPDATE with the read-back; history, audit and COMMIT', async () => {
+    it('moves a task by id to the bottom of a column in 3: the locked task with its workflow; the UPDATE with the read-back; history, audit and COMMIT', async () => {
       const task = (await create()).body.data;
       counted.reset();
       const moved = await api.post(
@@ -88,6 +88,28 @@ if (!testDatabaseUrl) {
       );
       expect(moved.status, JSON.stringify(moved.body)).toBe(200);
       expect(moved.body.data.status_id).toBe(project.statuses[1]!.id);
+      expect(counted.trips()).toBe(3);
+    });
+
+    it('changes a task’s status by PATCH in 3 by id; by key in 4, the key’s lock being a trip of its own', async () => {
+      const task = (await create()).body.data;
+      counted.reset();
+      const patched = await api.patch(
+        `${orgPath()}/tasks/${task.id}`,
+        { status_id: project.statuses[2]!.id },
+        as(),
+      );
+      expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+      expect(patched.body.data.status_id).toBe(project.statuses[2]!.id);
+      expect(counted.trips()).toBe(3);
+      counted.reset();
+      const byKey = await api.patch(
+        `${orgPath()}/tasks/${task.key}`,
+        { status_id: project.statuses[1]!.id },
+        as(),
+      );
+      expect(byKey.status, JSON.stringify(byKey.body)).toBe(200);
+      expect(byKey.body.data.status_id).toBe(project.statuses[1]!.id);
       expect(counted.trips()).toBe(4);
     });
   });

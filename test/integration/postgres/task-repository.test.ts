@@ -394,6 +394,38 @@ describe(`task repository on ${ENGINE}: create and find`, () => {
     expect(restored).toMatchObject({ deletedAt: null, version: 3, position: task.position });
   });
 
+  it('finds a task with its project’s workflow in order, as find does, in one read', async () => {
+    const world = await aWorld();
+    const other = await aWorld();
+    const task = await aTask(world);
+    const deleted = await aTask(world);
+    await inOrg(world.org, (tx) => tx.tasks.setDeleted(world.org, deleted.id, at(5), at(6)));
+    const workflow = [world.todo, world.progress, world.review, world.done];
+    await inOrg(world.org, async (tx) => {
+      for (const ref of [task.id, task.key, task.key.toLowerCase()]) {
+        expect(await tx.tasks.findWithWorkflow(world.org, ref), ref).toEqual({
+          task,
+          statuses: workflow,
+        });
+      }
+      expect(await tx.tasks.findWithWorkflow(world.org, task.id, { forUpdate: true })).toEqual({
+        task,
+        statuses: workflow,
+      });
+      for (const ref of [deleted.id, deleted.key, `${world.project.key}-9`, 'nope', newId()]) {
+        expect(await tx.tasks.findWithWorkflow(world.org, ref), ref).toBeUndefined();
+      }
+      expect(
+        (await tx.tasks.findWithWorkflow(world.org, deleted.key, { includeDeleted: true }))
+          ?.statuses,
+      ).toEqual(workflow);
+    });
+    // Another organization's task, even by id, is not there (row-level security).
+    expect(
+      await inOrg(other.org, (tx) => tx.tasks.findWithWorkflow(other.org, task.id)),
+    ).toBeUndefined();
+  });
+
   it('locks the row with forUpdate until the transaction ends', async () => {
     const world = await aWorld();
     const task = await aTask(world);
