@@ -32,4 +32,10 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
 # The old-space cap: V8 otherwise sizes the heap from the host's memory and lets an idle-looking
 # heap (45 MB live) grow to 130 MB under load; capped, peak RSS under load is ~160 MB, not ~240
 # (bench/, scenario 1), well inside the pod's 512 Mi limit.
-CMD ["node", "--max-old-space-size=256", "dist/src/bootstrap/main.js"]
+# The young generation: semi-spaces of 32 MB instead of V8's 16. A request's objects live as long
+# as its round trips; with small semi-spaces a scavenge runs every few milliseconds under load and
+# promotes every in-flight request's objects to the old space, where mark-compacts then collect
+# them. Measured on 2 vCPUs (bench/, scenarios 1, 2, 8): GC helper threads 0.34 → 0.26 cores,
+# scenario 2 +28 %, scenario 1 +15 %, scenario 8's p99 at 250 req/s 81 and 66 → 40 and 48 ms, for
+# 25 MB more peak RSS (156 → 183 MB).
+CMD ["node", "--max-old-space-size=256", "--max-semi-space-size=32", "dist/src/bootstrap/main.js"]

@@ -49,8 +49,8 @@ import {
 import { formatTable, median, summarize, type Row, type Summary } from './harness/report.js';
 import { API, MARKER, scenarios, type Fixture, type Scenario } from './harness/scenarios.js';
 
-/** The heap cap production runs with (Dockerfile CMD, `npm start`). */
-const HEAP_FLAG = '--max-old-space-size=256';
+/** The heap flags production runs with (Dockerfile CMD, `npm start`). */
+const HEAP_FLAGS = ['--max-old-space-size=256', '--max-semi-space-size=32'];
 const ALL = ['1', '1d', '2', '3', '4', '5', '6', '7', '7+2', '8'] as const;
 /** Login rate of the combined scenario, and the target of scenario 7 (logins/s). */
 const LOGIN_RATE = 80;
@@ -738,7 +738,7 @@ try {
     name: 'teamflow',
     // As the Dockerfile and `npm start` run it (the old-space cap is what keeps RSS in bounds).
     args: [
-      HEAP_FLAG,
+      ...HEAP_FLAGS,
       ...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : []),
       'dist/src/bootstrap/main.js',
     ],
@@ -1037,7 +1037,7 @@ try {
   const header = [
     `TeamFlow HTTP benchmark — ${startedAt.toISOString()}${options.quick ? ' — QUICK RUN (smoke, not a measurement)' : ''}`,
     `Command: ${command}`,
-    `Mode: ${mode}; server: node ${HEAP_FLAG} dist/src/bootstrap/main.js, NODE_ENV=production, LOG_LEVEL=warn, ` +
+    `Mode: ${mode}; server: node ${HEAP_FLAGS.join(' ')} dist/src/bootstrap/main.js, NODE_ENV=production, LOG_LEVEL=warn, ` +
       `DATABASE_POOL_SIZE=${env.DATABASE_POOL_SIZE ?? '10 (default)'}`,
     `Load: autocannon, ${options.connections} connections, ${options.reps} × ${options.durationSeconds} s ` +
       `(scenario 8: ${options.reps} × ${options.mixedSeconds} s) after ${options.warmupSeconds} s warm-up; medians`,
@@ -1069,7 +1069,7 @@ try {
         machine: info,
         server: {
           entry: 'dist/src/bootstrap/main.js',
-          nodeFlags: [HEAP_FLAG],
+          nodeFlags: HEAP_FLAGS,
           env: {
             NODE_ENV: env.NODE_ENV,
             LOG_LEVEL: env.LOG_LEVEL,
