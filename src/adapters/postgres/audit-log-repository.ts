@@ -1,30 +1,49 @@
 // The audit log: append-only (the application role may only INSERT and SELECT).
 import type { AuditEntry, AuditLogRepository } from '../../application/access/ports.js';
 import type { Db } from './database.js';
-import { sendAhead } from './pipeline.js';
+import { compiledAhead, sendAhead } from './pipeline.js';
+import { QueryTemplates } from './query-template.js';
+
+/** The compiled insert of every audit log repository (the same SQL for every connection). */
+const templates = new QueryTemplates();
 
 export function postgresAuditLogRepository(db: Db): AuditLogRepository {
   return {
     async record(entry) {
       // Written in the transaction it records, read by nobody in it: it rides ahead of the next
       // statement (the COMMIT, usually).
-      await sendAhead(
-        db,
+      // Every column bound (absent ones as null), so one statement serves every entry.
+      const values = [
+        entry.organizationId,
+        entry.id,
+        entry.actorType,
+        entry.actorId,
+        entry.action,
+        entry.targetType,
+        entry.targetId,
+        JSON.stringify(entry.changes),
+        entry.ip ?? null,
+        entry.userAgent ?? null,
+        entry.requestId ?? null,
+        entry.createdAt,
+      ];
+      const statement = templates.compile('record', values, (...v) =>
         db.insertInto('audit_log').values({
-          organization_id: entry.organizationId,
-          id: entry.id,
-          actor_type: entry.actorType,
-          actor_id: entry.actorId,
-          action: entry.action,
-          target_type: entry.targetType,
-          target_id: entry.targetId,
-          changes: JSON.stringify(entry.changes),
-          ip: entry.ip,
-          user_agent: entry.userAgent,
-          request_id: entry.requestId,
-          created_at: entry.createdAt,
+          organization_id: v[0]!,
+          id: v[1]!,
+          actor_type: v[2] as AuditEntry['actorType'],
+          actor_id: v[3]!,
+          action: v[4]!,
+          target_type: v[5]!,
+          target_id: v[6]!,
+          changes: v[7]!,
+          ip: v[8]!,
+          user_agent: v[9]!,
+          request_id: v[10]!,
+          created_at: v[11] as unknown as Date,
         }),
       );
+      await sendAhead(db, compiledAhead(db, statement));
     },
 
     async list(organizationId, filters, page) {

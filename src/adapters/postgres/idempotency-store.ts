@@ -12,7 +12,8 @@ import type {
   StoredResponse,
 } from '../../application/shared/idempotency.js';
 import type { Db } from './database.js';
-import { sendAhead, TENANT_SCOPE_SQL, type PipelineConnector } from './pipeline.js';
+import { compiledAhead, sendAhead, TENANT_SCOPE_SQL, type PipelineConnector } from './pipeline.js';
+import { QueryTemplates } from './query-template.js';
 
 /** Expired rows of the organization deleted by each claim, so the table stays bounded. */
 const PURGE_BATCH = 50;
@@ -43,6 +44,9 @@ function pipelinedStatements(open: PipelineConnector): InOrganization {
   };
 }
 
+/** The compiled statements of every idempotency store (the same SQL for every connection). */
+const templates = new QueryTemplates();
+
 export function postgresIdempotencyStore(db: Db, pipelined?: PipelineConnector): IdempotencyStore {
   const inOrganization = pipelined ? pipelinedStatements(pipelined) : inTransaction(db);
   return {
@@ -52,52 +56,71 @@ export function postgresIdempotencyStore(db: Db, pipelined?: PipelineConnector):
       return inOrganization(organizationId, async (trx) => {
         // A few expired rows of the organization go first, so the table stays bounded (pipelined:
         // ahead of the first INSERT, in its implicit transaction).
-        await sendAhead(trx, purgeExpired(trx, organizationId, now));
+        await sendAhead(
+          trx,
+          compiledAhead(
+            trx,
+            templates.compile('purge', [organizationId, now], (org, at) =>
+              purgeExpired(trx, org, at as unknown as Date),
+            ),
+          ),
+        );
         // A row that vanishes between the two statements (released, purged) is claimed on the
         // next turn; READ COMMITTED gives each statement a fresh snapshot.
-        for (let attempt = 0; attempt < 3; attempt += 1) {
-          const claimed = await trx
-            .insertInto('idempotency_keys')
-            .values({
-              organization_id: organizationId,
-              key,
-              request_hash: requestHash,
-              state: 'in_progress',
-              claim_id: claimId,
-              created_at: now,
-              locked_until: new Date(now.getTime() + request.lockMs),
-              expires_at: new Date(now.getTime() + request.ttlMs),
-            })
-            // An expired row counts as absent; so does an abandoned attempt at the same request.
-            .onConflict((oc) =>
-              oc
-                .columns(['organization_id', 'key'])
-                .doUpdateSet((eb) => ({
-                  request_hash: eb.ref('excluded.request_hash'),
-                  state: 'in_progress',
-                  claim_id: eb.ref('excluded.claim_id'),
-                  response_status: null,
-                  response_headers: null,
-                  response_body: null,
-                  created_at: eb.ref('excluded.created_at'),
-                  locked_until: eb.ref('excluded.locked_until'),
-                  expires_at: eb.ref('excluded.expires_at'),
-                }))
-                .where((eb) =>
-                  eb.or([
-                    eb('idempotency_keys.expires_at', '<=', now),
-                    eb.and([
-                      eb('idempotency_keys.state', '=', 'in_progress'),
-                      eb('idempotency_keys.locked_until', '<=', now),
-                      eb('idempotency_keys.request_hash', '=', requestHash),
+        const insert = templates.compile(
+          'claim',
+          [
+            organizationId,
+            key,
+            requestHash,
+            claimId,
+            now,
+            new Date(now.getTime() + request.lockMs),
+            new Date(now.getTime() + request.ttlMs),
+          ],
+          (org, k, hash, claim, at, lockedUntil, expiresAt) =>
+            trx
+              .insertInto('idempotency_keys')
+              .values({
+                organization_id: org,
+                key: k,
+                request_hash: hash,
+                state: 'in_progress',
+                claim_id: claim,
+                created_at: at as unknown as Date,
+                locked_until: lockedUntil as unknown as Date,
+                expires_at: expiresAt as unknown as Date,
+              })
+              // An expired row counts as absent; so does an abandoned attempt at the same request.
+              .onConflict((oc) =>
+                oc
+                  .columns(['organization_id', 'key'])
+                  .doUpdateSet((eb) => ({
+                    request_hash: eb.ref('excluded.request_hash'),
+                    state: 'in_progress',
+                    claim_id: eb.ref('excluded.claim_id'),
+                    response_status: null,
+                    response_headers: null,
+                    response_body: null,
+                    created_at: eb.ref('excluded.created_at'),
+                    locked_until: eb.ref('excluded.locked_until'),
+                    expires_at: eb.ref('excluded.expires_at'),
+                  }))
+                  .where((eb) =>
+                    eb.or([
+                      eb('idempotency_keys.expires_at', '<=', at as unknown as Date),
+                      eb.and([
+                        eb('idempotency_keys.state', '=', 'in_progress'),
+                        eb('idempotency_keys.locked_until', '<=', at as unknown as Date),
+                        eb('idempotency_keys.request_hash', '=', hash),
+                      ]),
                     ]),
-                  ]),
-                ),
-            )
-            .returning('claim_id')
-            .executeTakeFirst();
-          if (claimed) return { outcome: 'claimed', claimId };
-          const held = await trx
+                  ),
+              )
+              .returning('claim_id'),
+        );
+        const find = templates.compile('held', [organizationId, key], (org, k) =>
+          trx
             .selectFrom('idempotency_keys')
             .select([
               'request_hash',
@@ -106,9 +129,13 @@ export function postgresIdempotencyStore(db: Db, pipelined?: PipelineConnector):
               'response_headers',
               'response_body',
             ])
-            .where('organization_id', '=', organizationId)
-            .where('key', '=', key)
-            .executeTakeFirst();
+            .where('organization_id', '=', org)
+            .where('key', '=', k),
+        );
+        for (let attempt = 0; attempt < 3; attempt += 1) {
+          const claimed = (await trx.executeQuery(insert)).rows[0];
+          if (claimed) return { outcome: 'claimed', claimId };
+          const held = (await trx.executeQuery(find)).rows[0];
           if (!held) continue;
           if (held.request_hash !== requestHash) return { outcome: 'mismatch' };
           if (held.state === 'in_progress' || held.response_status === null) {
@@ -126,23 +153,34 @@ export function postgresIdempotencyStore(db: Db, pipelined?: PipelineConnector):
     },
 
     async complete(claim, response) {
+      const values = [
+        response.status,
+        JSON.stringify(response.headers),
+        response.body,
+        claim.organizationId,
+        claim.key,
+        claim.claimId,
+      ];
       const result = await inOrganization(claim.organizationId, (trx) =>
-        trx
-          .updateTable('idempotency_keys')
-          .set({
-            state: 'completed',
-            response_status: response.status,
-            response_headers: JSON.stringify(response.headers),
-            response_body: response.body,
-            locked_until: null,
-          })
-          .where('organization_id', '=', claim.organizationId)
-          .where('key', '=', claim.key)
-          .where('claim_id', '=', claim.claimId)
-          .where('state', '=', 'in_progress')
-          .executeTakeFirst(),
+        trx.executeQuery(
+          templates.compile('complete', values, (status, headers, body, org, k, claimId) =>
+            trx
+              .updateTable('idempotency_keys')
+              .set({
+                state: 'completed',
+                response_status: status as unknown as number,
+                response_headers: headers,
+                response_body: body,
+                locked_until: null,
+              })
+              .where('organization_id', '=', org)
+              .where('key', '=', k)
+              .where('claim_id', '=', claimId)
+              .where('state', '=', 'in_progress'),
+          ),
+        ),
       );
-      return result.numUpdatedRows > 0n;
+      return (result.numAffectedRows ?? 0n) > 0n;
     },
 
     async release(claim) {

@@ -90,6 +90,12 @@ export interface AheadStatement {
   execute(): Promise<unknown>;
 }
 
+/** A statement compiled already (a query template's) as `sendAhead` takes it. */
+export const compiledAhead = (db: Db, compiled: CompiledQuery): AheadStatement => ({
+  compile: () => compiled,
+  execute: () => db.executeQuery(compiled),
+});
+
 /**
  * Runs `statement` now, or, on a pipelined transaction, holds it to go out ahead of the
  * transaction's next statement, in the same round trip. Only for statements whose result and

@@ -13,6 +13,7 @@ import {
   type ProgressColumns,
 } from './project-progress.js';
 import { postgresProjectStatusRepository } from './project-statuses.js';
+import { QueryTemplates } from './query-template.js';
 import { workflowColumn } from './workflow-column.js';
 import { postgresTaskTypeRepository } from './project-task-types.js';
 import { isUuid } from '../../domain/shared/id.js';
@@ -46,6 +47,9 @@ function refColumn(ref: string): ['projects.id' | 'projects.key', '=', string] |
   return key === undefined ? undefined : ['projects.key', '=', key];
 }
 
+/** The compiled reads of every project repository (the SQL is the same for every connection). */
+const templates = new QueryTemplates();
+
 export function postgresProjectRepository(db: Db): ProjectRepository {
   const projects = (organizationId: string) =>
     db
@@ -72,17 +76,25 @@ export function postgresProjectRepository(db: Db): ProjectRepository {
         .executeTakeFirst(),
     );
 
-  /** The id and key of the live project named by id or key (ignoring case); none for neither. */
-  const liveRef = (organizationId: string, ref: string) => {
+  /**
+   * The id and key of the live project named by id or key (ignoring case), with its workflow when
+   * asked: compiled once per column it is named by and per shape. Undefined for neither.
+   */
+  const liveRef = (organizationId: string, ref: string, withWorkflow: boolean) => {
     const named = refColumn(ref);
-    return (
-      named &&
+    if (named === undefined) return undefined;
+    const [column, , value] = named;
+    const shape = `live-ref:${column}:${withWorkflow ? 'workflow' : ''}`;
+    return templates.compile(shape, [organizationId, value], (org, v) =>
       db
         .selectFrom('projects')
         .select(['projects.id', 'projects.key'])
-        .where('projects.organization_id', '=', organizationId)
+        .$if(withWorkflow, (select) =>
+          select.select(workflowColumn('projects.organization_id', 'projects.id')),
+        )
+        .where('projects.organization_id', '=', org)
         .where('projects.deleted_at', 'is', null)
-        .where(...named)
+        .where(column, '=', v),
     );
   };
 
@@ -110,14 +122,15 @@ export function postgresProjectRepository(db: Db): ProjectRepository {
     },
 
     async identify(organizationId, ref) {
-      return liveRef(organizationId, ref)?.executeTakeFirst();
+      const statement = liveRef(organizationId, ref, false);
+      return statement && (await db.executeQuery(statement)).rows[0];
     },
 
     async identifyWithWorkflow(organizationId, ref) {
       // The workflow as a JSON array built next to the project's row: one read for both.
-      return liveRef(organizationId, ref)
-        ?.select(workflowColumn('projects.organization_id', 'projects.id'))
-        .executeTakeFirst();
+      const statement = liveRef(organizationId, ref, true);
+      const row = statement && (await db.executeQuery(statement)).rows[0];
+      return row && { id: row.id, key: row.key, statuses: row.statuses ?? [] };
     },
 
     async find(organizationId, ref, options = {}) {

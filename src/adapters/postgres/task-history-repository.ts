@@ -2,28 +2,42 @@
 import { sql, type SqlBool } from 'kysely';
 import type { TaskHistoryRepository } from '../../application/tasks/ports.js';
 import type { Db } from './database.js';
-import { sendAhead } from './pipeline.js';
+import { compiledAhead, sendAhead } from './pipeline.js';
+import { QueryTemplates } from './query-template.js';
 import { NEW_ID } from './sql-values.js';
+
+/** The compiled inserts of every history repository (the same SQL for every connection). */
+const templates = new QueryTemplates();
 
 export function postgresTaskHistoryRepository(db: Db): TaskHistoryRepository {
   return {
     async append(entries) {
       if (entries.length === 0) return;
       // Nothing reads it back in the change's transaction: it rides ahead of the next statement.
-      await sendAhead(
-        db,
+      // Compiled once per number of rows (a change writes one; a bulk change, one per task).
+      const values = entries.flatMap((entry) => [
+        entry.organizationId,
+        entry.id,
+        entry.taskId,
+        entry.actorId,
+        entry.action,
+        JSON.stringify(entry.changes),
+        entry.at,
+      ]);
+      const statement = templates.compile(`append:${entries.length}`, values, (...v) =>
         db.insertInto('task_history').values(
-          entries.map((entry) => ({
-            organization_id: entry.organizationId,
-            id: entry.id,
-            task_id: entry.taskId,
-            actor_id: entry.actorId,
-            action: entry.action,
-            changes: JSON.stringify(entry.changes),
-            at: entry.at,
+          entries.map((_, i) => ({
+            organization_id: v[i * 7]!,
+            id: v[i * 7 + 1]!,
+            task_id: v[i * 7 + 2]!,
+            actor_id: v[i * 7 + 3] as string | null,
+            action: v[i * 7 + 4]!,
+            changes: v[i * 7 + 5]!,
+            at: v[i * 7 + 6] as unknown as Date,
           })),
         ),
       );
+      await sendAhead(db, compiledAhead(db, statement));
     },
 
     async recordDetach(organizationId, detached, actorId, at) {
