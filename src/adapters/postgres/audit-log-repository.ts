@@ -27,21 +27,24 @@ export function postgresAuditLogRepository(db: Db): AuditLogRepository {
         entry.requestId ?? null,
         entry.createdAt,
       ];
-      const statement = templates.compile('record', values, (...v) =>
-        db.insertInto('audit_log').values({
-          organization_id: v[0]!,
-          id: v[1]!,
-          actor_type: v[2] as AuditEntry['actorType'],
-          actor_id: v[3]!,
-          action: v[4]!,
-          target_type: v[5]!,
-          target_id: v[6]!,
-          changes: v[7]!,
-          ip: v[8]!,
-          user_agent: v[9]!,
-          request_id: v[10]!,
-          created_at: v[11] as unknown as Date,
-        }),
+      const statement = templates.compile(
+        'record',
+        values,
+        (org, id, actorType, actorId, action, targetType, targetId, changes, ip, ua, request, at) =>
+          db.insertInto('audit_log').values({
+            organization_id: org,
+            id: id,
+            actor_type: actorType as AuditEntry['actorType'],
+            actor_id: actorId,
+            action: action,
+            target_type: targetType,
+            target_id: targetId,
+            changes: changes,
+            ip: ip,
+            user_agent: ua,
+            request_id: request,
+            created_at: at as unknown as Date,
+          }),
       );
       await sendAhead(db, compiledAhead(db, statement));
     },

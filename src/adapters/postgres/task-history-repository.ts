@@ -8,6 +8,8 @@ import { NEW_ID } from './sql-values.js';
 
 /** The compiled inserts of every history repository (the same SQL for every connection). */
 const templates = new QueryTemplates();
+/** Values bound per history row. */
+const FIELDS = 7;
 
 export function postgresTaskHistoryRepository(db: Db): TaskHistoryRepository {
   return {
@@ -24,18 +26,19 @@ export function postgresTaskHistoryRepository(db: Db): TaskHistoryRepository {
         JSON.stringify(entry.changes),
         entry.at,
       ]);
-      const statement = templates.compile(`append:${entries.length}`, values, (...v) =>
-        db.insertInto('task_history').values(
-          entries.map((_, i) => ({
-            organization_id: v[i * 7]!,
-            id: v[i * 7 + 1]!,
-            task_id: v[i * 7 + 2]!,
-            actor_id: v[i * 7 + 3] as string | null,
-            action: v[i * 7 + 4]!,
-            changes: v[i * 7 + 5]!,
-            at: v[i * 7 + 6] as unknown as Date,
-          })),
-        ),
+      const row = ([org, id, task, actor, action, changes, at]: string[]) => ({
+        organization_id: org!,
+        id: id!,
+        task_id: task!,
+        actor_id: actor as string | null,
+        action: action!,
+        changes: changes!,
+        at: at as unknown as Date,
+      });
+      const statement = templates.compile(`append:${entries.length}`, values, (...markers) =>
+        db
+          .insertInto('task_history')
+          .values(entries.map((_, i) => row(markers.slice(i * FIELDS, (i + 1) * FIELDS)))),
       );
       await sendAhead(db, compiledAhead(db, statement));
     },

@@ -650,13 +650,14 @@ type Condition = Expression<SqlBool>;
 /** A filter's values as the statement binds them: a priority as its column's number. */
 type BoundFilter = { readonly [K in keyof TaskFilter]?: unknown };
 
-/** The given fields of the filter, by name, as bound (the names make the statement's shape). */
-function boundFilter(filter: TaskFilter): [keyof TaskFilter, unknown][] {
-  return (Object.keys(filter) as (keyof TaskFilter)[])
-    .filter((name) => filter[name] !== undefined)
-    .sort()
-    .map((name) => [name, name === 'priority' ? priorityColumn(filter.priority!) : filter[name]]);
-}
+const boundFilter = (filter: TaskFilter): BoundFilter =>
+  filter.priority === undefined ? filter : { ...filter, priority: priorityColumn(filter.priority) };
+
+/** A record's given fields as [name, value], by name: which are given is part of a shape. */
+const givenFields = (record: object): [string, unknown][] =>
+  Object.entries(record)
+    .filter(([, value]) => value !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : 1));
 
 function filterConditions(filter: BoundFilter): Condition[] {
   const conditions: Condition[] = [];
@@ -744,7 +745,7 @@ function keysetAfter(sort: TaskSort, after: BoundCursor): Condition {
     case 'created_at':
       return sql`(t.created_at, t.id) > (${value}::timestamptz, ${id})`;
     case 'due_at':
-      return !('value' in after)
+      return after.value === undefined
         ? sql`(t.due_at is null and t.id > ${id})`
         : sql`((t.due_at, t.id) > (${value}::timestamptz, ${id}) or t.due_at is null)`;
     case 'priority':
@@ -761,9 +762,9 @@ function keysetAfter(sort: TaskSort, after: BoundCursor): Condition {
 }
 
 /**
- * A list statement from its template: the shape is the kind, the sort, the filter's given fields
- * and the cursor's kind; `build` gets the organization, the limit, the filter and the cursor as
- * markers, to narrow and order its select with listed().
+ * A list statement from its template: the shape is the kind, the sort, and which fields of the
+ * filter and the cursor are given; `build` gets the organization, the limit, the filter and the
+ * cursor with markers for their values, to narrow and order its select with listed().
  */
 function listTemplate<R>(
   kind: string,
@@ -776,29 +777,23 @@ function listTemplate<R>(
     after: BoundCursor | undefined,
   ) => Compilable<R>,
 ): CompiledQuery<R> {
-  const fields = boundFilter(query.filter);
-  const cursor = query.after && boundCursor(query.sort, query.after);
-  const cursorValues =
-    cursor === undefined ? [] : 'value' in cursor ? [cursor.value, cursor.id] : [cursor.id];
-  const shape = [
-    kind,
-    query.sort,
-    fields.map(([name]) => name).join(','),
-    cursor === undefined ? '' : 'value' in cursor ? 'after' : 'after-null',
-  ].join(':');
+  const filter = givenFields(boundFilter(query.filter));
+  const cursor = query.after && givenFields(boundCursor(query.sort, query.after));
+  const names = (fields: [string, unknown][]) => fields.map(([name]) => name).join(',');
+  const shape = [kind, query.sort, names(filter), cursor ? `after(${names(cursor)})` : ''];
+  const values = [...filter, ...(cursor ?? [])].map(([, value]) => value);
   return templates.compile(
-    shape,
-    [organizationId, query.limit, ...fields.map(([, value]) => value), ...cursorValues],
-    (organization, limit, ...rest) => {
-      const filter = Object.fromEntries(fields.map(([name], i) => [name, rest[i]])) as BoundFilter;
-      const marks = rest.slice(fields.length);
-      const after =
-        cursor === undefined
-          ? undefined
-          : 'value' in cursor
-            ? { value: marks[0], id: marks[1] }
-            : { id: marks[0] };
-      return build(organization, limit as unknown as number, filter, after);
+    shape.join(':'),
+    [organizationId, query.limit, ...values],
+    (organization, limit, ...markers) => {
+      const marked = (fields: [string, unknown][], from: number) =>
+        Object.fromEntries(fields.map(([name], i) => [name, markers[from + i]]));
+      return build(
+        organization,
+        limit as unknown as number,
+        marked(filter, 0),
+        cursor && (marked(cursor, filter.length) as unknown as BoundCursor),
+      );
     },
   );
 }

@@ -88,22 +88,21 @@ export async function writableTask(
 }
 
 /**
- * What writableTask answers, and the workflow of the task's project, read in the same statement:
- * for a write that may change the task's status.
+ * What writableTask answers for `task:update`, and the workflow of the task's project, read in the
+ * same statement: for a write that may change the task's status.
  */
 export async function writableTaskWithWorkflow(
   deps: Pick<Deps, 'clock'>,
   tx: Pick<Repositories, 'tasks' | 'users'>,
   access: OrganizationAccess,
   ref: string,
-  action: 'task:update',
   expectedVersion?: number,
 ): Promise<{ readonly task: Task; readonly statuses: readonly WorkflowStatus[] }> {
   authorize(access.grant, 'task:read');
   const found = await tx.tasks.findWithWorkflow(access.organization.id, ref, { forUpdate: true });
   const task = readable(access, found?.task);
   return {
-    task: await mayWrite(deps, tx, access, task, action, expectedVersion),
+    task: await mayWrite(deps, tx, access, task, 'task:update', expectedVersion),
     statuses: found!.statuses,
   };
 }

@@ -288,21 +288,13 @@ export async function updateTask(
     throw ValidationError.field('body', 'Nothing to change');
   }
   return inOrganization(deps, access, async (tx) => {
-    if (input.statusId === undefined) {
-      const before = await writableTask(deps, tx, access, ref, 'task:update', expectedVersion);
-      const changes = await resolveChanges(deps, tx, access, before, input);
-      return applyTaskChanges(deps, tx, access, before, changes, 'updated');
-    }
-    // A status change needs the workflow: read with the task.
-    const { task: before, statuses } = await writableTaskWithWorkflow(
-      deps,
-      tx,
-      access,
-      ref,
-      'task:update',
-      expectedVersion,
-    );
-    const changes = await resolveChanges(deps, tx, access, before, input, async () => statuses);
+    // A status change needs the workflow: then it is read with the task.
+    const { task: before, statuses } =
+      input.statusId === undefined
+        ? { task: await writableTask(deps, tx, access, ref, 'task:update', expectedVersion) }
+        : await writableTaskWithWorkflow(deps, tx, access, ref, expectedVersion);
+    const statusesOf = statuses && (async () => statuses);
+    const changes = await resolveChanges(deps, tx, access, before, input, statusesOf);
     return applyTaskChanges(deps, tx, access, before, changes, 'updated');
   });
 }
@@ -334,7 +326,6 @@ export async function moveTask(
       tx,
       access,
       ref,
-      'task:update',
       expectedVersion,
     );
     const status =
