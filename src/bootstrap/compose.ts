@@ -32,7 +32,11 @@ import {
   type Argon2Params,
 } from '../adapters/security/argon2-password-hasher.js';
 import { joseAccessTokens } from '../adapters/security/jose-access-tokens.js';
-import { loadOrCreateDevJwk, parsePrivateJwk } from '../adapters/security/jwt-keys.js';
+import {
+  loadOrCreateDevJwk,
+  parsePublicJwks,
+  parseSigningKeys,
+} from '../adapters/security/jwt-keys.js';
 import { cryptoSecretTokens } from '../adapters/security/secret-tokens.js';
 import { systemClock } from '../adapters/system/clock.js';
 import { uuidV7Ids } from '../adapters/system/uuid-v7-ids.js';
@@ -96,13 +100,19 @@ export async function compose(
       : logMailer(logger.child({ component: 'mail' })));
   closers.push({ name: 'mailer', close: () => mailer.close() });
 
-  const privateJwk = config.JWT_PRIVATE_KEY
-    ? parsePrivateJwk(config.JWT_PRIVATE_KEY)
-    : await loadOrCreateDevJwk(path.resolve(config.DATA_DIR));
+  // The first key signs; the older ones (rotated out, still in either variable) only verify.
+  const signingKeys = config.JWT_PRIVATE_KEY
+    ? parseSigningKeys(config.JWT_PRIVATE_KEY)
+    : { signing: await loadOrCreateDevJwk(path.resolve(config.DATA_DIR)), previous: [] };
   const accessTokens = await joseAccessTokens({
-    privateJwk,
+    privateJwk: signingKeys.signing,
+    previousJwks: [
+      ...signingKeys.previous,
+      ...(config.JWT_PREVIOUS_PUBLIC_KEYS ? parsePublicJwks(config.JWT_PREVIOUS_PUBLIC_KEYS) : []),
+    ],
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
+    clock: systemClock,
   });
 
   const deps: Deps = {

@@ -36,6 +36,8 @@ const schema = z.object({
   SMTP_URL: url(['smtp', 'smtps']).optional(),
   MAIL_FROM: z.string().min(3).default('TeamFlow <no-reply@teamflow.local>'),
   JWT_PRIVATE_KEY: z.string().min(1).optional(),
+  /** Retired public keys that still verify access tokens (rotation); see README. */
+  JWT_PREVIOUS_PUBLIC_KEYS: z.string().min(1).optional(),
   JWT_ISSUER: z.string().min(1).default('teamflow'),
   JWT_AUDIENCE: z.string().min(1).default('teamflow'),
   MAX_SESSIONS_PER_USER: positive.max(100).default(3),

@@ -1,4 +1,5 @@
-// Ed25519 signing keys as JWKs: generating, parsing JWT_PRIVATE_KEY, and the dev key kept in DATA_DIR.
+// Ed25519 signing keys as JWKs: generating, parsing JWT_PRIVATE_KEY and JWT_PREVIOUS_PUBLIC_KEYS,
+// and the dev key kept in DATA_DIR.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
@@ -17,29 +18,78 @@ export async function generateEd25519Jwk(): Promise<JWK> {
 
 /** Parses and checks an Ed25519 private JWK (the JWT_PRIVATE_KEY variable); throws a readable Error. */
 export function parsePrivateJwk(json: string): JWK {
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch {
-    throw new Error('JWT private key is not valid JSON (expected an Ed25519 private JWK)');
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  const value = parseJson(json, 'JWT private key', 'an Ed25519 private JWK');
+  if (!isObject(value)) {
     throw new Error('JWT private key must be a JSON object (an Ed25519 private JWK)');
   }
-  const jwk = value as Record<string, unknown>;
+  return checkedJwk(value, 'JWT private key', { isPrivate: true });
+}
+
+/**
+ * JWT_PRIVATE_KEY: one Ed25519 private JWK, a JSON array of them or a JWK Set (`{"keys": […]}`),
+ * newest first. The first signs; the others only verify, so tokens they signed before a rotation
+ * keep working until the key is removed.
+ */
+export function parseSigningKeys(json: string): { signing: JWK; previous: JWK[] } {
+  const [signing, ...previous] = parseJwkList(json, 'JWT_PRIVATE_KEY', { isPrivate: true });
+  if (signing === undefined) throw new Error('JWT_PRIVATE_KEY holds no key');
+  return { signing, previous };
+}
+
+/**
+ * JWT_PREVIOUS_PUBLIC_KEYS: retired keys that still verify (one public JWK, an array or a JWK Set),
+ * for a rotation that removes the old private key at once. A private part, if given, is dropped.
+ */
+export function parsePublicJwks(json: string): JWK[] {
+  return parseJwkList(json, 'JWT_PREVIOUS_PUBLIC_KEYS', { isPrivate: false }).map(
+    ({ d: _d, ...publicPart }) => publicPart,
+  );
+}
+
+function parseJwkList(json: string, label: string, options: { isPrivate: boolean }): JWK[] {
+  const value = parseJson(json, label, 'an Ed25519 JWK, an array of them or a JWK Set');
+  const list = Array.isArray(value)
+    ? (value as unknown[])
+    : isObject(value) && Array.isArray(value.keys)
+      ? (value.keys as unknown[])
+      : [value];
+  return list.map((entry, index) => {
+    const where = list.length === 1 ? label : `${label} key ${index + 1}`;
+    if (!isObject(entry)) throw new Error(`${where} must be a JSON object (an Ed25519 JWK)`);
+    return checkedJwk(entry, where, options);
+  });
+}
+
+function checkedJwk(
+  jwk: Record<string, unknown>,
+  label: string,
+  { isPrivate }: { isPrivate: boolean },
+): JWK {
   if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519') {
-    throw new Error('JWT private key must be an Ed25519 JWK ("kty": "OKP", "crv": "Ed25519")');
+    throw new Error(`${label} must be an Ed25519 JWK ("kty": "OKP", "crv": "Ed25519")`);
   }
   if (typeof jwk.x !== 'string' || jwk.x === '') {
-    throw new Error('JWT private key lacks its public part "x"');
+    throw new Error(`${label} lacks its public part "x"`);
   }
-  if (typeof jwk.d !== 'string' || jwk.d === '') {
-    throw new Error('JWT private key lacks its private part "d" (a public key cannot sign)');
+  if (isPrivate && (typeof jwk.d !== 'string' || jwk.d === '')) {
+    throw new Error(`${label} lacks its private part "d" (a public key cannot sign)`);
   }
   if (jwk.kid !== undefined && typeof jwk.kid !== 'string') {
-    throw new Error('JWT private key "kid" must be a string');
+    throw new Error(`${label} "kid" must be a string`);
   }
   return jwk;
+}
+
+function parseJson(json: string, label: string, expected: string): unknown {
+  try {
+    return JSON.parse(json);
+  } catch {
+    throw new Error(`${label} is not valid JSON (expected ${expected})`);
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

@@ -96,7 +96,7 @@ export interface AccessTokenClaims {
 export interface AccessTokenService {
   readonly ttlSeconds: number;
   issue(subject: { userId: string; sessionId: string }): Promise<string>;
-  /** Throws UnauthenticatedError for a bad, expired or foreign token. */
+  /** Throws UnauthenticatedError for a bad, expired, not yet valid or foreign token. */
   verify(token: string): Promise<AccessTokenClaims>;
 }
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { SignJWT, UnsecuredJWT, decodeProtectedHeader, importJWK } from 'jose';
+import { SignJWT, UnsecuredJWT, decodeJwt, decodeProtectedHeader, importJWK } from 'jose';
 import type { JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { argon2PasswordHasher } from '../../../src/adapters/security/argon2-password-hasher.js';
@@ -17,6 +17,8 @@ import {
   generateEd25519Jwk,
   loadOrCreateDevJwk,
   parsePrivateJwk,
+  parsePublicJwks,
+  parseSigningKeys,
 } from '../../../src/adapters/security/jwt-keys.js';
 import { cryptoSecretTokens } from '../../../src/adapters/security/secret-tokens.js';
 import { UnauthenticatedError } from '../../../src/domain/shared/errors.js';
@@ -142,42 +144,51 @@ describe('cryptoSecretTokens', () => {
   });
 });
 
+/** A clock that stands still until the test moves it. */
+function handClock(start: Date) {
+  let current = start.getTime();
+  return {
+    now: () => new Date(current),
+    advance(seconds: number) {
+      current += seconds * 1000;
+    },
+  };
+}
+
 describe('joseAccessTokens', () => {
   const issuer = 'teamflow';
   const audience = 'teamflow-api';
   const subject = { userId: 'user-1', sessionId: 'session-1' };
+  const clock = handClock(new Date('2026-12-05T08:00:00Z'));
+  const nowSeconds = () => Math.floor(clock.now().getTime() / 1000);
   let jwk: JWK;
   let service: JoseAccessTokenService;
 
   beforeAll(async () => {
     jwk = await generateEd25519Jwk();
-    service = await joseAccessTokens({ privateJwk: jwk, issuer, audience });
+    service = await joseAccessTokens({ privateJwk: jwk, issuer, audience, clock });
   });
 
   async function sign(
     key: JWK,
     claims: { iss?: string; aud?: string; exp?: number; sub?: string; sid?: string },
   ): Promise<string> {
-    const now = Math.floor(Date.now() / 1000);
     const jwt = new SignJWT(claims.sid === undefined ? {} : { sid: claims.sid })
       .setProtectedHeader({ alg: 'EdDSA', kid: service.jwks().keys[0]?.kid ?? '', typ: 'JWT' })
-      .setIssuedAt(now)
+      .setIssuedAt(nowSeconds())
       .setIssuer(claims.iss ?? issuer)
       .setAudience(claims.aud ?? audience)
-      .setExpirationTime(claims.exp ?? now + 60);
+      .setExpirationTime(claims.exp ?? nowSeconds() + 60);
     if (claims.sub !== undefined) jwt.setSubject(claims.sub);
     return jwt.sign(await importJWK(key, 'EdDSA'));
   }
 
-  it('round-trips the user and session, expiring in 15 minutes', async () => {
-    const before = Date.now();
-    const claims = await service.verify(await service.issue(subject));
-    expect(claims.userId).toBe('user-1');
-    expect(claims.sessionId).toBe('session-1');
+  it('round-trips the user and session, issued now by the clock and expiring 15 minutes later', async () => {
+    const token = await service.issue(subject);
+    const claims = await service.verify(token);
+    expect(claims).toEqual({ ...subject, expiresAt: new Date(clock.now().getTime() + 900_000) });
     expect(service.ttlSeconds).toBe(900);
-    const ahead = claims.expiresAt.getTime() - before;
-    expect(ahead).toBeGreaterThan(899_000 - 1_000);
-    expect(ahead).toBeLessThanOrEqual(900_000 + 1_000);
+    expect(decodeJwt(token).iat).toBe(nowSeconds());
   });
 
   it('signs with EdDSA under the kid published in the JWKS', async () => {
@@ -188,7 +199,7 @@ describe('joseAccessTokens', () => {
 
   it('derives the kid from the RFC 7638 thumbprint when the JWK has none', async () => {
     const { kid, ...withoutKid } = jwk;
-    const derived = await joseAccessTokens({ privateJwk: withoutKid, issuer, audience });
+    const derived = await joseAccessTokens({ privateJwk: withoutKid, issuer, audience, clock });
     expect(derived.jwks().keys[0]?.kid).toBe(kid);
   });
 
@@ -218,7 +229,7 @@ describe('joseAccessTokens', () => {
     ],
     ['for another audience', () => sign(jwk, { sub: 'u', sid: 's', aud: 'someone-else' })],
     ['from another issuer', () => sign(jwk, { sub: 'u', sid: 's', iss: 'someone-else' })],
-    ['expired', () => sign(jwk, { sub: 'u', sid: 's', exp: Math.floor(Date.now() / 1000) - 10 })],
+    ['expired', () => sign(jwk, { sub: 'u', sid: 's', exp: nowSeconds() - 10 })],
     ['without sid', () => sign(jwk, { sub: 'u' })],
     ['without sub', () => sign(jwk, { sid: 's' })],
     [
@@ -228,7 +239,8 @@ describe('joseAccessTokens', () => {
           .setSubject('u')
           .setIssuer(issuer)
           .setAudience(audience)
-          .setExpirationTime('5m')
+          .setIssuedAt(nowSeconds())
+          .setExpirationTime(nowSeconds() + 300)
           .encode(),
     ],
     [
@@ -252,20 +264,26 @@ describe('joseAccessTokens', () => {
     await expect(failure).rejects.toThrow('Invalid or expired access token');
   });
 
-  it('refuses its own token once the ttl has passed', async () => {
-    const shortLived = await joseAccessTokens({ privateJwk: jwk, issuer, audience, ttlSeconds: 1 });
-    const token = await shortLived.issue(subject);
-    await new Promise((resolve) => setTimeout(resolve, 2_100));
-    await expect(shortLived.verify(token)).rejects.toBeInstanceOf(UnauthenticatedError);
+  it('refuses its own token once the clock reaches its expiry, and not a second before', async () => {
+    const own = handClock(clock.now());
+    const tokens = await joseAccessTokens({ privateJwk: jwk, issuer, audience, clock: own });
+    const token = await tokens.issue(subject);
+    own.advance(899);
+    await expect(tokens.verify(token)).resolves.toMatchObject(subject);
+    own.advance(1);
+    await expect(tokens.verify(token)).rejects.toBeInstanceOf(UnauthenticatedError);
   });
 
-  it('refuses a token it verified (and remembers) once it has expired', async () => {
-    const shortLived = await joseAccessTokens({ privateJwk: jwk, issuer, audience, ttlSeconds: 1 });
-    const token = await shortLived.issue(subject);
-    await expect(shortLived.verify(token)).resolves.toMatchObject(subject);
-    await expect(shortLived.verify(token)).resolves.toMatchObject(subject);
-    await new Promise((resolve) => setTimeout(resolve, 2_100));
-    await expect(shortLived.verify(token)).rejects.toBeInstanceOf(UnauthenticatedError);
+  it('refuses a token it verified (and remembers) once the clock passes its expiry', async () => {
+    const own = handClock(clock.now());
+    const tokens = await joseAccessTokens({ privateJwk: jwk, issuer, audience, clock: own });
+    const token = await tokens.issue(subject);
+    // Verified before any advance, this token is served from the memo afterwards.
+    await expect(tokens.verify(token)).resolves.toMatchObject(subject);
+    own.advance(899);
+    await expect(tokens.verify(token)).resolves.toMatchObject(subject);
+    own.advance(1);
+    await expect(tokens.verify(token)).rejects.toBeInstanceOf(UnauthenticatedError);
   });
 
   it('does not take a remembered token with one character changed', async () => {
@@ -278,7 +296,9 @@ describe('joseAccessTokens', () => {
 
   it('refuses to start with a public-only key', async () => {
     const { d: _d, ...publicOnly } = jwk;
-    await expect(joseAccessTokens({ privateJwk: publicOnly, issuer, audience })).rejects.toThrow();
+    await expect(
+      joseAccessTokens({ privateJwk: publicOnly, issuer, audience, clock }),
+    ).rejects.toThrow();
   });
 });
 
@@ -339,5 +359,51 @@ describe('jwt keys', () => {
   ])('rejects %s with a clear message', async (_name, make, message) => {
     const json = await make();
     expect(() => parsePrivateJwk(json)).toThrow(message);
+  });
+  it('reads JWT_PRIVATE_KEY as one JWK (the signing key), an array or a JWK Set, newest first', async () => {
+    const [newest, older, oldest] = await Promise.all([1, 2, 3].map(() => generateEd25519Jwk()));
+    expect(parseSigningKeys(JSON.stringify(newest))).toEqual({ signing: newest, previous: [] });
+    expect(parseSigningKeys(JSON.stringify([newest, older, oldest]))).toEqual({
+      signing: newest,
+      previous: [older, oldest],
+    });
+    expect(parseSigningKeys(JSON.stringify({ keys: [newest, older] }))).toEqual({
+      signing: newest,
+      previous: [older],
+    });
+  });
+
+  it.each([
+    ['an empty array', () => '[]', /no key/],
+    ['an empty JWK Set', () => '{"keys":[]}', /no key/],
+    [
+      'a list with a public-only key',
+      async () => {
+        const { d: _d, ...publicOnly } = await generateEd25519Jwk();
+        return JSON.stringify([await generateEd25519Jwk(), publicOnly]);
+      },
+      /key 2 lacks its private part "d"/,
+    ],
+    [
+      'a list with a string in it',
+      async () => JSON.stringify([await generateEd25519Jwk(), 'x']),
+      /key 2/,
+    ],
+    ['not JSON', () => '[{', /JWT_PRIVATE_KEY is not valid JSON/],
+  ])('refuses JWT_PRIVATE_KEY holding %s, naming the key', async (_name, make, message) => {
+    const json = await make();
+    expect(() => parseSigningKeys(json)).toThrow(message);
+  });
+
+  it('reads JWT_PREVIOUS_PUBLIC_KEYS as public keys, dropping any private part', async () => {
+    const [one, two] = await Promise.all([generateEd25519Jwk(), generateEd25519Jwk()]);
+    const { d: _d, ...onePublic } = one;
+    const { d: _d2, ...twoPublic } = two;
+    expect(parsePublicJwks(JSON.stringify(onePublic))).toEqual([onePublic]);
+    expect(parsePublicJwks(JSON.stringify({ keys: [one, twoPublic] }))).toEqual([
+      onePublic,
+      twoPublic,
+    ]);
+    expect(() => parsePublicJwks('[{"kty":"RSA","n":"x","e":"AQAB"}]')).toThrow(/Ed25519/);
   });
 });

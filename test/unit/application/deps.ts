@@ -52,10 +52,11 @@ export interface TestDepsOptions {
 export async function buildDeps(db: Db, options: TestDepsOptions = {}): Promise<TestDeps> {
   const limiter = (name: string, points: number) =>
     memoryRateLimiter({ keyPrefix: `${name}-${uniqueTag()}`, points, durationSeconds: 900 });
+  const clock = fakeClock();
   return {
     repos: postgresRepositories(db),
     uow: postgresUnitOfWork(db),
-    clock: fakeClock(),
+    clock,
     ids: uuidV7Ids,
     cache: memoryCache({ maxEntries: 1000 }),
     passwords: argon2PasswordHasher(),
@@ -63,6 +64,7 @@ export async function buildDeps(db: Db, options: TestDepsOptions = {}): Promise<
       privateJwk: await generateEd25519Jwk(),
       issuer: 'teamflow',
       audience: 'teamflow',
+      clock,
     }),
     secrets: cryptoSecretTokens(),
     mailer: logMailer({ info: () => undefined }),
