@@ -161,9 +161,12 @@ async function underLoad(
     await fault(load);
     const back = Date.now();
     const recoveryMs = await recoveryTime(back);
+    const first = (status: number) =>
+      (load.answers.find((a) => a.at >= back && a.status === status)?.at ?? NaN) - back;
     console.info(
       `[faults] ${name}: recovered ${recoveryMs} ms after PostgreSQL accepted connections again ` +
-        `(target ${RECOVERY_TARGET_MS} ms, bound ${RECOVERY_BOUND_MS} ms)`,
+        `(target ${RECOVERY_TARGET_MS} ms, bound ${RECOVERY_BOUND_MS} ms); the load's first ` +
+        `read answered 200 at +${first(200)} ms, first write 201 at +${first(201)} ms`,
     );
     const writtenAtRecovery = load.written();
     await until(() => load.written() >= writtenAtRecovery + 5, 'the load writes again');
