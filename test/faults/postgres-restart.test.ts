@@ -294,4 +294,8 @@ describe.skipIf(!hasPostgresBinaries())('the API process through PostgreSQL outa
     expect(await missingAcknowledgedTasks()).toEqual([]);
     expect((await api!.http.get('/health/ready')).status).toBe(200);
   }, 90_000);
+
+  it('still drains and exits 0 on SIGTERM after both outages', async () => {
+    expect(await api!.stop(), api!.stderr).toEqual({ code: 0, signal: null });
+  }, 60_000);
 });
