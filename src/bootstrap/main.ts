@@ -27,11 +27,13 @@ const tracing = config.OTEL_EXPORTER_OTLP_ENDPOINT
 const { compose } = await import('./compose.js');
 
 const app = await compose(config);
+await app.start();
 
 // The net under the driver: every pg client listens to its own 'error' (postgres/
 // lost-connections.ts), so a restart of PostgreSQL ends connections, not the process. Should a
 // driver error still escape, it is logged and the pool reconnects; any other uncaught exception
 // leaves the process in a state nobody knows, so it exits (the orchestrator restarts it).
+// Installed once listening: a failed start still ends the process as before.
 process.on('unhandledRejection', (reason) => {
   app.logger.error({ err: reason }, 'unhandled rejection');
 });
@@ -43,8 +45,6 @@ process.on('uncaughtException', (error) => {
   app.logger.fatal({ err: error }, 'uncaught exception; exiting');
   process.exit(1);
 });
-
-await app.start();
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {

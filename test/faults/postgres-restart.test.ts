@@ -156,11 +156,12 @@ async function underLoad(
   fault: (load: ReturnType<typeof steadyLoad>) => Promise<void>,
 ) {
   const load = steadyLoad();
+  let recoveryMs: number;
   try {
     await until(() => load.written() >= 5, 'the load writes');
     await fault(load);
     const back = Date.now();
-    const recoveryMs = await recoveryTime(back);
+    recoveryMs = await recoveryTime(back);
     const first = (status: number) =>
       (load.answers.find((a) => a.at >= back && a.status === status)?.at ?? NaN) - back;
     console.info(
@@ -170,10 +171,11 @@ async function underLoad(
     );
     const writtenAtRecovery = load.written();
     await until(() => load.written() >= writtenAtRecovery + 5, 'the load writes again');
-    return { answers: load.answers, recoveryMs };
   } finally {
     await load.stop();
   }
+  console.info(`[faults] ${name}: answers ${JSON.stringify(summary(load.answers))}`);
+  return { answers: load.answers, recoveryMs };
 }
 
 async function expectAlive() {

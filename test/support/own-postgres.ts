@@ -9,12 +9,13 @@
 //   await pg.killPostmaster();  // kill -9 of the postmaster; resolves once the cluster is gone
 //   await pg.start();           // after a kill: crash recovery, then accepting connections
 //   await pg.close();           // always, in afterAll: stops it by its pid, removes the folder
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { chown, mkdtemp, open, readFile, rm, writeFile, appendFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { openDatabase } from '../../src/adapters/postgres/connect.js';
 import { migrateToLatest } from '../../src/adapters/postgres/migrator.js';
@@ -197,7 +198,11 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
 
   async function stop(): Promise<void> {
     if (!postmaster) return;
-    run('pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', '-t', '60', 'stop']);
+    // Not execFileSync: the test's own load keeps running (and recording) while it waits.
+    await promisify(execFile)('pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', '-t', '60', 'stop'], {
+      cwd: dir,
+      ...user,
+    });
     await exited;
   }
 
