@@ -169,8 +169,9 @@ export async function compose(
           await cache.ping();
           return { status: 'ok', adapter: redis ? 'redis' : 'memory' };
         } catch (error) {
-          const message = error instanceof Error ? error.message : String(error);
-          return { status: 'degraded', adapter: redis ? 'redis' : 'memory', error: message };
+          // The public page says why in one word; the error (host, port) goes to the log only.
+          logger.warn({ err: error, probe: 'cache' }, 'health probe failed');
+          return { status: 'degraded', adapter: redis ? 'redis' : 'memory', error: 'unreachable' };
         }
       },
     },
@@ -253,13 +254,17 @@ export async function compose(
 
 async function openOwnDatabase(config: Config, logger: PinoLogger): Promise<DatabaseHandle> {
   if (config.DATABASE_URL) {
-    return openDatabase({
-      kind: 'postgres',
-      url: config.DATABASE_URL,
-      poolSize: config.DATABASE_POOL_SIZE,
-      // Every connection works as the application role: row-level security applies to it.
-      role: config.DATABASE_APP_ROLE,
-    });
+    return openDatabase(
+      {
+        kind: 'postgres',
+        url: config.DATABASE_URL,
+        poolSize: config.DATABASE_POOL_SIZE,
+        // Every connection works as the application role: row-level security applies to it.
+        role: config.DATABASE_APP_ROLE,
+      },
+      // A restart or failover ends every connection: logged, never fatal (the pool reconnects).
+      { onConnectionLost: (error) => logger.warn({ err: error }, 'database connection lost') },
+    );
   }
   const dataDir = path.resolve(config.DATA_DIR, 'pglite');
   const database = await openDatabase({ kind: 'pglite', dataDir });

@@ -1,4 +1,5 @@
 // The API process: config, tracing (before anything it instruments is loaded), compose, listen, signals.
+import { isDatabaseUnavailable } from '../adapters/postgres/errors.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 
 function configOrExit(): Config {
@@ -27,6 +28,23 @@ const { compose } = await import('./compose.js');
 
 const app = await compose(config);
 await app.start();
+
+// The net under the driver: every pg client listens to its own 'error' (postgres/
+// lost-connections.ts), so a restart of PostgreSQL ends connections, not the process. Should a
+// driver error still escape, it is logged and the pool reconnects; any other uncaught exception
+// leaves the process in a state nobody knows, so it exits (the orchestrator restarts it).
+// Installed once listening: a failed start still ends the process as before.
+process.on('unhandledRejection', (reason) => {
+  app.logger.error({ err: reason }, 'unhandled rejection');
+});
+process.on('uncaughtException', (error) => {
+  if (isDatabaseUnavailable(error)) {
+    app.logger.error({ err: error }, 'uncaught database connection error; carrying on');
+    return;
+  }
+  app.logger.fatal({ err: error }, 'uncaught exception; exiting');
+  process.exit(1);
+});
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {

@@ -60,6 +60,10 @@ function responsesOf(spec: RouteSpec) {
   }
   if (spec.body) responses['400'] ??= errorResponse('Malformed JSON or wrong content type');
   responses['500'] ??= errorResponse('Unexpected error; the request id finds the log line');
+  responses['503'] ??= errorResponse(
+    'A required dependency is down (the database restarting) or the instance is draining; ' +
+      'Retry-After says when to try again',
+  );
   return responses;
 }
 

@@ -5,6 +5,8 @@ import { Kysely, PostgresDialect, sql, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
 import type { Database, Db } from './database.js';
 import { PgliteDialect } from './pglite-dialect.js';
+import { unavailableOr } from './errors.js';
+import { queryFailure, releaseClient, watchClient } from './lost-connections.js';
 import { preparedQuery } from './prepared-statements.js';
 import { pipelineConnector, type PipelineConnector } from './pipeline.js';
 import { scopedReader, type ScopedReader } from './scoped-read.js';
@@ -47,22 +49,36 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
+export interface DatabaseOptions {
+  /** Told when a pooled connection dies (a restart, a failover): for the log. */
+  readonly onConnectionLost?: (error: Error) => void;
+}
+
+/** A checkout that fails because the server is down, starting or full is a 503, not a 500. */
+async function checkOut(pool: pg.Pool): Promise<pg.PoolClient> {
+  try {
+    return await pool.connect();
+  } catch (error) {
+    throw unavailableOr(error);
+  }
+}
+
 /**
  * Checks clients out of the pool, switching each new one to `role` before it serves anything
  * (a client whose switch fails is discarded, never handed out as the owner).
  */
 function workingAs(pool: pg.Pool, role: string | undefined): () => Promise<pg.PoolClient> {
-  if (role === undefined) return () => pool.connect();
+  if (role === undefined) return () => checkOut(pool);
   const statement = setRoleStatement(role);
   const switched = new WeakSet<pg.PoolClient>();
   return async () => {
-    const client = await pool.connect();
+    const client = await checkOut(pool);
     if (switched.has(client)) return client;
     try {
       await client.query(statement);
     } catch (error) {
       client.release(error as Error);
-      throw error;
+      throw unavailableOr(error);
     }
     switched.add(client);
     return client;
@@ -83,18 +99,20 @@ function preparing(client: pg.PoolClient): PostgresPoolClient {
       query: ((text: unknown, values?: readonly unknown[]) =>
         typeof text === 'string' && values !== undefined && values.length > 0
           ? preparedQuery(client, text, values)
-          : client.query(
-              text as string,
-              values as unknown[],
-            )) as unknown as PostgresPoolClient['query'],
-      release: () => client.release(),
+          : client.query(text as string, values as unknown[]).catch((error: unknown) => {
+              throw queryFailure(client, error);
+            })) as unknown as PostgresPoolClient['query'],
+      release: () => releaseClient(client),
     };
     preparingClients.set(client, wrapped);
   }
   return wrapped;
 }
 
-export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
+export async function openDatabase(
+  target: DatabaseTarget,
+  options: DatabaseOptions = {},
+): Promise<DatabaseHandle> {
   if (target.kind === 'postgres') {
     const pool = new pg.Pool({
       connectionString: target.url,
@@ -102,7 +120,11 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
       idleTimeoutMillis: 30_000,
       connectionTimeoutMillis: 5_000,
     });
-    // An idle client that loses its server emits 'error' on the pool; without a listener it would crash.
+    // Every client listens to its own 'error' for its whole life, checked out or idle: a server
+    // that restarts ends every connection, and an 'error' with no listener ends the process.
+    const onLost = options.onConnectionLost ?? (() => undefined);
+    pool.on('connect', (client) => watchClient(client, onLost));
+    // The pool re-emits an idle client's error (already reported by the client's own listener).
     pool.on('error', () => undefined);
     const connect = workingAs(pool, target.role);
     const db = new Kysely<Database>({

@@ -13,6 +13,7 @@ import type { CompiledQuery } from 'kysely';
 import type pg from 'pg';
 import { clientKysely } from './client-kysely.js';
 import type { Db } from './database.js';
+import { queryFailure, releaseClient } from './lost-connections.js';
 import {
   PreparedQuery,
   statementName,
@@ -128,7 +129,10 @@ export interface PipelinedSession {
   holdAheadOfEach(text: string, values?: readonly unknown[]): void;
   /** Drops the statements still held (before a ROLLBACK: they would only fail it). */
   discardHeld(): void;
-  /** Returns the client to the pool; with an error, the pool closes it instead. */
+  /**
+   * Returns the client to the pool; with an error, or when its connection died, the pool closes
+   * it instead.
+   */
   release(error?: Error): void;
 }
 
@@ -146,7 +150,9 @@ function pipelinedSession(client: pg.PoolClient): PipelinedSession {
     const values = compiled.parameters;
     if (pending.length === 0 && aheadOfEach.length === 0 && values.length === 0) {
       // A parameterless statement with nothing ahead of it (COMMIT, ROLLBACK): the simple protocol.
-      return client.query(compiled.sql);
+      return client.query(compiled.sql).catch((error: unknown) => {
+        throw queryFailure(client, error);
+      });
     }
     const ahead = [...aheadOfEach, ...pending.splice(0)].map((statement) => ({
       ...statement,
@@ -174,7 +180,7 @@ function pipelinedSession(client: pg.PoolClient): PipelinedSession {
     release: (error) => {
       pending.length = 0;
       aheadOfEach = [];
-      client.release(error);
+      releaseClient(client, error);
     },
   };
 }

@@ -5,6 +5,7 @@
 // every time. Used by the client Kysely gets (connect.ts) and by the one-trip reads (scoped-read.ts).
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import { queryFailure } from './lost-connections.js';
 
 /** What pg's Query does in `prepare` and `submit`; the parts this file calls or overrides. */
 export interface PgConnection {
@@ -111,7 +112,7 @@ export function submitPrepared(
       values,
       queryMode: 'extended',
       callback: (error, results) => {
-        if (error) return reject(error);
+        if (error) return reject(queryFailure(client, error));
         const last = Array.isArray(results) ? results.at(-1) : results;
         return last ? resolve(last) : reject(new Error('The statement returned no result'));
       },

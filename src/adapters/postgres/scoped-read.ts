@@ -9,6 +9,7 @@ import type pg from 'pg';
 import type { TenantScope } from '../../application/shared/unit-of-work.js';
 import { clientKysely } from './client-kysely.js';
 import type { Db } from './database.js';
+import { releaseClient } from './lost-connections.js';
 import { PipelinedQuery } from './pipeline.js';
 import { submitPrepared, type PgQueryConfig } from './prepared-statements.js';
 
@@ -56,7 +57,7 @@ export function scopedReader(connect: () => Promise<pg.PoolClient>): ScopedReade
     try {
       return await work(scopedKysely(client, [scope.organizationId ?? '', scope.userId ?? '']));
     } finally {
-      client.release();
+      releaseClient(client); // closed instead when its connection died
     }
   };
 }

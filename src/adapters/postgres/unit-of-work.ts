@@ -11,6 +11,7 @@ import { postgresApiKeyRepository } from './api-key-repository.js';
 import { postgresAuditLogRepository } from './audit-log-repository.js';
 import { isUuid } from '../../domain/shared/id.js';
 import type { Db } from './database.js';
+import { DatabaseUnavailableError } from './errors.js';
 import { TENANT_SCOPE_SQL, type PipelineConnector } from './pipeline.js';
 import type { ScopedReader } from './scoped-read.js';
 import { postgresInvitationRepository } from './invitation-repository.js';
@@ -141,6 +142,13 @@ function runPipelined(open: PipelineConnector): UnitOfWork['run'] {
         // Held statements would only fail the ROLLBACK's trip. (If BEGIN itself was still held,
         // the ROLLBACK finds no transaction: PostgreSQL answers with a warning.)
         session.discardHeld();
+        // A connection that died took its transaction with it (the server rolls back what a
+        // closed connection left open): closing the client is all that is left to do. (A COMMIT
+        // cut off this way may have committed: the 503 says "unknown, retry".)
+        if (error instanceof DatabaseUnavailableError) {
+          broken = error;
+          throw error;
+        }
         // A connection that cannot roll back is broken: released with the error, the pool closes
         // it. The cause matters more than the failed rollback.
         await sql

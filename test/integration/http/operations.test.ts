@@ -7,6 +7,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRouteGroups } from '../../../src/adapters/http/app.js';
 import type { HealthProbe } from '../../../src/adapters/http/operations/probes.js';
+import { DatabaseUnavailableError } from '../../../src/adapters/postgres/errors.js';
 import type { Deps } from '../../../src/application/deps.js';
 import { registerVerified, tokenFromMail } from '../../support/actors.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
@@ -274,8 +275,9 @@ describe('with Redis unreachable', () => {
     expect(detailed.status).toBe(200);
     expect(detailed.body.data).toMatchObject({
       status: 'degraded',
-      checks: { database: { status: 'ok' }, cache: { status: 'degraded' } },
+      checks: { database: { status: 'ok' }, cache: { status: 'degraded', error: 'unreachable' } },
     });
+    expect(JSON.stringify(detailed.body)).not.toContain('127.0.0.1:1');
     expect((await api.get('/health/ready')).status).toBe(200);
   });
 
@@ -309,6 +311,84 @@ describe('with Redis unreachable', () => {
     expect(read.body.data).toMatchObject({ name: 'Degraded Inc', slug });
     // Twice: the second read is where a cache hit would be, and must not depend on one.
     expect((await api.get(`/api/v1/organizations/${slug}`, { token })).status).toBe(200);
+  });
+});
+
+describe('with a critical component down', () => {
+  // A critical probe that fails as the database adapter does when PostgreSQL is unreachable, and
+  // a non-critical one failing with a raw driver message naming a host and port.
+  const unreachable: HealthProbe = {
+    name: 'queue',
+    critical: true,
+    check: () =>
+      Promise.reject(
+        new DatabaseUnavailableError(
+          Object.assign(new Error('connect ECONNREFUSED 10.0.0.7:5432'), { code: 'ECONNREFUSED' }),
+        ),
+      ),
+  };
+  const broken: HealthProbe = {
+    name: 'mailer',
+    critical: false,
+    check: () => Promise.reject(new Error('getaddrinfo ENOTFOUND smtp.internal.example:2525')),
+  };
+  let t: TestApp;
+  let api: Client;
+
+  beforeAll(async () => {
+    t = await startTestApp({}, { extraProbes: [unreachable, broken] });
+    api = client(t.baseUrl);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('answers /health/detailed 503 in the error envelope, every component in error.details', async () => {
+    const reply = await api.get('/health/detailed');
+    expect(reply.status).toBe(503);
+    expect(reply.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(reply.body).toEqual({
+      success: false,
+      error: {
+        code: 'SERVICE_UNAVAILABLE',
+        message: expect.any(String),
+        details: [
+          { field: 'checks.database', message: 'ok' },
+          { field: 'checks.migrations', message: 'ok' },
+          { field: 'checks.cache', message: 'ok' },
+          { field: 'checks.queue', message: 'down: unreachable' },
+          { field: 'checks.mailer', message: 'down: failed' },
+        ],
+      },
+      meta: envelopeMeta,
+    });
+  });
+
+  it('answers /health/ready 503 naming the critical component that is down', async () => {
+    const reply = await api.get('/health/ready');
+    expect(reply.status).toBe(503);
+    expect(reply.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(reply.body).toMatchObject({
+      success: false,
+      error: {
+        code: 'SERVICE_UNAVAILABLE',
+        message: 'Not ready: queue',
+        details: expect.arrayContaining([{ field: 'checks.queue', message: 'down: unreachable' }]),
+      },
+    });
+  });
+
+  it('tells the public no host, port or driver message', async () => {
+    for (const path of ['/health/detailed', '/health/ready']) {
+      const text = JSON.stringify((await api.get(path)).body);
+      for (const secret of ['10.0.0.7', '5432', 'ECONNREFUSED', 'smtp.internal', 'ENOTFOUND']) {
+        expect(text, path).not.toContain(secret);
+      }
+    }
+  });
+
+  it('stays alive', async () => {
+    expect((await api.get('/health')).status).toBe(200);
   });
 });
 

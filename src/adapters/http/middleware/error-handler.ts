@@ -27,6 +27,10 @@ export function errorHandler(): Middleware<RequestState, RouterFields> {
     } catch (error) {
       const mapped = mapError(fromHttpStatus(error) ?? error);
       if (mapped.unexpected) ctx.state.log.error({ err: error }, 'unhandled error');
+      // A dependency that is down (the database restarting): the cause is in the log, not the body.
+      else if (mapped.body.code === 'SERVICE_UNAVAILABLE') {
+        ctx.state.log.warn({ err: error }, 'service unavailable');
+      }
       for (const [name, value] of Object.entries(mapped.headers)) ctx.set(name, value);
       respondError(ctx, mapped.status, mapped.body);
     }

@@ -3,6 +3,8 @@ import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import type { Logger } from '../../../application/shared/ports.js';
+import { ServiceUnavailableError } from '../../../domain/shared/errors.js';
 import type { AppContext } from '../context.js';
 import { respond, respondError } from '../envelope.js';
 import { route, type RouteSpec } from '../route.js';
@@ -25,17 +27,27 @@ const healthSchema = z
   })
   .meta({ id: 'Health' });
 
-async function runProbe(probe: HealthProbe): Promise<ProbeResult & { latency_ms: number }> {
+/**
+ * Why a probe is down, as the public sees it: a short stable word, never the driver's message
+ * (which names hosts, ports and users). The error itself goes to the log.
+ */
+type ProbeFailure = 'timed out' | 'unreachable' | 'failed';
+
+async function runProbe(
+  probe: HealthProbe,
+  log: Logger,
+): Promise<ProbeResult & { latency_ms: number }> {
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
+  const down = (error: ProbeFailure) => ({ status: 'down' as const, error });
   const timeout = new Promise<ProbeResult>((resolve) => {
-    timer = setTimeout(() => resolve({ status: 'down', error: 'timed out' }), PROBE_TIMEOUT_MS);
+    timer = setTimeout(() => resolve(down('timed out')), PROBE_TIMEOUT_MS);
   });
   const result = await Promise.race([
-    probe.check().catch((error: unknown) => ({
-      status: 'down' as const,
-      error: error instanceof Error ? error.message : String(error),
-    })),
+    probe.check().catch((error: unknown) => {
+      log.warn({ err: error, probe: probe.name }, 'health probe failed');
+      return down(error instanceof ServiceUnavailableError ? 'unreachable' : 'failed');
+    }),
     timeout,
   ]);
   clearTimeout(timer);
@@ -47,6 +59,20 @@ function overall(probes: readonly HealthProbe[], results: readonly ProbeResult[]
   if (criticalDown) return 'down';
   return results.some((r) => r.status !== 'ok') ? 'degraded' : 'ok';
 }
+
+/** Each component as an error detail: `{field: 'checks.database', message: 'down: unreachable'}`. */
+function checkDetails(names: readonly string[], results: readonly ProbeResult[]) {
+  return names.map((name, i) => {
+    const { status, error } = results[i] ?? { status: 'down' };
+    return {
+      field: `checks.${name}`,
+      message: typeof error === 'string' ? `${status}: ${error}` : status,
+    };
+  });
+}
+
+/** Seconds a client (a load balancer, a monitor) should wait before asking again. */
+const RETRY_AFTER_SECONDS = '5';
 
 const docsHtml = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>TeamFlow API</title>
@@ -90,10 +116,24 @@ export function operationsRoutes(ops: Operations, openApiDocument: () => unknown
         503: { description: 'Not ready (draining, or a critical dependency is down)' },
       },
       handler: async (ctx) => {
-        const unready = ops.isDraining() ? 'draining' : await firstCriticalDown(ops.probes);
-        if (unready !== undefined) {
-          ctx.set('Retry-After', '5');
-          respondError(ctx, 503, { code: 'SERVICE_UNAVAILABLE', message: `Not ready: ${unready}` });
+        if (ops.isDraining()) {
+          ctx.set('Retry-After', RETRY_AFTER_SECONDS);
+          respondError(ctx, 503, { code: 'SERVICE_UNAVAILABLE', message: 'Not ready: draining' });
+          return;
+        }
+        const critical = ops.probes.filter((p) => p.critical);
+        const results = await Promise.all(critical.map((p) => runProbe(p, ctx.state.log)));
+        const down = critical.filter((_, i) => results[i]?.status === 'down');
+        if (down.length > 0) {
+          ctx.set('Retry-After', RETRY_AFTER_SECONDS);
+          respondError(ctx, 503, {
+            code: 'SERVICE_UNAVAILABLE',
+            message: `Not ready: ${down.map((p) => p.name).join(', ')}`,
+            details: checkDetails(
+              critical.map((p) => p.name),
+              results,
+            ),
+          });
           return;
         }
         respond(ctx, { status: 'ready' });
@@ -108,24 +148,33 @@ export function operationsRoutes(ops: Operations, openApiDocument: () => unknown
       auth: 'none',
       responses: {
         200: { description: 'ok or degraded', data: healthSchema },
-        503: { description: 'down: a critical component is down', data: healthSchema },
+        503: {
+          description:
+            'down: a critical component is down. An error envelope; `error.details` holds every ' +
+            'component as `{field: "checks.<name>", message: "<status>[: <reason>]"}`',
+        },
       },
       handler: async (ctx) => {
-        const results = await Promise.all(ops.probes.map(runProbe));
+        const results = await Promise.all(ops.probes.map((p) => runProbe(p, ctx.state.log)));
         // Draining is not an outage (readiness reports it): the components speak for themselves.
         const status = overall(ops.probes, results);
-        const checks = Object.fromEntries(ops.probes.map((p, i) => [p.name, results[i]]));
-        respond(
-          ctx,
-          {
-            status,
-            version: ops.version,
-            uptime_s: Math.round((Date.now() - ops.startedAt.getTime()) / 1000),
-            draining: ops.isDraining(),
-            checks,
-          },
-          { status: status === 'down' ? 503 : 200 },
-        );
+        const names = ops.probes.map((p) => p.name);
+        if (status === 'down') {
+          ctx.set('Retry-After', RETRY_AFTER_SECONDS);
+          respondError(ctx, 503, {
+            code: 'SERVICE_UNAVAILABLE',
+            message: 'A critical component is down',
+            details: checkDetails(names, results),
+          });
+          return;
+        }
+        respond(ctx, {
+          status,
+          version: ops.version,
+          uptime_s: Math.round((Date.now() - ops.startedAt.getTime()) / 1000),
+          draining: ops.isDraining(),
+          checks: Object.fromEntries(names.map((name, i) => [name, results[i]])),
+        });
       },
     }),
     route({
@@ -204,11 +253,4 @@ export function operationsRoutes(ops: Operations, openApiDocument: () => unknown
       },
     }),
   ];
-}
-
-async function firstCriticalDown(probes: readonly HealthProbe[]): Promise<string | undefined> {
-  const critical = probes.filter((p) => p.critical);
-  const results = await Promise.all(critical.map(runProbe));
-  const index = results.findIndex((r) => r.status === 'down');
-  return index === -1 ? undefined : critical[index]?.name;
 }

@@ -1,0 +1,203 @@
+// The API as a real child process (`node --import tsx src/bootstrap/main.ts`), for tests whose point
+// is the process itself: that it survives a fault, exits with the right code, keeps state across a
+// restart. Only the variables given reach it (plus what node needs): nothing of the test run's own
+// DATABASE_URL, REDIS_URL or TEST_* leaks in.
+//
+//   const api = await startApiProcess({ DATABASE_URL: pg.url('teamflow') });
+//   const user = await signUpThroughApi(api);   // registered, verified (token from the mail log), signed in
+//   api.exitCode;                               // null while it runs
+//   await api.stop();                           // SIGTERM; resolves with { code, signal }
+//
+// Pass `dataDir` to keep the generated signing key across two processes (a restart keeps tokens valid).
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { client, type Client } from './client.js';
+import { uniqueTag } from './env.js';
+import { freePort } from './own-postgres.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const MAIN = 'src/bootstrap/main.ts';
+const STARTUP_MS = 60_000;
+/** Log lines kept (parsed), the newest; enough to find the mails and the warnings of a test. */
+const KEPT_LINES = 5_000;
+
+export interface ExitStatus {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+export interface LogLine {
+  readonly level: number;
+  readonly msg: string;
+  readonly [field: string]: unknown;
+}
+
+export interface ApiProcess {
+  readonly pid: number;
+  readonly port: number;
+  readonly baseUrl: string;
+  /** A JSON client of this process (test/support/client.ts). */
+  readonly http: Client;
+  /** null while the process runs; its exit code once it has exited. */
+  readonly exitCode: number | null;
+  readonly exited: Promise<ExitStatus>;
+  /** The newest log lines (pino JSON), parsed. */
+  readonly logs: readonly LogLine[];
+  /** Everything the process wrote that was not a log line (stack traces, tsx errors). */
+  readonly stderr: string;
+  /**
+   * The `?token=` of the last mail logged for `to` (no SMTP_URL: the log mailer). Waits for the
+   * line: the answer of the request that sent the mail can arrive before its log line does.
+   */
+  mailedToken(to: string): Promise<string>;
+  /** SIGTERM (graceful drain), then the exit status. Removes the data folder it made. */
+  stop(): Promise<ExitStatus>;
+  /** SIGKILL: a crash, no drain. */
+  kill(): Promise<ExitStatus>;
+}
+
+export interface ApiProcessOptions {
+  /** DATA_DIR (the dev signing key lives there); a temporary folder when unset. */
+  readonly dataDir?: string;
+}
+
+/**
+ * Starts the API with `env` over a quiet default (test mode, loopback, a free port, info logs so
+ * that mails can be read back) and resolves once /health answers 200. Rejects, with the
+ * process's output, if it exits first.
+ */
+export async function startApiProcess(
+  env: Record<string, string>,
+  options: ApiProcessOptions = {},
+): Promise<ApiProcess> {
+  const port = await freePort();
+  const ownDataDir =
+    options.dataDir === undefined ? await mkdtemp(path.join(tmpdir(), 'teamflow-api-')) : undefined;
+  const inherited: Record<string, string> = {};
+  for (const name of ['PATH', 'HOME', 'TMPDIR', 'LANG']) {
+    const value = process.env[name];
+    if (value !== undefined) inherited[name] = value;
+  }
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    cwd: ROOT,
+    env: {
+      ...inherited,
+      NODE_ENV: 'test',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATA_DIR: options.dataDir ?? ownDataDir!,
+      LOG_LEVEL: 'info',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const killOnExit = () => child.kill('SIGKILL'); // the test process died first
+  process.once('exit', killOnExit);
+
+  const logs: LogLine[] = [];
+  let stderr = '';
+  let partial = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    const lines = (partial + chunk).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      try {
+        logs.push(JSON.parse(line) as LogLine);
+      } catch {
+        stderr += `${line}\n`;
+      }
+    }
+    if (logs.length > KEPT_LINES) logs.splice(0, logs.length - KEPT_LINES);
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+
+  let exitCode: number | null = null;
+  const exited = new Promise<ExitStatus>((resolve) =>
+    child.once('exit', (code, signal) => {
+      process.off('exit', killOnExit);
+      exitCode = code ?? (signal ? 128 : 1);
+      resolve({ code, signal });
+    }),
+  );
+  const cleanUp = async (status: ExitStatus) => {
+    if (ownDataDir) await rm(ownDataDir, { recursive: true, force: true });
+    return status;
+  };
+
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const api: ApiProcess = {
+    pid: child.pid!,
+    port,
+    baseUrl,
+    http: client(baseUrl),
+    get exitCode() {
+      return exitCode;
+    },
+    exited,
+    logs,
+    get stderr() {
+      return stderr;
+    },
+    async mailedToken(to) {
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const mail = logs.findLast((line) => (line.mail as { to?: string } | undefined)?.to === to)
+          ?.mail as { text: string } | undefined;
+        const token = mail && /\?token=([A-Za-z0-9_-]+)/.exec(mail.text)?.[1];
+        if (token) return token;
+        if (Date.now() > deadline) throw new Error(`no token mailed to ${to}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    async stop() {
+      if (exitCode === null) child.kill('SIGTERM');
+      return cleanUp(await exited);
+    },
+    async kill() {
+      if (exitCode === null) child.kill('SIGKILL');
+      return cleanUp(await exited);
+    },
+  };
+
+  const deadline = Date.now() + STARTUP_MS;
+  for (;;) {
+    if (api.exitCode !== null) {
+      await cleanUp(await exited);
+      throw new Error(`the API exited (${api.exitCode}) during start-up:\n${stderr}`);
+    }
+    const status = await fetch(`${baseUrl}/health`).then(
+      (reply) => reply.status,
+      () => 0,
+    );
+    if (status === 200) return api;
+    if (Date.now() > deadline) {
+      await api.kill();
+      throw new Error(`/health did not answer 200 within ${STARTUP_MS} ms:\n${stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export interface ProcessUser {
+  readonly email: string;
+  readonly password: string;
+  readonly accessToken: string;
+}
+
+/** Registers, verifies (the token read back from the mail log) and signs in a new user. */
+export async function signUpThroughApi(api: ApiProcess): Promise<ProcessUser> {
+  const email = `fault-${uniqueTag()}@example.com`;
+  const password = 'correct-horse-battery';
+  const registered = await api.http.post('/api/v1/auth/register', { email, password, name: 'F' });
+  if (registered.status !== 201) throw new Error(`register answered ${registered.status}`);
+  const verified = await api.http.post('/api/v1/auth/verify-email', {
+    token: await api.mailedToken(email),
+  });
+  if (verified.status !== 200) throw new Error(`verify-email answered ${verified.status}`);
+  const login = await api.http.post('/api/v1/auth/login', { email, password });
+  if (login.status !== 200) throw new Error(`login answered ${login.status}`);
+  return { email, password, accessToken: login.body.data.access_token as string };
+}
