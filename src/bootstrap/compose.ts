@@ -136,7 +136,11 @@ export async function compose(
     loginLimits: {
       byEmailAndIp: limiter('login-fail-email-ip', config.LOGIN_MAX_FAILURES_PER_EMAIL_AND_IP),
       byIp: limiter('login-fail-ip', config.LOGIN_MAX_FAILURES_PER_IP),
-      byEmail: limiter('login-fail-email', config.LOGIN_MAX_FAILURES_PER_EMAIL_PER_MINUTE, 60),
+      byEmail: limiter(
+        'login-fail-email-minute',
+        config.LOGIN_MAX_FAILURES_PER_EMAIL_PER_MINUTE,
+        60,
+      ),
     },
     mailLimits: {
       byIp: limiter('auth-mail-ip', config.AUTH_MAIL_MAX_PER_IP, config.AUTH_MAIL_WINDOW_SECONDS),
