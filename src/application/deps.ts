@@ -1,13 +1,31 @@
 // Everything a use case may be handed. Each use case names the part it touches with Pick<Deps, …>.
 import type { AccessTokenService, Mailer, PasswordHasher, SecretTokens } from './identity/ports.js';
 import type { IdempotencyStore } from './shared/idempotency.js';
-import type { Cache, Clock, IdGenerator, RateLimiter } from './shared/ports.js';
+import type { BackgroundWork, Cache, Clock, IdGenerator, RateLimiter } from './shared/ports.js';
 import type { Repositories, UnitOfWork } from './shared/unit-of-work.js';
 
 export interface IdentitySettings {
   /** Base of links in emails, e.g. https://app.example.com */
   readonly publicUrl: string;
   readonly maxSessionsPerUser: number;
+}
+
+/** Login throttles (OWASP): counted before the password is hashed. */
+export interface LoginLimits {
+  /** Failures of one email from one client address: that pair waits out the window. */
+  readonly byEmailAndIp: RateLimiter;
+  /** Failures from one client address, whatever the emails. */
+  readonly byIp: RateLimiter;
+  /** Failures of one email from every address, over a short window: a slow-down, not a lockout. */
+  readonly byEmail: RateLimiter;
+}
+
+/** Throttles of the requests that send identity mail (register, resend, forgot). */
+export interface MailLimits {
+  /** Requests from one client address: refused with 429 over it. */
+  readonly byIp: RateLimiter;
+  /** Mails to one address: over it they are dropped, the answer unchanged. */
+  readonly byRecipient: RateLimiter;
 }
 
 export interface Deps {
@@ -21,7 +39,9 @@ export interface Deps {
   readonly accessTokens: AccessTokenService;
   readonly secrets: SecretTokens;
   readonly mailer: Mailer;
-  readonly loginLimits: { readonly byEmail: RateLimiter; readonly byIp: RateLimiter };
+  readonly loginLimits: LoginLimits;
+  readonly mailLimits: MailLimits;
+  readonly background: BackgroundWork;
   readonly identity: IdentitySettings;
   readonly idempotency: IdempotencyStore;
 }

@@ -38,6 +38,7 @@ import {
   parseSigningKeys,
 } from '../adapters/security/jwt-keys.js';
 import { cryptoSecretTokens } from '../adapters/security/secret-tokens.js';
+import { inProcessBackgroundWork } from '../adapters/system/background-work.js';
 import { systemClock } from '../adapters/system/clock.js';
 import { uuidV7Ids } from '../adapters/system/uuid-v7-ids.js';
 import { createLogger } from '../adapters/telemetry/logger.js';
@@ -84,11 +85,15 @@ export async function compose(
     : memoryCache({ maxEntries: config.CACHE_MAX_ENTRIES });
   closers.push({ name: 'cache', close: () => cache.close() });
 
-  const limiter = (keyPrefix: string, points: number): RateLimiter => {
+  const limiter = (
+    keyPrefix: string,
+    points: number,
+    durationSeconds = config.LOGIN_FAILURE_WINDOW_SECONDS,
+  ): RateLimiter => {
     const options = {
       keyPrefix: `${config.REDIS_KEY_PREFIX}${keyPrefix}`,
       points,
-      durationSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS,
+      durationSeconds,
     };
     return redis ? redisRateLimiter(redis, options) : memoryRateLimiter(options);
   };
@@ -99,6 +104,11 @@ export async function compose(
       ? smtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM })
       : logMailer(logger.child({ component: 'mail' })));
   closers.push({ name: 'mailer', close: () => mailer.close() });
+
+  // Drained before the database and the mailer close: its jobs use both.
+  const background = inProcessBackgroundWork(logger.child({ component: 'background' }));
+  closers.unshift({ name: 'background work', close: () => background.idle() });
+
 
   // The first key signs; the older ones (rotated out, still in either variable) only verify.
   const signingKeys = config.JWT_PRIVATE_KEY
@@ -135,9 +145,23 @@ export async function compose(
     secrets: cryptoSecretTokens(),
     mailer,
     loginLimits: {
-      byEmail: limiter('login-fail-email', config.LOGIN_MAX_FAILURES_PER_EMAIL),
+      byEmailAndIp: limiter('login-fail-email-ip', config.LOGIN_MAX_FAILURES_PER_EMAIL_AND_IP),
       byIp: limiter('login-fail-ip', config.LOGIN_MAX_FAILURES_PER_IP),
+      byEmail: limiter(
+        'login-fail-email-minute',
+        config.LOGIN_MAX_FAILURES_PER_EMAIL_PER_MINUTE,
+        60,
+      ),
     },
+    mailLimits: {
+      byIp: limiter('auth-mail-ip', config.AUTH_MAIL_MAX_PER_IP, config.AUTH_MAIL_WINDOW_SECONDS),
+      byRecipient: limiter(
+        'auth-mail-to',
+        config.AUTH_MAIL_MAX_PER_RECIPIENT,
+        config.AUTH_MAIL_WINDOW_SECONDS,
+      ),
+    },
+    background,
     identity: { publicUrl: config.PUBLIC_URL, maxSessionsPerUser: config.MAX_SESSIONS_PER_USER },
     idempotency: postgresIdempotencyStore(database.db, database.pipelined),
   };
@@ -192,6 +216,7 @@ export async function compose(
     options: {
       corsOrigins: config.CORS_ORIGINS,
       trustProxy: config.TRUST_PROXY,
+      proxyHops: config.TRUST_PROXY ? (config.TRUST_PROXY_HOPS ?? 1) : 0,
       bodyLimitBytes: config.BODY_LIMIT_BYTES,
     },
     observe: (o) => metrics.observeRequest(o),

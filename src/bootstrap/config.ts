@@ -43,15 +43,21 @@ const schema = z.object({
   MAX_SESSIONS_PER_USER: positive.max(100).default(3),
   CORS_ORIGINS: commaList.default([]),
   TRUST_PROXY: boolean.default(false),
+  /** Proxies in front of the API; the client address is that many values from the right of X-Forwarded-For. Unset: 1. */
+  TRUST_PROXY_HOPS: positive.max(20).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OTEL_EXPORTER_OTLP_ENDPOINT: url(['http', 'https']).optional(),
   SHUTDOWN_TIMEOUT_MS: positive.default(10_000),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(0),
   BODY_LIMIT_BYTES: positive.default(1_048_576),
   CACHE_MAX_ENTRIES: positive.default(10_000),
-  LOGIN_MAX_FAILURES_PER_EMAIL: positive.default(5),
+  LOGIN_MAX_FAILURES_PER_EMAIL_AND_IP: positive.default(5),
   LOGIN_MAX_FAILURES_PER_IP: positive.default(50),
   LOGIN_FAILURE_WINDOW_SECONDS: positive.default(900),
+  LOGIN_MAX_FAILURES_PER_EMAIL_PER_MINUTE: positive.default(10),
+  AUTH_MAIL_MAX_PER_IP: positive.default(20),
+  AUTH_MAIL_MAX_PER_RECIPIENT: positive.default(5),
+  AUTH_MAIL_WINDOW_SECONDS: positive.default(3600),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -90,6 +90,39 @@ export function rateLimiterContract(name: string, make: MakeRateLimiter): void {
         expect(await limiter.consume('peek')).toMatchObject({ allowed: true, remaining: 1 });
       });
 
+      it('refunds one hit: the point counts as never taken', async () => {
+        await limiter.consume('refund');
+        await limiter.consume('refund');
+        await limiter.refund('refund');
+        expect(await limiter.peek('refund')).toMatchObject({ allowed: true, remaining: 2 });
+        expect(await limiter.consume('refund')).toMatchObject({ allowed: true, remaining: 1 });
+      });
+
+      it('lets a refunded key in again after it was refused', async () => {
+        await exhaust('refund-refused');
+        expect((await limiter.consume('refund-refused')).allowed).toBe(false);
+        await limiter.refund('refund-refused');
+        await limiter.refund('refund-refused');
+        expect(await limiter.consume('refund-refused')).toMatchObject({
+          allowed: true,
+          remaining: 0,
+        });
+      });
+
+      it('never refunds below zero: a key never hit stays at its full points', async () => {
+        await limiter.refund('refund-unseen');
+        await limiter.refund('refund-unseen');
+        expect(await limiter.peek('refund-unseen')).toMatchObject({ allowed: true, remaining: 3 });
+        expect(await limiter.consume('refund-unseen')).toMatchObject({ remaining: 2 });
+      });
+
+      it('counts concurrent hits atomically: exactly its points are allowed', async () => {
+        const decisions = await Promise.all(
+          Array.from({ length: 50 }, () => limiter.consume('concurrent')),
+        );
+        expect(decisions.filter((d) => d.allowed)).toHaveLength(3);
+      });
+
       it('peeks at a spent key as refused', async () => {
         await exhaust('peek-spent');
         const peeked = await limiter.peek('peek-spent');

@@ -42,6 +42,8 @@ export const API_PREFIX = '/api/v1';
 export interface HttpOptions {
   readonly corsOrigins: readonly string[];
   readonly trustProxy: boolean;
+  /** With trustProxy: the client address is this many X-Forwarded-For values from the right. */
+  readonly proxyHops?: number;
   readonly bodyLimitBytes: number;
 }
 
@@ -115,7 +117,12 @@ function mount(
 
 export function createHttpApp(parts: HttpAppParts): Koa<RequestState, RouterFields> {
   const { deps, logger, operations, options } = parts;
-  const app = new Koa<RequestState, RouterFields>({ proxy: options.trustProxy });
+  // Koa takes the leftmost of the last `maxIpsCount` values: the address the outermost trusted
+  // proxy saw. The values left of it are whatever the client sent, so they are never read.
+  const app = new Koa<RequestState, RouterFields>({
+    proxy: options.trustProxy,
+    maxIpsCount: options.trustProxy ? Math.max(1, options.proxyHops ?? 1) : 0,
+  });
 
   const api = apiRouteGroups(deps);
   const opsRoutes = operationsRoutes(operations, () => openApi);

@@ -35,5 +35,10 @@ export function flexibleRateLimiter(
     reset: async (key) => {
       await limiter.delete(key);
     },
+    refund: async (key) => {
+      // A refund of a key whose window has ended would open the next window one point in credit.
+      const res = await limiter.reward(key, 1);
+      if (res.consumedPoints < 0) await limiter.delete(key);
+    },
   };
 }

@@ -15,3 +15,11 @@ export function passwordResetEmail(publicUrl: string, name: string, token: strin
     text: `Hello ${name},\n\nSomeone asked to reset your password. If it was you, open this link:\n${link}\n\nOr send this token to POST /api/v1/auth/password/reset: ${token}\n\nThe link expires in 1 hour. If it was not you, ignore this email.\n`,
   };
 }
+
+/** To the owner of an address someone tried to register again: sign in or reset instead. */
+export function accountExistsEmail(publicUrl: string, name: string) {
+  return {
+    subject: 'You already have a TeamFlow account',
+    text: `Hello ${name},\n\nSomeone asked to create a TeamFlow account with this email address, which already has one. If it was you, sign in at ${publicUrl}/login, or ask for a password reset at ${publicUrl}/forgot-password (POST /api/v1/auth/password/forgot). If the account is not verified yet, ask for a new verification email (POST /api/v1/auth/resend-verification).\n\nIf it was not you, ignore this email: nothing has changed.\n`,
+  };
+}

@@ -1,21 +1,44 @@
 import { assertAcceptablePassword, normalizeEmail } from '../../domain/identity/user.js';
 import type { Deps } from '../deps.js';
 import { passwordResetEmail } from './emails.js';
+import { admitMailRequest, claimRecipientShare, logDroppedMail } from './identity-mail.js';
 import { issueOneTimeToken, redeemOneTimeToken } from './one-time-tokens.js';
 import { forgetSessions } from './sessions.js';
 
-/** Emails a reset token when the address has an account; answers the same either way. */
+/**
+ * Emails a reset token when the address has an account. Only the per-address throttle runs on
+ * the request path; the lookup, the token and the mail happen after the answer, which is the same
+ * whether or not the address has an account.
+ */
 export async function forgotPassword(
-  deps: Pick<Deps, 'repos' | 'uow' | 'clock' | 'ids' | 'secrets' | 'mailer' | 'identity'>,
-  input: { readonly email: string },
+  deps: Pick<
+    Deps,
+    | 'repos'
+    | 'uow'
+    | 'clock'
+    | 'ids'
+    | 'secrets'
+    | 'mailer'
+    | 'identity'
+    | 'mailLimits'
+    | 'background'
+  >,
+  input: { readonly email: string; readonly ip?: string | undefined },
 ): Promise<void> {
-  const user = await deps.repos.users.findByEmail(normalizeEmail(input.email));
-  if (!user) return;
-  const token = await deps.uow.run((tx) => issueOneTimeToken(deps, tx, user.id, 'reset_password'));
-  // Not awaited: the answer must take as long for an unknown address as for a known one.
-  void deps.mailer
-    .send({ to: user.email, ...passwordResetEmail(deps.identity.publicUrl, user.name, token) })
-    .catch(() => undefined);
+  await admitMailRequest(deps, input.ip);
+  const email = normalizeEmail(input.email);
+  deps.background.run('mail.password-reset', async (log) => {
+    const user = await deps.repos.users.findByEmail(email);
+    if (!user) return;
+    if (!(await claimRecipientShare(deps, user.email))) return logDroppedMail(log, user.email);
+    const token = await deps.uow.run((tx) =>
+      issueOneTimeToken(deps, tx, user.id, 'reset_password'),
+    );
+    await deps.mailer.send({
+      to: user.email,
+      ...passwordResetEmail(deps.identity.publicUrl, user.name, token),
+    });
+  });
 }
 
 /** Sets a new password from an emailed token and ends every session of the account. */

@@ -4,41 +4,88 @@ import {
   normalizeEmail,
   type User,
 } from '../../domain/identity/user.js';
+import { ConflictError } from '../../domain/shared/errors.js';
 import type { Deps } from '../deps.js';
-import { verificationEmail } from './emails.js';
+import { accountExistsEmail, verificationEmail } from './emails.js';
+import { admitMailRequest, claimRecipientShare, sendInBackground } from './identity-mail.js';
 import { issueOneTimeToken } from './one-time-tokens.js';
+import type { NewUser } from './ports.js';
 
 export interface RegisterInput {
   readonly email: string;
   readonly password: string;
   readonly name: string;
   readonly timezone?: string | undefined;
+  /** The client address, for the per-address throttle of mail-sending requests. */
+  readonly ip?: string | undefined;
 }
 
-/** Creates an unverified account and emails its verification token. */
+/**
+ * Creates an unverified account and emails its verification token. A taken address answers the
+ * same: the account that would have been made comes back (it exists nowhere), and the owner of
+ * the address is told by mail instead, so registering tells nobody which addresses have accounts.
+ */
 export async function register(
-  deps: Pick<Deps, 'uow' | 'clock' | 'ids' | 'secrets' | 'passwords' | 'mailer' | 'identity'>,
+  deps: Pick<
+    Deps,
+    | 'uow'
+    | 'clock'
+    | 'ids'
+    | 'secrets'
+    | 'passwords'
+    | 'mailer'
+    | 'identity'
+    | 'mailLimits'
+    | 'background'
+  >,
   input: RegisterInput,
 ): Promise<User> {
   assertAcceptablePassword(input.password);
   const timezone = canonicalTimezone(input.timezone ?? 'UTC');
-  const passwordHash = await deps.passwords.hash(input.password);
+  await admitMailRequest(deps, input.ip);
+  const candidate: NewUser = {
+    id: deps.ids.next(),
+    email: normalizeEmail(input.email),
+    name: input.name.trim(),
+    timezone,
+    passwordHash: await deps.passwords.hash(input.password),
+    now: deps.clock.now(),
+  };
 
-  const { user, token } = await deps.uow.run(async (tx) => {
-    const user = await tx.users.create({
-      id: deps.ids.next(),
-      email: normalizeEmail(input.email),
-      name: input.name.trim(),
-      timezone,
-      passwordHash,
-      now: deps.clock.now(),
+  const created = await deps.uow
+    .run(async (tx) => {
+      const user = await tx.users.create(candidate);
+      return { user, token: await issueOneTimeToken(deps, tx, user.id, 'verify_email') };
+    })
+    .catch((error: unknown) => {
+      if (error instanceof ConflictError) return undefined;
+      throw error;
     });
-    return { user, token: await issueOneTimeToken(deps, tx, user.id, 'verify_email') };
-  });
 
   // After commit: a mail failure must not undo the account; resend-verification recovers.
-  await deps.mailer
-    .send({ to: user.email, ...verificationEmail(deps.identity.publicUrl, user.name, token) })
-    .catch(() => undefined);
-  return user;
+  const admitted = await claimRecipientShare(deps, candidate.email);
+  const { publicUrl } = deps.identity;
+  if (created) {
+    const mail = verificationEmail(publicUrl, created.user.name, created.token);
+    sendInBackground(deps, 'mail.verification', admitted, { to: candidate.email, ...mail });
+    return created.user;
+  }
+  const mail = accountExistsEmail(publicUrl, candidate.name);
+  sendInBackground(deps, 'mail.account-exists', admitted, { to: candidate.email, ...mail });
+  return unsavedUser(candidate);
+}
+
+/** The account `candidate` would have become: what a new registration answers. */
+function unsavedUser(candidate: NewUser): User {
+  const { id, email, name, timezone, now } = candidate;
+  return {
+    id,
+    email,
+    name,
+    timezone,
+    emailVerifiedAt: null,
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+  };
 }

@@ -1,6 +1,7 @@
 import { normalizeEmail, type User } from '../../domain/identity/user.js';
 import type { Deps } from '../deps.js';
 import { verificationEmail } from './emails.js';
+import { admitMailRequest, claimRecipientShare, logDroppedMail } from './identity-mail.js';
 import { issueOneTimeToken, redeemOneTimeToken } from './one-time-tokens.js';
 
 export async function verifyEmail(
@@ -15,16 +16,35 @@ export async function verifyEmail(
   });
 }
 
-/** Sends a fresh verification email when the address belongs to an unverified account; silent otherwise. */
+/**
+ * Sends a fresh verification email when the address belongs to an unverified account; silent
+ * otherwise. As forgotPassword: only the per-address throttle runs before the answer.
+ */
 export async function resendVerification(
-  deps: Pick<Deps, 'repos' | 'uow' | 'clock' | 'ids' | 'secrets' | 'mailer' | 'identity'>,
-  input: { readonly email: string },
+  deps: Pick<
+    Deps,
+    | 'repos'
+    | 'uow'
+    | 'clock'
+    | 'ids'
+    | 'secrets'
+    | 'mailer'
+    | 'identity'
+    | 'mailLimits'
+    | 'background'
+  >,
+  input: { readonly email: string; readonly ip?: string | undefined },
 ): Promise<void> {
-  const user = await deps.repos.users.findByEmail(normalizeEmail(input.email));
-  if (!user || user.emailVerifiedAt) return;
-  const token = await deps.uow.run((tx) => issueOneTimeToken(deps, tx, user.id, 'verify_email'));
-  // Not awaited: the answer must take as long for an unknown address as for a known one.
-  void deps.mailer
-    .send({ to: user.email, ...verificationEmail(deps.identity.publicUrl, user.name, token) })
-    .catch(() => undefined);
+  await admitMailRequest(deps, input.ip);
+  const email = normalizeEmail(input.email);
+  deps.background.run('mail.verification', async (log) => {
+    const user = await deps.repos.users.findByEmail(email);
+    if (!user || user.emailVerifiedAt) return;
+    if (!(await claimRecipientShare(deps, user.email))) return logDroppedMail(log, user.email);
+    const token = await deps.uow.run((tx) => issueOneTimeToken(deps, tx, user.id, 'verify_email'));
+    await deps.mailer.send({
+      to: user.email,
+      ...verificationEmail(deps.identity.publicUrl, user.name, token),
+    });
+  });
 }

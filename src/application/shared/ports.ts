@@ -1,4 +1,4 @@
-// Ports every area may use: time, ids, cache, rate limits.
+// Ports every area may use: time, ids, cache, rate limits, work after the answer.
 
 export interface Clock {
   now(): Date;
@@ -38,6 +38,18 @@ export interface RateLimiter {
   /** The current state without counting a hit. */
   peek(key: string): Promise<RateLimitDecision>;
   reset(key: string): Promise<void>;
+  /** Gives back one hit counted for `key` (never below zero): a hit that turned out not to count. */
+  refund(key: string): Promise<void>;
+}
+
+/**
+ * Work a request starts but does not wait for (mail, and the lookups that decide it). `run`
+ * starts `work` at once and returns; a failure is logged, never thrown at the caller.
+ */
+export interface BackgroundWork {
+  run(name: string, work: (log: Logger) => Promise<void>): void;
+  /** Resolves once every job started so far has settled (shutdown, tests). */
+  idle(): Promise<void>;
 }
 
 /** Structured logging (pino's shape). */

@@ -96,16 +96,32 @@ describe('the whole journey', () => {
 });
 
 describe('registration', () => {
-  it('answers 409 CONFLICT when the email is taken, whatever its case', async () => {
+  it('answers a taken email, whatever its case, with 201 as if new, and leaves the account alone', async () => {
     const email = newEmail();
-    await api.post('/api/v1/auth/register', { email, password: 'password-123', name: 'A' });
+    const first = await api.post('/api/v1/auth/register', {
+      email,
+      password: 'password-123',
+      name: 'A',
+    });
     const again = await api.post('/api/v1/auth/register', {
       email: email.toUpperCase(),
-      password: 'password-123',
+      password: 'password-456',
       name: 'B',
     });
-    expect(again.status).toBe(409);
-    expect(again.body.error.code).toBe('CONFLICT');
+    expect(again.status).toBe(201);
+    expect(again.body.data).toMatchObject({ email, name: 'B', email_verified: false });
+    expect(again.body.data.id).not.toBe(first.body.data.id);
+    expect(t.mail.filter((m) => m.to === email).map((m) => m.subject)).toEqual([
+      'Verify your TeamFlow email address',
+      'You already have a TeamFlow account',
+    ]);
+    // Only the first registration's password is the account's.
+    expect((await api.post('/api/v1/auth/login', { email, password: 'password-456' })).status).toBe(
+      401,
+    );
+    expect((await api.post('/api/v1/auth/login', { email, password: 'password-123' })).status).toBe(
+      403,
+    );
   });
 
   it.each([

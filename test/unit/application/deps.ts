@@ -1,6 +1,6 @@
 // The deps every use-case test runs on: the real Kysely repositories over this file's own
-// database, the real security adapters, in-process cache and login limits, a clock the test
-// moves by hand, and a mailer whose messages the test reads.
+// database, the real security adapters, in-process cache, limits and background work, a clock
+// the test moves by hand, and a mailer whose messages the test reads.
 import { logMailer } from '../../../src/adapters/mail/log-mailer.js';
 import { memoryCache } from '../../../src/adapters/memory/memory-cache.js';
 import { memoryRateLimiter } from '../../../src/adapters/memory/memory-rate-limiter.js';
@@ -14,15 +14,18 @@ import { argon2PasswordHasher } from '../../../src/adapters/security/argon2-pass
 import { joseAccessTokens } from '../../../src/adapters/security/jose-access-tokens.js';
 import { generateEd25519Jwk } from '../../../src/adapters/security/jwt-keys.js';
 import { cryptoSecretTokens } from '../../../src/adapters/security/secret-tokens.js';
+import { inProcessBackgroundWork } from '../../../src/adapters/system/background-work.js';
 import { uuidV7Ids } from '../../../src/adapters/system/uuid-v7-ids.js';
 import type { Deps } from '../../../src/application/deps.js';
 import type { MailMessage, Mailer } from '../../../src/application/identity/ports.js';
-import type { Cache, Clock } from '../../../src/application/shared/ports.js';
+import type { Cache, Clock, Logger } from '../../../src/application/shared/ports.js';
 import { uniqueTag } from '../../support/env.js';
 
 export const PUBLIC_URL = 'https://teamflow.test';
-export const LOGIN_FAILURES_PER_EMAIL = 5;
+export const LOGIN_FAILURES_PER_EMAIL_AND_IP = 5;
 export const LOGIN_FAILURES_PER_IP = 50;
+export const LOGIN_FAILURES_PER_EMAIL_PER_MINUTE = 10;
+export const MAILS_PER_RECIPIENT = 5;
 
 /** A clock that stands still until the test moves it. */
 export interface FakeClock extends Clock {
@@ -39,20 +42,50 @@ export function fakeClock(start: Date = new Date()): FakeClock {
   };
 }
 
+export interface LogEntry {
+  readonly level: 'debug' | 'info' | 'warn' | 'error';
+  readonly msg: string | undefined;
+  readonly fields: object;
+}
+
+/** A Logger that keeps what it is told, bindings of its children included. */
+export function recordingLogger(entries: LogEntry[] = [], bindings: object = {}): Logger {
+  const at =
+    (level: LogEntry['level']) =>
+    (obj: object, msg?: string): void => {
+      entries.push({ level, msg, fields: { ...bindings, ...obj } });
+    };
+  return {
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    child: (more) => recordingLogger(entries, { ...bindings, ...more }),
+  };
+}
+
 export interface TestDeps extends Deps {
   readonly clock: FakeClock;
   readonly cache: Cache;
   readonly mailer: Mailer & { readonly sent: MailMessage[] };
+  /** What background jobs logged (failures, dropped mail). */
+  readonly logs: LogEntry[];
 }
 
 export interface TestDepsOptions {
   readonly maxSessionsPerUser?: number;
+  /**
+   * Mail-sending requests per client address. Builders register without an address, so all of a
+   * file's registrations count as one address: unlimited unless a test sets it.
+   */
+  readonly mailRequestsPerIp?: number;
 }
 
 export async function buildDeps(db: Db, options: TestDepsOptions = {}): Promise<TestDeps> {
-  const limiter = (name: string, points: number) =>
-    memoryRateLimiter({ keyPrefix: `${name}-${uniqueTag()}`, points, durationSeconds: 900 });
+  const limiter = (name: string, points: number, durationSeconds = 900) =>
+    memoryRateLimiter({ keyPrefix: `${name}-${uniqueTag()}`, points, durationSeconds });
   const clock = fakeClock();
+  const logs: LogEntry[] = [];
   return {
     repos: postgresRepositories(db),
     uow: postgresUnitOfWork(db),
@@ -69,9 +102,16 @@ export async function buildDeps(db: Db, options: TestDepsOptions = {}): Promise<
     secrets: cryptoSecretTokens(),
     mailer: logMailer({ info: () => undefined }),
     loginLimits: {
-      byEmail: limiter('login-fail-email', LOGIN_FAILURES_PER_EMAIL),
+      byEmailAndIp: limiter('login-fail-email-ip', LOGIN_FAILURES_PER_EMAIL_AND_IP),
       byIp: limiter('login-fail-ip', LOGIN_FAILURES_PER_IP),
+      byEmail: limiter('login-fail-email', LOGIN_FAILURES_PER_EMAIL_PER_MINUTE, 60),
     },
+    mailLimits: {
+      byIp: limiter('auth-mail-ip', options.mailRequestsPerIp ?? 1_000_000, 3600),
+      byRecipient: limiter('auth-mail-to', MAILS_PER_RECIPIENT, 3600),
+    },
+    background: inProcessBackgroundWork(recordingLogger(logs)),
+    logs,
     identity: { publicUrl: PUBLIC_URL, maxSessionsPerUser: options.maxSessionsPerUser ?? 3 },
     idempotency: postgresIdempotencyStore(db),
   };

@@ -68,4 +68,26 @@ describe('loadConfig', () => {
       'JWT_PRIVATE_KEY: required when NODE_ENV=production (no generated dev key)',
     ]);
   });
+
+  it('throttles logins and identity mail by default, the proxy hops left unset', () => {
+    expect(loadConfig({})).toMatchObject({
+      LOGIN_MAX_FAILURES_PER_EMAIL_AND_IP: 5,
+      LOGIN_MAX_FAILURES_PER_IP: 50,
+      LOGIN_FAILURE_WINDOW_SECONDS: 900,
+      LOGIN_MAX_FAILURES_PER_EMAIL_PER_MINUTE: 10,
+      AUTH_MAIL_MAX_PER_IP: 20,
+      AUTH_MAIL_MAX_PER_RECIPIENT: 5,
+      AUTH_MAIL_WINDOW_SECONDS: 3600,
+    });
+    expect(loadConfig({}).TRUST_PROXY_HOPS).toBeUndefined();
+  });
+
+  it('takes TRUST_PROXY_HOPS from 1 to 20', () => {
+    expect(loadConfig({ TRUST_PROXY: 'true', TRUST_PROXY_HOPS: '2' }).TRUST_PROXY_HOPS).toBe(2);
+    for (const hops of ['0', '21', 'two']) {
+      expect(problemsOf({ TRUST_PROXY_HOPS: hops }).map((p) => p.split(':')[0])).toEqual([
+        'TRUST_PROXY_HOPS',
+      ]);
+    }
+  });
 });

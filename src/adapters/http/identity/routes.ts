@@ -60,17 +60,18 @@ export function identityRoutes(deps: Deps): RouteSpec[] {
       method: 'post',
       path: '/auth/register',
       operationId: 'register',
-      summary: 'Create an account; a verification email is sent',
+      summary:
+        'Create an account; a verification email is sent (a taken address answers alike and its owner is emailed)',
       tags,
       auth: 'none',
       body: registerBody,
       responses: {
         201: { description: 'The new, unverified user', data: userSchema },
-        409: { description: 'The email is already registered' },
         422: { description: 'Invalid input' },
+        429: { description: 'Too many mail-sending requests from this client address' },
       },
       handler: async (ctx, { body }) => {
-        const user = await register(deps, body);
+        const user = await register(deps, { ...body, ip: ctx.ip });
         respond(ctx, presentUser(user), { status: 201 });
       },
     }),
@@ -98,9 +99,12 @@ export function identityRoutes(deps: Deps): RouteSpec[] {
       tags,
       auth: 'none',
       body: emailBody,
-      responses: { 202: { description: 'Accepted', data: acceptedSchema } },
+      responses: {
+        202: { description: 'Accepted', data: acceptedSchema },
+        429: { description: 'Too many mail-sending requests from this client address' },
+      },
       handler: async (ctx, { body }) => {
-        await resendVerification(deps, body);
+        await resendVerification(deps, { ...body, ip: ctx.ip });
         const message = 'If the address belongs to an unverified account, an email is on its way';
         respond(ctx, accepted(message), { status: 202 });
       },
@@ -117,7 +121,10 @@ export function identityRoutes(deps: Deps): RouteSpec[] {
         200: { description: 'Signed in', data: loginSchema },
         401: { description: 'Unknown email or wrong password' },
         403: { description: 'Email not verified yet' },
-        429: { description: 'Too many failed attempts for this email or IP' },
+        429: {
+          description:
+            'Too many failed attempts for this email from this address, or from this address; or, for at most a minute, for this email from everywhere (not for a device_id that signed in before)',
+        },
       },
       handler: async (ctx, { body }) => {
         const result = await login(deps, {
@@ -219,9 +226,12 @@ export function identityRoutes(deps: Deps): RouteSpec[] {
       tags,
       auth: 'none',
       body: emailBody,
-      responses: { 202: { description: 'Accepted', data: acceptedSchema } },
+      responses: {
+        202: { description: 'Accepted', data: acceptedSchema },
+        429: { description: 'Too many mail-sending requests from this client address' },
+      },
       handler: async (ctx, { body }) => {
-        await forgotPassword(deps, body);
+        await forgotPassword(deps, { ...body, ip: ctx.ip });
         respond(ctx, accepted('If the address has an account, a reset email is on its way'), {
           status: 202,
         });

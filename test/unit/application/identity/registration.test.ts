@@ -5,7 +5,7 @@ import {
   resendVerification,
   verifyEmail,
 } from '../../../../src/application/identity/verify-email.js';
-import { ConflictError, ValidationError } from '../../../../src/domain/shared/errors.js';
+import { ValidationError } from '../../../../src/domain/shared/errors.js';
 import { createTestDatabase, type TestDatabase } from '../../../support/database.js';
 import { newEmail, PASSWORD, registerVerified, tokenMailedTo } from '../actors.js';
 import { buildDeps, PUBLIC_URL, type TestDeps } from '../deps.js';
@@ -69,13 +69,39 @@ describe('register', () => {
     );
   });
 
-  it('answers ConflictError when the email is taken, whatever its case', async () => {
+  it('answers a taken email, whatever its case, as a new one and mails its owner instead', async () => {
     const email = newEmail();
-    await register(deps, { email, password: PASSWORD, name: 'First' });
-    await expect(
-      register(deps, { email: email.toUpperCase(), password: PASSWORD, name: 'Second' }),
-    ).rejects.toBeInstanceOf(ConflictError);
-    expect(mailsTo(email)).toHaveLength(1);
+    const first = await register(deps, { email, password: PASSWORD, name: 'First' });
+    const again = await register(deps, {
+      email: email.toUpperCase(),
+      password: 'another-password',
+      name: ' Second ',
+      timezone: 'Asia/Tokyo',
+    });
+
+    // The same shape a new account answers with, naming an account that exists nowhere.
+    expect(again).toEqual({
+      id: expect.any(String),
+      email,
+      name: 'Second',
+      timezone: 'Asia/Tokyo',
+      emailVerifiedAt: null,
+      version: 1,
+      createdAt: deps.clock.now(),
+      updatedAt: deps.clock.now(),
+    });
+    expect(again.id).not.toBe(first.id);
+    expect(await deps.repos.users.findById(again.id)).toBeUndefined();
+    expect(await deps.repos.users.findByEmail(email)).toEqual(first);
+    const hash = await deps.repos.users.passwordHashOf(first.id);
+    expect(await deps.passwords.verify(hash!, PASSWORD)).toBe(true);
+
+    const [verification, notice, ...more] = mailsTo(email);
+    expect(more).toEqual([]);
+    expect(verification?.subject).toBe('Verify your TeamFlow email address');
+    expect(notice).toMatchObject({ subject: 'You already have a TeamFlow account' });
+    expect(notice?.text).toContain('Hello Second');
+    expect(notice?.text).not.toMatch(/token=/);
   });
 
   it.each([
@@ -142,6 +168,7 @@ describe('resendVerification', () => {
     const first = tokenMailedTo(deps, email);
 
     await resendVerification(deps, { email: email.toUpperCase() });
+    await deps.background.idle();
     const second = tokenMailedTo(deps, email);
 
     expect(mailsTo(email)).toHaveLength(2);
@@ -153,6 +180,7 @@ describe('resendVerification', () => {
   it('sends nothing for an address without an account', async () => {
     const email = newEmail();
     await resendVerification(deps, { email });
+    await deps.background.idle();
     expect(mailsTo(email)).toEqual([]);
   });
 
@@ -160,6 +188,7 @@ describe('resendVerification', () => {
     const { email } = await registerVerified(deps);
     const before = mailsTo(email).length;
     await resendVerification(deps, { email });
+    await deps.background.idle();
     expect(mailsTo(email)).toHaveLength(before);
   });
 });
