@@ -50,6 +50,10 @@ const schema = z.object({
   LOGIN_MAX_FAILURES_PER_EMAIL: positive.default(5),
   LOGIN_MAX_FAILURES_PER_IP: positive.default(50),
   LOGIN_FAILURE_WINDOW_SECONDS: positive.default(900),
+  /** The API's general limits, requests per window; 0 turns one off. */
+  RATE_LIMIT_PER_PRINCIPAL: z.coerce.number().int().min(0).default(1200),
+  RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(0).default(3000),
+  RATE_LIMIT_WINDOW_SECONDS: positive.default(60),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -36,6 +36,9 @@ export async function startTestApp(
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
+    // Far above what any test file sends from 127.0.0.1; rate-limit.test.ts lowers them.
+    RATE_LIMIT_PER_ADDRESS: '1000000',
+    RATE_LIMIT_PER_PRINCIPAL: '1000000',
     ...(testRedisUrl && { REDIS_URL: testRedisUrl, REDIS_KEY_PREFIX: prefix }),
     ...env,
   });
