@@ -15,7 +15,8 @@ export function allowedMethods(): Middleware<RequestState, RouterFields> {
     if (ctx.status !== 404 || ctx.body !== undefined) return;
     const matched = (ctx as { matched?: readonly MatchedLayer[] }).matched ?? [];
     const allowed = [...new Set(matched.flatMap((layer) => layer.methods))];
-    if (allowed.length === 0) return;
+    // No route of this path, or its route ran and found nothing: the error handler's 404.
+    if (allowed.length === 0 || allowed.includes(ctx.method)) return;
     if (!allowed.includes('OPTIONS')) allowed.push('OPTIONS');
     const allow = allowed.join(', ');
     if (ctx.method === 'OPTIONS') {

@@ -39,14 +39,17 @@ export function jsonBody(limitBytes: number): Middleware<RequestState, RouterFie
   };
 }
 
-/** zlib's errors (a body that is not the gzip or deflate it claims) carry no HTTP status. */
+/**
+ * zlib's errors (`Z_DATA_ERROR`…) and brotli's (`ERR__ERROR_FORMAT_…`) carry no HTTP status: the
+ * body is not the gzip, deflate or br its Content-Encoding claims.
+ */
 function bodyError(error: unknown): unknown {
   const { status, code } = (error ?? {}) as { status?: unknown; code?: unknown };
-  if (typeof status === 'number') return error;
-  if (typeof code === 'string' && code.startsWith('Z_')) {
+  if (typeof status === 'number' || typeof code !== 'string') return error;
+  if (code.startsWith('Z_') || code.startsWith('ERR__ERROR_')) {
     return new HttpError(
       'BAD_REQUEST',
-      'Malformed request body: it does not match its Content-Encoding',
+      'Malformed request body: it does not decode as its Content-Encoding says',
     );
   }
   return error;
