@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn, type SignedInUser } from '../../support/actors.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
 import { client, type Client, type Reply } from '../../support/client.js';
+import { createOrganization } from '../../support/tenancy.js';
 
 // A window far longer than any test: a count never resets half-way (no timing dependence).
 const WINDOW = '3600';
@@ -68,6 +69,28 @@ describe('per principal', () => {
     const other = await api.get('/api/v1/users/me', { token: bob.accessToken });
     expect(other.status).toBe(200);
     expectLimitHeaders(other, PER_PRINCIPAL, PER_PRINCIPAL - 1);
+  });
+
+  it('counts an API key as a principal of its own, apart from the user who made it', async () => {
+    const carol = await signIn(t, api);
+    const org = await createOrganization(api, carol);
+    const minted = await api.post(
+      `/api/v1/organizations/${org.id}/api-keys`,
+      { name: 'CI', role: 'member' },
+      { token: carol.accessToken },
+    );
+    expect(minted.status).toBe(201);
+    const key = minted.body.data.key as string;
+    for (let remaining = PER_PRINCIPAL - 1; remaining >= 0; remaining--) {
+      const reply = await api.get('/api/v1/auth/whoami', { token: key });
+      expect(reply.status).toBe(200);
+      expectLimitHeaders(reply, PER_PRINCIPAL, remaining);
+    }
+    expectThrottled(await api.get('/api/v1/auth/whoami', { token: key }));
+    // Carol spent two of her own on the organization and the key.
+    const own = await api.get('/api/v1/users/me', { token: carol.accessToken });
+    expect(own.status).toBe(200);
+    expectLimitHeaders(own, PER_PRINCIPAL, PER_PRINCIPAL - 3);
   });
 
   it('counts the throttled requests in /metrics, which is never limited', async () => {
