@@ -9,6 +9,7 @@ import type { Logger as PinoLogger } from 'pino';
 import type { Deps } from '../application/deps.js';
 import type { Cache, RateLimiter } from '../application/shared/ports.js';
 import { createHttpApp } from '../adapters/http/app.js';
+import { answerClientError, refuseConnect } from '../adapters/http/client-error.js';
 import type { HealthProbe } from '../adapters/http/operations/probes.js';
 import { logMailer } from '../adapters/mail/log-mailer.js';
 import { smtpMailer } from '../adapters/mail/smtp-mailer.js';
@@ -94,6 +95,18 @@ export async function compose(
       keyPrefix: `${config.REDIS_KEY_PREFIX}${keyPrefix}`,
       points,
       durationSeconds,
+    };
+    return redis ? redisRateLimiter(redis, options) : memoryRateLimiter(options);
+  };
+
+  // The API's general limits (0 turns one off); in Redis when configured, which falls back to
+  // memory while Redis is down.
+  const apiLimiter = (keyPrefix: string, points: number): RateLimiter | undefined => {
+    if (points === 0) return undefined;
+    const options = {
+      keyPrefix: `${config.REDIS_KEY_PREFIX}${keyPrefix}`,
+      points,
+      durationSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
     };
     return redis ? redisRateLimiter(redis, options) : memoryRateLimiter(options);
   };
@@ -220,6 +233,11 @@ export async function compose(
       bodyLimitBytes: config.BODY_LIMIT_BYTES,
     },
     observe: (o) => metrics.observeRequest(o),
+    rateLimits: {
+      perAddress: apiLimiter('rl-address', config.RATE_LIMIT_PER_ADDRESS),
+      perPrincipal: apiLimiter('rl-principal', config.RATE_LIMIT_PER_PRINCIPAL),
+      onThrottled: (scope) => metrics.observeThrottled(scope),
+    },
   });
   const handle = app.callback();
   // Responses in progress, so that a drain can close their keep-alive connections after them.
@@ -231,6 +249,9 @@ export async function compose(
     void handle(req, res);
   });
   server.keepAliveTimeout = 65_000;
+  // Node's own refusals (malformed request, headers too large, CONNECT) in the envelope too.
+  server.on('clientError', answerClientError(logger));
+  server.on('connect', refuseConnect());
 
   let stopping: Promise<void> | undefined;
   async function drainAndClose(): Promise<void> {

@@ -58,6 +58,10 @@ const schema = z.object({
   AUTH_MAIL_MAX_PER_IP: positive.default(20),
   AUTH_MAIL_MAX_PER_RECIPIENT: positive.default(5),
   AUTH_MAIL_WINDOW_SECONDS: positive.default(3600),
+  /** The API's general limits, requests per window; 0 turns one off. */
+  RATE_LIMIT_PER_PRINCIPAL: z.coerce.number().int().min(0).default(1200),
+  RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(0).default(3000),
+  RATE_LIMIT_WINDOW_SECONDS: positive.default(60),
 });
 
 export type Env = z.infer<typeof schema>;

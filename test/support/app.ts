@@ -39,6 +39,9 @@ export async function startTestApp(
     // Every test request comes from 127.0.0.1 and a file registers dozens of people: the
     // per-address mail throttle is raised here; throttle tests set their own limits.
     AUTH_MAIL_MAX_PER_IP: '1000000',
+    // Far above what any test file sends from 127.0.0.1; rate-limit.test.ts lowers them.
+    RATE_LIMIT_PER_ADDRESS: '1000000',
+    RATE_LIMIT_PER_PRINCIPAL: '1000000',
     ...(testRedisUrl && { REDIS_URL: testRedisUrl, REDIS_KEY_PREFIX: prefix }),
     ...env,
   });

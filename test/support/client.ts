@@ -38,6 +38,7 @@ export function client(baseUrl: string) {
   return {
     get: (path: string, options?: RequestOptions) => call('GET', path, undefined, options),
     delete: (path: string, options?: RequestOptions) => call('DELETE', path, undefined, options),
+    options: (path: string, options?: RequestOptions) => call('OPTIONS', path, undefined, options),
     post: (path: string, body?: unknown, options?: RequestOptions) =>
       call('POST', path, body, options),
     patch: (path: string, body?: unknown, options?: RequestOptions) =>

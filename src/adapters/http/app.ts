@@ -5,7 +5,7 @@ import { authenticateApiKey, looksLikeApiKey } from '../../application/access/ap
 import { resolveAccess } from '../../application/access/resolve-access.js';
 import { authenticate } from '../../application/identity/authenticate.js';
 import type { Deps } from '../../application/deps.js';
-import type { Logger } from '../../application/shared/ports.js';
+import type { Logger, RateLimiter } from '../../application/shared/ports.js';
 import type { RequestState, RouterFields } from './context.js';
 import { apiKeysRoutes } from './access/api-keys-routes.js';
 import { auditRoutes } from './access/audit-routes.js';
@@ -25,12 +25,15 @@ import { tasksRoutes } from './tasks/routes.js';
 import { taskWatchersRoutes } from './tasks/watchers-routes.js';
 import { requireCredential, requireUserPrincipal } from './middleware/authenticate.js';
 import { organizationAccess, type AccessResolver } from './middleware/organization-access.js';
+import { allowedMethods } from './middleware/allowed-methods.js';
 import { jsonBody } from './middleware/body.js';
 import { errorHandler } from './middleware/error-handler.js';
 import { idempotency } from './middleware/idempotency.js';
 import { requestContext } from './middleware/request-context.js';
 import { requestLog, type RequestObservation } from './middleware/request-log.js';
+import { principalKey, rateLimit, type RateLimitScope } from './middleware/rate-limit.js';
 import { corsFor, securityHeaders } from './middleware/security.js';
+import { rejectMalformedUrl, rejectUnsafeParams } from './middleware/text-guard.js';
 import { buildOpenApiDocument, type RouteGroup } from './openapi.js';
 import type { Operations } from './operations/probes.js';
 import { operationsRoutes } from './operations/routes.js';
@@ -53,6 +56,25 @@ export interface HttpAppParts {
   readonly operations: Operations;
   readonly options: HttpOptions;
   readonly observe?: (observation: RequestObservation) => void;
+  /** The API's general limits; either may be absent (disabled). */
+  readonly rateLimits?: {
+    readonly perAddress?: RateLimiter | undefined;
+    readonly perPrincipal?: RateLimiter | undefined;
+    readonly onThrottled?: (scope: RateLimitScope) => void;
+  };
+}
+
+/** Probes, metrics and documents are never rate limited: monitors and load balancers poll them. */
+function isUnlimitedPath(path: string): boolean {
+  return (
+    path === '/metrics' ||
+    path === '/health' ||
+    path.startsWith('/health/') ||
+    path === '/docs' ||
+    path.startsWith('/docs/') ||
+    path.startsWith('/.well-known/') ||
+    path === `${API_PREFIX}/openapi.json`
+  );
 }
 
 type AppMiddleware = Middleware<RequestState, RouterFields>;
@@ -88,6 +110,8 @@ export function apiRouteGroups(deps: Deps): RouteGroup[] {
 
 interface MountParts {
   readonly auth: AppMiddleware;
+  /** Per principal, right after authentication; absent when disabled. */
+  readonly principalLimit?: AppMiddleware | undefined;
   readonly userOnly: AppMiddleware;
   readonly body: AppMiddleware;
   readonly resolve: AccessResolver;
@@ -103,7 +127,10 @@ function mount(
     // Authenticate and authorize before reading a body: a caller who may not act never makes us
     // parse one, and learns nothing from validation errors.
     const chain: AppMiddleware[] = [
+      // Every string of the path and query is checked before anything reads one.
+      rejectUnsafeParams(),
       ...(spec.auth === 'none' ? [] : [parts.auth]),
+      ...(spec.auth !== 'none' && parts.principalLimit ? [parts.principalLimit] : []),
       ...(spec.auth === 'user' ? [parts.userOnly] : []),
       ...(spec.path.includes(':org') ? [organizationAccess(parts.resolve, spec.permission)] : []),
       ...(spec.body ? [parts.body] : []),
@@ -117,6 +144,7 @@ function mount(
 
 export function createHttpApp(parts: HttpAppParts): Koa<RequestState, RouterFields> {
   const { deps, logger, operations, options } = parts;
+  const limits = parts.rateLimits;
   // Koa takes the leftmost of the last `maxIpsCount` values: the address the outermost trusted
   // proxy saw. The values left of it are whatever the client sent, so they are never read.
   const app = new Koa<RequestState, RouterFields>({
@@ -139,6 +167,13 @@ export function createHttpApp(parts: HttpAppParts): Koa<RequestState, RouterFiel
     body: jsonBody(options.bodyLimitBytes),
     idempotency: idempotency(deps.idempotency, deps.clock),
     resolve: (principal, ref) => resolveAccess(deps, principal, ref),
+    principalLimit:
+      limits?.perPrincipal &&
+      rateLimit(limits.perPrincipal, {
+        scope: 'principal',
+        keyOf: (ctx) => principalKey(ctx.state.principal),
+        ...(limits.onThrottled && { onThrottled: limits.onThrottled }),
+      }),
   };
   const router = new Router<RequestState, RouterFields>();
   for (const group of api) {
@@ -153,7 +188,17 @@ export function createHttpApp(parts: HttpAppParts): Koa<RequestState, RouterFiel
   app.use(errorHandler());
   app.use(securityHeaders());
   app.use(corsFor(options.corsOrigins));
+  if (limits?.perAddress) {
+    app.use(
+      rateLimit(limits.perAddress, {
+        scope: 'address',
+        keyOf: (ctx) => (isUnlimitedPath(ctx.path) ? undefined : `ip:${ctx.ip}`),
+        ...(limits.onThrottled && { onThrottled: limits.onThrottled }),
+      }),
+    );
+  }
+  app.use(rejectMalformedUrl());
+  app.use(allowedMethods());
   app.use(router.routes());
-  app.use(router.allowedMethods());
   return app;
 }

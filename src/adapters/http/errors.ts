@@ -6,6 +6,9 @@ export type ErrorCode =
   | 'PAYLOAD_TOO_LARGE'
   | 'IDEMPOTENCY_KEY_REUSED'
   | 'OUTSIDE_WORKING_HOURS'
+  | 'METHOD_NOT_ALLOWED'
+  | 'REQUEST_TIMEOUT'
+  | 'HEADERS_TOO_LARGE'
   | 'INTERNAL_ERROR';
 
 export const STATUS_OF: Record<ErrorCode, number> = {
@@ -14,12 +17,15 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   FORBIDDEN: 403,
   OUTSIDE_WORKING_HOURS: 403,
   NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  REQUEST_TIMEOUT: 408,
   CONFLICT: 409,
   PRECONDITION_FAILED: 412,
   PAYLOAD_TOO_LARGE: 413,
   VALIDATION_ERROR: 422,
   IDEMPOTENCY_KEY_REUSED: 422,
   RATE_LIMITED: 429,
+  HEADERS_TOO_LARGE: 431,
   INTERNAL_ERROR: 500,
   SERVICE_UNAVAILABLE: 503,
 };
@@ -29,6 +35,8 @@ export class HttpError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    /** Headers the answer needs (`Allow` on a 405). */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
   }
@@ -67,7 +75,7 @@ export function mapError(error: unknown): MappedError {
     return {
       status: STATUS_OF[error.code],
       body: { code: error.code, message: error.message },
-      headers: {},
+      headers: { ...error.headers },
       unexpected: false,
     };
   }

@@ -59,6 +59,10 @@ function responsesOf(spec: RouteSpec) {
     responses['422'] = errorResponse('Input that breaks a rule; details name each field');
   }
   if (spec.body) responses['400'] ??= errorResponse('Malformed JSON or wrong content type');
+  // The general rate limits (app.ts) cover every route but the operational ones.
+  if (!spec.tags.includes('Operations')) {
+    responses['429'] ??= errorResponse('Over a rate limit: see RateLimit-* and Retry-After');
+  }
   responses['500'] ??= errorResponse('Unexpected error; the request id finds the log line');
   responses['503'] ??= errorResponse(
     'A required dependency is down (the database restarting) or the instance is draining; ' +

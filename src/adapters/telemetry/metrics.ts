@@ -1,5 +1,5 @@
 // Prometheus metrics: process defaults, request duration per route template, pool and cache gauges.
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export interface MetricsSources {
   poolStats(): { total: number; idle: number; waiting: number };
@@ -8,6 +8,8 @@ export interface MetricsSources {
 export interface Metrics {
   readonly registry: Registry;
   observeRequest(o: { method: string; route: string; status: number; seconds: number }): void;
+  /** A request refused by the general rate limit of `scope` (address or principal). */
+  observeThrottled(scope: string): void;
   render(): Promise<{ contentType: string; body: string }>;
 }
 
@@ -20,6 +22,13 @@ export function createMetrics(sources: MetricsSources): Metrics {
     help: 'HTTP request duration by method, route template and status',
     labelNames: ['method', 'route', 'status'] as const,
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+
+  const throttled = new Counter({
+    name: 'http_requests_throttled_total',
+    help: 'Requests refused 429 by the general rate limit, by scope (address, principal)',
+    labelNames: ['scope'] as const,
     registers: [registry],
   });
 
@@ -40,6 +49,9 @@ export function createMetrics(sources: MetricsSources): Metrics {
     registry,
     observeRequest({ method, route, status, seconds }) {
       duration.observe({ method, route, status: String(status) }, seconds);
+    },
+    observeThrottled(scope) {
+      throttled.inc({ scope });
     },
     async render() {
       return { contentType: registry.contentType, body: await registry.metrics() };

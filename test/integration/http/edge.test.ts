@@ -50,10 +50,17 @@ describe('errors at the edge', () => {
     });
   });
 
-  it('answers a known path with an unsupported method with an envelope', async () => {
+  it('answers a known path with an unsupported method 405 with Allow, in the envelope', async () => {
     const reply = await api.put('/api/v1/users/me', {}, { token: user.accessToken });
-    expect(reply.body.success).toBe(false);
-    expect(reply.status).toBe(404);
+    expect(reply.status).toBe(405);
+    expect(reply.body).toMatchObject({ success: false, error: { code: 'METHOD_NOT_ALLOWED' } });
+    expect(reply.headers.get('allow')).toBe('HEAD, GET, PATCH, OPTIONS');
+  });
+
+  it('answers OPTIONS without a CORS preflight 204 with Allow', async () => {
+    const reply = await api.options('/api/v1/users/me');
+    expect(reply.status).toBe(204);
+    expect(reply.headers.get('allow')).toBe('HEAD, GET, PATCH, OPTIONS');
   });
 
   it('answers malformed JSON with 400 BAD_REQUEST', async () => {

@@ -30,6 +30,18 @@ describe('loadConfig', () => {
     expect(config.REDIS_URL).toBeUndefined();
   });
 
+  it('sets the general rate limits on by default; 0 turns one off, a negative is refused', () => {
+    expect(loadConfig({})).toMatchObject({
+      RATE_LIMIT_PER_PRINCIPAL: 1200,
+      RATE_LIMIT_PER_ADDRESS: 3000,
+      RATE_LIMIT_WINDOW_SECONDS: 60,
+    });
+    expect(loadConfig({ RATE_LIMIT_PER_ADDRESS: '0' }).RATE_LIMIT_PER_ADDRESS).toBe(0);
+    const problems = problemsOf({ RATE_LIMIT_PER_PRINCIPAL: '-1', RATE_LIMIT_WINDOW_SECONDS: '0' });
+    expect(problems.join('\n')).toMatch(/RATE_LIMIT_PER_PRINCIPAL/);
+    expect(problems.join('\n')).toMatch(/RATE_LIMIT_WINDOW_SECONDS/);
+  });
+
   it('treats empty values as unset and parses lists and booleans', () => {
     const config = loadConfig({
       DATABASE_URL: '',

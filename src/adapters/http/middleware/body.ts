@@ -1,8 +1,10 @@
-// JSON request bodies only, bounded in size. Malformed JSON → 400, too large → 413 (error handler).
+// JSON request bodies only, bounded in size. Malformed JSON or a body that does not decode as its
+// Content-Encoding says → 400, too large → 413, unsafe text in any string or key → 422.
 import { bodyParser } from '@koa/bodyparser';
 import type { Middleware } from 'koa';
 import type { AppContext, RequestState, RouterFields } from '../context.js';
 import { HttpError } from '../errors.js';
+import { assertSafeBody } from './text-guard.js';
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
@@ -20,8 +22,37 @@ export function jsonBody(limitBytes: number): Middleware<RequestState, RouterFie
     if (Number.isFinite(declared) && declared > limitBytes) {
       throw new HttpError('PAYLOAD_TOO_LARGE', 'Request body is too large');
     }
-    await parse(ctx, next);
+    // Parsed on its own, so that an error here is known to be the body's and nothing after it.
+    let parsed = false;
+    try {
+      await parse(ctx, () => {
+        parsed = true;
+        return Promise.resolve();
+      });
+    } catch (error) {
+      throw bodyError(error);
+    }
+    // The parser answers a request whose client already left with a bare text body of its own.
+    if (!parsed) throw new HttpError('BAD_REQUEST', 'The request closed before its body was read');
+    assertSafeBody(ctx.request.body);
+    await next();
   };
+}
+
+/**
+ * zlib's errors (`Z_DATA_ERROR`…) and brotli's (`ERR__ERROR_FORMAT_…`) carry no HTTP status: the
+ * body is not the gzip, deflate or br its Content-Encoding claims.
+ */
+function bodyError(error: unknown): unknown {
+  const { status, code } = (error ?? {}) as { status?: unknown; code?: unknown };
+  if (typeof status === 'number' || typeof code !== 'string') return error;
+  if (code.startsWith('Z_') || code.startsWith('ERR__ERROR_')) {
+    return new HttpError(
+      'BAD_REQUEST',
+      'Malformed request body: it does not decode as its Content-Encoding says',
+    );
+  }
+  return error;
 }
 
 function hasBody(ctx: AppContext): boolean {

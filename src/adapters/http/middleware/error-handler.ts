@@ -21,9 +21,6 @@ export function errorHandler(): Middleware<RequestState, RouterFields> {
       if (ctx.status === 404 && ctx.body === undefined) {
         throw new HttpError('NOT_FOUND', `No route for ${ctx.method} ${ctx.path}`);
       }
-      if (ctx.status === 405 && typeof ctx.body !== 'object') {
-        throw new HttpError('NOT_FOUND', `No route for ${ctx.method} ${ctx.path}`);
-      }
     } catch (error) {
       const mapped = mapError(fromHttpStatus(error) ?? error);
       if (mapped.unexpected) ctx.state.log.error({ err: error }, 'unhandled error');
