@@ -11,7 +11,8 @@ import { client } from '../support/client.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MAIN = 'src/bootstrap/main.ts';
-const STARTUP_MS = 30_000;
+/** Two embedded start-ups on a loaded 2-core machine (each 5–60 s). */
+const EMBEDDED_TEST_MS = 300_000;
 
 interface RunningProcess {
   readonly child: ChildProcess;
@@ -62,12 +63,15 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Polls /health until it answers 200; fails at once if the process dies first. */
+/**
+ * Polls /health until it answers 200; fails at once if the process dies first. No budget of its
+ * own: a PGlite start takes 5 s on an idle machine and near a minute on a loaded one, so the
+ * test's timeout is the only bound.
+ */
 async function waitUntilHealthy(api: RunningProcess, baseUrl: string): Promise<void> {
   let died = false;
   void api.exited.then(() => (died = true));
-  const deadline = Date.now() + STARTUP_MS;
-  while (Date.now() < deadline) {
+  for (;;) {
     if (died) throw new Error(`the API exited during start-up:\n${api.output.stderr}`);
     const status = await fetch(`${baseUrl}/health`).then(
       (r) => r.status,
@@ -76,7 +80,6 @@ async function waitUntilHealthy(api: RunningProcess, baseUrl: string): Promise<v
     if (status === 200) return;
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`/health did not answer 200 within ${STARTUP_MS} ms:\n${api.output.stderr}`);
 }
 
 afterAll(() => {
@@ -102,7 +105,6 @@ describe('a bad configuration', () => {
 describe('the embedded default (PGlite in DATA_DIR)', () => {
   let dataDir: string;
   const email = `operator-${Date.now().toString(36)}@example.com`;
-  const firstRun: { kid?: string } = {};
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'teamflow-e2e-'));
@@ -138,38 +140,34 @@ describe('the embedded default (PGlite in DATA_DIR)', () => {
     return jwks.body.keys[0].kid as string;
   };
 
-  it('starts, migrates, serves, and exits 0 on SIGTERM', async () => {
-    await run(async (baseUrl) => {
-      const api = client(baseUrl);
-      expect((await api.get('/health/ready')).status).toBe(200);
-      const registered = await api.post('/api/v1/auth/register', {
-        email,
-        password: 'correct-horse-battery',
-        name: 'Operator',
+  // One test, two runs: the second proves what the first left, so they cannot be split.
+  it(
+    'starts, migrates, serves, exits 0 on SIGTERM, and keeps its data and signing key across a restart',
+    async () => {
+      let kid = '';
+      await run(async (baseUrl) => {
+        const api = client(baseUrl);
+        expect((await api.get('/health/ready')).status).toBe(200);
+        const registered = await api.post('/api/v1/auth/register', {
+          email,
+          password: 'correct-horse-battery',
+          name: 'Operator',
+        });
+        expect(registered.status).toBe(201);
+        kid = await jwksKid(baseUrl);
+        expect(kid).toEqual(expect.any(String));
       });
-      expect(registered.status).toBe(201);
-      firstRun.kid = await jwksKid(baseUrl);
-      expect(firstRun.kid).toEqual(expect.any(String));
-    });
-  }, 60_000);
-
-  it('keeps its data and its signing key across a restart', async () => {
-    expect(firstRun.kid).toBeDefined();
-    await run(async (baseUrl) => {
-      const again = await client(baseUrl).post('/api/v1/auth/register', {
-        email,
-        password: 'correct-horse-battery',
-        name: 'Operator',
+      await run(async (baseUrl) => {
+        // A taken address would answer like a new one (no enumeration): the login proves the
+        // account of the first run is still there (its password, not yet verified: 403).
+        const login = await client(baseUrl).post('/api/v1/auth/login', {
+          email,
+          password: 'correct-horse-battery',
+        });
+        expect(login.status).toBe(403);
+        expect(await jwksKid(baseUrl)).toBe(kid);
       });
-      // A taken address answers like a new one (no enumeration): the login proves the account
-      // of the first run is still there (its password, not yet verified).
-      expect(again.status).toBe(201);
-      const login = await client(baseUrl).post('/api/v1/auth/login', {
-        email,
-        password: 'correct-horse-battery',
-      });
-      expect(login.status).toBe(403);
-      expect(await jwksKid(baseUrl)).toBe(firstRun.kid);
-    });
-  }, 60_000);
+    },
+    EMBEDDED_TEST_MS,
+  );
 });
