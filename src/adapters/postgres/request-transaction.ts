@@ -42,6 +42,8 @@ type Effect = () => Promise<void> | void;
 
 interface RequestTransaction {
   opened: Promise<JoinedTransaction> | undefined;
+  /** The attempt has returned: work it left running (fire and forget) no longer joins. */
+  settled: boolean;
   readonly effects: Effect[];
 }
 
@@ -53,14 +55,16 @@ export function requestTransactionToJoin(
   scope: TenantScope | undefined,
 ): Promise<JoinedTransaction> | undefined {
   const request = ambient.getStore();
-  if (request === undefined) return undefined;
+  if (request === undefined || request.settled) return undefined;
   request.opened ??= open(scope);
   return request.opened;
 }
 
 /** The request transaction if one is open: a read joins it, to see the request's own writes. */
-export const openRequestTransaction = (): Promise<JoinedTransaction> | undefined =>
-  ambient.getStore()?.opened;
+export function openRequestTransaction(): Promise<JoinedTransaction> | undefined {
+  const request = ambient.getStore();
+  return request?.settled === false ? request.opened : undefined;
+}
 
 /**
  * Runs `effect` once what the request wrote is committed: at once when no request transaction is
@@ -68,7 +72,7 @@ export const openRequestTransaction = (): Promise<JoinedTransaction> | undefined
  */
 export async function afterRequestCommit(effect: Effect): Promise<void> {
   const request = ambient.getStore();
-  if (request?.opened === undefined) await effect();
+  if (request?.opened === undefined || request.settled) await effect();
   else request.effects.push(effect);
 }
 
@@ -88,11 +92,13 @@ export interface AttemptedRequest<T> {
 export async function inRequestTransaction<T>(
   attempt: () => Promise<T>,
 ): Promise<AttemptedRequest<T>> {
-  const request: RequestTransaction = { opened: undefined, effects: [] };
+  const request: RequestTransaction = { opened: undefined, settled: false, effects: [] };
   let value: T;
   try {
     value = await ambient.run(request, attempt);
+    request.settled = true;
   } catch (error) {
+    request.settled = true;
     await request.opened?.then((transaction) => transaction.rollback()).catch(() => undefined);
     throw error;
   }
@@ -105,12 +111,12 @@ export async function inRequestTransaction<T>(
 
 /** Runs every effect, in order, then throws the first failure if one failed. */
 async function runAll(effects: readonly Effect[]): Promise<void> {
-  let failure: unknown;
+  let failure: Error | undefined;
   for (const effect of effects) {
     try {
       await effect();
     } catch (error) {
-      failure ??= error;
+      failure ??= asError(error);
     }
   }
   if (failure !== undefined) throw failure;
