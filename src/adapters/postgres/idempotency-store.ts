@@ -64,7 +64,40 @@ export function postgresIdempotencyStore(db: Db, pipelined?: PipelineConnector):
         .executeTakeFirst();
       return row?.claim_id === claim.claimId;
     });
+  const complete: IdempotencyStore['complete'] = async (claim, response) => {
+    const values = [
+      response.status,
+      JSON.stringify(response.headers),
+      response.body,
+      claim.organizationId,
+      claim.key,
+      claim.claimId,
+    ];
+    const result = await inOrganization(claim.organizationId, (trx) =>
+      trx.executeQuery(
+        templates.compile('complete', values, (status, headers, body, org, k, claimId) =>
+          trx
+            .updateTable('idempotency_keys')
+            .set({
+              state: 'completed',
+              response_status: status as unknown as number,
+              response_headers: headers,
+              response_body: body,
+              locked_until: null,
+            })
+            .where('organization_id', '=', org)
+            .where('key', '=', k)
+            .where('claim_id', '=', claimId)
+            .where('state', '=', 'in_progress'),
+        ),
+      ),
+    );
+    return (result.numAffectedRows ?? 0n) > 0n;
+  };
+
   return {
+    complete,
+
     claim(request) {
       const { organizationId, key, requestHash, now } = request;
       const claimId = randomUUID();
@@ -176,7 +209,7 @@ export function postgresIdempotencyStore(db: Db, pipelined?: PipelineConnector):
       }
       // Nothing written through a unit of work (refused before any write): stored on its own.
       if (transaction === undefined) {
-        return (await this.complete(claim, response)) ? 'stored' : 'taken_over';
+        return (await complete(claim, response)) ? 'stored' : 'taken_over';
       }
       try {
         await transaction.commit((trx) =>
@@ -188,37 +221,6 @@ export function postgresIdempotencyStore(db: Db, pipelined?: PipelineConnector):
       }
       await request.runEffects();
       return 'stored';
-    },
-
-    async complete(claim, response) {
-      const values = [
-        response.status,
-        JSON.stringify(response.headers),
-        response.body,
-        claim.organizationId,
-        claim.key,
-        claim.claimId,
-      ];
-      const result = await inOrganization(claim.organizationId, (trx) =>
-        trx.executeQuery(
-          templates.compile('complete', values, (status, headers, body, org, k, claimId) =>
-            trx
-              .updateTable('idempotency_keys')
-              .set({
-                state: 'completed',
-                response_status: status as unknown as number,
-                response_headers: headers,
-                response_body: body,
-                locked_until: null,
-              })
-              .where('organization_id', '=', org)
-              .where('key', '=', k)
-              .where('claim_id', '=', claimId)
-              .where('state', '=', 'in_progress'),
-          ),
-        ),
-      );
-      return (result.numAffectedRows ?? 0n) > 0n;
     },
 
     async release(claim) {
