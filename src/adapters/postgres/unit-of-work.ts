@@ -124,14 +124,18 @@ export function postgresUnitOfWork(db: Db, options: UnitOfWorkOptions = {}): Uni
     run: (work, scope) => {
       const joined = requestTransactionToJoin(openRequest, scope);
       if (joined === undefined) return gated(work, scope);
-      return joined.then((request) => request.join((trx) => work(postgresRepositories(trx)), scope));
+      return joined.then((request) =>
+        request.join((trx) => work(postgresRepositories(trx)), scope),
+      );
     },
     read: (work, scope) => {
       // After the request wrote, its reads must see its writes (and on PGlite, whose one
       // connection the transaction holds, could not run beside it).
       const joined = openRequestTransaction();
       if (joined === undefined) return read(work, scope);
-      return joined.then((request) => request.join((trx) => work(postgresRepositories(trx)), scope));
+      return joined.then((request) =>
+        request.join((trx) => work(postgresRepositories(trx)), scope),
+      );
     },
     afterCommit: afterRequestCommit,
   };
