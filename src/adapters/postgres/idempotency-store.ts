@@ -1,19 +1,23 @@
-// Stored responses for Idempotency-Key. Each call is its own short transaction scoped to the
+// Stored responses for Idempotency-Key. A claim is its own short transaction scoped to the
 // organization (row-level security), committed before the request runs, so every instance sees
-// the claim at once; one INSERT … ON CONFLICT decides which attempt holds a key. On PostgreSQL
-// (pipelined) every statement goes out with the scope (and, for a claim, the purge of expired
-// rows) ahead of it and one Sync, which PostgreSQL runs as one implicit transaction: a claim, a
-// completion or a release is one round trip, where a transaction of its own took four or five.
+// it at once; one INSERT … ON CONFLICT decides which attempt holds a key. The attempt then runs as
+// one request transaction (request-transaction.ts) and its answer is stored in it, just before
+// its COMMIT (on PostgreSQL in the COMMIT's round trip). On PostgreSQL (pipelined) a claim, a
+// completion on its own or a release goes out with the scope (and, for a claim, the purge of
+// expired rows) ahead of it and one Sync, which PostgreSQL runs as one implicit transaction: one
+// round trip, where a transaction of its own took four or five.
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type {
   IdempotencyClaim,
+  IdempotencyClaimRef,
   IdempotencyStore,
   StoredResponse,
 } from '../../application/shared/idempotency.js';
 import type { Db } from './database.js';
 import { compiledAhead, sendAhead, TENANT_SCOPE_SQL, type PipelineConnector } from './pipeline.js';
 import { QueryTemplates } from './query-template.js';
+import { inRequestTransaction } from './request-transaction.js';
 
 /** Expired rows of the organization deleted by each claim, so the table stays bounded. */
 const PURGE_BATCH = 50;
@@ -49,7 +53,51 @@ const templates = new QueryTemplates();
 
 export function postgresIdempotencyStore(db: Db, pipelined?: PipelineConnector): IdempotencyStore {
   const inOrganization = pipelined ? pipelinedStatements(pipelined) : inTransaction(db);
+  /** Whether the attempt still holds its claim (asked after its commit failed). */
+  const isHeld = (claim: IdempotencyClaimRef) =>
+    inOrganization(claim.organizationId, async (trx) => {
+      const row = await trx
+        .selectFrom('idempotency_keys')
+        .select('claim_id')
+        .where('organization_id', '=', claim.organizationId)
+        .where('key', '=', claim.key)
+        .executeTakeFirst();
+      return row?.claim_id === claim.claimId;
+    });
+  const complete: IdempotencyStore['complete'] = async (claim, response) => {
+    const values = [
+      response.status,
+      JSON.stringify(response.headers),
+      response.body,
+      claim.organizationId,
+      claim.key,
+      claim.claimId,
+    ];
+    const result = await inOrganization(claim.organizationId, (trx) =>
+      trx.executeQuery(
+        templates.compile('complete', values, (status, headers, body, org, k, claimId) =>
+          trx
+            .updateTable('idempotency_keys')
+            .set({
+              state: 'completed',
+              response_status: status as unknown as number,
+              response_headers: headers,
+              response_body: body,
+              locked_until: null,
+            })
+            .where('organization_id', '=', org)
+            .where('key', '=', k)
+            .where('claim_id', '=', claimId)
+            .where('state', '=', 'in_progress'),
+        ),
+      ),
+    );
+    return (result.numAffectedRows ?? 0n) > 0n;
+  };
+
   return {
+    complete,
+
     claim(request) {
       const { organizationId, key, requestHash, now } = request;
       const claimId = randomUUID();
@@ -152,35 +200,27 @@ export function postgresIdempotencyStore(db: Db, pipelined?: PipelineConnector):
       });
     },
 
-    async complete(claim, response) {
-      const values = [
-        response.status,
-        JSON.stringify(response.headers),
-        response.body,
-        claim.organizationId,
-        claim.key,
-        claim.claimId,
-      ];
-      const result = await inOrganization(claim.organizationId, (trx) =>
-        trx.executeQuery(
-          templates.compile('complete', values, (status, headers, body, org, k, claimId) =>
-            trx
-              .updateTable('idempotency_keys')
-              .set({
-                state: 'completed',
-                response_status: status as unknown as number,
-                response_headers: headers,
-                response_body: body,
-                locked_until: null,
-              })
-              .where('organization_id', '=', org)
-              .where('key', '=', k)
-              .where('claim_id', '=', claimId)
-              .where('state', '=', 'in_progress'),
-          ),
-        ),
-      );
-      return (result.numAffectedRows ?? 0n) > 0n;
+    async runClaimed(claim, attempt) {
+      const request = await inRequestTransaction(attempt);
+      const { value: response, transaction } = request;
+      if (response === undefined) {
+        await transaction?.rollback();
+        return 'not_kept';
+      }
+      // Nothing written through a unit of work (refused before any write): stored on its own.
+      if (transaction === undefined) {
+        return (await complete(claim, response)) ? 'stored' : 'taken_over';
+      }
+      try {
+        await transaction.commit((trx) =>
+          sendAhead(trx, compiledAhead(trx, completionInTransaction(trx, claim, response))),
+        );
+      } catch (error) {
+        if (!(await isHeld(claim).catch(() => true))) return 'taken_over';
+        throw error;
+      }
+      await request.runEffects();
+      return 'stored';
     },
 
     async release(claim) {
@@ -195,6 +235,48 @@ export function postgresIdempotencyStore(db: Db, pipelined?: PipelineConnector):
       });
     },
   };
+}
+
+/**
+ * The completion of a claim that must hold: with no row (the claim was lost to a takeover) the
+ * cast fails the statement, and with it the COMMIT it rides ahead of, so the attempt's change
+ * does not commit beside the answer another attempt gave. (A CASE on an aggregate: nothing there
+ * is constant, so the planner cannot fold the failing cast ahead of time.)
+ */
+function completionInTransaction(trx: Db, claim: IdempotencyClaimRef, response: StoredResponse) {
+  const values = [
+    response.status,
+    JSON.stringify(response.headers),
+    response.body,
+    claim.organizationId,
+    claim.key,
+    claim.claimId,
+  ];
+  return templates.compile('complete-held', values, (status, headers, body, org, k, claimId) =>
+    trx
+      .with('completed', (db) =>
+        db
+          .updateTable('idempotency_keys')
+          .set({
+            state: 'completed',
+            response_status: status as unknown as number,
+            response_headers: headers,
+            response_body: body,
+            locked_until: null,
+          })
+          .where('organization_id', '=', org)
+          .where('key', '=', k)
+          .where('claim_id', '=', claimId)
+          .where('state', '=', 'in_progress')
+          .returning('claim_id'),
+      )
+      .selectFrom('completed')
+      .select(
+        sql<number>`(case count(*) when 1 then '1' else 'idempotency claim lost' end)::int`.as(
+          'held',
+        ),
+      ),
+  );
 }
 
 /** Deletes a few expired rows; rows another transaction holds are left for a later claim. */

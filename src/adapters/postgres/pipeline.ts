@@ -129,6 +129,12 @@ export interface PipelinedSession {
   holdAheadOfEach(text: string, values?: readonly unknown[]): void;
   /** Drops the statements still held (before a ROLLBACK: they would only fail it). */
   discardHeld(): void;
+  /** How many statements are held now: a mark for `discardHeldFrom`. */
+  readonly heldCount: number;
+  /** How many batches the session has sent: unchanged since a mark, what was held is still held. */
+  readonly batchesSent: number;
+  /** Drops the statements held after the first `count` (a savepoint that never went out). */
+  discardHeldFrom(count: number): void;
   /**
    * Returns the client to the pool; with an error, or when its connection died, the pool closes
    * it instead.
@@ -146,8 +152,10 @@ const inWireForm = (text: string, values: readonly unknown[]): Ahead => ({
 function pipelinedSession(client: pg.PoolClient): PipelinedSession {
   const pending: Ahead[] = [];
   let aheadOfEach: Ahead[] = [];
+  let batchesSent = 0;
   const db = clientKysely((compiled) => {
     const values = compiled.parameters;
+    batchesSent += 1;
     if (pending.length === 0 && aheadOfEach.length === 0 && values.length === 0) {
       // A parameterless statement with nothing ahead of it (COMMIT, ROLLBACK): the simple protocol.
       return client.query(compiled.sql).catch((error: unknown) => {
@@ -176,6 +184,15 @@ function pipelinedSession(client: pg.PoolClient): PipelinedSession {
     },
     discardHeld: () => {
       pending.length = 0;
+    },
+    get heldCount() {
+      return pending.length;
+    },
+    get batchesSent() {
+      return batchesSent;
+    },
+    discardHeldFrom: (count) => {
+      pending.length = Math.min(pending.length, count);
     },
     release: (error) => {
       pending.length = 0;

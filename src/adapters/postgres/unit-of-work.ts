@@ -9,11 +9,18 @@ import type {
 } from '../../application/shared/unit-of-work.js';
 import { postgresApiKeyRepository } from './api-key-repository.js';
 import { postgresAuditLogRepository } from './audit-log-repository.js';
-import { isUuid } from '../../domain/shared/id.js';
 import type { Db } from './database.js';
 import { DatabaseUnavailableError } from './errors.js';
 import { TENANT_SCOPE_SQL, type PipelineConnector } from './pipeline.js';
+import {
+  afterRequestCommit,
+  kyselyJoinedTransaction,
+  openRequestTransaction,
+  pipelinedJoinedTransaction,
+  requestTransactionToJoin,
+} from './request-transaction.js';
 import type { ScopedReader } from './scoped-read.js';
+import { hasScope, scopeIds, scopeStatement } from './tenant-scope.js';
 import { postgresInvitationRepository } from './invitation-repository.js';
 import { postgresLabelRepository } from './label-repository.js';
 import { postgresMembershipRepository } from './membership-repository.js';
@@ -87,40 +94,59 @@ export function concurrencyGate(limit: number): <T>(work: () => Promise<T>) => P
   };
 }
 
-/** The scope's ids, checked to be UUIDs: PGlite's transactions write them into the SQL. */
-function scopeIds(scope: TenantScope): [organizationId: string, userId: string] {
-  const ids: [string, string] = [scope.organizationId ?? '', scope.userId ?? ''];
-  for (const id of ids) {
-    if (id !== '' && !isUuid(id)) throw new Error('A tenant scope holds UUIDs only');
-  }
-  return ids;
-}
-
-/** The scope as set_config calls, the ids written in (one statement per query on PGlite). */
-function scopeStatement(scope: TenantScope): string {
-  const [organizationId, userId] = scopeIds(scope);
-  return `select set_config('app.organization_id', '${organizationId}', true), set_config('app.user_id', '${userId}', true)`;
-}
-
-const hasScope = (scope: TenantScope | undefined): scope is TenantScope =>
-  scope?.organizationId !== undefined || scope?.userId !== undefined;
-
 export function postgresUnitOfWork(db: Db, options: UnitOfWorkOptions = {}): UnitOfWork {
   const transaction = options.pipelined ? runPipelined(options.pipelined) : runInTransaction(db);
   const gate =
     options.maxConcurrentTransactions === undefined
       ? undefined
       : concurrencyGate(options.maxConcurrentTransactions);
-  const run: UnitOfWork['run'] = gate
+  const gated: UnitOfWork['run'] = gate
     ? (work, scope) => gate(() => transaction(work, scope))
     : transaction;
-  const scopedRead = options.scopedRead;
-  return {
-    run,
-    read: scopedRead
-      ? (work, scope) => scopedRead(scope, (reader) => work(postgresRepositories(reader)))
-      : runInTransaction(db, { readOnly: true }),
+  // A request transaction takes its place at the gate once, for its whole life; the runs that
+  // join it take none (a second place could wait on itself).
+  const openJoined = options.pipelined
+    ? pipelinedJoinedTransaction(options.pipelined)
+    : kyselyJoinedTransaction(db);
+  const openRequest = async (scope: TenantScope | undefined) => {
+    const leave = gate ? await placeAt(gate) : () => undefined;
+    try {
+      return await openJoined(scope, leave);
+    } catch (error) {
+      leave();
+      throw error;
+    }
   };
+  const scopedRead = options.scopedRead;
+  const read: UnitOfWork['read'] = scopedRead
+    ? (work, scope) => scopedRead(scope, (reader) => work(postgresRepositories(reader)))
+    : runInTransaction(db, { readOnly: true });
+  return {
+    run: (work, scope) => {
+      const joined = requestTransactionToJoin(openRequest, scope);
+      if (joined === undefined) return gated(work, scope);
+      return joined.then((request) =>
+        request.join((trx) => work(postgresRepositories(trx)), scope),
+      );
+    },
+    read: (work, scope) => {
+      // After the request wrote, its reads must see its writes (and on PGlite, whose one
+      // connection the transaction holds, could not run beside it).
+      const joined = openRequestTransaction();
+      if (joined === undefined) return read(work, scope);
+      return joined.then((request) =>
+        request.join((trx) => work(postgresRepositories(trx)), scope),
+      );
+    },
+    afterCommit: afterRequestCommit,
+  };
+}
+
+/** Takes a place at `gate` and keeps it until the returned function is called. */
+function placeAt(gate: ReturnType<typeof concurrencyGate>): Promise<() => void> {
+  return new Promise((entered) => {
+    void gate(() => new Promise<void>((leave) => entered(() => leave())));
+  });
 }
 
 const asError = (thrown: unknown) => (thrown instanceof Error ? thrown : new Error(String(thrown)));

@@ -6,7 +6,7 @@ import { actorIdOf } from '../../domain/identity/principal.js';
 import { notFound, ValidationError } from '../../domain/shared/errors.js';
 import type { SecretTokens } from '../identity/ports.js';
 import type { Deps } from '../deps.js';
-import { forget } from '../shared/cached.js';
+import { forgetAfterCommit } from '../shared/cached.js';
 import { apiKeyAuthCacheKey, formatApiKey } from './api-key-auth.js';
 import { recordAudit } from './audit.js';
 import type { ApiKey, PageRequest } from './ports.js';
@@ -161,6 +161,6 @@ export async function revokeApiKey(
     });
     return found.secretHash;
   });
-  await forget(deps.cache, apiKeyAuthCacheKey(secretHash));
+  await forgetAfterCommit(deps, apiKeyAuthCacheKey(secretHash));
   await forgetGrants(deps, organizationId, [id]);
 }

@@ -99,13 +99,16 @@ export async function invite(
     return { invitation, roleName: role.name };
   });
 
-  // After commit: a mail failure must not undo the invitation; inviting again sends a new one.
-  await deps.mailer
-    .send({
-      to: email,
-      ...invitationEmail(deps.identity.publicUrl, access.organization.name, roleName, token),
-    })
-    .catch(() => undefined);
+  // After the commit (the request's, under an Idempotency-Key): a mail failure must not undo the
+  // invitation; inviting again sends a new one.
+  await deps.uow.afterCommit(() =>
+    deps.mailer
+      .send({
+        to: email,
+        ...invitationEmail(deps.identity.publicUrl, access.organization.name, roleName, token),
+      })
+      .catch(() => undefined),
+  );
   return invitation;
 }
 

@@ -11,7 +11,7 @@ import type { Organization } from '../../domain/organizations/organization.js';
 import { notFound } from '../../domain/shared/errors.js';
 import { isUuid } from '../../domain/shared/id.js';
 import type { Deps } from '../deps.js';
-import { cached, forget } from '../shared/cached.js';
+import { cached, forgetAfterCommit } from '../shared/cached.js';
 import type { Repositories } from '../shared/unit-of-work.js';
 
 /** How long a resolved grant may be served from cache; every change that alters one deletes it. */
@@ -118,21 +118,21 @@ function revived(organization: Organization): Organization {
 
 /** Forgets an organization's cached lookups by id and by each slug it had (after the commit). */
 export async function forgetOrganization(
-  deps: Pick<Deps, 'cache'>,
+  deps: Pick<Deps, 'cache' | 'uow'>,
   id: string,
   slugs: readonly string[],
 ): Promise<void> {
-  await forget(deps.cache, ...[id, ...slugs].map(organizationCacheKey));
+  await forgetAfterCommit(deps, ...[id, ...slugs].map(organizationCacheKey));
 }
 
 /** Forgets cached grants after a membership, role or key change (call after the commit). */
 export async function forgetGrants(
-  deps: Pick<Deps, 'cache'>,
+  deps: Pick<Deps, 'cache' | 'uow'>,
   organizationId: string,
   actorIds: readonly string[],
 ): Promise<void> {
   if (actorIds.length > 0) {
-    await forget(deps.cache, ...actorIds.map((id) => grantCacheKey(organizationId, id)));
+    await forgetAfterCommit(deps, ...actorIds.map((id) => grantCacheKey(organizationId, id)));
   }
 }
 

@@ -4,7 +4,7 @@ import { notFound } from '../../domain/shared/errors.js';
 import type { Deps } from '../deps.js';
 import { forgetSessions } from './sessions.js';
 
-type SessionDeps = Pick<Deps, 'repos' | 'clock' | 'cache'>;
+type SessionDeps = Pick<Deps, 'repos' | 'uow' | 'clock' | 'cache'>;
 
 export async function logout(deps: SessionDeps, actor: UserPrincipal): Promise<void> {
   const ids = await deps.repos.sessions.revoke(

@@ -2,7 +2,7 @@
 import { sessionsToEvict, SESSION_TTL_MS, type Session } from '../../domain/identity/session.js';
 import type { User } from '../../domain/identity/user.js';
 import type { Deps } from '../deps.js';
-import { forget } from '../shared/cached.js';
+import { forgetAfterCommit } from '../shared/cached.js';
 import type { Repositories } from '../shared/unit-of-work.js';
 
 export interface TokenPair {
@@ -20,8 +20,9 @@ export interface ClientInfo {
 /** Cache key of a session's liveness, checked on every authenticated request. */
 export const sessionCacheKey = (sessionId: string) => `session:${sessionId}`;
 
-export async function forgetSessions(deps: Pick<Deps, 'cache'>, ids: readonly string[]) {
-  if (ids.length > 0) await forget(deps.cache, ...ids.map(sessionCacheKey));
+/** Forgets ended sessions' cached liveness (after the commit that ended them). */
+export async function forgetSessions(deps: Pick<Deps, 'cache' | 'uow'>, ids: readonly string[]) {
+  if (ids.length > 0) await forgetAfterCommit(deps, ...ids.map(sessionCacheKey));
 }
 
 /** Issues a refresh token for the session and an access token naming it. */

@@ -1,5 +1,6 @@
 // Read-through caching that never lets a cache failure fail the request.
 import type { Cache } from './ports.js';
+import type { UnitOfWork } from './unit-of-work.js';
 
 export async function cached<T>(
   cache: Cache,
@@ -16,4 +17,15 @@ export async function cached<T>(
 
 export async function forget(cache: Cache, ...keys: string[]): Promise<void> {
   await cache.delete(...keys).catch(() => undefined);
+}
+
+/**
+ * Forgets `keys` once the caller's writes are committed (`UnitOfWork.afterCommit`): forgotten
+ * before, a concurrent reader could cache the old state again, and keep it for the entry's TTL.
+ */
+export function forgetAfterCommit(
+  deps: { readonly cache: Cache; readonly uow: Pick<UnitOfWork, 'afterCommit'> },
+  ...keys: string[]
+): Promise<void> {
+  return deps.uow.afterCommit(() => forget(deps.cache, ...keys));
 }

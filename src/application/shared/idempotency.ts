@@ -50,9 +50,29 @@ export interface IdempotencyClaimRef {
   readonly claimId: string;
 }
 
+/**
+ * How a claimed attempt ended:
+ * - `stored`: its answer is stored, committed with everything the attempt changed.
+ * - `not_kept`: the attempt chose no answer to keep; nothing it changed is committed.
+ * - `taken_over`: the claim was lost (the attempt ran past its lock and another took the key over);
+ *   nothing it changed is committed.
+ */
+export type ClaimedAttemptOutcome = 'stored' | 'not_kept' | 'taken_over';
+
 export interface IdempotencyStore {
   /** Atomically takes the key for this request, or says why not (across every instance). */
   claim(request: IdempotencyClaimRequest): Promise<IdempotencyClaim>;
+  /**
+   * Runs a claimed attempt so that its answer commits with its change: every unit of work it runs
+   * joins one transaction, and the response `attempt` returns is stored in that transaction,
+   * which then commits (a crash before leaves neither, after leaves both). `attempt` returns
+   * undefined to keep no answer. When it throws, or the commit fails, nothing is committed and
+   * the error is thrown; the claim is still held (the caller releases it).
+   */
+  runClaimed(
+    claim: IdempotencyClaimRef,
+    attempt: () => Promise<StoredResponse | undefined>,
+  ): Promise<ClaimedAttemptOutcome>;
   /** Stores the response of a claimed attempt; false when the claim was lost (taken over). */
   complete(claim: IdempotencyClaimRef, response: StoredResponse): Promise<boolean>;
   /** Gives the key up (the attempt failed in a way a retry may fix): a repeat runs afresh. */

@@ -48,7 +48,12 @@ export interface TenantScope {
 }
 
 export interface UnitOfWork {
-  /** Runs `work` in one transaction: all its writes commit together or none do. */
+  /**
+   * Runs `work` in one transaction: all its writes commit together or none do. Inside a request
+   * whose answer must commit with its change (an Idempotency-Key request), every run joins the
+   * request's one transaction, each in a savepoint: a run that throws is undone as if it had been
+   * a transaction of its own, but nothing commits until the request's answer does.
+   */
   run<T>(work: (tx: Repositories) => Promise<T>, scope?: TenantScope): Promise<T>;
   /**
    * Runs read-only `work`: every statement sees `scope` and writes are refused, but statements do
@@ -56,4 +61,11 @@ export interface UnitOfWork {
    * whose statements need no common view: a page and the check that its project exists.
    */
   read<T>(work: (tx: Repositories) => Promise<T>, scope: TenantScope): Promise<T>;
+  /**
+   * Runs `effect` once what the caller's units of work wrote is committed: at once, or, inside a
+   * request transaction, after its real commit (never when it rolls back). For what must not
+   * happen before the commit: dropping a cache entry early lets a concurrent reader cache the old
+   * state again; a mail must not announce what may still roll back.
+   */
+  afterCommit(effect: () => Promise<void> | void): Promise<void>;
 }

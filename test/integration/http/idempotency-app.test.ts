@@ -54,6 +54,21 @@ describe('Idempotency-Key on the application', () => {
     expect(reused.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
   });
 
+  it('sends an invitation’s mail once, after its commit, and not again on a replay', async () => {
+    const key = `k-${uniqueTag()}`;
+    const email = `invitee-${uniqueTag()}@example.com`;
+    const path = `/api/v1/organizations/${org.id}/invitations`;
+    const first = await api.post(path, { email, role: 'member' }, withKey(key));
+    expect(first.status).toBe(201);
+    // The mail waited for the request's commit (UnitOfWork.afterCommit), which came before the
+    // answer; so it is out by now, and exactly once.
+    expect(t.mail.filter((m) => m.to === email)).toHaveLength(1);
+    const again = await api.post(path, { email, role: 'member' }, withKey(key));
+    expect(again.headers.get('Idempotent-Replayed')).toBe('true');
+    expect(again.body.data.id).toBe(first.body.data.id);
+    expect(t.mail.filter((m) => m.to === email)).toHaveLength(1);
+  });
+
   it('documents the header on organization POSTs', async () => {
     const doc = await api.get('/api/v1/openapi.json');
     const op = doc.body.paths['/api/v1/organizations/{org}/teams'].post;

@@ -3,6 +3,7 @@
 // their own while writers wait, where without the limit they would queue behind them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../../../src/adapters/postgres/connect.js';
+import { inRequestTransaction } from '../../../src/adapters/postgres/request-transaction.js';
 import { postgresUnitOfWork } from '../../../src/adapters/postgres/unit-of-work.js';
 import type { UnitOfWork } from '../../../src/application/shared/unit-of-work.js';
 import { uuidV7Ids } from '../../../src/adapters/system/uuid-v7-ids.js';
@@ -69,6 +70,45 @@ describe('a unit of work with a limit on its transactions', () => {
     await next;
     expect(await uow.run((tx) => tx.users.findByEmail(lost.email))).toBeUndefined();
     expect(await uow.run((tx) => tx.users.findByEmail(kept.email))).toBeDefined();
+  });
+
+  it('counts a request transaction once, however many runs join it, until it ends', async () => {
+    const uow = gated();
+    const [first, second, outside] = [aNewUser(), aNewUser(), aNewUser()];
+    const firstJoined = deferred();
+    const goOn = deferred();
+    const attempt = inRequestTransaction(async () => {
+      await uow.run((tx) => tx.users.create(first));
+      firstJoined.resolve();
+      await goOn.promise;
+      await uow.run((tx) => tx.users.create(second));
+      return 'done';
+    });
+    await firstJoined.promise;
+    // Outside the request: a transaction of its own, which waits for the request's place.
+    let outsideDone = false;
+    const outsideRun = uow.run((tx) => tx.users.create(outside)).then(() => (outsideDone = true));
+    goOn.resolve();
+    const request = await attempt;
+    expect(request.value).toBe('done');
+    expect(outsideDone).toBe(false);
+    await request.transaction!.commit(() => Promise.resolve());
+    await outsideRun;
+    for (const user of [first, second, outside]) {
+      expect(await uow.run((tx) => tx.users.findByEmail(user.email))).toBeDefined();
+    }
+  });
+
+  it('gives its place back when a request transaction rolls back', async () => {
+    const uow = gated();
+    const lost = aNewUser();
+    await expect(
+      inRequestTransaction(async () => {
+        await uow.run((tx) => tx.users.create(lost));
+        throw new Error('the request failed');
+      }),
+    ).rejects.toThrow('the request failed');
+    expect(await uow.run((tx) => tx.users.findByEmail(lost.email))).toBeUndefined();
   });
 });
 

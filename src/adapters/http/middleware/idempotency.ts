@@ -2,6 +2,8 @@
 // (organization, key) and replayed to a repeat of the same request with `Idempotent-Replayed:
 // true`; the key with another request → 422 IDEMPOTENCY_KEY_REUSED; a repeat while the first
 // still runs → 409. A 5xx (or 429) is not stored: the key is released so a retry runs afresh.
+// The handler's writes and the stored answer commit in one transaction (the store's
+// `runClaimed`): a crash leaves both or neither, so a retry never runs a committed request again.
 // Mounted after the body parser (it hashes the raw body) and right before the handler.
 import { createHash } from 'node:crypto';
 import type { Middleware } from 'koa';
@@ -9,6 +11,7 @@ import { z } from 'zod';
 import {
   IDEMPOTENCY_LOCK_MS,
   IDEMPOTENCY_TTL_MS,
+  type ClaimedAttemptOutcome,
   type IdempotencyClaimRef,
   type IdempotencyStore,
   type StoredResponse,
@@ -103,36 +106,44 @@ export function idempotency(
     }
 
     const held: IdempotencyClaimRef = { organizationId, key, claimId: claim.claimId };
+    let outcome: ClaimedAttemptOutcome;
     try {
-      await next();
+      // The handler's units of work and the stored answer commit together, or neither does.
+      outcome = await store.runClaimed(held, async () => {
+        try {
+          await next();
+        } catch (error) {
+          const mapped = mapError(error);
+          if (!isReplayable(mapped.status)) throw error;
+          // Rendered here, as the error handler would, so that the stored bytes are the sent bytes.
+          for (const [name, value] of Object.entries(mapped.headers)) ctx.set(name, value);
+          respondError(ctx, mapped.status, mapped.body);
+        }
+        return storableResponse(ctx);
+      });
     } catch (error) {
-      const mapped = mapError(error);
-      if (!isReplayable(mapped.status)) {
-        await releaseQuietly(ctx, store, held);
-        throw error;
-      }
-      // Rendered here, as the error handler would, so that the stored bytes are the sent bytes.
-      for (const [name, value] of Object.entries(mapped.headers)) ctx.set(name, value);
-      respondError(ctx, mapped.status, mapped.body);
-    }
-
-    const response = storableResponse(ctx);
-    if (response === undefined) {
+      // Nothing of the attempt is committed: the key is released so a retry runs afresh.
+      forgetKeptHeaders(ctx);
       await releaseQuietly(ctx, store, held);
-      return;
+      throw error;
     }
-    // The request's effects are committed: a failure here must not turn its answer into an error
-    // (a retry would run it twice). The claim then lapses after `lockMs`.
-    try {
-      const stored = await store.complete(held, response);
-      if (!stored) ctx.state.log.warn({ idempotency_key: key }, 'idempotency claim was taken over');
-    } catch (error) {
-      ctx.state.log.error(
-        { err: error, idempotency_key: key },
-        'storing idempotent response failed',
-      );
+    switch (outcome) {
+      case 'stored':
+        return;
+      case 'not_kept':
+        await releaseQuietly(ctx, store, held);
+        return;
+      case 'taken_over':
+        // Another attempt holds the key now; a retry gets its answer.
+        forgetKeptHeaders(ctx);
+        throw new IdempotentRequestInProgressError();
     }
   };
+}
+
+/** Drops the headers of an answer that is not sent after all (an error replaces it). */
+function forgetKeptHeaders(ctx: AppContext): void {
+  for (const name of KEPT_HEADERS) ctx.remove(name);
 }
 
 /** The header's value; undefined when absent; 422 when present but malformed. */
