@@ -122,7 +122,6 @@ export async function compose(
   const background = inProcessBackgroundWork(logger.child({ component: 'background' }));
   closers.unshift({ name: 'background work', close: () => background.idle() });
 
-
   // The first key signs; the older ones (rotated out, still in either variable) only verify.
   const signingKeys = config.JWT_PRIVATE_KEY
     ? parseSigningKeys(config.JWT_PRIVATE_KEY)
@@ -231,6 +230,7 @@ export async function compose(
       trustProxy: config.TRUST_PROXY,
       proxyHops: config.TRUST_PROXY ? (config.TRUST_PROXY_HOPS ?? 1) : 0,
       bodyLimitBytes: config.BODY_LIMIT_BYTES,
+      idempotencyLockMs: config.IDEMPOTENCY_LOCK_SECONDS * 1000,
     },
     observe: (o) => metrics.observeRequest(o),
     rateLimits: {

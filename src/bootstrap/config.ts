@@ -62,6 +62,11 @@ const schema = z.object({
   RATE_LIMIT_PER_PRINCIPAL: z.coerce.number().int().min(0).default(1200),
   RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(0).default(3000),
   RATE_LIMIT_WINDOW_SECONDS: positive.default(60),
+  /**
+   * How long an Idempotency-Key attempt holds its key: a repeat within it answers 409; after it
+   * (the attempt's process died before committing) the repeat runs afresh. Longer than any request.
+   */
+  IDEMPOTENCY_LOCK_SECONDS: positive.max(3600).default(60),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -20,8 +20,13 @@ const ENGINE = testDatabaseUrl ? 'PostgreSQL' : 'PGlite';
 const KILL_AFTER_ANSWERS = [1, 4, 12];
 /** Creates in flight at once (one per lane). */
 const LANES = 8;
-/** How long retries may keep meeting 409: an attempt killed holding its key keeps it 60 s. */
-const LOCK_LAPSE_MS = 180_000;
+/**
+ * An attempt killed before its COMMIT holds its key this long (IDEMPOTENCY_LOCK_SECONDS; 60 s by
+ * default, shortened here so the retries after the last kill need not wait a minute).
+ */
+const LOCK_SECONDS = 5;
+/** How long retries may keep meeting 409: the lock, and a generous margin for a loaded machine. */
+const LOCK_LAPSE_MS = 120_000;
 
 let database: TestDatabase | undefined;
 let dataDir: string;
@@ -41,6 +46,7 @@ const environment = (): Record<string, string> => ({
   NODE_ENV: 'development',
   DATA_DIR: dataDir, // the signing key lives here: tokens stay valid across restarts
   LOG_LEVEL: 'info', // the log mailer writes the verification link at info
+  IDEMPOTENCY_LOCK_SECONDS: String(LOCK_SECONDS),
   ...(database?.url !== undefined && { DATABASE_URL: database.url }),
 });
 

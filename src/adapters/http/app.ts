@@ -48,6 +48,8 @@ export interface HttpOptions {
   /** With trustProxy: the client address is this many X-Forwarded-For values from the right. */
   readonly proxyHops?: number;
   readonly bodyLimitBytes: number;
+  /** How long an Idempotency-Key attempt may hold its key before a repeat may take it over. */
+  readonly idempotencyLockMs?: number;
 }
 
 export interface HttpAppParts {
@@ -165,7 +167,9 @@ export function createHttpApp(parts: HttpAppParts): Koa<RequestState, RouterFiel
     ),
     userOnly: requireUserPrincipal(),
     body: jsonBody(options.bodyLimitBytes),
-    idempotency: idempotency(deps.idempotency, deps.clock),
+    idempotency: idempotency(deps.idempotency, deps.clock, {
+      ...(options.idempotencyLockMs !== undefined && { lockMs: options.idempotencyLockMs }),
+    }),
     resolve: (principal, ref) => resolveAccess(deps, principal, ref),
     principalLimit:
       limits?.perPrincipal &&
