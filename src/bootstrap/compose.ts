@@ -73,11 +73,17 @@ export async function compose(
   const database = overrides.database ?? (await openOwnDatabase(config, logger));
   if (!overrides.database) closers.push({ name: 'database', close: () => database.close() });
 
-  const redis = config.REDIS_URL ? createRedisClient(config.REDIS_URL) : undefined;
+  const redis = config.REDIS_URL
+    ? createRedisClient(config.REDIS_URL, { commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS })
+    : undefined;
   if (redis) await redisReady(redis, 2_000, logger);
-  const cache: Cache = redis
-    ? redisCache(redis, { prefix: config.REDIS_KEY_PREFIX })
-    : memoryCache({ maxEntries: config.CACHE_MAX_ENTRIES });
+  const sharedCache = redis
+    ? redisCache(redis, {
+        prefix: config.REDIS_KEY_PREFIX,
+        cooldownMs: config.REDIS_CIRCUIT_COOLDOWN_MS,
+      })
+    : undefined;
+  const cache: Cache = sharedCache ?? memoryCache({ maxEntries: config.CACHE_MAX_ENTRIES });
   closers.push({ name: 'cache', close: () => cache.close() });
 
   const limiter = (keyPrefix: string, points: number): RateLimiter => {
@@ -132,7 +138,10 @@ export async function compose(
     idempotency: postgresIdempotencyStore(database.db, database.pipelined),
   };
 
-  const metrics = createMetrics({ poolStats: () => database.poolStats() });
+  const metrics = createMetrics({
+    poolStats: () => database.poolStats(),
+    ...(sharedCache && { cacheCircuit: () => sharedCache.circuit() }),
+  });
   let draining = false;
   const probes: HealthProbe[] = [
     {
@@ -155,12 +164,19 @@ export async function compose(
       name: 'cache',
       critical: false,
       check: async () => {
+        // With Redis, an open circuit (the cache bypassed) is degraded too: see redisCache.
+        const circuit = sharedCache && { circuit: sharedCache.circuit() };
         try {
           await cache.ping();
-          return { status: 'ok', adapter: redis ? 'redis' : 'memory' };
+          return { status: 'ok', adapter: redis ? 'redis' : 'memory', ...circuit };
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
-          return { status: 'degraded', adapter: redis ? 'redis' : 'memory', error: message };
+          return {
+            status: 'degraded',
+            adapter: redis ? 'redis' : 'memory',
+            error: message,
+            ...circuit,
+          };
         }
       },
     },
