@@ -73,13 +73,12 @@ export async function compose(
   const database = overrides.database ?? (await openOwnDatabase(config, logger));
   if (!overrides.database) closers.push({ name: 'database', close: () => database.close() });
 
-  const redis = config.REDIS_URL
-    ? createRedisClient(config.REDIS_URL, { commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS })
-    : undefined;
+  const redis = config.REDIS_URL ? createRedisClient(config.REDIS_URL) : undefined;
   if (redis) await redisReady(redis, 2_000, logger);
   const sharedCache = redis
     ? redisCache(redis, {
         prefix: config.REDIS_KEY_PREFIX,
+        timeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
         cooldownMs: config.REDIS_CIRCUIT_COOLDOWN_MS,
       })
     : undefined;

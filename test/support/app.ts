@@ -36,7 +36,13 @@ export async function startTestApp(
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
-    ...(testRedisUrl && { REDIS_URL: testRedisUrl, REDIS_KEY_PREFIX: prefix }),
+    // A generous command timeout: a busy test machine must not trip the cache's circuit breaker
+    // (and turn cache hits into database reads) in tests that are not about a stalled Redis.
+    ...(testRedisUrl && {
+      REDIS_URL: testRedisUrl,
+      REDIS_KEY_PREFIX: prefix,
+      REDIS_COMMAND_TIMEOUT_MS: '1000',
+    }),
     ...env,
   });
   const mailer = logMailer({ info: () => undefined });

@@ -4,6 +4,7 @@ import { randomInt } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Cache, CacheMark } from '../../application/shared/ports.js';
 import { circuitBreaker, type CircuitState } from './circuit-breaker.js';
+import { withinDeadline } from './deadline.js';
 
 // An entry is `<epoch> <json>`, written with the epoch current when it is stored; a read takes the
 // epoch in the same round trip and ignores an entry of another one. A missing epoch (new Redis,
@@ -45,15 +46,16 @@ export interface RedisCache extends Cache {
 
 export interface RedisCacheOptions {
   readonly prefix?: string;
+  /** A call Redis has not answered within this many milliseconds fails (50 unless told). */
+  readonly timeoutMs?: number;
   /** After a failed call, Redis is left alone this long, then probed in the background. */
   readonly cooldownMs?: number;
 }
 
 /**
- * `client` comes from `createRedisClient` (its command timeout bounds what one call can cost);
- * `close()` quits it.
+ * `client` comes from `createRedisClient`; `close()` quits it.
  *
- * A call that fails or times out opens the circuit: from then on every read is a miss, every write
+ * A call that fails or outlives `timeoutMs` opens the circuit: from then on every read is a miss, every write
  * is skipped, and a probe runs every `cooldownMs` in the background until Redis answers. A delete
  * or a write Redis did not acknowledge (failed, timed out, or skipped while open) may have left a
  * stale entry behind, so the probe that closes the circuit first bumps the epoch (and retries until
@@ -64,6 +66,8 @@ export function redisCache(client: Redis, options: RedisCacheOptions = {}): Redi
   const epochKey = `${prefix}#cache-epoch`;
   const deletesKey = `${prefix}#cache-deletes`;
   const redis = withScripts(client);
+  const timeoutMs = options.timeoutMs ?? 50;
+  const call = <T>(work: Promise<T>) => withinDeadline(work, timeoutMs);
   /** The count of deletes as last read: what `mark()` hands out. */
   let deletes = 'unknown';
   /** Deletes and writes Redis never acknowledged… */
@@ -75,8 +79,8 @@ export function redisCache(client: Redis, options: RedisCacheOptions = {}): Redi
     cooldownMs: options.cooldownMs ?? 1000,
     probe: async () => {
       const covering = unapplied;
-      if (covering > covered) await redis.tfCacheBump(epochKey, deletesKey, freshEpoch());
-      else await redis.ping();
+      if (covering > covered) await call(redis.tfCacheBump(epochKey, deletesKey, freshEpoch()));
+      else await call(redis.ping());
       covered = covering;
     },
     isHealed: () => unapplied === covered,
@@ -91,7 +95,7 @@ export function redisCache(client: Redis, options: RedisCacheOptions = {}): Redi
       if (breaker.isOpen()) return undefined;
       let reply: Array<string | null>;
       try {
-        reply = await redis.mget(epochKey, deletesKey, prefix + key);
+        reply = await call(redis.mget(epochKey, deletesKey, prefix + key));
       } catch (error) {
         breaker.fail(error);
         return undefined;
@@ -112,18 +116,20 @@ export function redisCache(client: Redis, options: RedisCacheOptions = {}): Redi
       // JSON.stringify(undefined) is undefined: there is nothing to store, as in memoryCache.
       const json = JSON.stringify(value) as string | undefined;
       try {
-        if (json === undefined) await redis.del(prefix + key);
+        if (json === undefined) await call(redis.del(prefix + key));
         // EX takes whole seconds, and 0 is an error.
         else {
           const ttl = Math.max(1, Math.ceil(ttlSeconds));
-          await redis.tfCacheSet(
-            epochKey,
-            deletesKey,
-            prefix + key,
-            since ?? '',
-            json,
-            ttl,
-            freshEpoch(),
+          await call(
+            redis.tfCacheSet(
+              epochKey,
+              deletesKey,
+              prefix + key,
+              since ?? '',
+              json,
+              ttl,
+              freshEpoch(),
+            ),
           );
         }
       } catch (error) {
@@ -139,7 +145,9 @@ export function redisCache(client: Redis, options: RedisCacheOptions = {}): Redi
         return;
       }
       try {
-        await redis.tfCacheDelete(keys.length + 1, deletesKey, ...keys.map((key) => prefix + key));
+        await call(
+          redis.tfCacheDelete(keys.length + 1, deletesKey, ...keys.map((key) => prefix + key)),
+        );
       } catch (error) {
         notApplied(error);
       }
@@ -149,7 +157,7 @@ export function redisCache(client: Redis, options: RedisCacheOptions = {}): Redi
       const { open, reason } = breaker.state();
       if (open) throw new Error(`Redis bypassed (circuit open): ${reason ?? 'unknown'}`);
       try {
-        await redis.ping();
+        await call(redis.ping());
       } catch (error) {
         breaker.fail(error);
         throw error;
