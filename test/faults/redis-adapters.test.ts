@@ -135,6 +135,25 @@ describe('a frozen Redis (SIGSTOP)', () => {
   });
 });
 
+describe('a busy process (the event loop blocked past the deadline)', () => {
+  it('takes the answer that arrived meanwhile, not a timeout', async () => {
+    // Straight to Redis: the relay lives in this process, which is about to be busy.
+    const cache = redisCache(await aClient(own.directUrl), {
+      prefix: `faults:${uniqueTag()}:`,
+      timeoutMs: 5,
+    });
+    await cache.set('k', 'answered', 60);
+    const read = cache.get('k');
+    await new Promise((resolve) => setImmediate(resolve)); // the command is on the wire
+    const until = Date.now() + 300;
+    while (Date.now() < until) {
+      // busy, as in a long synchronous task or a GC pause, while Redis answers
+    }
+    expect(await read).toBe('answered');
+    expect(cache.circuit()).toMatchObject({ open: false, failures: 0 });
+  });
+});
+
 describe('connections reset while Redis keeps its data', () => {
   it('never serves again what a delete lost in the outage was for, in this process or another', async () => {
     const { prefix, first, second, cutFirst } = await twoProcesses();

@@ -55,11 +55,12 @@ export interface RedisCacheOptions {
 /**
  * `client` comes from `createRedisClient`; `close()` quits it.
  *
- * A call that fails or outlives `timeoutMs` opens the circuit: from then on every read is a miss, every write
- * is skipped, and a probe runs every `cooldownMs` in the background until Redis answers. A delete
- * or a write Redis did not acknowledge (failed, timed out, or skipped while open) may have left a
- * stale entry behind, so the probe that closes the circuit first bumps the epoch (and retries until
- * Redis acknowledges it): nothing stored before it is served again, by any process.
+ * A call that fails or outlives `timeoutMs` opens the circuit: from then on every read is a
+ * miss, every write is skipped, and a probe runs every `cooldownMs` in the background until Redis
+ * answers. A delete or a write Redis did not acknowledge (failed, timed out, or a delete skipped
+ * while open) may have left a stale entry behind, so the probe that closes the circuit first
+ * bumps the epoch (retried until Redis acknowledges it): nothing stored before it is served
+ * again, by any process.
  */
 export function redisCache(client: Redis, options: RedisCacheOptions = {}): RedisCache {
   const prefix = options.prefix ?? '';
