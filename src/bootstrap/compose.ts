@@ -164,17 +164,17 @@ export async function compose(
       critical: false,
       check: async () => {
         // With Redis, an open circuit (the cache bypassed) is degraded too: see redisCache.
-        const circuit = sharedCache && { circuit: sharedCache.circuit() };
+        const circuit = () => sharedCache && { circuit: sharedCache.circuit() };
         try {
           await cache.ping();
-          return { status: 'ok', adapter: redis ? 'redis' : 'memory', ...circuit };
+          return { status: 'ok', adapter: redis ? 'redis' : 'memory', ...circuit() };
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
           return {
             status: 'degraded',
             adapter: redis ? 'redis' : 'memory',
             error: message,
-            ...circuit,
+            ...circuit(),
           };
         }
       },
