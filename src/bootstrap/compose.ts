@@ -81,9 +81,14 @@ export async function compose(
 
   const redis = config.REDIS_URL ? createRedisClient(config.REDIS_URL) : undefined;
   if (redis) await redisReady(redis, 2_000, logger);
-  const cache: Cache = redis
-    ? redisCache(redis, { prefix: config.REDIS_KEY_PREFIX })
-    : memoryCache({ maxEntries: config.CACHE_MAX_ENTRIES });
+  const sharedCache = redis
+    ? redisCache(redis, {
+        prefix: config.REDIS_KEY_PREFIX,
+        timeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
+        cooldownMs: config.REDIS_CIRCUIT_COOLDOWN_MS,
+      })
+    : undefined;
+  const cache: Cache = sharedCache ?? memoryCache({ maxEntries: config.CACHE_MAX_ENTRIES });
   closers.push({ name: 'cache', close: () => cache.close() });
 
   const limiter = (
@@ -178,7 +183,10 @@ export async function compose(
     idempotency: postgresIdempotencyStore(database.db, database.pipelined),
   };
 
-  const metrics = createMetrics({ poolStats: () => database.poolStats() });
+  const metrics = createMetrics({
+    poolStats: () => database.poolStats(),
+    ...(sharedCache && { cacheCircuit: () => sharedCache.circuit() }),
+  });
   let draining = false;
   const probes: HealthProbe[] = [
     {
@@ -201,13 +209,25 @@ export async function compose(
       name: 'cache',
       critical: false,
       check: async () => {
+        // With Redis, an open circuit (the cache bypassed) is degraded too: see redisCache.
+        // Without its reason: a driver's message can name Redis's host and port (the log has it).
+        const circuit = () => {
+          if (!sharedCache) return undefined;
+          const { open, failures, trips, failedProbes } = sharedCache.circuit();
+          return { circuit: { open, failures, trips, failedProbes } };
+        };
         try {
           await cache.ping();
-          return { status: 'ok', adapter: redis ? 'redis' : 'memory' };
+          return { status: 'ok', adapter: redis ? 'redis' : 'memory', ...circuit() };
         } catch (error) {
           // The public page says why in one word; the error (host, port) goes to the log only.
           logger.warn({ err: error, probe: 'cache' }, 'health probe failed');
-          return { status: 'degraded', adapter: redis ? 'redis' : 'memory', error: 'unreachable' };
+          return {
+            status: 'degraded',
+            adapter: redis ? 'redis' : 'memory',
+            error: 'unreachable',
+            ...circuit(),
+          };
         }
       },
     },

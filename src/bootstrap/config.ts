@@ -32,6 +32,10 @@ const schema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   REDIS_URL: url(['redis', 'rediss']).optional(),
   REDIS_KEY_PREFIX: z.string().max(64).default('tf:'),
+  /** A cache call Redis has not answered this long fails: the cache is skipped, not waited on. */
+  REDIS_COMMAND_TIMEOUT_MS: positive.max(10_000).default(50),
+  /** After a Redis failure the cache leaves Redis alone this long, then probes it in the background. */
+  REDIS_CIRCUIT_COOLDOWN_MS: positive.max(60_000).default(1000),
   PUBLIC_URL: url(['http', 'https']).optional(),
   SMTP_URL: url(['smtp', 'smtps']).optional(),
   MAIL_FROM: z.string().min(3).default('TeamFlow <no-reply@teamflow.local>'),

@@ -1,5 +1,6 @@
 // What every Cache adapter promises, run once per adapter by cache.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cached } from '../../src/application/shared/cached.js';
 import type { Cache } from '../../src/application/shared/ports.js';
 
 export function cacheContract(
@@ -64,6 +65,37 @@ export function cacheContract(
 
       it('accepts no keys at all', async () => {
         await expect(cache.delete()).resolves.toBeUndefined();
+      });
+    });
+
+    describe('writing back what was loaded (mark)', () => {
+      it('stores a value marked after its miss when nothing was deleted since', async () => {
+        expect(await cache.get('mark:fresh')).toBeUndefined();
+        const since = cache.mark();
+        await cache.set('mark:fresh', { loaded: 1 }, 60, since);
+        expect(await cache.get('mark:fresh')).toEqual({ loaded: 1 });
+      });
+
+      it('does not store a value marked before a delete: it may be what the delete removed', async () => {
+        await cache.get('mark:stale');
+        const since = cache.mark();
+        await cache.delete('mark:any-key');
+        await cache.set('mark:stale', 'loaded before the delete', 60, since);
+        expect(await cache.get('mark:stale')).toBeUndefined();
+      });
+
+      it('keeps cached() from writing back a value whose load a revocation overtook', async () => {
+        const value = await cached(cache, 'mark:revoked', 60, async () => {
+          await cache.delete('mark:revoked'); // committed and forgotten while this load ran
+          return 'active';
+        });
+        expect(value).toBe('active');
+        expect(await cache.get('mark:revoked')).toBeUndefined();
+        // The next read loads again and may store.
+        expect(await cached(cache, 'mark:revoked', 60, () => Promise.resolve('ended'))).toBe(
+          'ended',
+        );
+        expect(await cache.get('mark:revoked')).toBe('ended');
       });
     });
 

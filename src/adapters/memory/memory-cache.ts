@@ -1,5 +1,5 @@
 // An in-process Cache: a bounded LRU with per-entry TTL, for single-instance runs and tests.
-import type { Cache } from '../../application/shared/ports.js';
+import type { Cache, CacheMark } from '../../application/shared/ports.js';
 
 interface Entry {
   /** Stored as JSON so that every reader gets its own copy, as with Redis. */
@@ -13,6 +13,8 @@ interface Entry {
  */
 export function memoryCache(options: { maxEntries: number }): Cache {
   const entries = new Map<string, Entry>();
+  /** Counts deletes: a set marked before one of them does not store (see Cache.mark). */
+  let deletes = 0;
 
   return {
     get<T>(key: string): Promise<T | undefined> {
@@ -24,7 +26,10 @@ export function memoryCache(options: { maxEntries: number }): Cache {
       return Promise.resolve(JSON.parse(entry.json) as T);
     },
 
-    set(key: string, value: unknown, ttlSeconds: number): Promise<void> {
+    mark: () => String(deletes) as CacheMark,
+
+    set(key: string, value: unknown, ttlSeconds: number, since?: CacheMark): Promise<void> {
+      if (since !== undefined && since !== String(deletes)) return Promise.resolve();
       // JSON.stringify(undefined) is undefined: storing it would make a later get throw.
       const json = JSON.stringify(value) as string | undefined;
       entries.delete(key);
@@ -39,6 +44,7 @@ export function memoryCache(options: { maxEntries: number }): Cache {
     },
 
     delete(...keys: string[]): Promise<void> {
+      if (keys.length > 0) deletes++;
       for (const key of keys) entries.delete(key);
       return Promise.resolve();
     },

@@ -1,16 +1,25 @@
 // The one ioredis client factory: fails fast while Redis is down, reconnects when it is back.
 import { Redis } from 'ioredis';
 
+export interface RedisClientOptions {
+  /**
+   * A backstop: how long ioredis keeps a command unanswered before rejecting it (1 s unless told).
+   * The cache and the rate limiters do not wait that long: each call has its own deadline of tens
+   * of milliseconds (`withinDeadline`), after which their circuit breakers leave Redis alone.
+   */
+  readonly commandTimeoutMs?: number;
+}
+
 /**
- * The cache and the rate limiters tolerate a rejected command (see `cached` and the insurance
- * limiter), but not one that waits: so no offline queue, one retry, and a 500 ms command
- * timeout. Reconnection keeps going in the background, backing off to at most 2 s.
+ * The cache and the rate limiters tolerate a rejected command (see `redisCache` and
+ * `redisRateLimiter`), but not one that waits: so no offline queue and one retry. Reconnection
+ * keeps going in the background, backing off to at most 2 s.
  */
-export function createRedisClient(url: string): Redis {
+export function createRedisClient(url: string, options: RedisClientOptions = {}): Redis {
   const client = new Redis(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
-    commandTimeout: 500,
+    commandTimeout: options.commandTimeoutMs ?? 1000,
     connectTimeout: 2000,
     lazyConnect: false,
     retryStrategy: (attempt) => Math.min(attempt * 100, 2000),

@@ -3,6 +3,8 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 
 export interface MetricsSources {
   poolStats(): { total: number; idle: number; waiting: number };
+  /** The Redis cache's circuit breaker, when the cache is in Redis. */
+  cacheCircuit?: () => { open: boolean; trips: number; failures: number };
 }
 
 export interface Metrics {
@@ -44,6 +46,26 @@ export function createMetrics(sources: MetricsSources): Metrics {
       this.set({ state: 'waiting' }, stats.waiting);
     },
   });
+
+  const { cacheCircuit } = sources;
+  if (cacheCircuit) {
+    new Gauge({
+      name: 'cache_circuit_open',
+      help: '1 while the Redis cache is bypassed after a failure (circuit open), else 0',
+      registers: [registry],
+      collect() {
+        this.set(cacheCircuit().open ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'cache_circuit_trips',
+      help: 'Times the Redis cache circuit opened since the process started',
+      registers: [registry],
+      collect() {
+        this.set(cacheCircuit().trips);
+      },
+    });
+  }
 
   return {
     registry,

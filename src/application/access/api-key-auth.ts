@@ -2,6 +2,7 @@
 import type { ApiKeyPrincipal } from '../../domain/identity/principal.js';
 import { UnauthenticatedError } from '../../domain/shared/errors.js';
 import type { Deps } from '../deps.js';
+import { cached } from '../shared/cached.js';
 import type { ApiKey } from './ports.js';
 
 export const API_KEY_PREFIX = 'tf_';
@@ -111,14 +112,12 @@ export async function authenticateApiKey(
   const parsed = parseApiKey(bearer);
   if (!parsed) throw new UnauthenticatedError(INVALID);
   const secretHash = deps.secrets.hash(parsed.secret);
-  const cacheKey = apiKeyAuthCacheKey(secretHash);
 
-  let key = await deps.cache.get<CachedKey>(cacheKey).catch(() => undefined);
-  if (key?.prefix !== parsed.prefix) {
-    key = await lookUp(deps, parsed.prefix, secretHash);
-    if (key) await deps.cache.set(cacheKey, key, AUTH_CACHE_TTL_SECONDS).catch(() => undefined);
-  }
-  if (!key) throw new UnauthenticatedError(INVALID);
+  const key = await cached(deps.cache, apiKeyAuthCacheKey(secretHash), AUTH_CACHE_TTL_SECONDS, () =>
+    lookUp(deps, parsed.prefix, secretHash),
+  );
+  // Secrets are unique: the same secret under another prefix is not this key.
+  if (key?.prefix !== parsed.prefix) throw new UnauthenticatedError(INVALID);
   // A cached key still expires on time.
   if (key.expiresAt !== null && new Date(key.expiresAt) <= deps.clock.now()) {
     throw new UnauthenticatedError(INVALID);

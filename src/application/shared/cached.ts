@@ -2,6 +2,11 @@
 import type { Cache } from './ports.js';
 import type { UnitOfWork } from './unit-of-work.js';
 
+/**
+ * The cached value under `key`, else `load()`'s, stored for `ttlSeconds` unless the cache saw a
+ * delete while it loaded (that delete may have been for this value: a revocation committed after
+ * the load began must not be written back over).
+ */
 export async function cached<T>(
   cache: Cache,
   key: string,
@@ -10,11 +15,17 @@ export async function cached<T>(
 ): Promise<T> {
   const hit = await cache.get<T>(key).catch(() => undefined);
   if (hit !== undefined) return hit;
+  const since = cache.mark();
   const value = await load();
-  if (value !== undefined) await cache.set(key, value, ttlSeconds).catch(() => undefined);
+  if (value !== undefined) await cache.set(key, value, ttlSeconds, since).catch(() => undefined);
   return value;
 }
 
+/**
+ * Deletes after the change they reflect has committed. The adapters make good a delete their
+ * store could not apply (the Redis cache stops serving every entry written before it), so a
+ * rejection here is only swallowed, never a revocation undone.
+ */
 export async function forget(cache: Cache, ...keys: string[]): Promise<void> {
   await cache.delete(...keys).catch(() => undefined);
 }

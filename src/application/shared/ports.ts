@@ -10,17 +10,29 @@ export interface IdGenerator {
 }
 
 /**
- * A key-value cache with TTL. Values are JSON-serializable. The cache is an optimization:
- * callers must tolerate a rejected call (see `cached`).
+ * A key-value cache with TTL. Values are JSON-serializable. The cache is an optimization: an
+ * adapter whose store cannot answer treats a read as a miss and a write as skipped, and a delete
+ * it could not apply is never forgotten (the adapter stops serving what that delete was for);
+ * callers still tolerate a rejected call (see `cached`).
  */
 export interface Cache {
   get<T>(key: string): Promise<T | undefined>;
-  set(key: string, value: unknown, ttlSeconds: number): Promise<void>;
+  /**
+   * Taken before loading a value from its source. `set(…, since)` then stores the value only if
+   * no delete happened since the mark: the delete may have been for the very value being
+   * loaded, which would otherwise be written back stale after it.
+   */
+  mark(): CacheMark;
+  /** Without `since`, stores unconditionally. */
+  set(key: string, value: unknown, ttlSeconds: number, since?: CacheMark): Promise<void>;
   delete(...keys: string[]): Promise<void>;
   /** Resolves when the backing store answers; used by health checks. */
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** What `Cache.mark` hands back: opaque to callers. */
+export type CacheMark = string & { readonly cacheMark: true };
 
 export interface RateLimitDecision {
   readonly allowed: boolean;

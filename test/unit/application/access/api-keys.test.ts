@@ -23,7 +23,7 @@ import {
 } from '../../../../src/application/access/resolve-access.js';
 import { createOrganization } from '../../../../src/application/organizations/organizations.js';
 import { ROLE_PERMISSIONS, type Permission } from '../../../../src/domain/access/permissions.js';
-import type { Cache } from '../../../../src/application/shared/ports.js';
+import type { Cache, CacheMark } from '../../../../src/application/shared/ports.js';
 import type { ApiKeyPrincipal } from '../../../../src/domain/identity/principal.js';
 import type { Organization } from '../../../../src/domain/organizations/organization.js';
 import {
@@ -109,6 +109,7 @@ const storedSecretHash = async (organizationId: string, id: string) =>
 /** A cache that never holds anything: every authentication goes to the database. */
 const noCache: Cache = {
   get: () => Promise.resolve(undefined),
+  mark: () => '0' as CacheMark,
   set: () => Promise.resolve(),
   delete: () => Promise.resolve(),
   ping: () => Promise.resolve(),
