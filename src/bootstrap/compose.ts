@@ -91,6 +91,11 @@ export async function compose(
   const cache: Cache = sharedCache ?? memoryCache({ maxEntries: config.CACHE_MAX_ENTRIES });
   closers.push({ name: 'cache', close: () => cache.close() });
 
+  // A counter Redis does not answer in time is kept in process memory until Redis answers again.
+  const limiterDeadlines = {
+    timeoutMs: config.REDIS_LIMITER_TIMEOUT_MS,
+    cooldownMs: config.REDIS_CIRCUIT_COOLDOWN_MS,
+  };
   const limiter = (
     keyPrefix: string,
     points: number,
@@ -101,7 +106,9 @@ export async function compose(
       points,
       durationSeconds,
     };
-    return redis ? redisRateLimiter(redis, options) : memoryRateLimiter(options);
+    return redis
+      ? redisRateLimiter(redis, { ...options, ...limiterDeadlines })
+      : memoryRateLimiter(options);
   };
 
   // The API's general limits (0 turns one off); in Redis when configured, which falls back to
@@ -113,7 +120,9 @@ export async function compose(
       points,
       durationSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
     };
-    return redis ? redisRateLimiter(redis, options) : memoryRateLimiter(options);
+    return redis
+      ? redisRateLimiter(redis, { ...options, ...limiterDeadlines })
+      : memoryRateLimiter(options);
   };
 
   const mailer =

@@ -34,6 +34,11 @@ const schema = z.object({
   REDIS_KEY_PREFIX: z.string().max(64).default('tf:'),
   /** A cache call Redis has not answered this long fails: the cache is skipped, not waited on. */
   REDIS_COMMAND_TIMEOUT_MS: positive.max(10_000).default(50),
+  /**
+   * The same for a rate-limit counter (login, mail, the general limits). Longer: past it the
+   * counter falls back to per-process memory, which starts empty and so loosens the limit.
+   */
+  REDIS_LIMITER_TIMEOUT_MS: positive.max(10_000).default(250),
   /** After a Redis failure the cache leaves Redis alone this long, then probes it in the background. */
   REDIS_CIRCUIT_COOLDOWN_MS: positive.max(60_000).default(1000),
   PUBLIC_URL: url(['http', 'https']).optional(),

@@ -48,6 +48,7 @@ export async function startTestApp(
       REDIS_URL: testRedisUrl,
       REDIS_KEY_PREFIX: prefix,
       REDIS_COMMAND_TIMEOUT_MS: '1000',
+      REDIS_LIMITER_TIMEOUT_MS: '1000',
     }),
     ...env,
   });
