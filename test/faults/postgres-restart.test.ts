@@ -194,7 +194,12 @@ describe.skipIf(!hasPostgresBinaries())('the API process through PostgreSQL outa
   beforeAll(async () => {
     own = await startOwnPostgres();
     databaseUrl = await own.createMigratedDatabase('teamflow');
-    api = await startApiProcess({ DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '6' });
+    api = await startApiProcess({
+      DATABASE_URL: databaseUrl,
+      DATABASE_POOL_SIZE: '6',
+      // An attempt cut off before its COMMIT holds its key this long (409 to a retry meanwhile).
+      IDEMPOTENCY_LOCK_SECONDS: '3',
+    });
     token = (await signUpThroughApi(api)).accessToken;
     const org = await api.http.post(
       '/api/v1/organizations',
@@ -296,6 +301,85 @@ describe.skipIf(!hasPostgresBinaries())('the API process through PostgreSQL outa
     expect(await missingAcknowledgedTasks()).toEqual([]);
     expect((await api!.http.get('/health/ready')).status).toBe(200);
   }, 90_000);
+
+  it('makes one task per Idempotency-Key when creates are retried through a fast restart and a kill -9', async () => {
+    // Each lane creates tasks one key at a time and retries a key (503, 409, no answer) until it
+    // is answered 201, as a client following the API's advice would; a key's 201s must all name
+    // one task, and the database must hold exactly one task per key.
+    const named = new Map<string, Set<string>>();
+    let stopped = false;
+    let answered = 0;
+    let refused = 0;
+    const lane = async (n: number) => {
+      for (let i = 0; !stopped; i += 1) {
+        const key = `idem-${n}-${i}`;
+        for (;;) {
+          const reply = await api!.http
+            .post(
+              `${projectPath}/tasks`,
+              { title: key },
+              { token, headers: { 'Idempotency-Key': key } },
+            )
+            .catch(() => undefined);
+          if (reply?.status === 201) {
+            named.set(key, (named.get(key) ?? new Set()).add(reply.body.data.id as string));
+            answered += 1;
+            break;
+          }
+          if (reply !== undefined && reply.status !== 503 && reply.status !== 409) {
+            throw new Error(`${key}: ${reply.status} ${JSON.stringify(reply.body)}`);
+          }
+          refused += 1;
+          await pause(50);
+        }
+      }
+    };
+    const lanes = Array.from({ length: WRITERS }, (_, n) => lane(n));
+    try {
+      await until(() => answered >= 5, 'the lanes create');
+      await own!.restartFast();
+      let after = answered;
+      await until(() => answered >= after + 5, 'the lanes create after the restart');
+      await own!.killPostmaster();
+      const refusedAtKill = refused;
+      await until(() => refused > refusedAtKill, 'the lanes meet the outage');
+      await own!.start();
+      after = answered;
+      await until(() => answered >= after + 5, 'the lanes create after the kill -9', 60_000);
+    } finally {
+      stopped = true;
+      await Promise.all(lanes);
+    }
+
+    // A repeat of every key now replays its one task.
+    for (const [key, ids] of named) {
+      const replay = await api!.http.post(
+        `${projectPath}/tasks`,
+        { title: key },
+        { token, headers: { 'Idempotency-Key': key } },
+      );
+      expect(replay.status, key).toBe(201);
+      expect(replay.headers.get('idempotent-replayed'), key).toBe('true');
+      ids.add(replay.body.data.id as string);
+    }
+    expect([...named].filter(([, ids]) => ids.size !== 1).map(([key]) => key)).toEqual([]);
+
+    const admin = new pg.Client({ connectionString: databaseUrl });
+    await admin.connect();
+    try {
+      const { rows } = await admin.query<{ title: string; n: number }>(
+        "select title, count(*)::int as n from tasks where title like 'idem-%' group by title",
+      );
+      const stored = new Map(rows.map((row) => [row.title, row.n]));
+      expect([...stored].filter(([, n]) => n !== 1)).toEqual([]);
+      expect([...stored.keys()].sort()).toEqual([...named.keys()].sort());
+    } finally {
+      await admin.end();
+    }
+    console.info(
+      `[faults] idempotent retries: ${named.size} keys, ${refused} refusals retried, one task each`,
+    );
+  }, 120_000);
 
   it('still drains and exits 0 on SIGTERM after both outages', async () => {
     expect(await api!.stop(), api!.stderr).toEqual({ code: 0, signal: null });

@@ -118,8 +118,12 @@ describe('a frozen Redis (SIGSTOP) under a steady load', () => {
         // everyone at times.)
         expect(health.circuit.failures - before.failures).toBeLessThanOrEqual(CONCURRENCY + 1);
 
-        await until(async () => (await cacheHealth()).status === 'ok');
-        expect((await cacheHealth()).circuit.open).toBe(false);
+        // Recovered: one health answer with the cache ok and its circuit closed. (Read as one: on a
+        // loaded machine a later command may pass its deadline and open the circuit again.)
+        await until(async () => {
+          const cache = await cacheHealth();
+          return cache.status === 'ok' && !cache.circuit.open;
+        });
       } finally {
         own.thaw();
         await load.stop();
