@@ -7,14 +7,14 @@
 // expired rows) ahead of it and one Sync, which PostgreSQL runs as one implicit transaction: one
 // round trip, where a transaction of its own took four or five.
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type QueryCreator } from 'kysely';
 import type {
   IdempotencyClaim,
   IdempotencyClaimRef,
   IdempotencyStore,
   StoredResponse,
 } from '../../application/shared/idempotency.js';
-import type { Db } from './database.js';
+import type { Database, Db } from './database.js';
 import { compiledAhead, sendAhead, TENANT_SCOPE_SQL, type PipelineConnector } from './pipeline.js';
 import { QueryTemplates } from './query-template.js';
 import { inRequestTransaction } from './request-transaction.js';
@@ -76,19 +76,7 @@ export function postgresIdempotencyStore(db: Db, pipelined?: PipelineConnector):
     const result = await inOrganization(claim.organizationId, (trx) =>
       trx.executeQuery(
         templates.compile('complete', values, (status, headers, body, org, k, claimId) =>
-          trx
-            .updateTable('idempotency_keys')
-            .set({
-              state: 'completed',
-              response_status: status as unknown as number,
-              response_headers: headers,
-              response_body: body,
-              locked_until: null,
-            })
-            .where('organization_id', '=', org)
-            .where('key', '=', k)
-            .where('claim_id', '=', claimId)
-            .where('state', '=', 'in_progress'),
+          completeClaim(trx, [status, headers, body, org, k, claimId]),
         ),
       ),
     );
@@ -255,20 +243,7 @@ function completionInTransaction(trx: Db, claim: IdempotencyClaimRef, response: 
   return templates.compile('complete-held', values, (status, headers, body, org, k, claimId) =>
     trx
       .with('completed', (db) =>
-        db
-          .updateTable('idempotency_keys')
-          .set({
-            state: 'completed',
-            response_status: status as unknown as number,
-            response_headers: headers,
-            response_body: body,
-            locked_until: null,
-          })
-          .where('organization_id', '=', org)
-          .where('key', '=', k)
-          .where('claim_id', '=', claimId)
-          .where('state', '=', 'in_progress')
-          .returning('claim_id'),
+        completeClaim(db, [status, headers, body, org, k, claimId]).returning('claim_id'),
       )
       .selectFrom('completed')
       .select(
@@ -278,6 +253,25 @@ function completionInTransaction(trx: Db, claim: IdempotencyClaimRef, response: 
       ),
   );
 }
+
+/** The answer stored on the claim's row, if the claim still holds it (both completions). */
+const completeClaim = (
+  db: QueryCreator<Database>,
+  [status, headers, body, org, key, claimId]: readonly unknown[],
+) =>
+  db
+    .updateTable('idempotency_keys')
+    .set({
+      state: 'completed',
+      response_status: status as number,
+      response_headers: headers as string,
+      response_body: body as string | null,
+      locked_until: null,
+    })
+    .where('organization_id', '=', org as string)
+    .where('key', '=', key as string)
+    .where('claim_id', '=', claimId as string)
+    .where('state', '=', 'in_progress');
 
 /** Deletes a few expired rows; rows another transaction holds are left for a later claim. */
 const purgeExpired = (db: Db, organizationId: string, now: Date) =>
