@@ -1,27 +1,20 @@
 // The composition root: builds every adapter once, hands them to the use cases and the HTTP app,
-// and knows how to start and stop them in order. The only place that picks PGlite or PostgreSQL,
-// memory or Redis.
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// and lists what to close, in order, once the server has stopped (http-server.ts runs the stop).
+// The only place that picks PGlite or PostgreSQL, memory or Redis.
+import type { Server } from 'node:http';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Logger as PinoLogger } from 'pino';
 import type { Deps } from '../application/deps.js';
-import type { Cache, RateLimiter } from '../application/shared/ports.js';
+import type { Cache, Clock, RateLimiter } from '../application/shared/ports.js';
 import { createHttpApp } from '../adapters/http/app.js';
-import { answerClientError, refuseConnect } from '../adapters/http/client-error.js';
 import type { HealthProbe } from '../adapters/http/operations/probes.js';
 import { logMailer } from '../adapters/mail/log-mailer.js';
 import { smtpMailer } from '../adapters/mail/smtp-mailer.js';
 import { memoryCache } from '../adapters/memory/memory-cache.js';
 import { memoryRateLimiter } from '../adapters/memory/memory-rate-limiter.js';
-import {
-  assumeRole,
-  openDatabase,
-  pingDatabase,
-  type DatabaseHandle,
-} from '../adapters/postgres/connect.js';
-import { migrateToLatest, migrationState } from '../adapters/postgres/migrator.js';
+import { assumeRole, openDatabase, type DatabaseHandle } from '../adapters/postgres/connect.js';
+import { migrateToLatest } from '../adapters/postgres/migrator.js';
 import { postgresIdempotencyStore } from '../adapters/postgres/idempotency-store.js';
 import { postgresRepositories, postgresUnitOfWork } from '../adapters/postgres/unit-of-work.js';
 import { redisCache } from '../adapters/redis/redis-cache.js';
@@ -45,6 +38,8 @@ import { uuidV7Ids } from '../adapters/system/uuid-v7-ids.js';
 import { createLogger } from '../adapters/telemetry/logger.js';
 import { createMetrics } from '../adapters/telemetry/metrics.js';
 import type { Config } from './config.js';
+import { healthProbes } from './health-probes.js';
+import { createHttpServer, type Closer } from './http-server.js';
 import { VERSION } from './version.js';
 
 /** What tests (and tools) may swap; production passes none of these. */
@@ -55,6 +50,8 @@ export interface ComposeOverrides {
   readonly mailer?: Deps['mailer'];
   readonly argon2?: Argon2Params;
   readonly extraProbes?: readonly HealthProbe[];
+  /** The time the use cases and the token service read; the system's unless a test moves it. */
+  readonly clock?: Clock;
 }
 
 export interface Application {
@@ -74,7 +71,8 @@ export async function compose(
   overrides: ComposeOverrides = {},
 ): Promise<Application> {
   const logger = overrides.logger ?? createLogger({ level: config.LOG_LEVEL });
-  const closers: Array<{ name: string; close: () => Promise<unknown> }> = [];
+  const closers: Closer[] = [];
+  const clock = overrides.clock ?? systemClock;
 
   const database = overrides.database ?? (await openOwnDatabase(config, logger));
   if (!overrides.database) closers.push({ name: 'database', close: () => database.close() });
@@ -148,7 +146,7 @@ export async function compose(
     ],
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
-    clock: systemClock,
+    clock,
   });
 
   const deps: Deps = {
@@ -163,7 +161,7 @@ export async function compose(
             Math.max(1, Math.floor(config.DATABASE_POOL_SIZE / 2)))
           : undefined,
     }),
-    clock: systemClock,
+    clock,
     ids: uuidV7Ids,
     cache,
     passwords: argon2PasswordHasher(overrides.argon2 ?? OWASP_ARGON2_PARAMS),
@@ -196,50 +194,8 @@ export async function compose(
     poolStats: () => database.poolStats(),
     ...(sharedCache && { cacheCircuit: () => sharedCache.circuit() }),
   });
-  let draining = false;
-  const probes: HealthProbe[] = [
-    {
-      name: 'database',
-      critical: true,
-      check: async () => {
-        const { role } = await pingDatabase(database.db);
-        return { status: 'ok', engine: database.kind, role, pool: database.poolStats() };
-      },
-    },
-    {
-      name: 'migrations',
-      critical: true,
-      check: async () => {
-        const state = await migrationState(database.db);
-        return { status: state.pending.length === 0 ? 'ok' : 'down', ...state };
-      },
-    },
-    {
-      name: 'cache',
-      critical: false,
-      check: async () => {
-        // With Redis, an open circuit (the cache bypassed) is degraded too: see redisCache.
-        // Without its reason: a driver's message can name Redis's host and port (the log has it).
-        const circuit = () => {
-          if (!sharedCache) return undefined;
-          const { open, failures, trips, failedProbes } = sharedCache.circuit();
-          return { circuit: { open, failures, trips, failedProbes } };
-        };
-        try {
-          await cache.ping();
-          return { status: 'ok', adapter: redis ? 'redis' : 'memory', ...circuit() };
-        } catch (error) {
-          // The public page says why in one word; the error (host, port) goes to the log only.
-          logger.warn({ err: error, probe: 'cache' }, 'health probe failed');
-          return {
-            status: 'degraded',
-            adapter: redis ? 'redis' : 'memory',
-            error: 'unreachable',
-            ...circuit(),
-          };
-        }
-      },
-    },
+  const probes = [
+    ...healthProbes({ database, cache, redisCache: sharedCache, logger }),
     ...(overrides.extraProbes ?? []),
   ];
 
@@ -250,7 +206,8 @@ export async function compose(
       version: VERSION,
       startedAt: new Date(),
       probes,
-      isDraining: () => draining,
+      // `http` is built from this app just below; readiness is only asked once it serves.
+      isDraining: () => http.isDraining(),
       metrics: () => metrics.render(),
       jwks: () => accessTokens.jwks(),
     },
@@ -268,62 +225,28 @@ export async function compose(
       onThrottled: (scope) => metrics.observeThrottled(scope),
     },
   });
-  const handle = app.callback();
-  // Responses in progress, so that a drain can close their keep-alive connections after them.
-  const inFlight = new Set<ServerResponse>();
-  const server = createServer((req, res) => {
-    inFlight.add(res);
-    res.once('close', () => inFlight.delete(res));
-    if (draining) res.setHeader('Connection', 'close');
-    void handle(req, res);
+  const http = createHttpServer(app.callback(), {
+    logger,
+    graceMs: config.SHUTDOWN_GRACE_MS,
+    timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    closers,
   });
-  server.keepAliveTimeout = 65_000;
-  // Node's own refusals (malformed request, headers too large, CONNECT) in the envelope too.
-  server.on('clientError', answerClientError(logger));
-  server.on('connect', refuseConnect());
-
-  let stopping: Promise<void> | undefined;
-  async function drainAndClose(): Promise<void> {
-    draining = true;
-    logger.info({ timeout_ms: config.SHUTDOWN_TIMEOUT_MS }, 'draining');
-    // Every answer from now on ends its connection, so clients reconnect to another instance.
-    for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
-    // Readiness answers 503 during the grace period, so load balancers stop sending traffic first.
-    if (config.SHUTDOWN_GRACE_MS > 0)
-      await new Promise((r) => setTimeout(r, config.SHUTDOWN_GRACE_MS));
-    if (server.listening) await closeServer(server, inFlight, config.SHUTDOWN_TIMEOUT_MS, logger);
-    for (const { name, close } of closers) {
-      await close().catch((error: unknown) =>
-        logger.warn({ err: error, component: name }, 'close failed'),
-      );
-    }
-    logger.info({}, 'stopped');
-  }
-  /** Idempotent: a second call (a second signal, a test's teardown) waits for the same stop. */
-  function stop(): Promise<void> {
-    stopping ??= drainAndClose();
-    return stopping;
-  }
 
   return {
     deps,
     config,
     logger,
-    server,
-    isDraining: () => draining,
-    start: () =>
-      new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(config.PORT, config.HOST, () => {
-          const { port } = server.address() as AddressInfo;
-          logger.info(
-            { port, database: database.kind, cache: redis ? 'redis' : 'memory' },
-            'listening',
-          );
-          resolve(port);
-        });
-      }),
-    stop,
+    server: http.server,
+    isDraining: () => http.isDraining(),
+    async start() {
+      const port = await http.listen(config.PORT, config.HOST);
+      logger.info(
+        { port, database: database.kind, cache: redis ? 'redis' : 'memory' },
+        'listening',
+      );
+      return port;
+    },
+    stop: () => http.stop(),
   };
 }
 
@@ -364,33 +287,5 @@ function redisReady(redis: Redis, timeoutMs: number, logger: PinoLogger): Promis
       resolve();
     };
     redis.once('ready', onReady);
-  });
-}
-
-/**
- * Stops accepting connections and waits for in-flight requests, then cuts what is left. A
- * keep-alive connection would otherwise stay open after its last answer and hold the close
- * until the timeout, so each one is closed as soon as its answer is out.
- */
-function closeServer(
-  server: Server,
-  inFlight: ReadonlySet<ServerResponse>,
-  timeoutMs: number,
-  logger: PinoLogger,
-): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      logger.warn({ timeout_ms: timeoutMs }, 'drain timed out; closing remaining connections');
-      server.closeAllConnections();
-    }, timeoutMs);
-    timer.unref();
-    server.close(() => {
-      clearTimeout(timer);
-      resolve();
-    });
-    for (const res of inFlight) {
-      res.once('finish', () => setImmediate(() => server.closeIdleConnections()));
-    }
-    server.closeIdleConnections();
   });
 }

@@ -1,0 +1,111 @@
+// The HTTP server's lifecycle: it tracks the responses in progress so that a graceful stop can
+// turn readiness off, let them finish (bounded), and then close the adapters in order.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger as PinoLogger } from 'pino';
+import { answerClientError, refuseConnect } from '../adapters/http/client-error.js';
+
+/** Something to close once the server has stopped, named for the log if closing it fails. */
+export interface Closer {
+  readonly name: string;
+  readonly close: () => Promise<unknown>;
+}
+
+export interface HttpServerOptions {
+  readonly logger: PinoLogger;
+  /** How long readiness answers 503 before the server stops accepting connections. */
+  readonly graceMs: number;
+  /** How long in-flight requests may take before their connections are cut. */
+  readonly timeoutMs: number;
+  /** Closed in this order after the server; read when the stop begins. */
+  readonly closers: readonly Closer[];
+}
+
+export interface HttpServer {
+  readonly server: Server;
+  /** Listens and resolves with the bound port (0 → a free one). */
+  listen(port: number, host: string): Promise<number>;
+  /** Idempotent: a second call (a second signal, a test's teardown) waits for the same stop. */
+  stop(): Promise<void>;
+  isDraining(): boolean;
+}
+
+/** `handle` answers each request: the HTTP app's callback. */
+export function createHttpServer(
+  handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
+  options: HttpServerOptions,
+): HttpServer {
+  const { logger, graceMs, timeoutMs, closers } = options;
+  let draining = false;
+  // Responses in progress, so that a drain can close their keep-alive connections after them.
+  const inFlight = new Set<ServerResponse>();
+  const server = createServer((req, res) => {
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
+    if (draining) res.setHeader('Connection', 'close');
+    void handle(req, res);
+  });
+  server.keepAliveTimeout = 65_000;
+  // Node's own refusals (malformed request, headers too large, CONNECT) in the envelope too.
+  server.on('clientError', answerClientError(logger));
+  server.on('connect', refuseConnect());
+
+  async function drainAndClose(): Promise<void> {
+    draining = true;
+    logger.info({ timeout_ms: timeoutMs }, 'draining');
+    // Every answer from now on ends its connection, so clients reconnect to another instance.
+    for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
+    // Readiness answers 503 during the grace period, so load balancers stop sending traffic first.
+    if (graceMs > 0) await new Promise((r) => setTimeout(r, graceMs));
+    if (server.listening) await closeServer(server, inFlight, timeoutMs, logger);
+    for (const { name, close } of closers) {
+      await close().catch((error: unknown) =>
+        logger.warn({ err: error, component: name }, 'close failed'),
+      );
+    }
+    logger.info({}, 'stopped');
+  }
+
+  let stopping: Promise<void> | undefined;
+  return {
+    server,
+    isDraining: () => draining,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+      }),
+    stop() {
+      stopping ??= drainAndClose();
+      return stopping;
+    },
+  };
+}
+
+/**
+ * Stops accepting connections and waits for in-flight requests, then cuts what is left. A
+ * keep-alive connection would otherwise stay open after its last answer and hold the close
+ * until the timeout, so each one is closed as soon as its answer is out.
+ */
+function closeServer(
+  server: Server,
+  inFlight: ReadonlySet<ServerResponse>,
+  timeoutMs: number,
+  logger: PinoLogger,
+): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      logger.warn({ timeout_ms: timeoutMs }, 'drain timed out; closing remaining connections');
+      server.closeAllConnections();
+    }, timeoutMs);
+    timer.unref();
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    for (const res of inFlight) {
+      res.once('finish', () => setImmediate(() => server.closeIdleConnections()));
+    }
+    server.closeIdleConnections();
+  });
+}
