@@ -131,13 +131,16 @@ function mount(
     const chain: AppMiddleware[] = [
       // Every string of the path and query is checked before anything reads one.
       rejectUnsafeParams(),
-      ...(spec.auth === 'none' ? [] : [parts.auth]),
-      ...(spec.auth !== 'none' && parts.principalLimit ? [parts.principalLimit] : []),
-      ...(spec.auth === 'user' ? [parts.userOnly] : []),
-      ...(spec.path.includes(':org') ? [organizationAccess(parts.resolve, spec.permission)] : []),
+      // What runs is read from the route's metadata (route.ts checks it against the path).
+      ...(spec.scope === 'public' ? [] : [parts.auth]),
+      ...(spec.scope !== 'public' && parts.principalLimit ? [parts.principalLimit] : []),
+      ...(spec.scope !== 'public' && !spec.apiKeys ? [parts.userOnly] : []),
+      ...(spec.scope === 'organization'
+        ? [organizationAccess(parts.resolve, spec.permission)]
+        : []),
       ...(spec.body ? [parts.body] : []),
       // After the body parser (it hashes the raw body), wrapping the handler to keep its answer.
-      ...(spec.method === 'post' && spec.path.includes(':org') ? [parts.idempotency] : []),
+      ...(spec.idempotent ? [parts.idempotency] : []),
       handlerOf(spec),
     ];
     router.register(spec.path, [spec.method.toUpperCase()], chain as never);

@@ -34,6 +34,11 @@ const errorResponse = (description: string) => ({
   content: { 'application/json': { schema: errorSchema } },
 });
 
+/** A route only a user's access token may call (the document marks these as bearer). */
+function userOnly(spec: RouteSpec): boolean {
+  return spec.scope !== 'public' && !spec.apiKeys;
+}
+
 function responsesOf(spec: RouteSpec) {
   const responses: Record<string, unknown> = {};
   for (const [status, response] of Object.entries(spec.responses)) {
@@ -52,7 +57,7 @@ function responsesOf(spec: RouteSpec) {
       };
     }
   }
-  if (spec.auth === 'user' && !responses['401']) {
+  if (userOnly(spec) && !responses['401']) {
     responses['401'] = errorResponse('Missing, invalid or expired credentials');
   }
   if ((spec.body || spec.query || spec.params) && !responses['422']) {
@@ -77,17 +82,16 @@ function operationOf(spec: RouteSpec): ZodOpenApiOperationObject {
     summary: spec.summary,
     description: spec.summary,
     tags: [...spec.tags],
-    security: spec.auth === 'user' ? [{ bearerAuth: [] }] : [],
+    security: userOnly(spec) ? [{ bearerAuth: [] }] : [],
     responses: responsesOf(spec),
   };
   const requestParams: Record<string, unknown> = {};
   if (spec.params) requestParams.path = spec.params;
   if (spec.query) requestParams.query = spec.query;
-  // Every POST under an organization honours Idempotency-Key (mounted in app.ts).
-  const headers =
-    spec.method === 'post' && spec.path.includes(':org')
-      ? (spec.headers?.extend(idempotencyKeyHeaders.shape) ?? idempotencyKeyHeaders)
-      : spec.headers;
+  // The routes that honour Idempotency-Key (mounted in app.ts) document the header.
+  const headers = spec.idempotent
+    ? (spec.headers?.extend(idempotencyKeyHeaders.shape) ?? idempotencyKeyHeaders)
+    : spec.headers;
   if (headers) requestParams.header = headers;
   if (Object.keys(requestParams).length > 0) operation.requestParams = requestParams;
   if (spec.body) {

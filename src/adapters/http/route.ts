@@ -20,19 +20,35 @@ export interface RouteInput<P, Q, B> {
   readonly body: B;
 }
 
-export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
+/**
+ * Who may call a route, and what the router resolves before it runs:
+ * - 'public': no credential;
+ * - 'user': a signed-in user acting on their own account (a user's access token; an API key too
+ *   when the route says `apiKeys: true`);
+ * - 'organization': a route under `/organizations/:org`; a user's token or an API key, resolved
+ *   to the caller's access in that organization before anything else runs (404 to non-members).
+ */
+export type RouteScope = 'public' | 'user' | 'organization';
+
+/** A route as its area declares it; `route()` checks it and fills in the defaults. */
+export interface RouteDeclaration<P = unknown, Q = unknown, B = unknown> {
   readonly method: HttpMethod;
   /** Koa-style path relative to the router's prefix, e.g. `/organizations/:org`. */
   readonly path: string;
   readonly operationId: string;
   readonly summary: string;
   readonly tags: readonly string[];
+  readonly scope: RouteScope;
   /**
-   * 'user' needs a user's access token; 'any' also takes an API key; 'none' is public.
-   * Routes under `/organizations/:org` are resolved to the caller's access in that organization
-   * before anything else runs (404 to non-members).
+   * Whether an API key may call it (else only a user's access token): by default yes in
+   * organization scope, no in user scope; never in public scope.
    */
-  readonly auth: 'user' | 'any' | 'none';
+  readonly apiKeys?: boolean;
+  /**
+   * Whether it honours Idempotency-Key (stored per organization): by default every POST in
+   * organization scope.
+   */
+  readonly idempotent?: boolean;
   /**
    * For organization routes: the action the caller must hold in some scope (`member:manage`,
    * `task:update`), checked before the body is read (403). Use cases check it again, with the
@@ -48,11 +64,51 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
   readonly handler: (ctx: AppContext, input: RouteInput<P, Q, B>) => Promise<void>;
 }
 
-/** Keeps the generic types of a route while storing it in a plain list. */
+/** A checked route: the router and the OpenAPI document read its metadata, never its path. */
+export interface RouteSpec<P = unknown, Q = unknown, B = unknown> extends RouteDeclaration<
+  P,
+  Q,
+  B
+> {
+  readonly apiKeys: boolean;
+  readonly idempotent: boolean;
+}
+
+/** Where the organization sits in a path: the scope and the path must say the same thing. */
+const ORGANIZATION_SEGMENT = /(^|\/):org(\/|$)/;
+
+function invalid(spec: RouteDeclaration<never, never, never>, problem: string): Error {
+  return new Error(`Route ${spec.method.toUpperCase()} ${spec.path}: ${problem}`);
+}
+
+/**
+ * Checks a route's metadata against its path and fills in the defaults. Called while the routes
+ * are listed, so a route whose scope and path disagree stops the application from starting.
+ * Keeps the generic types of a route while storing it in a plain list.
+ */
 export function route<P = undefined, Q = undefined, B = undefined>(
-  spec: RouteSpec<P, Q, B>,
+  declaration: RouteDeclaration<P, Q, B>,
 ): RouteSpec {
-  return spec as unknown as RouteSpec;
+  const spec = declaration as unknown as RouteDeclaration<never, never, never>;
+  const inOrganization = spec.scope === 'organization';
+  if (ORGANIZATION_SEGMENT.test(spec.path) !== inOrganization) {
+    throw invalid(
+      spec,
+      inOrganization
+        ? "scope 'organization' needs an :org path segment"
+        : `a path with :org needs scope 'organization', not '${spec.scope}'`,
+    );
+  }
+  if (spec.scope === 'public' && spec.apiKeys) {
+    throw invalid(spec, 'a public route takes no credential, so no API key');
+  }
+  const apiKeys = spec.apiKeys ?? inOrganization;
+  const idempotent = spec.idempotent ?? (inOrganization && spec.method === 'post');
+  if (idempotent && (!inOrganization || spec.method === 'get')) {
+    // Answers are stored per organization (middleware/idempotency.ts).
+    throw invalid(spec, "Idempotency-Key is for writes in scope 'organization'");
+  }
+  return { ...spec, apiKeys, idempotent } as unknown as RouteSpec;
 }
 
 function issuesOf(error: z.ZodError, where: string): FieldIssue[] {

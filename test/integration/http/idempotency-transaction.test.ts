@@ -57,7 +57,7 @@ const scripted = route<{ org: string }, undefined, { name: string }>({
   operationId: 'scripted',
   summary: 'Runs the test’s script',
   tags: ['Teams'],
-  auth: 'user',
+  scope: 'organization',
   permission: 'team:manage',
   params: z.object({ org: z.string() }),
   body: z.object({ name: z.string().min(1) }),

@@ -46,7 +46,7 @@ export function apiKeysRoutes(deps: Deps): RouteSpec[] {
       operationId: 'listApiKeys',
       summary: 'The organization’s API keys, revoked ones included (never their secrets)',
       tags,
-      auth: 'any',
+      scope: 'organization',
       permission: 'apikey:manage',
       params: organizationParams,
       query: listQuery,
@@ -71,7 +71,7 @@ export function apiKeysRoutes(deps: Deps): RouteSpec[] {
       summary:
         'Mint a key bound to a role the caller fully holds; the secret is in this answer only',
       tags,
-      auth: 'any',
+      scope: 'organization',
       permission: 'apikey:manage',
       params: organizationParams,
       body: createApiKeyBody,
@@ -97,7 +97,7 @@ export function apiKeysRoutes(deps: Deps): RouteSpec[] {
       operationId: 'getApiKey',
       summary: 'One API key (never its secret)',
       tags,
-      auth: 'any',
+      scope: 'organization',
       permission: 'apikey:manage',
       params: apiKeyParams,
       responses: {
@@ -115,7 +115,7 @@ export function apiKeysRoutes(deps: Deps): RouteSpec[] {
       operationId: 'revokeApiKey',
       summary: 'Revoke a key: it stops working on the next request',
       tags,
-      auth: 'any',
+      scope: 'organization',
       permission: 'apikey:manage',
       params: apiKeyParams,
       responses: {

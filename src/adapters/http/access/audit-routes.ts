@@ -37,7 +37,7 @@ export function auditRoutes(deps: Deps): RouteSpec[] {
       operationId: 'listAuditLog',
       summary: 'Every write in the organization, newest first',
       tags,
-      auth: 'any',
+      scope: 'organization',
       permission: 'audit:read',
       params: auditLogParams,
       query: auditLogQuery,

@@ -46,7 +46,7 @@ export function invitationsRoutes(deps: Deps): RouteSpec[] {
       operationId: 'createInvitation',
       summary: 'Invite a person by email with a role; replaces a pending invitation to that email',
       tags,
-      auth: 'any',
+      scope: 'organization',
       permission: 'invitation:manage',
       params: organizationParams,
       body: inviteBody,
@@ -70,7 +70,7 @@ export function invitationsRoutes(deps: Deps): RouteSpec[] {
       operationId: 'listInvitations',
       summary: 'Pending invitations, newest first',
       tags,
-      auth: 'any',
+      scope: 'organization',
       permission: 'invitation:manage',
       params: organizationParams,
       responses: {
@@ -88,7 +88,7 @@ export function invitationsRoutes(deps: Deps): RouteSpec[] {
       operationId: 'revokeInvitation',
       summary: 'Revoke a pending invitation; its token stops working',
       tags,
-      auth: 'any',
+      scope: 'organization',
       permission: 'invitation:manage',
       params: invitationParams,
       responses: {
@@ -107,7 +107,7 @@ export function invitationsRoutes(deps: Deps): RouteSpec[] {
       operationId: 'acceptInvitation',
       summary: 'Accept an invitation as the invited, logged-in user',
       tags,
-      auth: 'user',
+      scope: 'user',
       body: acceptInvitationBody,
       responses: {
         200: { description: 'Now a member', data: acceptedInvitationSchema },

@@ -61,7 +61,7 @@ export function rolesRoutes(deps: Deps): RouteSpec[] {
       summary:
         'The built-in roles with their permissions (the whole matrix), then the custom roles',
       tags,
-      auth: 'any',
+      scope: 'organization',
       permission: 'role:read',
       params: organizationParams,
       responses: {
@@ -79,7 +79,7 @@ export function rolesRoutes(deps: Deps): RouteSpec[] {
       operationId: 'getRole',
       summary: 'One role: a built-in role by name or a custom role by id',
       tags,
-      auth: 'any',
+      scope: 'organization',
       permission: 'role:read',
       params: roleParams,
       responses: {
@@ -99,7 +99,7 @@ export function rolesRoutes(deps: Deps): RouteSpec[] {
       operationId: 'createRole',
       summary: 'Create a custom role from permissions the caller holds',
       tags,
-      auth: 'any',
+      scope: 'organization',
       permission: 'role:manage',
       params: organizationParams,
       body: createRoleBody,
@@ -120,7 +120,7 @@ export function rolesRoutes(deps: Deps): RouteSpec[] {
       operationId: 'updateRole',
       summary: 'Change a custom role; its holders are judged by it from their next request',
       tags,
-      auth: 'any',
+      scope: 'organization',
       permission: 'role:manage',
       params: roleParams,
       body: updateRoleBody,
@@ -145,7 +145,7 @@ export function rolesRoutes(deps: Deps): RouteSpec[] {
       operationId: 'deleteRole',
       summary: 'Delete a custom role that no member and no API key holds',
       tags,
-      auth: 'any',
+      scope: 'organization',
       permission: 'role:manage',
       params: roleParams,
       responses: {

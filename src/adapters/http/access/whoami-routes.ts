@@ -33,7 +33,8 @@ export function whoamiRoutes(deps: Deps): RouteSpec[] {
       summary:
         'The presented credential (user or API key), its organization, role and effective permissions',
       tags: ['Authentication'],
-      auth: 'any',
+      scope: 'user',
+      apiKeys: true,
       query: whoamiQuery,
       responses: {
         200: { description: 'The credential and its rights', data: whoamiSchema },

@@ -63,7 +63,7 @@ export function identityRoutes(deps: Deps): RouteSpec[] {
       summary:
         'Create an account; a verification email is sent (a taken address answers alike and its owner is emailed)',
       tags,
-      auth: 'none',
+      scope: 'public',
       body: registerBody,
       responses: {
         201: { description: 'The new, unverified user', data: userSchema },
@@ -81,7 +81,7 @@ export function identityRoutes(deps: Deps): RouteSpec[] {
       operationId: 'verifyEmail',
       summary: 'Confirm an email address with the emailed token',
       tags,
-      auth: 'none',
+      scope: 'public',
       body: verifyEmailBody,
       responses: {
         200: { description: 'The verified user', data: userSchema },
@@ -97,7 +97,7 @@ export function identityRoutes(deps: Deps): RouteSpec[] {
       operationId: 'resendVerification',
       summary: 'Send the verification email again (same answer whether or not the address exists)',
       tags,
-      auth: 'none',
+      scope: 'public',
       body: emailBody,
       responses: {
         202: { description: 'Accepted', data: acceptedSchema },
@@ -115,7 +115,7 @@ export function identityRoutes(deps: Deps): RouteSpec[] {
       operationId: 'login',
       summary: 'Exchange email and password for an access and a refresh token',
       tags,
-      auth: 'none',
+      scope: 'public',
       body: loginBody,
       responses: {
         200: { description: 'Signed in', data: loginSchema },
@@ -142,7 +142,7 @@ export function identityRoutes(deps: Deps): RouteSpec[] {
       operationId: 'refresh',
       summary: 'Rotate the refresh token (body or cookie) for a new pair',
       tags,
-      auth: 'none',
+      scope: 'public',
       body: refreshBody,
       responses: {
         200: { description: 'A new token pair', data: tokenPairSchema },
@@ -162,7 +162,7 @@ export function identityRoutes(deps: Deps): RouteSpec[] {
       operationId: 'logout',
       summary: 'End this session',
       tags,
-      auth: 'user',
+      scope: 'user',
       responses: { 204: { description: 'Signed out' } },
       handler: async (ctx) => {
         await logout(deps, userOf(ctx));
@@ -176,7 +176,7 @@ export function identityRoutes(deps: Deps): RouteSpec[] {
       operationId: 'logoutAll',
       summary: 'End every session of the user',
       tags,
-      auth: 'user',
+      scope: 'user',
       responses: { 204: { description: 'Signed out everywhere' } },
       handler: async (ctx) => {
         await logoutAll(deps, userOf(ctx));
@@ -190,7 +190,7 @@ export function identityRoutes(deps: Deps): RouteSpec[] {
       operationId: 'listSessions',
       summary: 'The open sessions of the user',
       tags,
-      auth: 'user',
+      scope: 'user',
       responses: { 200: { description: 'Sessions, oldest first', data: z.array(sessionSchema) } },
       handler: async (ctx) => {
         const actor = userOf(ctx);
@@ -207,7 +207,7 @@ export function identityRoutes(deps: Deps): RouteSpec[] {
       operationId: 'revokeSession',
       summary: 'End one of the user’s sessions',
       tags,
-      auth: 'user',
+      scope: 'user',
       params: sessionParams,
       responses: {
         204: { description: 'Revoked' },
@@ -224,7 +224,7 @@ export function identityRoutes(deps: Deps): RouteSpec[] {
       operationId: 'forgotPassword',
       summary: 'Email a password-reset token (same answer whether or not the address exists)',
       tags,
-      auth: 'none',
+      scope: 'public',
       body: emailBody,
       responses: {
         202: { description: 'Accepted', data: acceptedSchema },
@@ -243,7 +243,7 @@ export function identityRoutes(deps: Deps): RouteSpec[] {
       operationId: 'resetPassword',
       summary: 'Set a new password with the emailed token; ends every session',
       tags,
-      auth: 'none',
+      scope: 'public',
       body: resetPasswordBody,
       responses: {
         204: { description: 'Password changed' },
@@ -260,7 +260,7 @@ export function identityRoutes(deps: Deps): RouteSpec[] {
       operationId: 'getMe',
       summary: 'The caller’s profile',
       tags: ['Users'],
-      auth: 'user',
+      scope: 'user',
       responses: { 200: { description: 'The user', data: userSchema } },
       handler: async (ctx) => {
         respond(ctx, presentUser(await getProfile(deps, userOf(ctx))));
@@ -272,7 +272,7 @@ export function identityRoutes(deps: Deps): RouteSpec[] {
       operationId: 'updateMe',
       summary: 'Change name, timezone or password (needs current_password; ends other sessions)',
       tags: ['Users'],
-      auth: 'user',
+      scope: 'user',
       body: updateMeBody,
       responses: {
         200: { description: 'The updated user', data: userSchema },

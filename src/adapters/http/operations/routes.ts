@@ -100,7 +100,7 @@ export function operationsRoutes(ops: Operations, openApiDocument: () => unknown
       operationId: 'health',
       summary: 'Liveness: the process answers',
       tags,
-      auth: 'none',
+      scope: 'public',
       responses: { 200: { description: 'Alive', data: z.object({ status: z.literal('ok') }) } },
       handler: async (ctx) => respond(ctx, { status: 'ok' }),
     }),
@@ -110,7 +110,7 @@ export function operationsRoutes(ops: Operations, openApiDocument: () => unknown
       operationId: 'readiness',
       summary: 'Readiness: database reachable, migrations current, not draining',
       tags,
-      auth: 'none',
+      scope: 'public',
       responses: {
         200: { description: 'Ready', data: z.object({ status: z.literal('ready') }) },
         503: { description: 'Not ready (draining, or a critical dependency is down)' },
@@ -145,7 +145,7 @@ export function operationsRoutes(ops: Operations, openApiDocument: () => unknown
       operationId: 'healthDetailed',
       summary: 'Status and latency of every component',
       tags,
-      auth: 'none',
+      scope: 'public',
       responses: {
         200: { description: 'ok or degraded', data: healthSchema },
         503: {
@@ -183,7 +183,7 @@ export function operationsRoutes(ops: Operations, openApiDocument: () => unknown
       operationId: 'metrics',
       summary: 'Prometheus metrics (text exposition format)',
       tags,
-      auth: 'none',
+      scope: 'public',
       responses: { 200: { description: 'Prometheus text' } },
       handler: async (ctx) => {
         const { contentType, body } = await ops.metrics();
@@ -197,7 +197,7 @@ export function operationsRoutes(ops: Operations, openApiDocument: () => unknown
       operationId: 'jwks',
       summary: 'Public keys that verify access tokens (a bare JWKS, not the envelope)',
       tags,
-      auth: 'none',
+      scope: 'public',
       responses: { 200: { description: 'JWKS', data: jwksSchema } },
       handler: async (ctx) => {
         ctx.set('Cache-Control', 'public, max-age=300');
@@ -210,7 +210,7 @@ export function operationsRoutes(ops: Operations, openApiDocument: () => unknown
       operationId: 'openapi',
       summary: 'This OpenAPI document',
       tags,
-      auth: 'none',
+      scope: 'public',
       responses: { 200: { description: 'OpenAPI 3.1 document' } },
       handler: async (ctx) => {
         ctx.body = openApiDocument();
@@ -222,7 +222,7 @@ export function operationsRoutes(ops: Operations, openApiDocument: () => unknown
       operationId: 'docs',
       summary: 'The API reference, rendered from the OpenAPI document',
       tags,
-      auth: 'none',
+      scope: 'public',
       responses: { 200: { description: 'HTML' } },
       handler: async (ctx) => {
         ctx.type = 'text/html; charset=utf-8';
@@ -235,7 +235,7 @@ export function operationsRoutes(ops: Operations, openApiDocument: () => unknown
       operationId: 'docsAsset',
       summary: 'Static files of the API reference page (served locally, no CDN)',
       tags,
-      auth: 'none',
+      scope: 'public',
       params: z.object({ file: z.string() }),
       responses: { 200: { description: 'A static file' }, 404: { description: 'No such file' } },
       handler: async (ctx: AppContext, { params }) => {

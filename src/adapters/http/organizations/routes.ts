@@ -61,7 +61,8 @@ export function organizationRoutes(deps: Deps): RouteSpec[] {
       operationId: 'listOrganizations',
       summary: 'The organizations the caller belongs to (for an API key: its own)',
       tags,
-      auth: 'any',
+      scope: 'user',
+      apiKeys: true,
       query: listQuery,
       responses: {
         200: { description: 'Organizations', data: z.array(organizationSchema), paginated: true },
@@ -84,7 +85,7 @@ export function organizationRoutes(deps: Deps): RouteSpec[] {
       operationId: 'createOrganization',
       summary: 'Create an organization; the caller becomes its owner',
       tags,
-      auth: 'user',
+      scope: 'user',
       body: createOrganizationBody,
       responses: {
         201: { description: 'Created', data: organizationSchema },
@@ -101,7 +102,7 @@ export function organizationRoutes(deps: Deps): RouteSpec[] {
       operationId: 'getOrganization',
       summary: 'One organization (by id or slug)',
       tags,
-      auth: 'any',
+      scope: 'organization',
       permission: 'organization:read',
       params: organizationParams,
       responses: {
@@ -118,7 +119,7 @@ export function organizationRoutes(deps: Deps): RouteSpec[] {
       operationId: 'updateOrganization',
       summary: 'Change name, slug, timezone or write window; honours If-Match',
       tags,
-      auth: 'any',
+      scope: 'organization',
       permission: 'organization:update',
       params: organizationParams,
       body: updateOrganizationBody,
@@ -156,7 +157,7 @@ export function organizationRoutes(deps: Deps): RouteSpec[] {
       operationId: 'deleteOrganization',
       summary: 'Soft-delete the organization (owner); honours If-Match',
       tags,
-      auth: 'any',
+      scope: 'organization',
       permission: 'organization:delete',
       params: organizationParams,
       responses: {

@@ -24,7 +24,7 @@ export function taskTypesRoutes(deps: Deps): RouteSpec[] {
       operationId: 'listTaskTypes',
       summary: 'The project’s task types, in the order they were added',
       tags,
-      auth: 'any',
+      scope: 'organization',
       permission: 'project:read',
       params: projectParams,
       responses: {
@@ -43,7 +43,7 @@ export function taskTypesRoutes(deps: Deps): RouteSpec[] {
       operationId: 'createTaskType',
       summary: 'Add a task type to the project',
       tags,
-      auth: 'any',
+      scope: 'organization',
       permission: 'project:update',
       params: projectParams,
       body: createTaskTypeBody,
@@ -65,7 +65,7 @@ export function taskTypesRoutes(deps: Deps): RouteSpec[] {
       operationId: 'deleteTaskType',
       summary: 'Remove a task type from the project',
       tags,
-      auth: 'any',
+      scope: 'organization',
       permission: 'project:update',
       params: taskTypeParams,
       responses: {

@@ -24,7 +24,7 @@ export function workflowRoutes(deps: Deps): RouteSpec[] {
       operationId: 'listProjectStatuses',
       summary: 'The project’s workflow statuses, in order',
       tags,
-      auth: 'any',
+      scope: 'organization',
       permission: 'project:read',
       params: projectParams,
       responses: {
@@ -44,7 +44,7 @@ export function workflowRoutes(deps: Deps): RouteSpec[] {
       summary:
         'Replace the workflow: reorder, rename, recategorize, add (no id) and drop (left out) statuses; ?move_to= receives the tasks of dropped statuses',
       tags,
-      auth: 'any',
+      scope: 'organization',
       permission: 'project:update',
       params: projectParams,
       query: replaceStatusesQuery,

@@ -23,7 +23,7 @@ export function taskBulkRoutes(deps: Deps): RouteSpec[] {
       operationId: 'bulkUpdateTasks',
       summary: 'Change status, assignee, priority or labels of up to 500 tasks at once',
       tags,
-      auth: 'any',
+      scope: 'organization',
       permission: 'task:update',
       params: organizationParams,
       body: bulkUpdateBody,

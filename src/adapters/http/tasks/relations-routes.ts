@@ -44,7 +44,7 @@ export function taskRelationsRoutes(deps: Deps): RouteSpec[] {
       operationId: 'listTaskRelations',
       summary: 'The task’s relations, oldest first, from its side',
       tags,
-      auth: 'any',
+      scope: 'organization',
       permission: 'task:read',
       params: taskParams,
       responses: {
@@ -66,7 +66,7 @@ export function taskRelationsRoutes(deps: Deps): RouteSpec[] {
       operationId: 'addTaskRelation',
       summary: 'Relate the task to another task of the organization',
       tags,
-      auth: 'any',
+      scope: 'organization',
       permission: 'task:update',
       params: taskParams,
       body: createRelationBody,
@@ -102,7 +102,7 @@ export function taskRelationsRoutes(deps: Deps): RouteSpec[] {
       operationId: 'removeTaskRelation',
       summary: 'Remove a relation (from either of its tasks)',
       tags,
-      auth: 'any',
+      scope: 'organization',
       permission: 'task:update',
       params: relationParams,
       responses: {

@@ -49,7 +49,7 @@ export function taskSearchRoutes(deps: Deps): RouteSpec[] {
       operationId: 'searchTasks',
       summary: 'Full-text search over task titles, descriptions and comments, best match first',
       tags: ['Tasks'],
-      auth: 'any',
+      scope: 'organization',
       permission: 'task:read',
       params: organizationParams,
       query: searchTasksQuery,
