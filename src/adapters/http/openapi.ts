@@ -34,9 +34,12 @@ const errorResponse = (description: string) => ({
   content: { 'application/json': { schema: errorSchema } },
 });
 
-/** A route only a user's access token may call (the document marks these as bearer). */
-function userOnly(spec: RouteSpec): boolean {
-  return spec.scope !== 'public' && !spec.apiKeys;
+/**
+ * A route that needs a credential: a user's access token, or (where the route takes them) an API
+ * key, both sent as `Authorization: Bearer`. The document marks it with bearerAuth and its 401.
+ */
+function needsCredential(spec: RouteSpec): boolean {
+  return spec.scope !== 'public';
 }
 
 function responsesOf(spec: RouteSpec) {
@@ -57,7 +60,7 @@ function responsesOf(spec: RouteSpec) {
       };
     }
   }
-  if (userOnly(spec) && !responses['401']) {
+  if (needsCredential(spec) && !responses['401']) {
     responses['401'] = errorResponse('Missing, invalid or expired credentials');
   }
   if ((spec.body || spec.query || spec.params) && !responses['422']) {
@@ -82,7 +85,7 @@ function operationOf(spec: RouteSpec): ZodOpenApiOperationObject {
     summary: spec.summary,
     description: spec.summary,
     tags: [...spec.tags],
-    security: userOnly(spec) ? [{ bearerAuth: [] }] : [],
+    security: needsCredential(spec) ? [{ bearerAuth: [] }] : [],
     responses: responsesOf(spec),
   };
   const requestParams: Record<string, unknown> = {};
@@ -126,7 +129,13 @@ export function buildOpenApiDocument(groups: readonly RouteGroup[], version: str
     paths: paths,
     components: {
       securitySchemes: {
-        bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        bearerAuth: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'An access token (a JWT from /auth/login, 15 minutes) or, on routes under ' +
+            '/organizations/{org} and a few others, an API key (`tf_<prefix>_<secret>`).',
+        },
       },
     },
   });

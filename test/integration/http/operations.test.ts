@@ -221,6 +221,28 @@ describe('with the default configuration', () => {
       }
     });
 
+    it('marks every route that needs a credential with bearerAuth and its 401, and no other', () => {
+      const specs = apiRouteGroups({} as Deps).flatMap((group) =>
+        group.routes.map((spec) => ({
+          spec,
+          path: `${group.prefix}${spec.path}`.replace(/:(\w+)/g, '{$1}'),
+        })),
+      );
+      const wrong: string[] = [];
+      for (const { spec, path } of specs) {
+        const operation = doc.paths[path][spec.method];
+        const secured = JSON.stringify(operation.security) === JSON.stringify([{ bearerAuth: [] }]);
+        const expected = spec.scope !== 'public';
+        if (secured !== expected || (expected && !operation.responses['401'])) {
+          wrong.push(`${spec.method.toUpperCase()} ${path}`);
+        }
+      }
+      expect(wrong).toEqual([]);
+      // The public ones are the few a caller reaches without a credential.
+      expect(doc.paths['/api/v1/auth/login'].post.security).toEqual([]);
+      expect(doc.paths['/api/v1/organizations/{org}'].get.security).toEqual([{ bearerAuth: [] }]);
+    });
+
     it('has every route the app registers under /api/v1, each answering the envelope', () => {
       const routes = apiRouteGroups({} as Deps).flatMap((group) =>
         group.routes.map((spec) => ({
