@@ -3,16 +3,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cached } from '../../src/application/shared/cached.js';
 import type { Cache } from '../../src/application/shared/ports.js';
 
-export function cacheContract(
-  name: string,
-  make: () => Promise<{ cache: Cache; cleanup: () => Promise<void> }>,
-): void {
+export interface CacheUnderTest {
+  readonly cache: Cache;
+  /** Moves the cache's time forward (its clock, or the TTLs Redis keeps): no test sleeps. */
+  readonly elapse: (ms: number) => Promise<void>;
+  readonly cleanup: () => Promise<void>;
+}
+
+export function cacheContract(name: string, make: () => Promise<CacheUnderTest>): void {
   describe(`Cache contract: ${name}`, () => {
     let cache: Cache;
+    let elapse: CacheUnderTest['elapse'];
     let cleanup: () => Promise<void>;
 
     beforeAll(async () => {
-      ({ cache, cleanup } = await make());
+      ({ cache, elapse, cleanup } = await make());
     });
     afterAll(async () => {
       await cleanup();
@@ -104,7 +109,7 @@ export function cacheContract(
         await cache.set('ttl:short', 'soon gone', 1);
         await cache.set('ttl:long', 'still here', 60);
         expect(await cache.get('ttl:short')).toBe('soon gone');
-        await new Promise((resolve) => setTimeout(resolve, 1200));
+        await elapse(1000);
         expect(await cache.get('ttl:short')).toBeUndefined();
         expect(await cache.get('ttl:long')).toBe('still here');
       });

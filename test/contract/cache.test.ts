@@ -5,12 +5,18 @@ import { redisCache } from '../../src/adapters/redis/redis-cache.js';
 import { createRedisClient } from '../../src/adapters/redis/redis-client.js';
 import { cached } from '../../src/application/shared/cached.js';
 import { testRedisUrl, uniqueTag } from '../support/env.js';
-import { deleteByPrefix, readyClient } from '../support/redis.js';
+import { deleteByPrefix, elapseByPrefix, readyClient } from '../support/redis.js';
+import { fakeClock } from '../support/clock.js';
 import { cacheContract } from './cache.contract.js';
 
-cacheContract('memoryCache', () =>
-  Promise.resolve({ cache: memoryCache({ maxEntries: 100 }), cleanup: () => Promise.resolve() }),
-);
+cacheContract('memoryCache', () => {
+  const clock = fakeClock();
+  return Promise.resolve({
+    cache: memoryCache({ maxEntries: 100, clock }),
+    elapse: (ms) => Promise.resolve(clock.advance(ms)),
+    cleanup: () => Promise.resolve(),
+  });
+});
 
 describe('memoryCache', () => {
   it('evicts the least recently used entry once over maxEntries', async () => {
@@ -33,6 +39,7 @@ if (testRedisUrl) {
     const client = await readyClient(url);
     return {
       cache: redisCache(client, { prefix }),
+      elapse: (ms) => elapseByPrefix(client, prefix, ms),
       cleanup: async () => {
         await deleteByPrefix(client, prefix);
         await client.quit();

@@ -2,10 +2,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RateLimiter } from '../../src/application/shared/ports.js';
 
+export interface RateLimiterUnderTest {
+  readonly limiter: RateLimiter;
+  /** Moves the limiter's time forward (its clock, or the TTLs Redis keeps): no test sleeps. */
+  readonly elapse: (ms: number) => Promise<void>;
+  readonly cleanup: () => Promise<void>;
+}
+
 export type MakeRateLimiter = (options: {
   points: number;
   durationSeconds: number;
-}) => Promise<{ limiter: RateLimiter; cleanup: () => Promise<void> }>;
+}) => Promise<RateLimiterUnderTest>;
 
 export function rateLimiterContract(name: string, make: MakeRateLimiter): void {
   describe(`RateLimiter contract: ${name}`, () => {
@@ -133,10 +140,11 @@ export function rateLimiterContract(name: string, make: MakeRateLimiter): void {
 
     describe('across windows (2 points per 1 s)', () => {
       let limiter: RateLimiter;
+      let elapse: RateLimiterUnderTest['elapse'];
       let cleanup: () => Promise<void>;
 
       beforeAll(async () => {
-        ({ limiter, cleanup } = await make({ points: 2, durationSeconds: 1 }));
+        ({ limiter, elapse, cleanup } = await make({ points: 2, durationSeconds: 1 }));
       });
       afterAll(async () => {
         await cleanup();
@@ -146,7 +154,7 @@ export function rateLimiterContract(name: string, make: MakeRateLimiter): void {
         await limiter.consume('window');
         await limiter.consume('window');
         expect((await limiter.consume('window')).allowed).toBe(false);
-        await new Promise((resolve) => setTimeout(resolve, 1200));
+        await elapse(1000);
         expect(await limiter.consume('window')).toMatchObject({ allowed: true, remaining: 1 });
       });
     });

@@ -9,6 +9,7 @@ import { logMailer } from '../../src/adapters/mail/log-mailer.js';
 import type { MailMessage } from '../../src/application/identity/ports.js';
 import { compose, type Application, type ComposeOverrides } from '../../src/bootstrap/compose.js';
 import { loadConfig } from '../../src/bootstrap/config.js';
+import { CHEAP_ARGON2_PARAMS } from './argon2.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { testRedisUrl, uniqueTag } from './env.js';
 import { deleteByPrefix } from './redis.js';
@@ -57,6 +58,8 @@ export async function startTestApp(
     database: database.handle,
     logger: pino({ level: config.LOG_LEVEL }),
     mailer,
+    // Cheap hashing (see argon2.ts); a test of the real parameters passes its own.
+    argon2: CHEAP_ARGON2_PARAMS,
     ...(typeof overrides === 'function' ? overrides(database) : overrides),
   });
   const port = await app.start();

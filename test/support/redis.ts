@@ -23,3 +23,22 @@ export async function readyClient(url: string): Promise<Redis> {
   }
   return client;
 }
+
+/**
+ * Moves time forward by `ms` for the keys under `prefix`, as Redis would see it: each key's TTL
+ * shrinks by `ms`, and a key whose TTL runs out is gone. Expiry tests use this instead of
+ * sleeping until Redis's own clock passes a TTL.
+ */
+export async function elapseByPrefix(client: Redis, prefix: string, ms: number): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+    cursor = next;
+    for (const key of keys) {
+      const left = await client.pttl(key);
+      if (left < 0) continue; // no TTL (-1) or already gone (-2)
+      if (left <= ms) await client.del(key);
+      else await client.pexpire(key, left - ms);
+    }
+  } while (cursor !== '0');
+}

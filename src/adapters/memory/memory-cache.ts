@@ -1,5 +1,5 @@
 // An in-process Cache: a bounded LRU with per-entry TTL, for single-instance runs and tests.
-import type { Cache, CacheMark } from '../../application/shared/ports.js';
+import type { Cache, CacheMark, Clock } from '../../application/shared/ports.js';
 
 interface Entry {
   /** Stored as JSON so that every reader gets its own copy, as with Redis. */
@@ -11,7 +11,12 @@ interface Entry {
  * A Map keeps insertion order, so re-inserting a key on every read makes its first key the least
  * recently used one: eviction is `keys().next()`.
  */
-export function memoryCache(options: { maxEntries: number }): Cache {
+export function memoryCache(options: {
+  maxEntries: number;
+  /** Where expiry reads the time; tests pass a clock they move by hand. */
+  clock?: Clock;
+}): Cache {
+  const now = () => options.clock?.now().getTime() ?? Date.now();
   const entries = new Map<string, Entry>();
   /** Counts deletes: a set marked before one of them does not store (see Cache.mark). */
   let deletes = 0;
@@ -21,7 +26,7 @@ export function memoryCache(options: { maxEntries: number }): Cache {
       const entry = entries.get(key);
       if (entry === undefined) return Promise.resolve(undefined);
       entries.delete(key);
-      if (entry.expiresAt <= Date.now()) return Promise.resolve(undefined);
+      if (entry.expiresAt <= now()) return Promise.resolve(undefined);
       entries.set(key, entry);
       return Promise.resolve(JSON.parse(entry.json) as T);
     },
@@ -34,7 +39,7 @@ export function memoryCache(options: { maxEntries: number }): Cache {
       const json = JSON.stringify(value) as string | undefined;
       entries.delete(key);
       if (json === undefined) return Promise.resolve();
-      entries.set(key, { json, expiresAt: Date.now() + ttlSeconds * 1000 });
+      entries.set(key, { json, expiresAt: now() + ttlSeconds * 1000 });
       while (entries.size > options.maxEntries) {
         const oldest = entries.keys().next();
         if (oldest.done === true) break;

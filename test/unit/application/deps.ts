@@ -1,6 +1,6 @@
 // The deps every use-case test runs on: the real Kysely repositories over this file's own
 // database, the real security adapters, in-process cache, limits and background work, a clock
-// the test moves by hand, and a mailer whose messages the test reads.
+// the test moves by hand, argon2 at its cheapest parameters (test/support/argon2.ts), and a mailer whose messages the test reads.
 import { logMailer } from '../../../src/adapters/mail/log-mailer.js';
 import { memoryCache } from '../../../src/adapters/memory/memory-cache.js';
 import { memoryRateLimiter } from '../../../src/adapters/memory/memory-rate-limiter.js';
@@ -18,7 +18,9 @@ import { inProcessBackgroundWork } from '../../../src/adapters/system/background
 import { uuidV7Ids } from '../../../src/adapters/system/uuid-v7-ids.js';
 import type { Deps } from '../../../src/application/deps.js';
 import type { MailMessage, Mailer } from '../../../src/application/identity/ports.js';
-import type { Cache, Clock, Logger } from '../../../src/application/shared/ports.js';
+import type { Cache, Logger } from '../../../src/application/shared/ports.js';
+import { CHEAP_ARGON2_PARAMS } from '../../support/argon2.js';
+import { fakeClock, type FakeClock } from '../../support/clock.js';
 import { uniqueTag } from '../../support/env.js';
 
 export const PUBLIC_URL = 'https://teamflow.test';
@@ -27,20 +29,7 @@ export const LOGIN_FAILURES_PER_IP = 50;
 export const LOGIN_FAILURES_PER_EMAIL_PER_MINUTE = 10;
 export const MAILS_PER_RECIPIENT = 5;
 
-/** A clock that stands still until the test moves it. */
-export interface FakeClock extends Clock {
-  advance(ms: number): void;
-}
-
-export function fakeClock(start: Date = new Date()): FakeClock {
-  let current = start.getTime();
-  return {
-    now: () => new Date(current),
-    advance(ms) {
-      current += ms;
-    },
-  };
-}
+export { fakeClock, type FakeClock };
 
 export interface LogEntry {
   readonly level: 'debug' | 'info' | 'warn' | 'error';
@@ -91,8 +80,9 @@ export async function buildDeps(db: Db, options: TestDepsOptions = {}): Promise<
     uow: postgresUnitOfWork(db),
     clock,
     ids: uuidV7Ids,
-    cache: memoryCache({ maxEntries: 1000 }),
-    passwords: argon2PasswordHasher(),
+    cache: memoryCache({ maxEntries: 1000, clock }),
+    // Cheap parameters: what the OWASP ones do is the hasher's own tests' business.
+    passwords: argon2PasswordHasher(CHEAP_ARGON2_PARAMS),
     accessTokens: await joseAccessTokens({
       privateJwk: await generateEd25519Jwk(),
       issuer: 'teamflow',
