@@ -23,14 +23,11 @@ import {
 import { inOrganization, type OrganizationAccess } from '../access/resolve-access.js';
 import type { Deps } from '../deps.js';
 import type { Repositories } from '../shared/unit-of-work.js';
-import { assertInsideWriteWindow, assertMember } from './guard.js';
 import type { TaskChanges } from './ports.js';
-import {
-  applyTaskChanges,
-  resolveChanges,
-  type StatusesOf,
-  type UpdateTaskInput,
-} from './tasks.js';
+import { applyTaskChanges } from './task-changes.js';
+import { assertMember } from './task-references.js';
+import { resolveChanges, type StatusesOf, type UpdateTaskInput } from './update-task.js';
+import { assertInsideWriteWindow } from './write-access.js';
 
 /** At most this many tasks per request. */
 export const MAX_BULK_TASKS = 500;

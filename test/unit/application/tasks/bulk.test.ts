@@ -17,12 +17,9 @@ import {
   type BulkItemResult,
   type BulkUpdateInput,
 } from '../../../../src/application/tasks/bulk.js';
-import {
-  createTask,
-  deleteTask,
-  getTask,
-  type CreateTaskInput,
-} from '../../../../src/application/tasks/tasks.js';
+import { createTask, type CreateTaskInput } from '../../../../src/application/tasks/create-task.js';
+import { deleteTask } from '../../../../src/application/tasks/delete-task.js';
+import { getTask } from '../../../../src/application/tasks/get-task.js';
 import type { Project } from '../../../../src/domain/projects/project.js';
 import type { WorkflowStatus } from '../../../../src/domain/projects/workflow.js';
 import { ForbiddenError, ValidationError } from '../../../../src/domain/shared/errors.js';
