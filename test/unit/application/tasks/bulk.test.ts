@@ -11,11 +11,13 @@ import { createLabel } from '../../../../src/application/labels/labels.js';
 import { updateOrganization } from '../../../../src/application/organizations/organizations.js';
 import { getWorkflow } from '../../../../src/application/projects/workflow.js';
 import {
+  MAX_BULK_TASKS,
+  type BulkUpdateInput,
+} from '../../../../src/application/tasks/bulk-request.js';
+import {
   bulkUpdateTasks,
   BulkUpdateConflictError,
-  MAX_BULK_TASKS,
   type BulkItemResult,
-  type BulkUpdateInput,
 } from '../../../../src/application/tasks/bulk.js';
 import { createTask, type CreateTaskInput } from '../../../../src/application/tasks/create-task.js';
 import { deleteTask } from '../../../../src/application/tasks/delete-task.js';
