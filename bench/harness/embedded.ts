@@ -12,7 +12,7 @@ import { resolveAccess } from '../../src/application/access/resolve-access.js';
 import { createOrganization } from '../../src/application/organizations/organizations.js';
 import { createProject } from '../../src/application/projects/projects.js';
 import { createLabel } from '../../src/application/labels/labels.js';
-import { createTask } from '../../src/application/tasks/tasks.js';
+import { createTask } from '../../src/application/tasks/create-task.js';
 import type { UserPrincipal } from '../../src/domain/identity/principal.js';
 import { loadConfig } from '../../src/bootstrap/config.js';
 import { compose } from '../../src/bootstrap/compose.js';

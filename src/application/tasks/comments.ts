@@ -22,7 +22,9 @@ import {
 import type { Deps } from '../deps.js';
 import type { Repositories } from '../shared/unit-of-work.js';
 import type { CommentCursor } from './comments-ports.js';
-import { assertInsideWriteWindow, recordHistory, visibleTask } from './guard.js';
+import { recordHistory } from './history.js';
+import { visibleTask } from './visibility.js';
+import { assertInsideWriteWindow } from './write-access.js';
 import { pageOf } from '../shared/page.js';
 
 type CommentDeps = Pick<Deps, 'uow' | 'clock' | 'ids'>;

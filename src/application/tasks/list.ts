@@ -8,7 +8,7 @@ import type { Deps } from '../deps.js';
 import { liveProjectRef } from '../projects/projects.js';
 import { cached } from '../shared/cached.js';
 import type { Repositories } from '../shared/unit-of-work.js';
-import { visibilityFilter } from './guard.js';
+import { visibilityFilter } from './visibility.js';
 import type { TaskCursor, TaskFilter, TaskJson, TaskSort } from './ports.js';
 import { pageOf } from '../shared/page.js';
 

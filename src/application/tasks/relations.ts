@@ -22,7 +22,9 @@ import {
 } from '../access/resolve-access.js';
 import type { Deps } from '../deps.js';
 import type { Repositories } from '../shared/unit-of-work.js';
-import { recordHistory, visibilityFilter, visibleTask, writableTask } from './guard.js';
+import { recordHistory } from './history.js';
+import { visibilityFilter, visibleTask } from './visibility.js';
+import { writableTask } from './write-access.js';
 
 type RelationDeps = Pick<Deps, 'uow' | 'clock' | 'ids'>;
 

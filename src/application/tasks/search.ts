@@ -5,7 +5,7 @@ import type { Task } from '../../domain/tasks/task.js';
 import { readInOrganization, type OrganizationAccess } from '../access/resolve-access.js';
 import type { Deps } from '../deps.js';
 import { liveProjectRef } from '../projects/projects.js';
-import { visibilityFilter } from './guard.js';
+import { visibilityFilter } from './visibility.js';
 import type { TaskSearchCursor } from './search-ports.js';
 
 export const SEARCH_QUERY_MAX_LENGTH = 200;

@@ -17,7 +17,8 @@ import {
 } from '../access/resolve-access.js';
 import type { Deps } from '../deps.js';
 import type { Repositories } from '../shared/unit-of-work.js';
-import { assertInsideWriteWindow, visibleTask } from './guard.js';
+import { visibleTask } from './visibility.js';
+import { assertInsideWriteWindow } from './write-access.js';
 import type { TaskWatcher, WatcherCursor } from './watchers-ports.js';
 import { pageOf } from '../shared/page.js';
 

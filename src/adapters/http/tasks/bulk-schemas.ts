@@ -1,7 +1,7 @@
 // Request and response schemas of POST /organizations/{org}/tasks/bulk.
 import { z } from 'zod';
 import 'zod-openapi';
-import { MAX_BULK_TASKS } from '../../../application/tasks/bulk.js';
+import { MAX_BULK_TASKS } from '../../../application/tasks/bulk-request.js';
 import { MAX_LABELS_PER_TASK, PRIORITIES } from '../../../domain/tasks/task.js';
 
 const labelIds = (description: string) =>

@@ -3,14 +3,12 @@
 import { z } from 'zod';
 import type { Deps } from '../../../application/deps.js';
 import { listTasks } from '../../../application/tasks/list.js';
-import {
-  createTask,
-  deleteTask,
-  moveTask,
-  restoreTask,
-  taskHistory,
-  updateTask,
-} from '../../../application/tasks/tasks.js';
+import { createTask } from '../../../application/tasks/create-task.js';
+import { deleteTask } from '../../../application/tasks/delete-task.js';
+import { moveTask } from '../../../application/tasks/move-task.js';
+import { restoreTask } from '../../../application/tasks/restore-task.js';
+import { taskHistory } from '../../../application/tasks/task-history.js';
+import { updateTask } from '../../../application/tasks/update-task.js';
 import { getTaskWithRelations } from '../../../application/tasks/relations.js';
 import type { Task } from '../../../domain/tasks/task.js';
 import { expectedVersion, setEtag } from '../conditional.js';

@@ -11,18 +11,17 @@ import { createLabel } from '../../../../src/application/labels/labels.js';
 import { updateOrganization } from '../../../../src/application/organizations/organizations.js';
 import { getWorkflow } from '../../../../src/application/projects/workflow.js';
 import {
+  MAX_BULK_TASKS,
+  type BulkUpdateInput,
+} from '../../../../src/application/tasks/bulk-request.js';
+import {
   bulkUpdateTasks,
   BulkUpdateConflictError,
-  MAX_BULK_TASKS,
   type BulkItemResult,
-  type BulkUpdateInput,
 } from '../../../../src/application/tasks/bulk.js';
-import {
-  createTask,
-  deleteTask,
-  getTask,
-  type CreateTaskInput,
-} from '../../../../src/application/tasks/tasks.js';
+import { createTask, type CreateTaskInput } from '../../../../src/application/tasks/create-task.js';
+import { deleteTask } from '../../../../src/application/tasks/delete-task.js';
+import { getTask } from '../../../../src/application/tasks/get-task.js';
 import type { Project } from '../../../../src/domain/projects/project.js';
 import type { WorkflowStatus } from '../../../../src/domain/projects/workflow.js';
 import { ForbiddenError, ValidationError } from '../../../../src/domain/shared/errors.js';

@@ -14,11 +14,8 @@ import {
   listComments,
   updateComment,
 } from '../../../../src/application/tasks/comments.js';
-import {
-  createTask,
-  deleteTask,
-  type CreateTaskInput,
-} from '../../../../src/application/tasks/tasks.js';
+import { createTask, type CreateTaskInput } from '../../../../src/application/tasks/create-task.js';
+import { deleteTask } from '../../../../src/application/tasks/delete-task.js';
 import type { Project } from '../../../../src/domain/projects/project.js';
 import {
   ForbiddenError,

@@ -14,12 +14,9 @@ import {
   listRelations,
   removeRelation,
 } from '../../../../src/application/tasks/relations.js';
-import {
-  createTask,
-  deleteTask,
-  restoreTask,
-  type CreateTaskInput,
-} from '../../../../src/application/tasks/tasks.js';
+import { createTask, type CreateTaskInput } from '../../../../src/application/tasks/create-task.js';
+import { deleteTask } from '../../../../src/application/tasks/delete-task.js';
+import { restoreTask } from '../../../../src/application/tasks/restore-task.js';
 import type { Project } from '../../../../src/domain/projects/project.js';
 import {
   ConflictError,

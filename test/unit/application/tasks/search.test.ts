@@ -10,11 +10,8 @@ import {
   type SearchTasksInput,
   type TaskSearchPage,
 } from '../../../../src/application/tasks/search.js';
-import {
-  createTask,
-  deleteTask,
-  type CreateTaskInput,
-} from '../../../../src/application/tasks/tasks.js';
+import { createTask, type CreateTaskInput } from '../../../../src/application/tasks/create-task.js';
+import { deleteTask } from '../../../../src/application/tasks/delete-task.js';
 import type { Project } from '../../../../src/domain/projects/project.js';
 import { NotFoundError, ValidationError } from '../../../../src/domain/shared/errors.js';
 import type { Task } from '../../../../src/domain/tasks/task.js';

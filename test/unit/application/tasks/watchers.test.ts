@@ -7,7 +7,7 @@ import {
   type OrganizationAccess,
 } from '../../../../src/application/access/resolve-access.js';
 import { updateOrganization } from '../../../../src/application/organizations/organizations.js';
-import { createTask, type CreateTaskInput } from '../../../../src/application/tasks/tasks.js';
+import { createTask, type CreateTaskInput } from '../../../../src/application/tasks/create-task.js';
 import {
   addWatcher,
   listWatchers,

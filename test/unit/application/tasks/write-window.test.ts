@@ -8,15 +8,13 @@ import {
 } from '../../../../src/application/access/resolve-access.js';
 import { updateOrganization } from '../../../../src/application/organizations/organizations.js';
 import { getWorkflow } from '../../../../src/application/projects/workflow.js';
-import {
-  createTask,
-  deleteTask,
-  getTask,
-  moveTask,
-  restoreTask,
-  taskHistory,
-  updateTask,
-} from '../../../../src/application/tasks/tasks.js';
+import { createTask } from '../../../../src/application/tasks/create-task.js';
+import { deleteTask } from '../../../../src/application/tasks/delete-task.js';
+import { getTask } from '../../../../src/application/tasks/get-task.js';
+import { moveTask } from '../../../../src/application/tasks/move-task.js';
+import { restoreTask } from '../../../../src/application/tasks/restore-task.js';
+import { taskHistory } from '../../../../src/application/tasks/task-history.js';
+import { updateTask } from '../../../../src/application/tasks/update-task.js';
 import type { Project } from '../../../../src/domain/projects/project.js';
 import { OutsideWorkingHoursError } from '../../../../src/domain/shared/errors.js';
 import type { Priority, Task } from '../../../../src/domain/tasks/task.js';

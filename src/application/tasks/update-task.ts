@@ -1,0 +1,127 @@
+// Changing the editable fields of a task (PATCH); resolveChanges is shared with bulk changes.
+import type { Project } from '../../domain/projects/project.js';
+import type { WorkflowStatus } from '../../domain/projects/workflow.js';
+import { notFound, ValidationError } from '../../domain/shared/errors.js';
+import {
+  assertParentAllowed,
+  completedAtAfter,
+  hours,
+  taskDescription,
+  taskTitle,
+  type Priority,
+  type Task,
+} from '../../domain/tasks/task.js';
+import { inOrganization, type OrganizationAccess } from '../access/resolve-access.js';
+import type { Deps } from '../deps.js';
+import type { Repositories } from '../shared/unit-of-work.js';
+import type { TaskChanges } from './ports.js';
+import { applyTaskChanges } from './task-changes.js';
+import { assertMember, labelSet, parentIn, statusOf, typeIdOf } from './task-references.js';
+import { writableTask, writableTaskWithWorkflow } from './write-access.js';
+
+type TaskDeps = Pick<Deps, 'uow' | 'clock' | 'ids'>;
+
+export interface UpdateTaskInput {
+  readonly title?: string | undefined;
+  readonly description?: string | undefined;
+  /** A task type of the project by id or name; null removes the type. */
+  readonly type?: string | null | undefined;
+  readonly statusId?: string | undefined;
+  readonly priority?: Priority | undefined;
+  readonly assigneeId?: string | null | undefined;
+  readonly dueAt?: Date | null | undefined;
+  readonly estimateHours?: number | null | undefined;
+  readonly actualHours?: number | null | undefined;
+  readonly parentId?: string | null | undefined;
+  /** The whole new label set. */
+  readonly labels?: readonly string[] | undefined;
+}
+
+export type StatusesOf = (projectId: string) => Promise<readonly WorkflowStatus[]>;
+
+/**
+ * Resolves an update request against the locked task into the changes to write: checks each
+ * reference (status of the project, type, member, parent rule, labels) and derives
+ * completed_at and the column position from a status change.
+ */
+export async function resolveChanges(
+  deps: Pick<Deps, 'clock'>,
+  tx: Repositories,
+  access: OrganizationAccess,
+  task: Task,
+  input: UpdateTaskInput,
+  /** The workflow of a project; a caller changing many tasks passes one that remembers. */
+  statusesOf: StatusesOf = (projectId) =>
+    tx.projects.statuses.list(access.organization.id, projectId),
+): Promise<TaskChanges> {
+  const organizationId = access.organization.id;
+  const changes: { -readonly [K in keyof TaskChanges]: TaskChanges[K] } = {};
+  if (input.title !== undefined) changes.title = taskTitle(input.title);
+  if (input.description !== undefined) changes.description = taskDescription(input.description);
+  if (input.priority !== undefined) changes.priority = input.priority;
+  if (input.dueAt !== undefined) changes.dueAt = input.dueAt;
+  if (input.estimateHours !== undefined) {
+    changes.estimateHours = hours(input.estimateHours, 'estimate_hours');
+  }
+  if (input.actualHours !== undefined) {
+    changes.actualHours = hours(input.actualHours, 'actual_hours');
+  }
+  if (input.labels !== undefined) changes.labels = labelSet(input.labels);
+  if (input.assigneeId !== undefined) {
+    if (input.assigneeId !== null)
+      await assertMember(tx, organizationId, input.assigneeId, 'assignee_id');
+    changes.assigneeId = input.assigneeId;
+  }
+  if (input.type !== undefined) {
+    const project = { id: task.projectId, organizationId } as Pick<
+      Project,
+      'id' | 'organizationId'
+    >;
+    changes.typeId = input.type === null ? null : await typeIdOf(tx, project, input.type);
+  }
+  if (input.parentId !== undefined) {
+    if (input.parentId === null) {
+      changes.parentId = null;
+    } else {
+      await tx.tasks.lockTree(organizationId, task.projectId);
+      const parent = await parentIn(tx, access, { id: task.projectId }, input.parentId);
+      assertParentAllowed(
+        task.id,
+        await tx.tasks.ancestry(organizationId, parent.id),
+        await tx.tasks.subtreeHeight(organizationId, task.id),
+      );
+      changes.parentId = parent.id;
+    }
+  }
+  if (input.statusId !== undefined && input.statusId !== task.statusId) {
+    const statuses = await statusesOf(task.projectId);
+    const status = statusOf(statuses, input.statusId) ?? notFound('status');
+    changes.statusId = status.id;
+    changes.completedAt = completedAtAfter(task.completedAt, status.category, deps.clock.now());
+    changes.position = 'bottom';
+  }
+  return changes;
+}
+
+/** Changes any editable field; a status change puts the task at the bottom of its new column. */
+export async function updateTask(
+  deps: TaskDeps,
+  access: OrganizationAccess,
+  ref: string,
+  input: UpdateTaskInput,
+  expectedVersion?: number,
+): Promise<Task> {
+  if (Object.values(input).every((value) => value === undefined)) {
+    throw ValidationError.field('body', 'Nothing to change');
+  }
+  return inOrganization(deps, access, async (tx) => {
+    // A status change needs the workflow: then it is read with the task.
+    const { task: before, statuses } =
+      input.statusId === undefined
+        ? { task: await writableTask(deps, tx, access, ref, 'task:update', expectedVersion) }
+        : await writableTaskWithWorkflow(deps, tx, access, ref, expectedVersion);
+    const statusesOf = statuses && (async () => statuses);
+    const changes = await resolveChanges(deps, tx, access, before, input, statusesOf);
+    return applyTaskChanges(deps, tx, access, before, changes, 'updated');
+  });
+}
