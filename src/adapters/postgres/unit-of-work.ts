@@ -32,7 +32,7 @@ import {
   postgresRefreshTokenRepository,
   postgresSessionRepository,
 } from './session-repository.js';
-import { postgresTaskRepository } from './task-repository.js';
+import { postgresTaskRepository } from './tasks/repository.js';
 import { postgresTaskSearch } from './task-search.js';
 import { postgresTeamRepository } from './team-repository.js';
 import { postgresUserRepository } from './user-repository.js';
