@@ -13,10 +13,12 @@ import type { Db } from './database.js';
 import { DatabaseUnavailableError } from './errors.js';
 import { TENANT_SCOPE_SQL, type PipelineConnector } from './pipeline.js';
 import {
-  afterRequestCommit,
   kyselyJoinedTransaction,
-  openRequestTransaction,
   pipelinedJoinedTransaction,
+} from './request-transaction-openers.js';
+import {
+  afterRequestCommit,
+  openRequestTransaction,
   requestTransactionToJoin,
 } from './request-transaction.js';
 import type { ScopedReader } from './scoped-read.js';
