@@ -11,7 +11,7 @@ import path from 'node:path';
 import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database, Db } from '../src/adapters/postgres/database.js';
-import { postgresTaskRepository } from '../src/adapters/postgres/task-repository.js';
+import { postgresTaskRepository } from '../src/adapters/postgres/tasks/repository.js';
 import { postgresTaskSearch } from '../src/adapters/postgres/task-search.js';
 import type { TaskListQuery } from '../src/application/tasks/ports.js';
 import type { TaskSearchQuery } from '../src/application/tasks/search-ports.js';

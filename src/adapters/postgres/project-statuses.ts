@@ -8,7 +8,7 @@ import type { WorkflowStatus } from '../../domain/projects/workflow.js';
 import { POSITION_GAP } from '../../domain/tasks/position.js';
 import type { Db } from './database.js';
 import { isoTime, NEW_ID } from './sql-values.js';
-import { lockColumn } from './task-repository.js';
+import { lockColumn } from './tasks/placement.js';
 import { isUuid } from '../../domain/shared/id.js';
 
 export function postgresProjectStatusRepository(db: Db): ProjectStatusRepository {

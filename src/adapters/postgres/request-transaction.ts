@@ -10,11 +10,9 @@
 // writes the answer in the transaction and commits. AsyncLocalStorage carries the request between
 // the store and the unit of work, both of this adapter; nothing outside it sees the transaction.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { sql } from 'kysely';
 import type { TenantScope } from '../../application/shared/unit-of-work.js';
 import type { Db } from './database.js';
-import { TENANT_SCOPE_SQL, type PipelineConnector } from './pipeline.js';
-import { scopeIds, scopeStatementOf } from './tenant-scope.js';
+import { scopeIds } from './tenant-scope.js';
 
 /** A transaction units of work join, each in a savepoint; one at a time. */
 export interface JoinedTransaction {
@@ -135,7 +133,7 @@ interface TransactionSteps {
 /** The joined run whose work is running now: a run inside it nests instead of queueing. */
 const joining = new AsyncLocalStorage<JoinedTransaction>();
 
-function joinedTransaction(
+export function joinedTransaction(
   steps: TransactionSteps,
   scope: TenantScope | undefined,
   onEnd: () => void,
@@ -207,99 +205,5 @@ function joinedTransaction(
   return transaction;
 }
 
-const asError = (thrown: unknown) => (thrown instanceof Error ? thrown : new Error(String(thrown)));
-
-/**
- * On a pipelined session (PostgreSQL): BEGIN and the scope go out ahead of the first statement,
- * each SAVEPOINT and RELEASE ahead of the statement after it, and the completion ahead of COMMIT,
- * so joining costs no round trip of its own.
- */
-export function pipelinedJoinedTransaction(open: PipelineConnector): JoinedTransactionOpener {
-  return async (scope, onEnd) => {
-    const session = await open();
-    session.hold('begin');
-    session.hold(TENANT_SCOPE_SQL, scopeIds(scope));
-    let brokenConnection: Error | undefined;
-    const rollback = async () => {
-      session.discardHeld();
-      try {
-        await sql.raw('rollback').execute(session.db);
-      } catch (error) {
-        brokenConnection = asError(error);
-        throw error;
-      }
-    };
-    return joinedTransaction(
-      {
-        db: session.db,
-        savepoint(name, ids) {
-          const mark = session.heldCount;
-          const sent = session.batchesSent;
-          session.hold(`savepoint ${name}`);
-          if (ids) session.hold(TENANT_SCOPE_SQL, ids);
-          return Promise.resolve(async () => {
-            // Nothing went out since: the savepoint and what followed it are only held.
-            if (session.batchesSent === sent) session.discardHeldFrom(mark);
-            else {
-              session.discardHeld();
-              await sql.raw(`rollback to savepoint ${name}`).execute(session.db);
-            }
-          });
-        },
-        release(name) {
-          session.hold(`release savepoint ${name}`);
-          return Promise.resolve();
-        },
-        async commit() {
-          await sql.raw('commit').execute(session.db);
-          session.release();
-        },
-        async rollback() {
-          try {
-            await rollback();
-          } finally {
-            session.release(brokenConnection);
-          }
-        },
-      },
-      scope,
-      onEnd,
-    );
-  };
-}
-
-/** On a Kysely transaction (PGlite, or PostgreSQL without pipelining): one statement per step. */
-export function kyselyJoinedTransaction(db: Db): JoinedTransactionOpener {
-  return async (scope, onEnd) => {
-    const trx = await db.startTransaction().execute();
-    const ids = scopeIds(scope);
-    if (ids.join() !== ',') {
-      await sql
-        .raw(scopeStatementOf(ids))
-        .execute(trx)
-        .catch(async (error: unknown) => {
-          await trx.rollback().execute();
-          throw error;
-        });
-    }
-    return joinedTransaction(
-      {
-        db: trx,
-        async savepoint(name, scopeIdsToSet) {
-          await sql.raw(`savepoint ${name}`).execute(trx);
-          if (scopeIdsToSet) await sql.raw(scopeStatementOf(scopeIdsToSet)).execute(trx);
-          return async () => {
-            await sql.raw(`rollback to savepoint ${name}`).execute(trx);
-          };
-        },
-        async release(name) {
-          await sql.raw(`release savepoint ${name}`).execute(trx);
-        },
-        commit: () => trx.commit().execute(),
-        rollback: () => trx.rollback().execute(),
-      },
-      scope,
-      onEnd,
-    );
-  };
-}
+export const asError = (thrown: unknown) =>
+  thrown instanceof Error ? thrown : new Error(String(thrown));

@@ -13,10 +13,12 @@ import type { Db } from './database.js';
 import { DatabaseUnavailableError } from './errors.js';
 import { TENANT_SCOPE_SQL, type PipelineConnector } from './pipeline.js';
 import {
-  afterRequestCommit,
   kyselyJoinedTransaction,
-  openRequestTransaction,
   pipelinedJoinedTransaction,
+} from './request-transaction-openers.js';
+import {
+  afterRequestCommit,
+  openRequestTransaction,
   requestTransactionToJoin,
 } from './request-transaction.js';
 import type { ScopedReader } from './scoped-read.js';
@@ -32,7 +34,7 @@ import {
   postgresRefreshTokenRepository,
   postgresSessionRepository,
 } from './session-repository.js';
-import { postgresTaskRepository } from './task-repository.js';
+import { postgresTaskRepository } from './tasks/repository.js';
 import { postgresTaskSearch } from './task-search.js';
 import { postgresTeamRepository } from './team-repository.js';
 import { postgresUserRepository } from './user-repository.js';
