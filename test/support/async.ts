@@ -19,3 +19,18 @@ export async function waitFor(condition: () => boolean, timeoutMs = 5000): Promi
     await new Promise((r) => setTimeout(r, 5));
   }
 }
+
+/**
+ * Runs the async `attempt` until it reports true (it may make progress on each call), pausing
+ * 20 ms between calls; throws once `timeoutMs` have passed without it succeeding.
+ */
+export async function eventually(
+  attempt: () => Promise<boolean>,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await attempt())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

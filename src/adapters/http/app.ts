@@ -22,6 +22,7 @@ import { taskCommentsRoutes } from './tasks/comments-routes.js';
 import { taskRelationsRoutes } from './tasks/relations-routes.js';
 import { taskSearchRoutes } from './tasks/search-routes.js';
 import { tasksRoutes } from './tasks/routes.js';
+import { taskLifecycleRoutes } from './tasks/task-lifecycle-routes.js';
 import { taskWatchersRoutes } from './tasks/watchers-routes.js';
 import { requireCredential, requireUserPrincipal } from './middleware/authenticate.js';
 import { organizationAccess, type AccessResolver } from './middleware/organization-access.js';
@@ -101,6 +102,7 @@ export function apiRouteGroups(deps: Deps): RouteGroup[] {
         // Before the task routes: /tasks/bulk is not a task named 'bulk'.
         ...taskBulkRoutes(deps),
         ...tasksRoutes(deps),
+        ...taskLifecycleRoutes(deps),
         ...taskRelationsRoutes(deps),
         ...taskCommentsRoutes(deps),
         ...taskWatchersRoutes(deps),

@@ -65,14 +65,7 @@ export function postgresIdempotencyStore(db: Db, pipelined?: PipelineConnector):
       return row?.claim_id === claim.claimId;
     });
   const complete: IdempotencyStore['complete'] = async (claim, response) => {
-    const values = [
-      response.status,
-      JSON.stringify(response.headers),
-      response.body,
-      claim.organizationId,
-      claim.key,
-      claim.claimId,
-    ];
+    const values = completionValues(claim, response);
     const result = await inOrganization(claim.organizationId, (trx) =>
       trx.executeQuery(
         templates.compile('complete', values, (status, headers, body, org, k, claimId) =>
@@ -232,14 +225,7 @@ export function postgresIdempotencyStore(db: Db, pipelined?: PipelineConnector):
  * is constant, so the planner cannot fold the failing cast ahead of time.)
  */
 function completionInTransaction(trx: Db, claim: IdempotencyClaimRef, response: StoredResponse) {
-  const values = [
-    response.status,
-    JSON.stringify(response.headers),
-    response.body,
-    claim.organizationId,
-    claim.key,
-    claim.claimId,
-  ];
+  const values = completionValues(claim, response);
   return templates.compile('complete-held', values, (status, headers, body, org, k, claimId) =>
     trx
       .with('completed', (db) =>
@@ -253,6 +239,16 @@ function completionInTransaction(trx: Db, claim: IdempotencyClaimRef, response: 
       ),
   );
 }
+
+/** The values `completeClaim` binds, in its order. */
+const completionValues = (claim: IdempotencyClaimRef, response: StoredResponse) => [
+  response.status,
+  JSON.stringify(response.headers),
+  response.body,
+  claim.organizationId,
+  claim.key,
+  claim.claimId,
+];
 
 /** The answer stored on the claim's row, if the claim still holds it (both completions). */
 const completeClaim = (

@@ -4,55 +4,26 @@ import { z } from 'zod';
 import type { Deps } from '../../../application/deps.js';
 import { listTasks } from '../../../application/tasks/list.js';
 import { createTask } from '../../../application/tasks/create-task.js';
-import { deleteTask } from '../../../application/tasks/delete-task.js';
-import { moveTask } from '../../../application/tasks/move-task.js';
-import { restoreTask } from '../../../application/tasks/restore-task.js';
-import { taskHistory } from '../../../application/tasks/task-history.js';
 import { updateTask } from '../../../application/tasks/update-task.js';
 import { getTaskWithRelations } from '../../../application/tasks/relations.js';
-import type { Task } from '../../../domain/tasks/task.js';
 import { expectedVersion, setEtag } from '../conditional.js';
 import type { AppContext } from '../context.js';
 import { respond, respondJsonItems } from '../envelope.js';
 import { accessOf } from '../middleware/organization-access.js';
 import { organizationParams } from '../organizations/schemas.js';
 import { route, type RouteSpec } from '../route.js';
-import {
-  decodeHistoryCursor,
-  decodeTaskCursor,
-  encodeHistoryCursor,
-  encodeTaskCursor,
-  presentHistoryEntry,
-  presentTask,
-} from './presenters.js';
+import { forbidden, notFound, outside, respondOne, stale, tags } from './task-responses.js';
+import { decodeTaskCursor, encodeTaskCursor, presentTask } from './presenters.js';
 import { presentRelation } from './relations-routes.js';
 import { taskWithRelationsSchema } from './relations-schemas.js';
 import {
   createTaskBody,
-  historyEntrySchema,
-  historyQuery,
   listTasksQuery,
-  moveTaskBody,
   projectParams,
   taskParams,
   taskSchema,
   updateTaskBody,
 } from './schemas.js';
-
-const tags = ['Tasks'];
-
-function respondOne(ctx: AppContext, task: Task, status = 200) {
-  setEtag(ctx, task.version);
-  respond(ctx, presentTask(task), { status });
-}
-
-const notFound = { description: 'No such organization or task, or the caller may not see it' };
-const forbidden = {
-  description:
-    'The caller lacks the permission (a member changes only what it created or is assigned)',
-};
-const stale = { description: 'If-Match does not match the current ETag' };
-const outside = { description: 'FORBIDDEN, or OUTSIDE_WORKING_HOURS under the write window' };
 
 type ListQuery = z.infer<typeof listTasksQuery>;
 
@@ -222,101 +193,6 @@ export function tasksRoutes(deps: Deps): RouteSpec[] {
           version,
         );
         respondOne(ctx, task);
-      },
-    }),
-    route({
-      method: 'delete',
-      path: '/organizations/:org/tasks/:task',
-      operationId: 'deleteTask',
-      summary: 'Soft-delete a task (restorable; its key stays taken); honours If-Match',
-      tags,
-      scope: 'organization',
-      permission: 'task:delete',
-      params: taskParams,
-      responses: {
-        204: { description: 'Deleted' },
-        403: outside,
-        404: notFound,
-        412: stale,
-      },
-      handler: async (ctx, { params }) => {
-        await deleteTask(deps, accessOf(ctx), params.task, expectedVersion(ctx));
-        ctx.status = 204;
-      },
-    }),
-    route({
-      method: 'post',
-      path: '/organizations/:org/tasks/:task/restore',
-      operationId: 'restoreTask',
-      summary: 'Restore a deleted task; honours If-Match',
-      tags,
-      scope: 'organization',
-      permission: 'task:delete',
-      params: taskParams,
-      responses: {
-        200: { description: 'The restored task', data: taskSchema },
-        403: outside,
-        404: notFound,
-        409: { description: 'The task is not deleted' },
-        412: stale,
-      },
-      handler: async (ctx, { params }) => {
-        respondOne(ctx, await restoreTask(deps, accessOf(ctx), params.task, expectedVersion(ctx)));
-      },
-    }),
-    route({
-      method: 'post',
-      path: '/organizations/:org/tasks/:task/move',
-      operationId: 'moveTask',
-      summary: 'Kanban move: to a column, before or after a task of it (else its bottom)',
-      tags,
-      scope: 'organization',
-      permission: 'task:update',
-      params: taskParams,
-      body: moveTaskBody,
-      responses: {
-        200: { description: 'The moved task', data: taskSchema },
-        403: outside,
-        404: notFound,
-        412: stale,
-        422: { description: 'Not a status of the project, or the neighbour is not in that column' },
-      },
-      handler: async (ctx, { params, body }) => {
-        const version = expectedVersion(ctx);
-        const task = await moveTask(
-          deps,
-          accessOf(ctx),
-          params.task,
-          { statusId: body.status_id, beforeId: body.before_id, afterId: body.after_id },
-          version,
-        );
-        respondOne(ctx, task);
-      },
-    }),
-    route({
-      method: 'get',
-      path: '/organizations/:org/tasks/:task/history',
-      operationId: 'getTaskHistory',
-      summary: 'Every change to the task, newest first',
-      tags,
-      scope: 'organization',
-      permission: 'task:read',
-      params: taskParams,
-      query: historyQuery,
-      responses: {
-        200: { description: 'History', data: z.array(historyEntrySchema), paginated: true },
-        403: forbidden,
-        404: notFound,
-      },
-      handler: async (ctx, { params, query }) => {
-        const page = await taskHistory(deps, accessOf(ctx), params.task, {
-          limit: query.limit,
-          after: decodeHistoryCursor(query.cursor),
-        });
-        const next = page.nextCursor === null ? null : encodeHistoryCursor(page.nextCursor);
-        respond(ctx, page.items.map(presentHistoryEntry), {
-          pagination: { limit: query.limit, next_cursor: next, has_more: next !== null },
-        });
       },
     }),
   ];
