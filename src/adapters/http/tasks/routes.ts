@@ -54,7 +54,7 @@ async function respondList(
   const next = page.nextCursor === null ? null : encodeTaskCursor(page.nextCursor);
   respondJsonItems(
     ctx,
-    page.items.map((item) => item.json),
+    page.items.map((item) => item.rendered),
     { limit: query.limit, next_cursor: next, has_more: next !== null },
   );
 }
