@@ -1,4 +1,5 @@
-// Tasks as the API shows them, and the wire form of their list cursors.
+// Task history entries as the API shows them, and the wire form of task and history cursors.
+// (A task itself: presentTask in adapters/shared/task-fields.ts.)
 import type {
   HistoryCursor,
   TaskCursor,
@@ -8,10 +9,7 @@ import type {
 import { ValidationError } from '../../../domain/shared/errors.js';
 import { isUuid } from '../../../domain/shared/id.js';
 import { PRIORITIES } from '../../../domain/tasks/task.js';
-import { presentTask } from '../../shared/task-fields.js';
 import { decodeCursor, encodeCursor } from '../schemas.js';
-
-export { presentTask };
 
 export function presentHistoryEntry(entry: TaskHistoryEntry) {
   return {

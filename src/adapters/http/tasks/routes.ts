@@ -13,7 +13,8 @@ import { accessOf } from '../middleware/organization-access.js';
 import { organizationParams } from '../organizations/schemas.js';
 import { route, type RouteSpec } from '../route.js';
 import { forbidden, notFound, outside, respondOne, stale, tags } from './task-responses.js';
-import { decodeTaskCursor, encodeTaskCursor, presentTask } from './presenters.js';
+import { presentTask } from '../../shared/task-fields.js';
+import { decodeTaskCursor, encodeTaskCursor } from './presenters.js';
 import { presentRelation } from './relations-routes.js';
 import { taskWithRelationsSchema } from './relations-schemas.js';
 import {
