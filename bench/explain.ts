@@ -217,7 +217,7 @@ async function explain(shape: Shape): Promise<{ query: CompiledQuery; plan: stri
                      set_config('app.user_id', '', true)`.execute(trx);
     sent.length = 0;
     if ('list' in shape) {
-      await postgresTaskRepository(trx).listJson(shape.organization.id, shape.list);
+      await postgresTaskRepository(trx).listItems(shape.organization.id, shape.list);
     } else {
       await postgresTaskSearch(trx).search(shape.organization.id, shape.search);
     }

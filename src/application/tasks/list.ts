@@ -9,7 +9,7 @@ import { liveProjectRef } from '../projects/projects.js';
 import { cached } from '../shared/cached.js';
 import type { Repositories } from '../shared/unit-of-work.js';
 import { visibilityFilter } from './visibility.js';
-import type { TaskCursor, TaskFilter, TaskJson, TaskSort } from './ports.js';
+import type { TaskCursor, TaskFilter, TaskListItem, TaskSort } from './ports.js';
 import { pageOf } from '../shared/page.js';
 
 export interface ListTasksInput {
@@ -22,9 +22,9 @@ export interface ListTasksInput {
   readonly after?: TaskCursor | undefined;
 }
 
-/** A page of tasks in their wire form (the API's JSON, built by the database). */
-export interface TaskPage {
-  readonly items: TaskJson[];
+/** A page of a task list: its tasks as the store rendered them, and where the next page starts. */
+export interface TaskListPage {
+  readonly items: TaskListItem[];
   readonly nextCursor: TaskCursor | null;
 }
 
@@ -32,7 +32,7 @@ export async function listTasks(
   deps: Pick<Deps, 'uow' | 'cache'>,
   access: OrganizationAccess,
   input: ListTasksInput,
-): Promise<TaskPage> {
+): Promise<TaskListPage> {
   const visibility = visibilityFilter(access);
   if (input.after !== undefined && input.after.sort !== input.sort) {
     throw ValidationError.field('cursor', 'The cursor belongs to another sort order');
@@ -45,7 +45,7 @@ export async function listTasks(
       input.projectRef === undefined
         ? undefined
         : await projectIdOf(deps, tx, organizationId, input.projectRef);
-    const found = await tx.tasks.listJson(organizationId, {
+    const found = await tx.tasks.listItems(organizationId, {
       filter: { ...input.filter, assigneeId, projectId, ...visibility },
       sort: input.sort,
       limit: input.limit + 1,
@@ -86,8 +86,8 @@ async function projectIdOf(
   return id ?? notFound('project');
 }
 
-/** What a cursor is made of: a task's id and sort fields, as a Task or in its wire form. */
-type CursorSource = Pick<TaskJson, 'id' | 'priority' | 'position'> & {
+/** What a cursor is made of: a task's id and sort fields, of a Task or of a list item. */
+type CursorSource = Pick<TaskListItem, 'id' | 'priority' | 'position'> & {
   readonly createdAt: Date | string;
   readonly dueAt: Date | string | null;
 };

@@ -84,12 +84,17 @@ export interface TaskListQuery {
   readonly after?: TaskCursor | undefined;
 }
 
+declare const rendered: unique symbol;
+
 /**
- * A task in its wire form: the API's JSON of it (as the HTTP adapter presents a Task), built by
- * the database for list pages, and the fields a page cursor is made of.
+ * A task rendered ahead by the store that read it, in the form its reader writes out as it is:
+ * opaque to the application, which only carries it from the repository to the reader.
  */
-export interface TaskJson {
-  readonly json: string;
+export type RenderedTask = string & { readonly [rendered]: true };
+
+/** A task of a list page: its rendering, and the fields its page's cursor is made of. */
+export interface TaskListItem {
+  readonly rendered: RenderedTask;
   readonly id: string;
   /** RFC 3339, milliseconds, UTC. */
   readonly createdAt: string;
@@ -162,8 +167,8 @@ export interface TaskRepository {
   subtreeHeight(organizationId: string, taskId: string): Promise<number>;
   /** Tasks matching the filter in the sort order, after the cursor. */
   list(organizationId: string, query: TaskListQuery): Promise<Task[]>;
-  /** The same page as `list`, each task already in the API's JSON form (see TaskJson). */
-  listJson(organizationId: string, query: TaskListQuery): Promise<TaskJson[]>;
+  /** The same page as `list`, each task rendered by the store (see TaskListItem). */
+  listItems(organizationId: string, query: TaskListQuery): Promise<TaskListItem[]>;
   readonly history: TaskHistoryRepository;
   readonly comments: TaskCommentRepository;
   readonly watchers: TaskWatcherRepository;

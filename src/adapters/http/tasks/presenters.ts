@@ -1,4 +1,5 @@
-// Tasks as the API shows them, and the wire form of their list cursors.
+// Task history entries as the API shows them, and the wire form of task and history cursors.
+// (A task itself: presentTask in adapters/shared/task-fields.ts.)
 import type {
   HistoryCursor,
   TaskCursor,
@@ -7,36 +8,8 @@ import type {
 } from '../../../application/tasks/ports.js';
 import { ValidationError } from '../../../domain/shared/errors.js';
 import { isUuid } from '../../../domain/shared/id.js';
-import { PRIORITIES, type Task } from '../../../domain/tasks/task.js';
+import { PRIORITIES } from '../../../domain/tasks/task.js';
 import { decodeCursor, encodeCursor } from '../schemas.js';
-
-export function presentTask(task: Task) {
-  return {
-    id: task.id,
-    key: task.key,
-    project_id: task.projectId,
-    title: task.title,
-    description: task.description,
-    type: task.type,
-    type_id: task.typeId,
-    status_id: task.statusId,
-    status_category: task.statusCategory,
-    priority: task.priority,
-    assignee_id: task.assigneeId,
-    reporter_id: task.reporterId,
-    parent_id: task.parentId,
-    labels: task.labels,
-    due_at: task.dueAt?.toISOString() ?? null,
-    estimate_hours: task.estimateHours,
-    actual_hours: task.actualHours,
-    position: task.position,
-    version: task.version,
-    created_at: task.createdAt.toISOString(),
-    updated_at: task.updatedAt.toISOString(),
-    completed_at: task.completedAt?.toISOString() ?? null,
-    deleted_at: task.deletedAt?.toISOString() ?? null,
-  };
-}
 
 export function presentHistoryEntry(entry: TaskHistoryEntry) {
   return {

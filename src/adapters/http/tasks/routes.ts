@@ -13,7 +13,8 @@ import { accessOf } from '../middleware/organization-access.js';
 import { organizationParams } from '../organizations/schemas.js';
 import { route, type RouteSpec } from '../route.js';
 import { forbidden, notFound, outside, respondOne, stale, tags } from './task-responses.js';
-import { decodeTaskCursor, encodeTaskCursor, presentTask } from './presenters.js';
+import { presentTask } from '../../shared/task-fields.js';
+import { decodeTaskCursor, encodeTaskCursor } from './presenters.js';
 import { presentRelation } from './relations-routes.js';
 import { taskWithRelationsSchema } from './relations-schemas.js';
 import {
@@ -54,7 +55,7 @@ async function respondList(
   const next = page.nextCursor === null ? null : encodeTaskCursor(page.nextCursor);
   respondJsonItems(
     ctx,
-    page.items.map((item) => item.json),
+    page.items.map((item) => item.rendered),
     { limit: query.limit, next_cursor: next, has_more: next !== null },
   );
 }

@@ -9,6 +9,7 @@ import {
   TASK_DESCRIPTION_MAX_LENGTH,
   TASK_TITLE_MAX_LENGTH,
 } from '../../../domain/tasks/task.js';
+import type { PresentedTask } from '../../shared/task-fields.js';
 import { organizationParams } from '../organizations/schemas.js';
 import { projectParams } from '../projects/schemas.js';
 import { listQuery } from '../schemas.js';
@@ -120,6 +121,7 @@ export const historyQuery = listQuery.extend({
   cursor: z.string().max(500).optional(),
 });
 
+/** The public task (TASK_FIELDS) as documented: every field, each of its presented type. */
 export const taskSchema = z
   .object({
     id: z.uuid(),
@@ -145,7 +147,7 @@ export const taskSchema = z
     updated_at: z.string(),
     completed_at: z.string().nullable(),
     deleted_at: z.string().nullable(),
-  })
+  } satisfies { readonly [N in keyof PresentedTask]: z.ZodType<PresentedTask[N]> })
   .meta({ id: 'Task' });
 
 export const historyEntrySchema = z

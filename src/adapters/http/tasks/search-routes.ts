@@ -11,7 +11,7 @@ import { accessOf } from '../middleware/organization-access.js';
 import { organizationParams } from '../organizations/schemas.js';
 import { route, type RouteSpec } from '../route.js';
 import { decodeCursor, encodeCursor } from '../schemas.js';
-import { presentTask } from './presenters.js';
+import { presentTask } from '../../shared/task-fields.js';
 import { searchTasksQuery, taskSearchHitSchema } from './search-schemas.js';
 
 /** Cursors carry the last hit's rank (exact: 6 decimals at most) and task id, `[rank, id]`. */

@@ -4,7 +4,7 @@ import type { Task } from '../../../domain/tasks/task.js';
 import { setEtag } from '../conditional.js';
 import type { AppContext } from '../context.js';
 import { respond } from '../envelope.js';
-import { presentTask } from './presenters.js';
+import { presentTask } from '../../shared/task-fields.js';
 
 export const tags = ['Tasks'];
 

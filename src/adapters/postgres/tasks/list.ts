@@ -1,19 +1,32 @@
-// Task lists: filters, sort orders and keyset cursors, as tasks or as the API's JSON, from templates.
-import { sql, type Compilable, type CompiledQuery, type Expression, type SqlBool } from 'kysely';
+// Task lists: filters, sort orders and keyset cursors, as tasks or as list items rendered in
+// PostgreSQL (the tasks' public JSON), from templates.
+import {
+  sql,
+  type Compilable,
+  type CompiledQuery,
+  type Expression,
+  type RawBuilder,
+  type SqlBool,
+} from 'kysely';
 import type {
+  RenderedTask,
   TaskCursor,
   TaskFilter,
   TaskListQuery,
   TaskRepository,
   TaskSort,
 } from '../../../application/tasks/ports.js';
-import type { Priority } from '../../../domain/tasks/task.js';
+import type { Priority, Task } from '../../../domain/tasks/task.js';
+import { TASK_FIELDS } from '../../shared/task-fields.js';
 import type { Db } from '../database.js';
 import { isoTime } from '../sql-values.js';
 import { templates, type TaskQueries } from './reads.js';
 import { priorityColumn, priorityOf, toTask } from './rows.js';
 
-export function taskLists(db: Db, queries: TaskQueries): Pick<TaskRepository, 'list' | 'listJson'> {
+export function taskLists(
+  db: Db,
+  queries: TaskQueries,
+): Pick<TaskRepository, 'list' | 'listItems'> {
   const { joined, tasks } = queries;
   /** The joined rows narrowed to the filter and the page after the cursor, in the sort's order. */
   const listed = (
@@ -41,10 +54,10 @@ export function taskLists(db: Db, queries: TaskQueries): Pick<TaskRepository, 'l
       return (await db.executeQuery(statement)).rows.map(toTask);
     },
 
-    async listJson(organizationId, query) {
+    async listItems(organizationId, query) {
       const statement = listTemplate('json', organizationId, query, (org, limit, filter, after) =>
         listed(org, query.sort, limit, filter, after).select([
-          sql<string>`${TASK_JSON}::text`.as('json'),
+          sql<RenderedTask>`${TASK_JSON}::text`.as('rendered'),
           't.id',
           isoTime(sql`t.created_at`).as('created_at'),
           isoTime(sql`t.due_at`).as('due_at'),
@@ -53,7 +66,7 @@ export function taskLists(db: Db, queries: TaskQueries): Pick<TaskRepository, 'l
         ]),
       );
       return (await db.executeQuery(statement)).rows.map((row) => ({
-        json: row.json,
+        rendered: row.rendered,
         id: row.id,
         createdAt: row.created_at ?? '',
         dueAt: row.due_at,
@@ -65,39 +78,52 @@ export function taskLists(db: Db, queries: TaskQueries): Pick<TaskRepository, 'l
 }
 
 /**
- * A task as the API shows it (presentTask in the HTTP adapter), built by PostgreSQL so that a page
- * travels as one string per task: no row decoding, no Date objects, no JSON.stringify in Node.
- * The keys and formats match presentTask exactly; a test compares the two on the same tasks.
+ * What each Task property is in the joined row, for TASK_FIELDS to pick from (a time as its
+ * timestamptz: the field's format makes it text).
  */
-const TASK_JSON = sql`json_build_object(
-  'id', t.id,
-  'key', p.key || '-' || t.number,
-  'project_id', t.project_id,
-  'title', t.title,
-  'description', t.description,
-  'type', tt.name,
-  'type_id', t.type_id,
-  'status_id', t.status_id,
-  'status_category', s.category,
-  'priority', (array['low', 'medium', 'high', 'critical'])[t.priority],
-  'assignee_id', t.assignee_id,
-  'reporter_id', t.reporter_id,
-  'parent_id', t.parent_id,
-  'labels', array(
+const TASK_VALUES: { readonly [P in keyof Task]: RawBuilder<unknown> } = {
+  id: sql`t.id`,
+  organizationId: sql`t.organization_id`,
+  projectId: sql`t.project_id`,
+  key: sql`p.key || '-' || t.number`,
+  number: sql`t.number`,
+  title: sql`t.title`,
+  description: sql`t.description`,
+  typeId: sql`t.type_id`,
+  type: sql`tt.name`,
+  statusId: sql`t.status_id`,
+  statusCategory: sql`s.category`,
+  priority: sql`(array['low', 'medium', 'high', 'critical'])[t.priority]`,
+  assigneeId: sql`t.assignee_id`,
+  reporterId: sql`t.reporter_id`,
+  parentId: sql`t.parent_id`,
+  labels: sql`array(
     select tl.label_id from task_labels as tl
     where tl.organization_id = t.organization_id and tl.task_id = t.id
     order by tl.label_id
-  ),
-  'due_at', ${isoTime(sql`t.due_at`)},
-  'estimate_hours', t.estimate_hours,
-  'actual_hours', t.actual_hours,
-  'position', t.position,
-  'version', t.version,
-  'created_at', ${isoTime(sql`t.created_at`)},
-  'updated_at', ${isoTime(sql`t.updated_at`)},
-  'completed_at', ${isoTime(sql`t.completed_at`)},
-  'deleted_at', ${isoTime(sql`t.deleted_at`)}
-)`;
+  )`,
+  dueAt: sql`t.due_at`,
+  estimateHours: sql`t.estimate_hours`,
+  actualHours: sql`t.actual_hours`,
+  position: sql`t.position`,
+  version: sql`t.version`,
+  createdAt: sql`t.created_at`,
+  updatedAt: sql`t.updated_at`,
+  completedAt: sql`t.completed_at`,
+  deletedAt: sql`t.deleted_at`,
+};
+
+/**
+ * A task in its public shape (TASK_FIELDS, which presentTask follows too), built by PostgreSQL so
+ * that a page travels as one string per task: no row decoding, no Date objects, no
+ * JSON.stringify in Node. A test holds a list page and the single reads identical.
+ */
+const TASK_JSON = sql`json_build_object(${sql.join(
+  TASK_FIELDS.map((field) => {
+    const value = TASK_VALUES[field.from];
+    return sql`${sql.lit(field.name)}, ${'format' in field ? isoTime(value) : value}`;
+  }),
+)})`;
 
 type Condition = Expression<SqlBool>;
 
