@@ -3,7 +3,6 @@
 // The only place that picks PGlite or PostgreSQL, memory or Redis.
 import type { Server } from 'node:http';
 import path from 'node:path';
-import type { Redis } from 'ioredis';
 import type { Logger as PinoLogger } from 'pino';
 import type { Deps } from '../application/deps.js';
 import type { Cache, Clock, RateLimiter } from '../application/shared/ports.js';
@@ -13,8 +12,7 @@ import { logMailer } from '../adapters/mail/log-mailer.js';
 import { smtpMailer } from '../adapters/mail/smtp-mailer.js';
 import { memoryCache } from '../adapters/memory/memory-cache.js';
 import { memoryRateLimiter } from '../adapters/memory/memory-rate-limiter.js';
-import { assumeRole, openDatabase, type DatabaseHandle } from '../adapters/postgres/connect.js';
-import { migrateToLatest } from '../adapters/postgres/migrator.js';
+import type { DatabaseHandle } from '../adapters/postgres/connect.js';
 import { postgresIdempotencyStore } from '../adapters/postgres/idempotency-store.js';
 import { postgresRepositories, postgresUnitOfWork } from '../adapters/postgres/unit-of-work.js';
 import { redisCache } from '../adapters/redis/redis-cache.js';
@@ -36,9 +34,16 @@ import { inProcessBackgroundWork } from '../adapters/system/background-work.js';
 import { systemClock } from '../adapters/system/clock.js';
 import { uuidV7Ids } from '../adapters/system/uuid-v7-ids.js';
 import { createLogger } from '../adapters/telemetry/logger.js';
+import {
+  cacheNameOf,
+  observedCache,
+  observedMailer,
+  observedRateLimiter,
+} from '../adapters/telemetry/instruments.js';
 import { createMetrics } from '../adapters/telemetry/metrics.js';
 import type { Config } from './config.js';
 import { healthProbes } from './health-probes.js';
+import { openOwnDatabase, redisReady } from './stores.js';
 import { createHttpServer, type Closer } from './http-server.js';
 import { VERSION } from './version.js';
 
@@ -73,8 +78,14 @@ export async function compose(
   const logger = overrides.logger ?? createLogger({ level: config.LOG_LEVEL });
   const closers: Closer[] = [];
   const clock = overrides.clock ?? systemClock;
+  // Its sources are read at each scrape, once everything below exists.
+  const metrics = createMetrics({
+    poolStats: () => database.poolStats(),
+    cacheCircuit: () => sharedCache?.circuit(),
+    passwordQueueDepth: () => passwords.queueDepth(),
+  });
 
-  const database = overrides.database ?? (await openOwnDatabase(config, logger));
+  const database = overrides.database ?? (await openOwnDatabase(config, logger, metrics));
   if (!overrides.database) closers.push({ name: 'database', close: () => database.close() });
 
   const redis = config.REDIS_URL ? createRedisClient(config.REDIS_URL) : undefined;
@@ -84,9 +95,14 @@ export async function compose(
         prefix: config.REDIS_KEY_PREFIX,
         timeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
         cooldownMs: config.REDIS_CIRCUIT_COOLDOWN_MS,
+        onError: (operation, key) =>
+          metrics.observeCacheError(key === '' ? 'all' : cacheNameOf(key), operation),
       })
     : undefined;
-  const cache: Cache = sharedCache ?? memoryCache({ maxEntries: config.CACHE_MAX_ENTRIES });
+  const cache: Cache = observedCache(
+    sharedCache ?? memoryCache({ maxEntries: config.CACHE_MAX_ENTRIES }),
+    metrics,
+  );
   closers.push({ name: 'cache', close: () => cache.close() });
 
   // A counter Redis does not answer in time is kept in process memory until Redis answers again.
@@ -104,9 +120,13 @@ export async function compose(
       points,
       durationSeconds,
     };
-    return redis
-      ? redisRateLimiter(redis, { ...options, ...limiterDeadlines })
-      : memoryRateLimiter(options);
+    return observedRateLimiter(
+      redis
+        ? redisRateLimiter(redis, { ...options, ...limiterDeadlines })
+        : memoryRateLimiter(options),
+      keyPrefix,
+      metrics,
+    );
   };
 
   // The API's general limits (0 turns one off); in Redis when configured, which falls back to
@@ -123,11 +143,13 @@ export async function compose(
       : memoryRateLimiter(options);
   };
 
-  const mailer =
+  const mailer = observedMailer(
     overrides.mailer ??
-    (config.SMTP_URL
-      ? smtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM })
-      : logMailer(logger.child({ component: 'mail' })));
+      (config.SMTP_URL
+        ? smtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM })
+        : logMailer(logger.child({ component: 'mail' }))),
+    metrics,
+  );
   closers.push({ name: 'mailer', close: () => mailer.close() });
 
   // Drained before the database and the mailer close: its jobs use both.
@@ -149,6 +171,10 @@ export async function compose(
     clock,
   });
 
+  const passwords = argon2PasswordHasher(overrides.argon2 ?? OWASP_ARGON2_PARAMS, undefined, {
+    waited: (seconds) => metrics.observePasswordHashWait(seconds),
+  });
+
   const deps: Deps = {
     repos: postgresRepositories(database.db),
     uow: postgresUnitOfWork(database.db, {
@@ -164,7 +190,7 @@ export async function compose(
     clock,
     ids: uuidV7Ids,
     cache,
-    passwords: argon2PasswordHasher(overrides.argon2 ?? OWASP_ARGON2_PARAMS),
+    passwords,
     accessTokens,
     secrets: cryptoSecretTokens(),
     mailer,
@@ -190,10 +216,6 @@ export async function compose(
     idempotency: postgresIdempotencyStore(database.db, database.pipelined),
   };
 
-  const metrics = createMetrics({
-    poolStats: () => database.poolStats(),
-    ...(sharedCache && { cacheCircuit: () => sharedCache.circuit() }),
-  });
   const probes = [
     ...healthProbes({ database, cache, redisCache: sharedCache, logger }),
     ...(overrides.extraProbes ?? []),
@@ -219,6 +241,7 @@ export async function compose(
       idempotencyLockMs: config.IDEMPOTENCY_LOCK_SECONDS * 1000,
     },
     observe: (o) => metrics.observeRequest(o),
+    onIdempotentRepeat: (outcome) => metrics.observeIdempotency(outcome),
     rateLimits: {
       perAddress: apiLimiter('rl-address', config.RATE_LIMIT_PER_ADDRESS),
       perPrincipal: apiLimiter('rl-principal', config.RATE_LIMIT_PER_PRINCIPAL),
@@ -248,44 +271,4 @@ export async function compose(
     },
     stop: () => http.stop(),
   };
-}
-
-async function openOwnDatabase(config: Config, logger: PinoLogger): Promise<DatabaseHandle> {
-  if (config.DATABASE_URL) {
-    return openDatabase(
-      {
-        kind: 'postgres',
-        url: config.DATABASE_URL,
-        poolSize: config.DATABASE_POOL_SIZE,
-        // Every connection works as the application role: row-level security applies to it.
-        role: config.DATABASE_APP_ROLE,
-      },
-      // A restart or failover ends every connection: logged, never fatal (the pool reconnects).
-      { onConnectionLost: (error) => logger.warn({ err: error }, 'database connection lost') },
-    );
-  }
-  const dataDir = path.resolve(config.DATA_DIR, 'pglite');
-  const database = await openDatabase({ kind: 'pglite', dataDir });
-  // The embedded default applies migrations at start; with PostgreSQL, `npm run migrate` does.
-  const applied = await migrateToLatest(database.db);
-  await assumeRole(database, config.DATABASE_APP_ROLE);
-  logger.info({ dataDir, applied }, 'embedded database ready');
-  return database;
-}
-
-/** Waits for the first connection; Redis being down is not fatal (the cache degrades). */
-function redisReady(redis: Redis, timeoutMs: number, logger: PinoLogger): Promise<void> {
-  if (redis.status === 'ready') return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      logger.warn({ timeout_ms: timeoutMs }, 'redis not reachable; cache degraded until it is');
-      redis.off('ready', onReady);
-      resolve();
-    }, timeoutMs);
-    const onReady = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    redis.once('ready', onReady);
-  });
 }

@@ -1,141 +1,223 @@
-// The Kubernetes manifests agree with the code: known variables only, a configuration the app
-// accepts, probes on the real health routes, and enough time to drain before SIGKILL.
-import { readdirSync, readFileSync } from 'node:fs';
+// The Kubernetes manifests agree with the code and with Kubernetes: every object (k8s/base, and
+// the production overlay rendered as kustomize would) is valid against the Kubernetes schemas
+// (kubernetes-models), names only variables config.ts knows in a configuration the app accepts,
+// probes the real health routes, drains before SIGKILL, and is reachable only as intended.
+import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
 import { loadConfig } from '../../src/bootstrap/config.js';
+import { kustomize, podSpecOf, readManifests, type Manifest } from '../support/kustomize.js';
 
-const ROOT = new URL('../../', import.meta.url);
-const K8S = new URL('k8s/', ROOT);
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BASE = `${ROOT}k8s/base`;
+const PRODUCTION = `${ROOT}k8s/overlays/production`;
 
-const files = readdirSync(K8S)
+const baseFiles = readdirSync(BASE)
   .filter((name) => /\.ya?ml$/.test(name))
   .sort();
-const manifests = files.flatMap((file) =>
-  parseAllDocuments(readFileSync(new URL(file, K8S), 'utf8')).map((doc) => {
-    if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors.map(String).join('; ')}`);
-    const manifest: any = doc.toJS();
-    return { file, ...manifest };
-  }),
-);
-
-function only(kind: string): any {
-  const found = manifests.filter((m) => m.kind === kind);
-  expect(found, kind).toHaveLength(1);
-  return found[0];
-}
+const base = kustomize(BASE);
+const production = kustomize(PRODUCTION);
+/** Not in the kustomization: the Secrets are made out of band. */
+const secrets = readManifests(`${BASE}/secret.example.yaml`);
 
 /** The variables config.ts validates: the keys of its (unexported) zod schema object. */
 const knownVariables = new Set(
   [
-    ...readFileSync(fileURLToPath(new URL('src/bootstrap/config.ts', ROOT)), 'utf8').matchAll(
-      /^ {2}([A-Z][A-Z0-9_]*):/gm,
-    ),
+    ...readFileSync(`${ROOT}src/bootstrap/config.ts`, 'utf8').matchAll(/^ {2}([A-Z][A-Z0-9_]*):/gm),
   ].map((m) => m[1]!),
 );
 
-const configMap = () => only('ConfigMap');
-const secret = () => only('Secret');
-const deployment = () => only('Deployment');
-const apiContainer = () => deployment().spec.template.spec.containers[0];
-
-describe('the manifests in k8s/', () => {
-  it('parse, and each names its kind', () => {
-    expect(files).toEqual(
-      expect.arrayContaining([
-        'configmap.yaml',
-        'secret.example.yaml',
-        'migrate-job.yaml',
-        'deployment.yaml',
-        'service.yaml',
-        'hpa.yaml',
-        'pdb.yaml',
-      ]),
+function only(manifests: Manifest[], kind: string, component?: string): any {
+  const found = manifests
+    .map((m) => m.object)
+    .filter(
+      (o) =>
+        o.kind === kind &&
+        (component === undefined || o.metadata.labels['app.kubernetes.io/component'] === component),
     );
-    for (const m of manifests) {
-      expect(m.apiVersion, m.file).toEqual(expect.any(String));
-      expect(m.kind, m.file).toEqual(expect.any(String));
-      expect(m.metadata.name, m.file).toEqual(expect.any(String));
-      expect(m.metadata.namespace, m.file).toBeUndefined();
+  expect(found, `${kind} ${component ?? ''}`).toHaveLength(1);
+  return found[0];
+}
+
+const secretNamed = (name: string) => secrets.find((s) => s.metadata.name === name);
+
+/** kubernetes-models' class for an object's apiVersion and kind, which validates against the schema. */
+async function validate(object: any): Promise<void> {
+  const [group, version] = String(object.apiVersion).includes('/')
+    ? String(object.apiVersion).split('/')
+    : [undefined, object.apiVersion];
+  const module = `kubernetes-models/${group ? `${group}/` : ''}${version}/${object.kind}`;
+  const { [object.kind]: Model } = (await import(module)) as Record<string, any>;
+  new Model(object).validate();
+}
+
+describe.each([
+  ['k8s/base', base],
+  ['k8s/overlays/production', production],
+])('the objects of %s', (_, manifests) => {
+  it('are each valid against the Kubernetes schemas', async () => {
+    expect(manifests.length).toBeGreaterThanOrEqual(9);
+    for (const { file, object } of manifests) {
+      await expect(validate(object), `${file} ${object.kind}`).resolves.toBeUndefined();
     }
   });
 
-  it('name only variables that config.ts knows', () => {
+  it('name only variables that config.ts knows, in a configuration the app accepts', () => {
     expect(knownVariables.size).toBeGreaterThan(20);
+    const configMap = only(manifests, 'ConfigMap');
+    const secret = secretNamed('teamflow-secrets').stringData;
     const named = [
-      ...Object.keys(configMap().data),
-      ...Object.keys(secret().stringData),
+      ...Object.keys(configMap.data),
+      ...secrets.flatMap((s) => Object.keys(s.stringData)),
       ...manifests
-        .flatMap((m) => m.spec?.template?.spec?.containers ?? [])
+        .flatMap((m) => podSpecOf(m.object)?.containers ?? [])
         .flatMap((c: any) => (c.env ?? []).map((e: any) => e.name as string)),
     ];
     expect(named.filter((name) => !knownVariables.has(name))).toEqual([]);
-  });
-
-  it('keep secrets out of the ConfigMap', () => {
-    const secretNames = ['DATABASE_URL', 'REDIS_URL', 'JWT_PRIVATE_KEY', 'SMTP_URL'];
-    expect(Object.keys(secret().stringData).sort()).toEqual([...secretNames].sort());
-    for (const name of secretNames) expect(configMap().data).not.toHaveProperty(name);
-  });
-
-  it('together form a configuration the app accepts', () => {
-    const config = loadConfig({ ...configMap().data, ...secret().stringData });
+    const config = loadConfig({ ...configMap.data, ...secret });
     expect(config.NODE_ENV).toBe('production');
     expect(config.SHUTDOWN_GRACE_MS).toBeGreaterThan(0);
   });
 
-  it('load that configuration into the api and the migrate job', () => {
-    const job = only('Job');
-    for (const container of [apiContainer(), job.spec.template.spec.containers[0]]) {
-      expect(container.envFrom).toEqual([
-        { configMapRef: { name: configMap().metadata.name } },
-        { secretRef: { name: secret().metadata.name } },
-      ]);
-    }
-    expect(job.spec.template.spec.containers[0].command).toEqual([
-      'node',
-      'dist/src/bootstrap/migrate.js',
-    ]);
-  });
-
-  it('probe readiness on /health/ready and liveness on /health', () => {
-    const c = apiContainer();
-    expect(c.readinessProbe.httpGet.path).toBe('/health/ready');
-    expect(c.livenessProbe.httpGet.path).toBe('/health');
-    expect(c.startupProbe.httpGet.path).toBe('/health');
-  });
-
-  it('give a pod more time than the drain takes before SIGKILL', () => {
-    const { SHUTDOWN_TIMEOUT_MS, SHUTDOWN_GRACE_MS } = configMap().data;
-    const graceSeconds: number = deployment().spec.template.spec.terminationGracePeriodSeconds;
-    expect(graceSeconds * 1000).toBeGreaterThan(
-      Number(SHUTDOWN_TIMEOUT_MS) + Number(SHUTDOWN_GRACE_MS),
-    );
-  });
-
-  it('roll out without losing capacity and run as non-root on a read-only filesystem', () => {
-    const spec = deployment().spec;
-    expect(spec.replicas).toBeGreaterThanOrEqual(2);
-    expect(spec.strategy.rollingUpdate.maxUnavailable).toBe(0);
-    expect(spec.template.spec.securityContext.runAsNonRoot).toBe(true);
-    expect(apiContainer().securityContext.readOnlyRootFilesystem).toBe(true);
-    expect(apiContainer().volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
-  });
-
-  it('point the Service, HPA and PDB at the api pods', () => {
-    const podLabels = deployment().spec.template.metadata.labels;
-    expect(podLabels).toMatchObject(only('Service').spec.selector);
-    expect(podLabels).toMatchObject(only('PodDisruptionBudget').spec.selector.matchLabels);
-    const hpa = only('HorizontalPodAutoscaler');
+  it('let the HPA own the api’s replica count and roll out without losing capacity', () => {
+    const deployment = only(manifests, 'Deployment');
+    const hpa = only(manifests, 'HorizontalPodAutoscaler');
+    expect(deployment.spec).not.toHaveProperty('replicas');
     expect(hpa.apiVersion).toBe('autoscaling/v2');
     expect(hpa.spec.scaleTargetRef).toMatchObject({
       kind: 'Deployment',
-      name: deployment().metadata.name,
+      name: deployment.metadata.name,
     });
+    expect(hpa.spec.minReplicas).toBeGreaterThanOrEqual(2);
     expect(hpa.spec.metrics).toContainEqual({
       type: 'Resource',
       resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } },
     });
+    expect(deployment.spec.strategy.rollingUpdate.maxUnavailable).toBe(0);
+  });
+
+  it('point the Service, PDB, NetworkPolicy and Ingress at the api pods', () => {
+    const deployment = only(manifests, 'Deployment');
+    const podLabels = deployment.spec.template.metadata.labels;
+    const service = only(manifests, 'Service');
+    expect(podLabels).toMatchObject(service.spec.selector);
+    expect(podLabels).toMatchObject(
+      only(manifests, 'PodDisruptionBudget').spec.selector.matchLabels,
+    );
+    expect(podLabels).toMatchObject(
+      only(manifests, 'NetworkPolicy', 'api').spec.podSelector.matchLabels,
+    );
+    const backends = only(manifests, 'Ingress').spec.rules.flatMap((r: any) =>
+      r.http.paths.map((p: any) => ({ path: p.path, ...p.backend.service })),
+    );
+    for (const backend of backends) {
+      expect(backend).toMatchObject({ name: service.metadata.name, port: { name: 'http' } });
+      expect(backend.path).not.toMatch(/^\/(metrics|health|docs)/);
+    }
+    expect(service.spec.ports[0].targetPort).toBe('http');
+    expect(deployment.spec.template.spec.containers[0].ports[0].name).toBe('http');
+  });
+});
+
+describe('the schema check', () => {
+  it('refuses an object Kubernetes would refuse', async () => {
+    const deployment = structuredClone(only(base, 'Deployment'));
+    deployment.spec.template.spec.containers[0].ports[0].containerPort = 'http';
+    await expect(validate(deployment)).rejects.toThrow(/containerPort must be integer/);
+    delete deployment.spec.selector;
+    await expect(validate(deployment)).rejects.toThrow(/selector/);
+  });
+});
+
+describe('k8s/base', () => {
+  it('lists every manifest in its kustomization but the example Secrets', () => {
+    const [kustomization] = readManifests(`${BASE}/kustomization.yaml`);
+    expect([...kustomization.resources].sort()).toEqual(
+      baseFiles.filter((f) => f !== 'kustomization.yaml' && f !== 'secret.example.yaml'),
+    );
+    for (const { object } of base) expect(object.metadata.namespace).toBeUndefined();
+  });
+
+  it('validates the example Secrets and keeps secrets out of the ConfigMap', async () => {
+    for (const secret of secrets) await validate(secret);
+    const secretNames = ['DATABASE_URL', 'REDIS_URL', 'JWT_PRIVATE_KEY', 'SMTP_URL'];
+    expect(Object.keys(secretNamed('teamflow-secrets').stringData).sort()).toEqual(
+      [...secretNames].sort(),
+    );
+    for (const name of secretNames) expect(only(base, 'ConfigMap').data).not.toHaveProperty(name);
+  });
+
+  it('gives the migrate Job the owner’s login and the api a login of its own', () => {
+    const api = only(base, 'Deployment').spec.template.spec.containers[0];
+    const job = only(base, 'Job').spec.template.spec.containers[0];
+    expect(api.envFrom).toEqual([
+      { configMapRef: { name: 'teamflow-config' } },
+      { secretRef: { name: 'teamflow-secrets' } },
+    ]);
+    expect(job.envFrom).toEqual([{ configMapRef: { name: 'teamflow-config' } }]);
+    expect(job.env).toEqual([
+      {
+        name: 'DATABASE_URL',
+        valueFrom: { secretKeyRef: { name: 'teamflow-migrate-secrets', key: 'DATABASE_URL' } },
+      },
+    ]);
+    expect(job.command).toEqual(['node', 'dist/src/bootstrap/migrate.js']);
+    const user = (name: string) => new URL(secretNamed(name).stringData.DATABASE_URL).username;
+    expect(user('teamflow-secrets')).toBe('teamflow_api');
+    expect(user('teamflow-migrate-secrets')).toBe('teamflow_owner');
+  });
+
+  it('probes readiness on /health/ready and liveness on /health, and drains before SIGKILL', () => {
+    const deployment = only(base, 'Deployment');
+    const c = deployment.spec.template.spec.containers[0];
+    expect(c.readinessProbe.httpGet.path).toBe('/health/ready');
+    expect(c.livenessProbe.httpGet.path).toBe('/health');
+    expect(c.startupProbe.httpGet.path).toBe('/health');
+    const { SHUTDOWN_TIMEOUT_MS, SHUTDOWN_GRACE_MS } = only(base, 'ConfigMap').data;
+    expect(deployment.spec.template.spec.terminationGracePeriodSeconds * 1000).toBeGreaterThan(
+      Number(SHUTDOWN_TIMEOUT_MS) + Number(SHUTDOWN_GRACE_MS),
+    );
+  });
+
+  it('runs as non-root on a read-only filesystem', () => {
+    for (const kind of ['Deployment', 'Job']) {
+      const spec = only(base, kind).spec.template.spec;
+      expect(spec.securityContext.runAsNonRoot).toBe(true);
+      expect(spec.containers[0].securityContext.readOnlyRootFilesystem).toBe(true);
+      expect(spec.containers[0].volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
+    }
+  });
+
+  it('lets the api in from the ingress controller (and Prometheus) only, and out to its stores only', () => {
+    const policy = only(base, 'NetworkPolicy', 'api').spec;
+    expect(policy.policyTypes).toEqual(['Ingress', 'Egress']);
+    const sources = policy.ingress.flatMap((rule: any) =>
+      rule.from.map((from: any) => from.podSelector.matchLabels['app.kubernetes.io/name']),
+    );
+    expect(sources).toEqual(['ingress-nginx', 'prometheus']);
+    for (const rule of policy.ingress)
+      expect(rule.ports).toEqual([{ port: 'http', protocol: 'TCP' }]);
+    const egressPorts = policy.egress
+      .flatMap((rule: any) => rule.ports.map((p: any) => `${p.port}/${p.protocol}`))
+      .sort();
+    expect(egressPorts).toEqual(['465/TCP', '53/TCP', '53/UDP', '5432/TCP', '587/TCP', '6379/TCP']);
+    const migrate = only(base, 'NetworkPolicy', 'migrate').spec;
+    expect(migrate.ingress).toBeUndefined();
+    expect(
+      migrate.egress.flatMap((rule: any) => rule.ports.map((p: any) => p.port)).sort(),
+    ).toEqual([53, 53, 5432]);
+  });
+});
+
+describe('k8s/overlays/production', () => {
+  it('puts everything in its namespace, pins the image and keeps three pods at least', () => {
+    for (const { object } of production) expect(object.metadata.namespace).toBe('teamflow');
+    const images = production.flatMap((m) =>
+      (podSpecOf(m.object)?.containers ?? []).map((c: any) => c.image),
+    );
+    expect(images).toEqual(['ghcr.io/teamflow/teamflow:0.1.0', 'ghcr.io/teamflow/teamflow:0.1.0']);
+    expect(only(production, 'HorizontalPodAutoscaler').spec.minReplicas).toBe(3);
+    expect(only(production, 'ConfigMap').data.PUBLIC_URL).toMatch(/^https:\/\//);
   });
 });

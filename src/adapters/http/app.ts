@@ -29,7 +29,7 @@ import { organizationAccess, type AccessResolver } from './middleware/organizati
 import { allowedMethods } from './middleware/allowed-methods.js';
 import { jsonBody } from './middleware/body.js';
 import { errorHandler } from './middleware/error-handler.js';
-import { idempotency } from './middleware/idempotency.js';
+import { idempotency, type IdempotencyRepeat } from './middleware/idempotency.js';
 import { requestContext } from './middleware/request-context.js';
 import { requestLog, type RequestObservation } from './middleware/request-log.js';
 import { principalKey, rateLimit, type RateLimitScope } from './middleware/rate-limit.js';
@@ -59,6 +59,8 @@ export interface HttpAppParts {
   readonly operations: Operations;
   readonly options: HttpOptions;
   readonly observe?: (observation: RequestObservation) => void;
+  /** Told of each repeated Idempotency-Key (for the metrics). */
+  readonly onIdempotentRepeat?: (outcome: IdempotencyRepeat) => void;
   /** The API's general limits; either may be absent (disabled). */
   readonly rateLimits?: {
     readonly perAddress?: RateLimiter | undefined;
@@ -174,6 +176,7 @@ export function createHttpApp(parts: HttpAppParts): Koa<RequestState, RouterFiel
     body: jsonBody(options.bodyLimitBytes),
     idempotency: idempotency(deps.idempotency, deps.clock, {
       ...(options.idempotencyLockMs !== undefined && { lockMs: options.idempotencyLockMs }),
+      ...(parts.onIdempotentRepeat && { onRepeat: parts.onIdempotentRepeat }),
     }),
     resolve: (principal, ref) => resolveAccess(deps, principal, ref),
     principalLimit:

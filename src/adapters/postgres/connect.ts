@@ -52,14 +52,19 @@ export interface DatabaseHandle {
 export interface DatabaseOptions {
   /** Told when a pooled connection dies (a restart, a failover): for the log. */
   readonly onConnectionLost?: (error: Error) => void;
+  /** Told how long each checkout waited for the pool to hand out a connection: for the metrics. */
+  readonly onPoolWait?: (seconds: number) => void;
 }
 
 /** A checkout that fails because the server is down, starting or full is a 503, not a 500. */
-async function checkOut(pool: pg.Pool): Promise<pg.PoolClient> {
+async function checkOut(pool: pg.Pool, onWait: (seconds: number) => void): Promise<pg.PoolClient> {
+  const started = performance.now();
   try {
     return await pool.connect();
   } catch (error) {
     throw unavailableOr(error);
+  } finally {
+    onWait((performance.now() - started) / 1000);
   }
 }
 
@@ -67,12 +72,16 @@ async function checkOut(pool: pg.Pool): Promise<pg.PoolClient> {
  * Checks clients out of the pool, switching each new one to `role` before it serves anything
  * (a client whose switch fails is discarded, never handed out as the owner).
  */
-function workingAs(pool: pg.Pool, role: string | undefined): () => Promise<pg.PoolClient> {
-  if (role === undefined) return () => checkOut(pool);
+function workingAs(
+  pool: pg.Pool,
+  role: string | undefined,
+  onWait: (seconds: number) => void,
+): () => Promise<pg.PoolClient> {
+  if (role === undefined) return () => checkOut(pool, onWait);
   const statement = setRoleStatement(role);
   const switched = new WeakSet<pg.PoolClient>();
   return async () => {
-    const client = await checkOut(pool);
+    const client = await checkOut(pool, onWait);
     if (switched.has(client)) return client;
     try {
       await client.query(statement);
@@ -126,7 +135,7 @@ export async function openDatabase(
     pool.on('connect', (client) => watchClient(client, onLost));
     // The pool re-emits an idle client's error (already reported by the client's own listener).
     pool.on('error', () => undefined);
-    const connect = workingAs(pool, target.role);
+    const connect = workingAs(pool, target.role, options.onPoolWait ?? (() => undefined));
     const db = new Kysely<Database>({
       dialect: new PostgresDialect({
         pool: { connect: async () => preparing(await connect()), end: () => pool.end() },

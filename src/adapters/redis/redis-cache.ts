@@ -50,6 +50,8 @@ export interface RedisCacheOptions {
   readonly timeoutMs?: number;
   /** After a failed call, Redis is left alone this long, then probed in the background. */
   readonly cooldownMs?: number;
+  /** Told of each call Redis failed or did not answer in time (for the metrics). */
+  readonly onError?: (operation: 'get' | 'set' | 'delete' | 'ping', key: string) => void;
 }
 
 /**
@@ -86,8 +88,10 @@ export function redisCache(client: Redis, options: RedisCacheOptions = {}): Redi
     },
     isHealed: () => unapplied === covered,
   });
-  const notApplied = (error: unknown) => {
+  const reportError = options.onError ?? (() => undefined);
+  const notApplied = (error: unknown, operation: 'set' | 'delete', key: string) => {
     unapplied++;
+    reportError(operation, key);
     breaker.fail(error);
   };
 
@@ -98,6 +102,7 @@ export function redisCache(client: Redis, options: RedisCacheOptions = {}): Redi
       try {
         reply = await call(redis.mget(epochKey, deletesKey, prefix + key));
       } catch (error) {
+        reportError('get', key);
         breaker.fail(error);
         return undefined;
       }
@@ -135,7 +140,7 @@ export function redisCache(client: Redis, options: RedisCacheOptions = {}): Redi
         }
       } catch (error) {
         // It may still land later (a timed-out write): the bump makes it unreadable.
-        notApplied(error);
+        notApplied(error, 'set', key);
       }
     },
 
@@ -150,7 +155,7 @@ export function redisCache(client: Redis, options: RedisCacheOptions = {}): Redi
           redis.tfCacheDelete(keys.length + 1, deletesKey, ...keys.map((key) => prefix + key)),
         );
       } catch (error) {
-        notApplied(error);
+        notApplied(error, 'delete', keys[0]!);
       }
     },
 
@@ -160,6 +165,7 @@ export function redisCache(client: Redis, options: RedisCacheOptions = {}): Redi
       try {
         await call(redis.ping());
       } catch (error) {
+        reportError('ping', '');
         breaker.fail(error);
         throw error;
       }

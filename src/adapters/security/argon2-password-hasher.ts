@@ -69,6 +69,8 @@ type Job =
   | { readonly op: 'verify'; readonly password: string; readonly encoded: string };
 
 interface Pending {
+  /** performance.now() when the job was handed to its lane. */
+  readonly queuedAt: number;
   resolve(value: unknown): void;
   reject(error: Error): void;
 }
@@ -78,10 +80,21 @@ interface Lane {
   readonly pending: Map<number, Pending>;
 }
 
+export interface Argon2PasswordHasher extends PasswordHasher {
+  /** Jobs waiting behind another on their lane (the running ones not counted): for the metrics. */
+  queueDepth(): number;
+}
+
+export interface HashLaneObserver {
+  /** A job started on its lane after waiting `seconds` for the jobs ahead of it (0 if none). */
+  waited(seconds: number): void;
+}
+
 export function argon2PasswordHasher(
   params: Argon2Params = OWASP_ARGON2_PARAMS,
   lanes: number = defaultHashLanes(),
-): PasswordHasher {
+  observer?: HashLaneObserver,
+): Argon2PasswordHasher {
   if (!Number.isInteger(lanes) || lanes < 1) throw new Error('lanes must be a whole number ≥ 1');
   const options = { algorithm: ARGON2ID, ...params };
   const running: (Lane | undefined)[] = Array.from({ length: lanes }, () => undefined);
@@ -100,6 +113,9 @@ export function argon2PasswordHasher(
         const job = lane.pending.get(id);
         lane.pending.delete(id);
         if (lane.pending.size === 0) worker.unref();
+        // A lane works through its jobs in order: the oldest one left starts now.
+        const next = lane.pending.values().next();
+        if (next.done !== true) observer?.waited((performance.now() - next.value.queuedAt) / 1000);
         if (error === undefined) job?.resolve(value);
         else job?.reject(new Error(error));
       },
@@ -134,8 +150,11 @@ export function argon2PasswordHasher(
     const lane = laneFor();
     const id = (nextId += 1);
     return new Promise<T>((resolve, reject) => {
-      if (lane.pending.size === 0) lane.worker.ref();
-      lane.pending.set(id, { resolve, reject });
+      if (lane.pending.size === 0) {
+        lane.worker.ref();
+        observer?.waited(0);
+      }
+      lane.pending.set(id, { queuedAt: performance.now(), resolve, reject });
       lane.worker.postMessage({ id, ...job });
     });
   }
@@ -150,6 +169,8 @@ export function argon2PasswordHasher(
   }
 
   return {
+    queueDepth: () =>
+      running.reduce((depth, lane) => depth + Math.max(0, (lane?.pending.size ?? 0) - 1), 0),
     hash: (password) => run<string>({ op: 'hash', password, options }),
     verify,
     async verifyDummy(password) {

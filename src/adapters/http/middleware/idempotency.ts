@@ -56,7 +56,11 @@ export const idempotencyKeyHeaders = z.object({
 export interface IdempotencyOptions {
   readonly ttlMs?: number;
   readonly lockMs?: number;
+  /** Told of each repeated key: replayed, still in progress (409), or reused (422). */
+  readonly onRepeat?: (outcome: IdempotencyRepeat) => void;
 }
+
+export type IdempotencyRepeat = 'replayed' | 'in_progress' | 'key_reused';
 
 /** 409 with Retry-After: the same request is running now; its answer will be replayable soon. */
 class IdempotentRequestInProgressError extends ConflictError {
@@ -73,6 +77,7 @@ export function idempotency(
 ): Middleware<RequestState, RouterFields> {
   const ttlMs = options.ttlMs ?? IDEMPOTENCY_TTL_MS;
   const lockMs = options.lockMs ?? IDEMPOTENCY_LOCK_MS;
+  const onRepeat = options.onRepeat ?? (() => undefined);
   return async (ctx: AppContext, next) => {
     const key = ctx.method === 'POST' ? idempotencyKeyOf(ctx) : undefined;
     if (key === undefined) {
@@ -92,11 +97,14 @@ export function idempotency(
     });
     switch (claim.outcome) {
       case 'replay':
+        onRepeat('replayed');
         replay(ctx, claim.response);
         return;
       case 'in_progress':
+        onRepeat('in_progress');
         throw new IdempotentRequestInProgressError();
       case 'mismatch':
+        onRepeat('key_reused');
         throw new HttpError(
           'IDEMPOTENCY_KEY_REUSED',
           'This Idempotency-Key was already used with a different request',
