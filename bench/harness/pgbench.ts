@@ -18,7 +18,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { READ_SCOPE_SQL } from '../../src/adapters/postgres/scoped-read.js';
+import { READ_SCOPE_SQL } from '../../src/adapters/postgres/wire/tenant-scope.js';
 import type { SentStatement } from './capture.js';
 import { runCommand } from './processes.js';
 

@@ -1,11 +1,11 @@
-// Pipelined transactions (src/adapters/postgres/pipeline.ts): on PostgreSQL a statement sent with
-// `sendAhead` inside a unit of work goes out in the round trip of the transaction's next statement
+// Pipelined transactions (src/adapters/postgres/wire/pipeline.ts): on PostgreSQL a statement sent with
+// `defer` inside a unit of work goes out in the round trip of the transaction's next statement
 // (the COMMIT, if none), sees and is seen as if sent alone, and its failure fails the transaction.
 // Outside a pipelined transaction, and on PGlite, it runs at once.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../../src/adapters/postgres/database.js';
-import { sendAhead, type PipelinedSession } from '../../../src/adapters/postgres/pipeline.js';
+import { defer, type PipelinedSession } from '../../../src/adapters/postgres/wire/pipeline.js';
 import { postgresUnitOfWork } from '../../../src/adapters/postgres/unit-of-work.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
 import { testDatabaseUrl } from '../../support/env.js';
@@ -41,7 +41,7 @@ const ids = async () =>
   ).map((row) => row.id);
 
 it('runs a statement at once outside a pipelined transaction', async () => {
-  await sendAhead(database.handle.db, insert(database.handle.db, 1));
+  await defer(database.handle.db, insert(database.handle.db, 1));
   expect(await ids()).toEqual([1]);
 });
 
@@ -72,14 +72,14 @@ if (!testDatabaseUrl) {
 
     /** The pool's one connection is clean after a failure: the next transaction commits. */
     async function nextTransactionCommits(id: number) {
-      await uow.run(() => sendAhead(session.db, insert(session.db, id)));
+      await uow.run(() => defer(session.db, insert(session.db, id)));
       expect(await ids()).toEqual([id]);
     }
 
     it('sends held statements in the trip of the next one, which sees their writes', async () => {
       const seen = await uow.run(async () => {
-        await sendAhead(session.db, insert(session.db, 1));
-        await sendAhead(session.db, insert(session.db, 2));
+        await defer(session.db, insert(session.db, 1));
+        await defer(session.db, insert(session.db, 2));
         const { rows } = await sql<{
           n: number;
         }>`select count(*)::int as n from pipeline_probe`.execute(session.db);
@@ -92,8 +92,8 @@ if (!testDatabaseUrl) {
 
     it('sends what is still held with the COMMIT', async () => {
       await uow.run(async () => {
-        await sendAhead(session.db, insert(session.db, 3));
-        await sendAhead(session.db, insert(session.db, 4));
+        await defer(session.db, insert(session.db, 3));
+        await defer(session.db, insert(session.db, 4));
       });
       expect(trips()).toBe(1); // BEGIN, both INSERTs and the COMMIT
       expect(await ids()).toEqual([3, 4]);
@@ -101,8 +101,8 @@ if (!testDatabaseUrl) {
 
     it("fails the next statement with a held statement's error and rolls everything back", async () => {
       const run = uow.run(async () => {
-        await sendAhead(session.db, insert(session.db, 5));
-        await sendAhead(session.db, insert(session.db, 5));
+        await defer(session.db, insert(session.db, 5));
+        await defer(session.db, insert(session.db, 5));
         await sql`select 1`.execute(session.db);
         return 'not reached';
       });
@@ -113,8 +113,8 @@ if (!testDatabaseUrl) {
 
     it('fails the COMMIT with a held statement’s error, committing nothing', async () => {
       const run = uow.run(async () => {
-        await sendAhead(session.db, insert(session.db, 7));
-        await sendAhead(session.db, insert(session.db, 7));
+        await defer(session.db, insert(session.db, 7));
+        await defer(session.db, insert(session.db, 7));
       });
       await expect(run).rejects.toMatchObject({ code: '23505' });
       expect(await ids()).toEqual([]);
@@ -123,8 +123,8 @@ if (!testDatabaseUrl) {
 
     it('drops what is held when the work throws, and rolls back', async () => {
       const run = uow.run(async () => {
-        await sendAhead(session.db, insert(session.db, 9));
-        await sendAhead(session.db, insert(session.db, 9)); // would fail the ROLLBACK's trip
+        await defer(session.db, insert(session.db, 9));
+        await defer(session.db, insert(session.db, 9)); // would fail the ROLLBACK's trip
         throw new Error('changed my mind');
       });
       await expect(run).rejects.toThrow('changed my mind');
@@ -139,23 +139,23 @@ if (!testDatabaseUrl) {
           select count(*)::int as n from pg_prepared_statements
           where statement like 'insert into "pipeline_probe"%'`.execute(session.db);
       const first = await uow.run(async () => {
-        await sendAhead(session.db, insert(session.db, 13));
+        await defer(session.db, insert(session.db, 13));
         return (await prepared()).rows[0]!.n;
       });
       const again = await uow.run(async () => {
-        await sendAhead(session.db, insert(session.db, 14));
-        await sendAhead(session.db, insert(session.db, 15));
+        await defer(session.db, insert(session.db, 14));
+        await defer(session.db, insert(session.db, 15));
         return (await prepared()).rows[0]!.n;
       });
       expect([first, again]).toEqual([1, 1]);
       await expect(
         uow.run(async () => {
-          await sendAhead(session.db, insert(session.db, 13)); // a duplicate: the batch fails
+          await defer(session.db, insert(session.db, 13)); // a duplicate: the batch fails
           await prepared();
         }),
       ).rejects.toMatchObject({ code: '23505' });
       const afterError = await uow.run(async () => {
-        await sendAhead(session.db, insert(session.db, 16));
+        await defer(session.db, insert(session.db, 16));
         return (await prepared()).rows[0]!.n;
       });
       expect(afterError).toBe(1);
@@ -165,7 +165,7 @@ if (!testDatabaseUrl) {
     it('binds values as pg does for a statement of its own: times, JSON, arrays, null', async () => {
       const at = new Date('2026-12-04T10:11:12.345Z');
       await uow.run(() =>
-        sendAhead(
+        defer(
           session.db,
           probe(session.db)
             .insertInto('pipeline_probe')
@@ -188,7 +188,7 @@ if (!testDatabaseUrl) {
 
     it('holds a lock taken ahead before the next statement runs', async () => {
       const held = await uow.run(async () => {
-        await sendAhead(
+        await defer(
           session.db,
           session.db.selectNoFrom(sql<string>`pg_advisory_xact_lock(4242)`.as('locked')),
         );
