@@ -18,7 +18,9 @@ if (!testDatabaseUrl) {
       await database.close();
     }
   });
-} else {
+}
+
+describe.skipIf(!testDatabaseUrl)('on PostgreSQL (skipped on PGlite)', () => {
   let database: TestDatabase;
   /** One connection, as the owner: every read below shares it, and DDL is allowed. */
   let single: DatabaseHandle;
@@ -139,4 +141,4 @@ if (!testDatabaseUrl) {
       ).rejects.toThrow(/read-only transaction/);
     });
   });
-}
+});
