@@ -13,7 +13,7 @@
 // A parameterless multi-statement command (`begin; select set_config(…)` in one simple-protocol
 // round trip) cannot run in extended mode: the script sends its statements as one pipeline
 // (\startpipeline … \endpipeline), which takes the same single round trip; so do the statements a
-// pipelined transaction sent ahead of another (src/adapters/postgres/pipeline.ts), with it.
+// pipelined transaction sent ahead of another (src/adapters/postgres/wire/pipeline.ts), with it.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
