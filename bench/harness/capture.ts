@@ -9,8 +9,10 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../../src/adapters/postgres/database.js';
 import type { DatabaseHandle } from '../../src/adapters/postgres/connect.js';
-import { PipelinedQuery, pipelineConnector } from '../../src/adapters/postgres/pipeline.js';
-import { ScopedQuery, scopedReader } from '../../src/adapters/postgres/scoped-read.js';
+import { sentByWire } from '../../src/adapters/postgres/wire/pg-internals.js';
+import { pipelineConnector } from '../../src/adapters/postgres/wire/pipeline.js';
+import { scopedReader } from '../../src/adapters/postgres/wire/scoped-read.js';
+import { READ_SCOPE_SQL } from '../../src/adapters/postgres/wire/tenant-scope.js';
 import { loadConfig } from '../../src/bootstrap/config.js';
 import { compose, type Application } from '../../src/bootstrap/compose.js';
 
@@ -19,13 +21,13 @@ export interface SentStatement {
   /** As the application passed them (Dates, arrays, …); pg serializes them on the wire. */
   readonly values: readonly unknown[];
   /**
-   * A one-trip read (src/adapters/postgres/scoped-read.ts): the values of READ_SCOPE_SQL, sent
+   * A one-trip read (src/adapters/postgres/wire/scoped-read.ts): the values of READ_SCOPE_SQL, sent
    * ahead of this statement in the same batch and implicit transaction.
    */
   readonly scope?: readonly unknown[];
   /**
    * A pipelined transaction's statements held and sent ahead of this one in the same batch
-   * (src/adapters/postgres/pipeline.ts); their values as pg put them on the wire.
+   * (src/adapters/postgres/wire/pipeline.ts); their values as pg put them on the wire.
    */
   readonly ahead?: readonly { readonly text: string; readonly values: readonly unknown[] }[];
   /** Filled when the answer arrives. */
@@ -64,9 +66,8 @@ function recordingClient(recorder: Recorder): typeof pg.Client {
   return class RecordingClient extends pg.Client {
     // pg's overloads cannot be restated here; the arguments go through untouched.
     override query(...args: any[]): any {
-      // A ScopedQuery is a PipelinedQuery with the scope ahead: recorded as the read it is.
-      if (recorder.on && args[0] instanceof ScopedQuery) recordScoped(recorder, args[0]);
-      else if (recorder.on && args[0] instanceof PipelinedQuery) recordPipelined(recorder, args[0]);
+      const sent = recorder.on ? sentByWire(args[0]) : undefined;
+      if (sent) recordSent(recorder, args[0] as object, sent);
       const result = (super.query as (...a: any[]) => any)(...args);
       if (recorder.on && typeof args[0] === 'string' && result instanceof Promise) {
         const entry: SentStatement = { text: args[0], values: (args[1] as unknown[]) ?? [] };
@@ -87,21 +88,26 @@ function recordingClient(recorder: Recorder): typeof pg.Client {
   };
 }
 
-/** Records a one-trip read: its statement, the scope sent ahead of it, and what came back. */
-function recordScoped(recorder: Recorder, query: ScopedQuery): void {
-  record(recorder, query, { scope: query.scope });
-}
-
-/** Records a pipelined statement: it, the statements held ahead of it, and what came back. */
-function recordPipelined(recorder: Recorder, query: PipelinedQuery): void {
-  record(recorder, query, {
-    ahead: query.ahead.map(({ text, values }) => ({ text, values })),
-  });
+/**
+ * Records a statement of the wire module: a one-trip read (the read scope alone ahead of it) with
+ * its scope, a pipelined statement with the statements held ahead of it.
+ */
+function recordSent(
+  recorder: Recorder,
+  query: object,
+  sent: NonNullable<ReturnType<typeof sentByWire>>,
+): void {
+  const [first] = sent.ahead;
+  if (sent.ahead.length === 1 && first?.text === READ_SCOPE_SQL) {
+    record(recorder, query, { scope: first.values });
+  } else {
+    record(recorder, query, { ahead: sent.ahead.map(({ text, values }) => ({ text, values })) });
+  }
 }
 
 function record(
   recorder: Recorder,
-  query: ScopedQuery | PipelinedQuery,
+  query: object,
   extra: Pick<SentStatement, 'scope' | 'ahead'>,
 ): void {
   const raw = query as unknown as {

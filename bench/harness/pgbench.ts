@@ -13,12 +13,12 @@
 // A parameterless multi-statement command (`begin; select set_config(…)` in one simple-protocol
 // round trip) cannot run in extended mode: the script sends its statements as one pipeline
 // (\startpipeline … \endpipeline), which takes the same single round trip; so do the statements a
-// pipelined transaction sent ahead of another (src/adapters/postgres/pipeline.ts), with it.
+// pipelined transaction sent ahead of another (src/adapters/postgres/wire/pipeline.ts), with it.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { READ_SCOPE_SQL } from '../../src/adapters/postgres/scoped-read.js';
+import { READ_SCOPE_SQL } from '../../src/adapters/postgres/wire/tenant-scope.js';
 import type { SentStatement } from './capture.js';
 import { runCommand } from './processes.js';
 

@@ -1,7 +1,10 @@
 // A pipeline connector on a pool of its own that counts round trips: every call of a client's
 // query() is one batch written and one answer awaited.
 import pg from 'pg';
-import { pipelineConnector, type PipelineConnector } from '../../src/adapters/postgres/pipeline.js';
+import {
+  pipelineConnector,
+  type PipelineConnector,
+} from '../../src/adapters/postgres/wire/pipeline.js';
 
 export interface CountedPipeline {
   readonly connect: PipelineConnector;

@@ -1,8 +1,7 @@
 // The audit log: append-only (the application role may only INSERT and SELECT).
 import type { AuditEntry, AuditLogRepository } from '../../application/access/ports.js';
 import type { Db } from './database.js';
-import { compiledAhead, sendAhead } from './pipeline.js';
-import { QueryTemplates } from './query-template.js';
+import { defer, QueryTemplates } from './wire/index.js';
 
 /** The compiled insert of every audit log repository (the same SQL for every connection). */
 const templates = new QueryTemplates();
@@ -26,15 +25,15 @@ export function postgresAuditLogRepository(db: Db): AuditLogRepository {
         entry.userAgent ?? null,
         entry.requestId ?? null,
         entry.createdAt,
-      ];
+      ] as const;
       const statement = templates.compile(
-        'record',
+        { query: 'record' },
         values,
         (org, id, actorType, actorId, action, targetType, targetId, changes, ip, ua, request, at) =>
           db.insertInto('audit_log').values({
             organization_id: org,
             id: id,
-            actor_type: actorType as AuditEntry['actorType'],
+            actor_type: actorType,
             actor_id: actorId,
             action: action,
             target_type: targetType,
@@ -43,10 +42,10 @@ export function postgresAuditLogRepository(db: Db): AuditLogRepository {
             ip: ip,
             user_agent: ua,
             request_id: request,
-            created_at: at as unknown as Date,
+            created_at: at,
           }),
       );
-      await sendAhead(db, compiledAhead(db, statement));
+      await defer(db, statement);
     },
 
     async list(organizationId, filters, page) {

@@ -1,15 +1,15 @@
 // Opens the database: PostgreSQL through `pg` when a URL is given, else PGlite in a local folder.
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect, sql, type PostgresPoolClient } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database, Db } from './database.js';
 import { PgliteDialect } from './pglite-dialect.js';
 import { unavailableOr } from './errors.js';
-import { queryFailure, releaseClient, watchClient } from './lost-connections.js';
-import { preparedQuery } from './prepared-statements.js';
-import { pipelineConnector, type PipelineConnector } from './pipeline.js';
-import { scopedReader, type ScopedReader } from './scoped-read.js';
+import { watchClient } from './lost-connections.js';
+import { preparingClient } from './wire/pg-internals.js';
+import { pipelineConnector, type PipelineConnector } from './wire/pipeline.js';
+import { scopedReader, type ScopedReader } from './wire/scoped-read.js';
 
 export type DatabaseTarget = (
   | { readonly kind: 'postgres'; readonly url: string; readonly poolSize: number }
@@ -94,30 +94,6 @@ function workingAs(
   };
 }
 
-const preparingClients = new WeakMap<pg.PoolClient, PostgresPoolClient>();
-
-/**
- * The client as Kysely sees it: a statement with parameters goes out as a prepared statement of
- * the connection (planned once); a parameterless one (`begin`, a migration's DDL) as the simple
- * query it is. Transactions of the unit of work go through pipeline.ts instead.
- */
-function preparing(client: pg.PoolClient): PostgresPoolClient {
-  let wrapped = preparingClients.get(client);
-  if (!wrapped) {
-    wrapped = {
-      query: ((text: unknown, values?: readonly unknown[]) =>
-        typeof text === 'string' && values !== undefined && values.length > 0
-          ? preparedQuery(client, text, values)
-          : client.query(text as string, values as unknown[]).catch((error: unknown) => {
-              throw queryFailure(client, error);
-            })) as unknown as PostgresPoolClient['query'],
-      release: () => releaseClient(client),
-    };
-    preparingClients.set(client, wrapped);
-  }
-  return wrapped;
-}
-
 export async function openDatabase(
   target: DatabaseTarget,
   options: DatabaseOptions = {},
@@ -138,7 +114,9 @@ export async function openDatabase(
     const connect = workingAs(pool, target.role, options.onPoolWait ?? (() => undefined));
     const db = new Kysely<Database>({
       dialect: new PostgresDialect({
-        pool: { connect: async () => preparing(await connect()), end: () => pool.end() },
+        // A statement with parameters goes out as a prepared statement of the connection;
+        // transactions of the unit of work go through wire/pipeline.ts instead.
+        pool: { connect: async () => preparingClient(await connect()), end: () => pool.end() },
       }),
     });
     return {

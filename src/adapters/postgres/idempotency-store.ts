@@ -15,9 +15,10 @@ import type {
   StoredResponse,
 } from '../../application/shared/idempotency.js';
 import type { Database, Db } from './database.js';
-import { compiledAhead, sendAhead, TENANT_SCOPE_SQL, type PipelineConnector } from './pipeline.js';
-import { QueryTemplates } from './query-template.js';
 import { inRequestTransaction } from './request-transaction.js';
+import { defer, QueryTemplates } from './wire/index.js';
+import type { PipelineConnector } from './wire/pipeline.js';
+import { inScopedTransaction, scopeIds } from './wire/tenant-scope.js';
 
 /** Expired rows of the organization deleted by each claim, so the table stays bounded. */
 const PURGE_BATCH = 50;
@@ -29,17 +30,13 @@ const PURGE_BATCH = 50;
 type InOrganization = <T>(organizationId: string, work: (db: Db) => Promise<T>) => Promise<T>;
 
 function inTransaction(db: Db): InOrganization {
-  return (organizationId, work) =>
-    db.transaction().execute(async (trx) => {
-      await sql`select set_config('app.organization_id', ${organizationId}, true)`.execute(trx);
-      return work(trx);
-    });
+  return (organizationId, work) => inScopedTransaction(db, { organizationId }, work);
 }
 
 function pipelinedStatements(open: PipelineConnector): InOrganization {
   return async (organizationId, work) => {
     const session = await open();
-    session.holdAheadOfEach(TENANT_SCOPE_SQL, [organizationId, '']);
+    session.scopeEachBatch(scopeIds({ organizationId }));
     try {
       return await work(session.db);
     } finally {
@@ -68,9 +65,7 @@ export function postgresIdempotencyStore(db: Db, pipelined?: PipelineConnector):
     const values = completionValues(claim, response);
     const result = await inOrganization(claim.organizationId, (trx) =>
       trx.executeQuery(
-        templates.compile('complete', values, (status, headers, body, org, k, claimId) =>
-          completeClaim(trx, [status, headers, body, org, k, claimId]),
-        ),
+        templates.compile({ query: 'complete' }, values, (...params) => completeClaim(trx, params)),
       ),
     );
     return (result.numAffectedRows ?? 0n) > 0n;
@@ -85,19 +80,16 @@ export function postgresIdempotencyStore(db: Db, pipelined?: PipelineConnector):
       return inOrganization(organizationId, async (trx) => {
         // A few expired rows of the organization go first, so the table stays bounded (pipelined:
         // ahead of the first INSERT, in its implicit transaction).
-        await sendAhead(
+        await defer(
           trx,
-          compiledAhead(
-            trx,
-            templates.compile('purge', [organizationId, now], (org, at) =>
-              purgeExpired(trx, org, at as unknown as Date),
-            ),
+          templates.compile({ query: 'purge' }, [organizationId, now] as const, (org, at) =>
+            purgeExpired(trx, org, at),
           ),
         );
         // A row that vanishes between the two statements (released, purged) is claimed on the
         // next turn; READ COMMITTED gives each statement a fresh snapshot.
         const insert = templates.compile(
-          'claim',
+          { query: 'claim' },
           [
             organizationId,
             key,
@@ -106,7 +98,7 @@ export function postgresIdempotencyStore(db: Db, pipelined?: PipelineConnector):
             now,
             new Date(now.getTime() + request.lockMs),
             new Date(now.getTime() + request.ttlMs),
-          ],
+          ] as const,
           (org, k, hash, claim, at, lockedUntil, expiresAt) =>
             trx
               .insertInto('idempotency_keys')
@@ -116,9 +108,9 @@ export function postgresIdempotencyStore(db: Db, pipelined?: PipelineConnector):
                 request_hash: hash,
                 state: 'in_progress',
                 claim_id: claim,
-                created_at: at as unknown as Date,
-                locked_until: lockedUntil as unknown as Date,
-                expires_at: expiresAt as unknown as Date,
+                created_at: at,
+                locked_until: lockedUntil,
+                expires_at: expiresAt,
               })
               // An expired row counts as absent; so does an abandoned attempt at the same request.
               .onConflict((oc) =>
@@ -137,10 +129,10 @@ export function postgresIdempotencyStore(db: Db, pipelined?: PipelineConnector):
                   }))
                   .where((eb) =>
                     eb.or([
-                      eb('idempotency_keys.expires_at', '<=', at as unknown as Date),
+                      eb('idempotency_keys.expires_at', '<=', at),
                       eb.and([
                         eb('idempotency_keys.state', '=', 'in_progress'),
-                        eb('idempotency_keys.locked_until', '<=', at as unknown as Date),
+                        eb('idempotency_keys.locked_until', '<=', at),
                         eb('idempotency_keys.request_hash', '=', hash),
                       ]),
                     ]),
@@ -148,18 +140,21 @@ export function postgresIdempotencyStore(db: Db, pipelined?: PipelineConnector):
               )
               .returning('claim_id'),
         );
-        const find = templates.compile('held', [organizationId, key], (org, k) =>
-          trx
-            .selectFrom('idempotency_keys')
-            .select([
-              'request_hash',
-              'state',
-              'response_status',
-              'response_headers',
-              'response_body',
-            ])
-            .where('organization_id', '=', org)
-            .where('key', '=', k),
+        const find = templates.compile(
+          { query: 'held' },
+          [organizationId, key] as const,
+          (org, k) =>
+            trx
+              .selectFrom('idempotency_keys')
+              .select([
+                'request_hash',
+                'state',
+                'response_status',
+                'response_headers',
+                'response_body',
+              ])
+              .where('organization_id', '=', org)
+              .where('key', '=', k),
         );
         for (let attempt = 0; attempt < 3; attempt += 1) {
           const claimed = (await trx.executeQuery(insert)).rows[0];
@@ -194,7 +189,7 @@ export function postgresIdempotencyStore(db: Db, pipelined?: PipelineConnector):
       }
       try {
         await transaction.commit((trx) =>
-          sendAhead(trx, compiledAhead(trx, completionInTransaction(trx, claim, response))),
+          defer(trx, completionInTransaction(trx, claim, response)),
         );
       } catch (error) {
         if (!(await isHeld(claim).catch(() => true))) return 'taken_over';
@@ -226,11 +221,9 @@ export function postgresIdempotencyStore(db: Db, pipelined?: PipelineConnector):
  */
 function completionInTransaction(trx: Db, claim: IdempotencyClaimRef, response: StoredResponse) {
   const values = completionValues(claim, response);
-  return templates.compile('complete-held', values, (status, headers, body, org, k, claimId) =>
+  return templates.compile({ query: 'complete-held' }, values, (...params) =>
     trx
-      .with('completed', (db) =>
-        completeClaim(db, [status, headers, body, org, k, claimId]).returning('claim_id'),
-      )
+      .with('completed', (db) => completeClaim(db, params).returning('claim_id'))
       .selectFrom('completed')
       .select(
         sql<number>`(case count(*) when 1 then '1' else 'idempotency claim lost' end)::int`.as(
@@ -241,32 +234,35 @@ function completionInTransaction(trx: Db, claim: IdempotencyClaimRef, response: 
 }
 
 /** The values `completeClaim` binds, in its order. */
-const completionValues = (claim: IdempotencyClaimRef, response: StoredResponse) => [
-  response.status,
-  JSON.stringify(response.headers),
-  response.body,
-  claim.organizationId,
-  claim.key,
-  claim.claimId,
-];
+const completionValues = (claim: IdempotencyClaimRef, response: StoredResponse) =>
+  [
+    response.status,
+    JSON.stringify(response.headers),
+    response.body,
+    claim.organizationId,
+    claim.key,
+    claim.claimId,
+  ] as const;
+
+type CompletionValues = ReturnType<typeof completionValues>;
 
 /** The answer stored on the claim's row, if the claim still holds it (both completions). */
 const completeClaim = (
   db: QueryCreator<Database>,
-  [status, headers, body, org, key, claimId]: readonly unknown[],
+  [status, headers, body, org, key, claimId]: CompletionValues,
 ) =>
   db
     .updateTable('idempotency_keys')
     .set({
       state: 'completed',
-      response_status: status as number,
-      response_headers: headers as string,
-      response_body: body as string | null,
+      response_status: status,
+      response_headers: headers,
+      response_body: body,
       locked_until: null,
     })
-    .where('organization_id', '=', org as string)
-    .where('key', '=', key as string)
-    .where('claim_id', '=', claimId as string)
+    .where('organization_id', '=', org)
+    .where('key', '=', key)
+    .where('claim_id', '=', claimId)
     .where('state', '=', 'in_progress');
 
 /** Deletes a few expired rows; rows another transaction holds are left for a later claim. */

@@ -13,9 +13,9 @@ import {
   type ProgressColumns,
 } from './project-progress.js';
 import { postgresProjectStatusRepository } from './project-statuses.js';
-import { QueryTemplates } from './query-template.js';
 import { workflowColumn } from './workflow-column.js';
 import { postgresTaskTypeRepository } from './project-task-types.js';
+import { QueryTemplates } from './wire/index.js';
 import { isUuid } from '../../domain/shared/id.js';
 
 type ProjectRow = Selectable<ProjectsTable> & ProgressColumns;
@@ -84,8 +84,8 @@ export function postgresProjectRepository(db: Db): ProjectRepository {
     const named = refColumn(ref);
     if (named === undefined) return undefined;
     const [column, , value] = named;
-    const shape = `live-ref:${column}:${withWorkflow ? 'workflow' : ''}`;
-    return templates.compile(shape, [organizationId, value], (org, v) =>
+    const shape = { query: 'live-ref', column, withWorkflow };
+    return templates.compile(shape, [organizationId, value] as const, (org, v) =>
       db
         .selectFrom('projects')
         .select(['projects.id', 'projects.key'])

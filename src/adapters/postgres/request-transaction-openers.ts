@@ -1,9 +1,9 @@
 // The two openers of a request transaction: a pipelined session (PostgreSQL) or a Kysely one.
 import { sql } from 'kysely';
 import type { Db } from './database.js';
-import { TENANT_SCOPE_SQL, type PipelineConnector } from './pipeline.js';
 import { asError, joinedTransaction, type JoinedTransactionOpener } from './request-transaction.js';
-import { scopeIds, scopeStatementOf } from './tenant-scope.js';
+import type { PipelineConnector } from './wire/pipeline.js';
+import { scopeIds, setScope } from './wire/tenant-scope.js';
 
 /**
  * On a pipelined session (PostgreSQL): BEGIN and the scope go out ahead of the first statement,
@@ -14,7 +14,7 @@ export function pipelinedJoinedTransaction(open: PipelineConnector): JoinedTrans
   return async (scope, onEnd) => {
     const session = await open();
     session.hold('begin');
-    session.hold(TENANT_SCOPE_SQL, scopeIds(scope));
+    session.holdScope(scopeIds(scope));
     let brokenConnection: Error | undefined;
     const rollback = async () => {
       session.discardHeld();
@@ -32,7 +32,7 @@ export function pipelinedJoinedTransaction(open: PipelineConnector): JoinedTrans
           const mark = session.heldCount;
           const sent = session.batchesSent;
           session.hold(`savepoint ${name}`);
-          if (ids) session.hold(TENANT_SCOPE_SQL, ids);
+          if (ids) session.holdScope(ids);
           return Promise.resolve(async () => {
             // Nothing went out since: the savepoint and what followed it are only held.
             if (session.batchesSent === sent) session.discardHeldFrom(mark);
@@ -70,20 +70,17 @@ export function kyselyJoinedTransaction(db: Db): JoinedTransactionOpener {
     const trx = await db.startTransaction().execute();
     const ids = scopeIds(scope);
     if (ids.join() !== ',') {
-      await sql
-        .raw(scopeStatementOf(ids))
-        .execute(trx)
-        .catch(async (error: unknown) => {
-          await trx.rollback().execute();
-          throw error;
-        });
+      await setScope(trx, ids).catch(async (error: unknown) => {
+        await trx.rollback().execute();
+        throw error;
+      });
     }
     return joinedTransaction(
       {
         db: trx,
         async savepoint(name, scopeIdsToSet) {
           await sql.raw(`savepoint ${name}`).execute(trx);
-          if (scopeIdsToSet) await sql.raw(scopeStatementOf(scopeIdsToSet)).execute(trx);
+          if (scopeIdsToSet) await setScope(trx, scopeIdsToSet);
           return async () => {
             await sql.raw(`rollback to savepoint ${name}`).execute(trx);
           };

@@ -12,7 +12,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { TenantScope } from '../../application/shared/unit-of-work.js';
 import type { Db } from './database.js';
-import { scopeIds } from './tenant-scope.js';
+import { scopeIds, type ScopeIds } from './wire/tenant-scope.js';
 
 /** A transaction units of work join, each in a savepoint; one at a time. */
 export interface JoinedTransaction {
@@ -124,7 +124,7 @@ async function runAll(effects: readonly Effect[]): Promise<void> {
 interface TransactionSteps {
   readonly db: Db;
   /** Opens savepoint `name`, setting the scope `ids` when given; answers how to roll back to it. */
-  savepoint(name: string, ids: readonly [string, string] | undefined): Promise<() => Promise<void>>;
+  savepoint(name: string, ids: ScopeIds | undefined): Promise<() => Promise<void>>;
   release(name: string): Promise<void>;
   commit(): Promise<void>;
   rollback(): Promise<void>;

@@ -2,14 +2,11 @@
 import { sql, type SqlBool } from 'kysely';
 import type { TaskHistoryRepository } from '../../application/tasks/ports.js';
 import type { Db } from './database.js';
-import { compiledAhead, sendAhead } from './pipeline.js';
-import { QueryTemplates } from './query-template.js';
 import { NEW_ID } from './sql-values.js';
+import { defer, QueryTemplates } from './wire/index.js';
 
 /** The compiled inserts of every history repository (the same SQL for every connection). */
 const templates = new QueryTemplates();
-/** Values bound per history row. */
-const FIELDS = 7;
 
 export function postgresTaskHistoryRepository(db: Db): TaskHistoryRepository {
   return {
@@ -17,30 +14,32 @@ export function postgresTaskHistoryRepository(db: Db): TaskHistoryRepository {
       if (entries.length === 0) return;
       // Nothing reads it back in the change's transaction: it rides ahead of the next statement.
       // Compiled once per number of rows (a change writes one; a bulk change, one per task).
-      const values = entries.flatMap((entry) => [
-        entry.organizationId,
-        entry.id,
-        entry.taskId,
-        entry.actorId,
-        entry.action,
-        JSON.stringify(entry.changes),
-        entry.at,
-      ]);
-      const row = ([org, id, task, actor, action, changes, at]: string[]) => ({
-        organization_id: org!,
-        id: id!,
-        task_id: task!,
-        actor_id: actor as string | null,
-        action: action!,
-        changes: changes!,
-        at: at as unknown as Date,
-      });
-      const statement = templates.compile(`append:${entries.length}`, values, (...markers) =>
-        db
-          .insertInto('task_history')
-          .values(entries.map((_, i) => row(markers.slice(i * FIELDS, (i + 1) * FIELDS)))),
+      const rows = entries.map(
+        (entry) =>
+          [
+            entry.organizationId,
+            entry.id,
+            entry.taskId,
+            entry.actorId,
+            entry.action,
+            JSON.stringify(entry.changes),
+            entry.at,
+          ] as const,
       );
-      await sendAhead(db, compiledAhead(db, statement));
+      const statement = templates.compileRows({ query: 'append' }, rows, (marked) =>
+        db.insertInto('task_history').values(
+          marked.map(([org, id, task, actor, action, changes, at]) => ({
+            organization_id: org,
+            id,
+            task_id: task,
+            actor_id: actor,
+            action,
+            changes,
+            at,
+          })),
+        ),
+      );
+      await defer(db, statement);
     },
 
     async recordDetach(organizationId, detached, actorId, at) {

@@ -13,7 +13,7 @@ import { taskKey } from '../../domain/tasks/task.js';
 import type { Db } from './database.js';
 import type { TaskRelationsTable } from './database-tasks.js';
 import { conflictOnUnique } from './errors.js';
-import { QueryTemplates } from './query-template.js';
+import { QueryTemplates } from './wire/index.js';
 
 function toRelation(row: Selectable<TaskRelationsTable>): TaskRelation {
   return {
@@ -54,8 +54,8 @@ export function postgresTaskRelationRepository(db: Db): TaskRelationRepository {
         (name) => visibleTo?.[name] !== undefined,
       );
       const statement = templates.compile(
-        `list-for:${seenBy.join(',')}`,
-        [organizationId, taskId, ...seenBy.map((name) => visibleTo![name])],
+        { query: 'list-for', seenBy },
+        [organizationId, taskId, ...seenBy.map((name) => visibleTo![name])] as const,
         (organization, task, ...actors) =>
           db
             .selectFrom('task_relations as r')

@@ -11,7 +11,6 @@ import { postgresApiKeyRepository } from './api-key-repository.js';
 import { postgresAuditLogRepository } from './audit-log-repository.js';
 import type { Db } from './database.js';
 import { DatabaseUnavailableError } from './errors.js';
-import { TENANT_SCOPE_SQL, type PipelineConnector } from './pipeline.js';
 import {
   kyselyJoinedTransaction,
   pipelinedJoinedTransaction,
@@ -21,8 +20,6 @@ import {
   openRequestTransaction,
   requestTransactionToJoin,
 } from './request-transaction.js';
-import type { ScopedReader } from './scoped-read.js';
-import { hasScope, scopeIds, scopeStatement } from './tenant-scope.js';
 import { postgresInvitationRepository } from './invitation-repository.js';
 import { postgresLabelRepository } from './label-repository.js';
 import { postgresMembershipRepository } from './membership-repository.js';
@@ -38,6 +35,9 @@ import { postgresTaskRepository } from './tasks/repository.js';
 import { postgresTaskSearch } from './task-search.js';
 import { postgresTeamRepository } from './team-repository.js';
 import { postgresUserRepository } from './user-repository.js';
+import type { PipelineConnector } from './wire/pipeline.js';
+import type { ScopedReader } from './wire/scoped-read.js';
+import { hasScope, inScopedTransaction, scopeIds } from './wire/tenant-scope.js';
 
 export function postgresRepositories(db: Db): Repositories {
   return {
@@ -63,7 +63,7 @@ export interface UnitOfWorkOptions {
   /**
    * Runs each transaction on a client of its own (PostgreSQL only; PGlite takes one statement per
    * query): BEGIN and the tenant scope in one round trip (a two-statement simple query), and the
-   * statements repositories send with `sendAhead` in the trip of the statement after them.
+   * statements repositories `defer` in the trip of the statement after them.
    */
   readonly pipelined?: PipelineConnector | undefined;
   /** Sends each statement of a read with the scope ahead of it, in one trip (PostgreSQL only). */
@@ -161,7 +161,7 @@ function runPipelined(open: PipelineConnector): UnitOfWork['run'] {
       // BEGIN and the scope are held as well: they go out ahead of the transaction's first
       // statement, in its round trip (a transaction of one statement takes two trips in all).
       session.hold('begin');
-      if (hasScope(scope)) session.hold(TENANT_SCOPE_SQL, scopeIds(scope)); // one prepared statement for every scope
+      if (hasScope(scope)) session.holdScope(scopeIds(scope));
       try {
         const result = await work(postgresRepositories(session.db));
         await sql.raw('commit').execute(session.db); // with the statements still held ahead of it
@@ -195,10 +195,5 @@ function runPipelined(open: PipelineConnector): UnitOfWork['run'] {
 
 function runInTransaction(db: Db, options: { readOnly?: boolean } = {}): UnitOfWork['run'] {
   return (work, scope?: TenantScope) =>
-    db.transaction().execute(async (trx) => {
-      // First statement of the transaction, as SET TRANSACTION requires (PGlite: one per query).
-      if (options.readOnly) await sql.raw('set transaction read only').execute(trx);
-      if (hasScope(scope)) await sql.raw(scopeStatement(scope)).execute(trx);
-      return work(postgresRepositories(trx));
-    });
+    inScopedTransaction(db, scope, (trx) => work(postgresRepositories(trx)), options);
 }

@@ -255,7 +255,7 @@ describe.each(MODES)(`IdempotencyStore on ${ENGINE}, %s`, (mode) => {
   });
 });
 
-if (testDatabaseUrl) {
+describe.skipIf(!testDatabaseUrl)('on PostgreSQL (skipped on PGlite)', () => {
   it('pipelined, claims, completes, replays and releases in one round trip each', async () => {
     const counted = countedPipeline(database.url!, { role: APP_ROLE });
     try {
@@ -300,4 +300,4 @@ if (testDatabaseUrl) {
       await counted.end();
     }
   });
-}
+});

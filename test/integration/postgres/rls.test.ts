@@ -503,36 +503,34 @@ describe("a user's own scope (listing their organizations)", () => {
 
 // PostgreSQL only (PGlite has the one connection, already switched to the app role); declared
 // conditionally rather than skipped, so a PGlite run reports no skipped tests.
-if (testDatabaseUrl) {
-  describe('seen from the owner’s connection (PostgreSQL)', () => {
-    let owner: DatabaseHandle;
+describe.skipIf(!testDatabaseUrl)('seen from the owner’s connection (PostgreSQL)', () => {
+  let owner: DatabaseHandle;
 
-    beforeAll(async () => {
-      owner = await openDatabase({ kind: 'postgres', url: database.url!, poolSize: 1 });
-    });
-    afterAll(async () => {
-      await owner.close();
-    });
+  beforeAll(async () => {
+    owner = await openDatabase({ kind: 'postgres', url: database.url!, poolSize: 1 });
+  });
+  afterAll(async () => {
+    await owner.close();
+  });
 
-    it('the owner, which RLS does not bind, sees the rows of both tenants', async () => {
-      const { rows } = await sql<{ current_user: string }>`select current_user`.execute(owner.db);
-      expect(rows[0]!.current_user).not.toBe(APP_ROLE);
-      for (const table of ALL_TENANT_TABLES) {
-        const { rows: seen } = await sql<{ organization_id: string }>`
+  it('the owner, which RLS does not bind, sees the rows of both tenants', async () => {
+    const { rows } = await sql<{ current_user: string }>`select current_user`.execute(owner.db);
+    expect(rows[0]!.current_user).not.toBe(APP_ROLE);
+    for (const table of ALL_TENANT_TABLES) {
+      const { rows: seen } = await sql<{ organization_id: string }>`
           select distinct ${organizationColumn(table)} as organization_id
           from ${sql.table(table)}`.execute(owner.db);
-        expect(seen.map((r) => r.organization_id)).toEqual(
-          expect.arrayContaining([A.organizationId, B.organizationId]),
-        );
-      }
-    });
-
-    it('rows the owner writes for B stay invisible in A’s scope', async () => {
-      await INSERT_ROW.roles(owner.db, B);
-      const seen = await inScope(A.organizationId, (trx) =>
-        trx.selectFrom('roles').select('organization_id').execute(),
+      expect(seen.map((r) => r.organization_id)).toEqual(
+        expect.arrayContaining([A.organizationId, B.organizationId]),
       );
-      expect(seen.every((r) => r.organization_id === A.organizationId)).toBe(true);
-    });
+    }
   });
-}
+
+  it('rows the owner writes for B stay invisible in A’s scope', async () => {
+    await INSERT_ROW.roles(owner.db, B);
+    const seen = await inScope(A.organizationId, (trx) =>
+      trx.selectFrom('roles').select('organization_id').execute(),
+    );
+    expect(seen.every((r) => r.organization_id === A.organizationId)).toBe(true);
+  });
+});

@@ -1,11 +1,11 @@
-// The one-trip reads of PostgreSQL (src/adapters/postgres/scoped-read.ts): every statement goes out
+// The one-trip reads of PostgreSQL (src/adapters/postgres/wire/scoped-read.ts): every statement goes out
 // with the tenant scope ahead of it as one batch, as a prepared statement of its connection. PGlite
 // has no such path (its reads are read-only transactions, covered by rls.test.ts): there this file
 // checks only that it offers none.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../../../src/adapters/postgres/connect.js';
-import type { ScopedReader } from '../../../src/adapters/postgres/scoped-read.js';
+import type { ScopedReader } from '../../../src/adapters/postgres/wire/scoped-read.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
 import { testDatabaseUrl, uniqueTag } from '../../support/env.js';
 
@@ -18,7 +18,9 @@ if (!testDatabaseUrl) {
       await database.close();
     }
   });
-} else {
+}
+
+describe.skipIf(!testDatabaseUrl)('on PostgreSQL (skipped on PGlite)', () => {
   let database: TestDatabase;
   /** One connection, as the owner: every read below shares it, and DDL is allowed. */
   let single: DatabaseHandle;
@@ -139,4 +141,4 @@ if (!testDatabaseUrl) {
       ).rejects.toThrow(/read-only transaction/);
     });
   });
-}
+});

@@ -112,77 +112,75 @@ describe('a unit of work with a limit on its transactions', () => {
   });
 });
 
-if (testDatabaseUrl) {
-  describe('on PostgreSQL, with a pool of 3', () => {
-    let handle: DatabaseHandle;
-    beforeAll(async () => {
-      handle = await openDatabase({
-        kind: 'postgres',
-        url: database.url!,
-        poolSize: 3,
-        role: APP_ROLE,
-      });
-    });
-    afterAll(async () => {
-      await handle?.close();
-    });
-
-    const unitOfWork = (maxConcurrentTransactions?: number) =>
-      postgresUnitOfWork(handle.db, {
-        pipelined: handle.pipelined,
-        scopedRead: handle.scopedRead,
-        maxConcurrentTransactions,
-      });
-
-    /** Five transactions that each hold their connection until `hold` resolves. */
-    function holdingTransactions(uow: UnitOfWork, hold: Promise<void>) {
-      let inside = 0;
-      let most = 0;
-      // How many are inside at once: each holds its connection from BEGIN until `hold` resolves.
-      const runs = Array.from({ length: 5 }, () =>
-        uow.run(async (tx) => {
-          inside += 1;
-          most = Math.max(most, inside);
-          await tx.users.findById(newId());
-          await hold;
-          inside -= 1;
-        }),
-      );
-      return { runs, most: () => most, inside: () => inside };
-    }
-
-    const aRead = (uow: UnitOfWork) =>
-      uow.read((tx) => tx.users.findByEmail('nobody@example.com'), {});
-
-    it('answers a read while five transactions wait, holding no more than 2 connections', async () => {
-      const uow = unitOfWork(2);
-      const hold = deferred();
-      const { runs, most, inside } = holdingTransactions(uow, hold.promise);
-      try {
-        await waitFor(() => inside() === 2);
-        expect(await within(aRead(uow), 5_000)).toBe('answered');
-        expect(most()).toBe(2);
-      } finally {
-        hold.resolve();
-        await Promise.all(runs);
-      }
-      expect(most()).toBe(2);
-    });
-
-    it('without the limit, the same read waits for a connection the transactions took', async () => {
-      const uow = unitOfWork();
-      const hold = deferred();
-      const { runs, most, inside } = holdingTransactions(uow, hold.promise);
-      await waitFor(() => inside() === 3);
-      const read = aRead(uow);
-      try {
-        expect(await within(read, 500)).toBe('waiting');
-        expect(most()).toBe(3);
-      } finally {
-        hold.resolve();
-        await Promise.all(runs);
-      }
-      expect(await read).toBeUndefined();
+describe.skipIf(!testDatabaseUrl)('on PostgreSQL, with a pool of 3', () => {
+  let handle: DatabaseHandle;
+  beforeAll(async () => {
+    handle = await openDatabase({
+      kind: 'postgres',
+      url: database.url!,
+      poolSize: 3,
+      role: APP_ROLE,
     });
   });
-}
+  afterAll(async () => {
+    await handle?.close();
+  });
+
+  const unitOfWork = (maxConcurrentTransactions?: number) =>
+    postgresUnitOfWork(handle.db, {
+      pipelined: handle.pipelined,
+      scopedRead: handle.scopedRead,
+      maxConcurrentTransactions,
+    });
+
+  /** Five transactions that each hold their connection until `hold` resolves. */
+  function holdingTransactions(uow: UnitOfWork, hold: Promise<void>) {
+    let inside = 0;
+    let most = 0;
+    // How many are inside at once: each holds its connection from BEGIN until `hold` resolves.
+    const runs = Array.from({ length: 5 }, () =>
+      uow.run(async (tx) => {
+        inside += 1;
+        most = Math.max(most, inside);
+        await tx.users.findById(newId());
+        await hold;
+        inside -= 1;
+      }),
+    );
+    return { runs, most: () => most, inside: () => inside };
+  }
+
+  const aRead = (uow: UnitOfWork) =>
+    uow.read((tx) => tx.users.findByEmail('nobody@example.com'), {});
+
+  it('answers a read while five transactions wait, holding no more than 2 connections', async () => {
+    const uow = unitOfWork(2);
+    const hold = deferred();
+    const { runs, most, inside } = holdingTransactions(uow, hold.promise);
+    try {
+      await waitFor(() => inside() === 2);
+      expect(await within(aRead(uow), 5_000)).toBe('answered');
+      expect(most()).toBe(2);
+    } finally {
+      hold.resolve();
+      await Promise.all(runs);
+    }
+    expect(most()).toBe(2);
+  });
+
+  it('without the limit, the same read waits for a connection the transactions took', async () => {
+    const uow = unitOfWork();
+    const hold = deferred();
+    const { runs, most, inside } = holdingTransactions(uow, hold.promise);
+    await waitFor(() => inside() === 3);
+    const read = aRead(uow);
+    try {
+      expect(await within(read, 500)).toBe('waiting');
+      expect(most()).toBe(3);
+    } finally {
+      hold.resolve();
+      await Promise.all(runs);
+    }
+    expect(await read).toBeUndefined();
+  });
+});

@@ -259,20 +259,26 @@ function listTemplate<R>(
 ): CompiledQuery<R> {
   const filter = givenFields(boundFilter(query.filter));
   const cursor = query.after && givenFields(boundCursor(query.sort, query.after));
-  const names = (fields: [string, unknown][]) => fields.map(([name]) => name).join(',');
-  const shape = [kind, query.sort, names(filter), cursor ? `after(${names(cursor)})` : ''];
+  const names = (fields: [string, unknown][]) => fields.map(([name]) => name);
+  const shape = {
+    query: kind,
+    sort: query.sort,
+    filter: names(filter),
+    after: cursor && names(cursor),
+  };
   const values = [...filter, ...(cursor ?? [])].map(([, value]) => value);
   return templates.compile(
-    shape.join(':'),
-    [organizationId, query.limit, ...values],
+    shape,
+    [organizationId, query.limit, ...values] as const,
     (organization, limit, ...markers) => {
       const marked = (fields: [string, unknown][], from: number) =>
         Object.fromEntries(fields.map(([name], i) => [name, markers[from + i]]));
+      const after = cursor && marked(cursor, filter.length);
       return build(
         organization,
-        limit as unknown as number,
+        limit,
         marked(filter, 0),
-        cursor && (marked(cursor, filter.length) as unknown as BoundCursor),
+        after && { id: after['id'], value: after['value'] },
       );
     },
   );

@@ -5,7 +5,7 @@ import { ValidationError } from '../../../domain/shared/errors.js';
 import { isUuid } from '../../../domain/shared/id.js';
 import { POSITION_GAP, positionBetween } from '../../../domain/tasks/position.js';
 import type { Db } from '../database.js';
-import { sendAhead } from '../pipeline.js';
+import { defer } from '../wire/index.js';
 
 /**
  * The column lock shared by creations and moves into one status (held until the commit). The key
@@ -26,7 +26,7 @@ export const columnBottom = (statusId: string | undefined) =>
 
 /** Takes the column lock; on a pipelined transaction, in the trip of the next statement. */
 export const lockColumn = (db: Db, statusId: string) =>
-  sendAhead(db, db.selectNoFrom(columnLock(statusId).as('locked')));
+  defer(db, db.selectNoFrom(columnLock(statusId).as('locked')));
 export function taskPlacement(db: Db): Pick<TaskRepository, 'positionFor'> {
   /** The column's live tasks other than `taskId`, as (position, id) in order. */
   const column = (organizationId: string, projectId: string, statusId: string, taskId: string) =>

@@ -4,8 +4,7 @@ import type { TaskRepository } from '../../../application/tasks/ports.js';
 import { isUuid } from '../../../domain/shared/id.js';
 import { parseTaskKey, type Task } from '../../../domain/tasks/task.js';
 import type { Db } from '../database.js';
-import { sendAhead } from '../pipeline.js';
-import { QueryTemplates } from '../query-template.js';
+import { defer, QueryTemplates } from '../wire/index.js';
 import { workflowColumn } from '../workflow-column.js';
 import { toTask } from './rows.js';
 
@@ -73,7 +72,7 @@ export function taskQueries(db: Db) {
    * pipelined transaction, the next one of the same trip), every row is the latest committed one.
    */
   const lockRows = (organizationId: string, ids: readonly string[]) =>
-    sendAhead(
+    defer(
       db,
       db
         .selectFrom('tasks')
@@ -130,21 +129,29 @@ export function taskQueries(db: Db) {
   ) => {
     const found = await target(organizationId, ref, options.forUpdate === true);
     if (found === undefined) return undefined;
-    const byId = 'id' in found;
-    const shape = `find:${byId ? 'id' : 'key'}:${options.includeDeleted ? 'any' : 'live'}:${withWorkflow ? 'workflow' : ''}`;
-    const args = byId
-      ? [organizationId, found.id]
-      : [organizationId, found.projectKey, found.number];
-    const query = templates.compile(shape, args, (organization, first, second) => {
-      let select = tasks(organization).$if(withWorkflow, (query) =>
+    const shape = {
+      query: 'find',
+      by: 'id' in found ? 'id' : 'key',
+      includeDeleted: options.includeDeleted === true,
+      withWorkflow,
+    };
+    const select = (organization: string) => {
+      const chosen = tasks(organization).$if(withWorkflow, (query) =>
         query.select(workflowColumn('t.organization_id', 't.project_id')),
       );
-      select = byId
-        ? select.where('t.id', '=', first)
-        : select.where('p.key', '=', first).where('t.number', '=', second as unknown as number);
-      if (!options.includeDeleted) select = select.where('t.deleted_at', 'is', null);
-      return select;
-    });
+      return options.includeDeleted ? chosen : chosen.where('t.deleted_at', 'is', null);
+    };
+    const query =
+      'id' in found
+        ? templates.compile(shape, [organizationId, found.id] as const, (organization, id) =>
+            select(organization).where('t.id', '=', id),
+          )
+        : templates.compile(
+            shape,
+            [organizationId, found.projectKey, found.number] as const,
+            (organization, key, number) =>
+              select(organization).where('p.key', '=', key).where('t.number', '=', number),
+          );
     return (await db.executeQuery(query)).rows[0];
   };
 

@@ -2,13 +2,13 @@
 import { sql } from 'kysely';
 import type { TaskRepository } from '../../../application/tasks/ports.js';
 import type { Db } from '../database.js';
-import { sendAhead } from '../pipeline.js';
+import { defer } from '../wire/index.js';
 
 export function taskTree(db: Db): Pick<TaskRepository, 'lockTree' | 'ancestry' | 'subtreeHeight'> {
   return {
     async lockTree(organizationId, projectId) {
       const tree = `${organizationId}:${projectId}:tree`;
-      await sendAhead(
+      await defer(
         db,
         db.selectNoFrom(
           sql<string>`pg_advisory_xact_lock(hashtextextended(${tree}, 7))`.as('locked'),

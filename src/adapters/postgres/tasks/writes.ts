@@ -4,7 +4,7 @@ import type { TaskChanges, TaskRepository } from '../../../application/tasks/por
 import { ValidationError } from '../../../domain/shared/errors.js';
 import { POSITION_GAP } from '../../../domain/tasks/position.js';
 import type { Db } from '../database.js';
-import { sendAhead } from '../pipeline.js';
+import { defer } from '../wire/index.js';
 import { columnBottom } from './placement.js';
 import type { TaskQueries } from './reads.js';
 import { priorityColumn, toTask, type TaskRow } from './rows.js';
@@ -41,7 +41,7 @@ export function taskWrites(
     replace: boolean,
   ) => {
     if (replace) {
-      await sendAhead(
+      await defer(
         db,
         db
           .deleteFrom('task_labels')
@@ -50,7 +50,7 @@ export function taskWrites(
       );
     }
     if (labels.length === 0) return;
-    await sendAhead(
+    await defer(
       db,
       db.insertInto('task_labels').values(
         labels.map((labelId) => ({
@@ -142,7 +142,7 @@ export function taskWrites(
       };
       // Like a create's: the UPDATE and the labels ride ahead of the read-back.
       return referencesChecked(async () => {
-        await sendAhead(
+        await defer(
           db,
           db
             .updateTable('tasks')
@@ -157,7 +157,7 @@ export function taskWrites(
     },
 
     async setDeleted(organizationId, id, deletedAt, now) {
-      await sendAhead(
+      await defer(
         db,
         db
           .updateTable('tasks')

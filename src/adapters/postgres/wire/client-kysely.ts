@@ -12,7 +12,7 @@ import {
   type QueryResult,
 } from 'kysely';
 import type pg from 'pg';
-import type { Database, Db } from './database.js';
+import type { Database, Db } from '../database.js';
 
 /** pg's result as Kysely reports it (affected rows for the statements that change rows). */
 function kyselyResult<R>(result: pg.QueryResult): QueryResult<R> {
