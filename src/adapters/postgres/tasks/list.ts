@@ -11,7 +11,7 @@ import type { Priority } from '../../../domain/tasks/task.js';
 import type { Db } from '../database.js';
 import { isoTime } from '../sql-values.js';
 import { templates, type TaskQueries } from './reads.js';
-import { priorityColumn, priorityOf, toTask } from './rows.js';
+import { priorityColumn, priorityName, priorityOf, toTask } from './rows.js';
 
 export function taskLists(db: Db, queries: TaskQueries): Pick<TaskRepository, 'list' | 'listJson'> {
   const { joined, tasks } = queries;
@@ -79,7 +79,7 @@ const TASK_JSON = sql`json_build_object(
   'type_id', t.type_id,
   'status_id', t.status_id,
   'status_category', s.category,
-  'priority', (array['low', 'medium', 'high', 'critical'])[t.priority],
+  'priority', ${priorityName(sql`t.priority`)},
   'assignee_id', t.assignee_id,
   'reporter_id', t.reporter_id,
   'parent_id', t.parent_id,
