@@ -13,6 +13,7 @@ import {
   ValidationError,
   type FieldIssue,
 } from '../../domain/shared/errors.js';
+import { withoutNoOps, type TaskChangePlan } from '../../domain/tasks/task-change.js';
 import { ownershipOf, type Priority, type Task } from '../../domain/tasks/task.js';
 import { inOrganization, type OrganizationAccess } from '../access/resolve-access.js';
 import type { Deps } from '../deps.js';
@@ -23,9 +24,8 @@ import {
   type BulkTaskSet,
   type BulkUpdateInput,
 } from './bulk-request.js';
-import type { TaskChanges } from './ports.js';
 import { applyTaskChanges } from './task-changes.js';
-import { resolveChanges, type StatusesOf, type UpdateTaskInput } from './update-task.js';
+import { planUpdate, type StatusesOf, type UpdateTaskInput } from './update-task.js';
 import { assertInsideWriteWindow } from './write-access.js';
 
 export interface BulkItemError {
@@ -95,7 +95,7 @@ export async function bulkUpdateTasks(
       if ('error' in decision) {
         failed = true;
         results.push({ taskId, status: 'failed', error: decision.error });
-      } else if (decision.changes === undefined) {
+      } else if (decision.plan === undefined) {
         results.push({ taskId, status: 'unchanged', task: idOf(decision.task) });
       } else if (failed && !input.partial) {
         // The request fails anyway: check the rest (to name every failure), write nothing more.
@@ -106,7 +106,7 @@ export async function bulkUpdateTasks(
           tx,
           access,
           decision.task,
-          decision.changes,
+          decision.plan,
           'updated',
         );
         results.push({ taskId, status: 'updated', task: idOf(after) });
@@ -146,12 +146,12 @@ function memoized<K, V>(load: (key: K) => Promise<V>): (key: K) => Promise<V> {
 }
 
 type Decision =
-  | { readonly task: Task; readonly changes: TaskChanges | undefined }
+  | { readonly task: Task; readonly plan: TaskChangePlan | undefined }
   | { readonly error: BulkItemError };
 
 /**
- * What to do with one task: fail it (and why), leave it (already as asked), or the changes to
- * write. Writes nothing.
+ * What to do with one task: fail it (and why), leave it (already as asked), or the planned change
+ * to write. Writes nothing.
  */
 async function decide(
   deps: Pick<Deps, 'clock'>,
@@ -178,8 +178,13 @@ async function decide(
       priority: set.priority,
       labels: labelsAfter(task, set),
     };
-    const resolved = await resolveChanges(deps, tx, access, task, input, shared.statusesOf);
-    return { task, changes: actualChanges(task, resolved, set.assigneeId) };
+    const plan = await planUpdate(deps, tx, access, task, input, shared.statusesOf);
+    // The assignee was checked once for the request; what is already as asked is left out.
+    const fields = withoutNoOps(task, {
+      ...plan.fields,
+      ...(set.assigneeId !== undefined && { assigneeId: set.assigneeId }),
+    });
+    return { task, plan: fields && { ...plan, fields } };
   } catch (error) {
     if (error instanceof DomainError) return { error: itemError(error) };
     throw error;
@@ -191,24 +196,6 @@ function labelsAfter(task: Task, set: BulkTaskSet): string[] | undefined {
   if (set.labelsAdd === undefined && set.labelsRemove === undefined) return undefined;
   const removed = new Set(set.labelsRemove ?? []);
   return [...new Set([...task.labels, ...(set.labelsAdd ?? [])])].filter((id) => !removed.has(id));
-}
-
-/** Only what differs from the task (undefined when nothing does). */
-function actualChanges(
-  task: Task,
-  resolved: TaskChanges,
-  assigneeId: string | null | undefined,
-): TaskChanges | undefined {
-  const changes: { -readonly [K in keyof TaskChanges]: TaskChanges[K] } = { ...resolved };
-  if (changes.priority === task.priority) delete changes.priority;
-  if (changes.labels !== undefined && sameSet(changes.labels, task.labels)) delete changes.labels;
-  if (assigneeId !== undefined && assigneeId !== task.assigneeId) changes.assigneeId = assigneeId;
-  return Object.keys(changes).length === 0 ? undefined : changes;
-}
-
-function sameSet(a: readonly string[], b: readonly string[]): boolean {
-  const set = new Set(a);
-  return set.size === new Set(b).size && b.every((item) => set.has(item));
 }
 
 function itemError(error: DomainError): BulkItemError {

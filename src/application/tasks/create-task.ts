@@ -2,10 +2,11 @@
 // the history row and audit entry of its creation.
 import { actorIdOf } from '../../domain/identity/principal.js';
 import { notFound } from '../../domain/shared/errors.js';
+import { planTaskCreation } from '../../domain/tasks/task-change.js';
+import { creationRecord } from '../../domain/tasks/task-events.js';
 import {
   assertDueAtOnCreate,
   assertParentAllowed,
-  completedAtAfter,
   DEFAULT_PRIORITY,
   hours,
   taskDescription,
@@ -14,11 +15,10 @@ import {
   type Task,
 } from '../../domain/tasks/task.js';
 import { authorize } from '../../domain/access/authorize.js';
-import { recordAudit } from '../access/audit.js';
 import { inOrganization, type OrganizationAccess } from '../access/resolve-access.js';
 import type { Deps } from '../deps.js';
-import { recordHistory } from './history.js';
-import { assertMember, labelSet, parentIn, statusOf, typeIdOf } from './task-references.js';
+import { recordChange } from './task-changes.js';
+import { assertMember, labelSet, parentIn, typeIdOf } from './task-references.js';
 import { assertInsideWriteWindow } from './write-access.js';
 
 type TaskDeps = Pick<Deps, 'uow' | 'clock' | 'ids'>;
@@ -59,7 +59,7 @@ export async function createTask(
     const { statuses, ...ref } =
       (await tx.projects.identifyWithWorkflow(organizationId, projectRef)) ?? notFound('project');
     const project = { ...ref, organizationId };
-    const status = statusOf(statuses, input.statusId) ?? statuses[0] ?? notFound('status');
+    const { status, completedAt } = planTaskCreation(statuses, input.statusId, now);
     const typeId = await typeIdOf(tx, project, input.type);
     if (input.assigneeId !== undefined)
       await assertMember(tx, organizationId, input.assigneeId, 'assignee_id');
@@ -85,10 +85,11 @@ export async function createTask(
       labels,
       dueAt,
       estimateHours,
-      completedAt: completedAtAfter(null, status.category, now),
+      completedAt,
       now,
     });
-    const created = {
+    // History records the creation as a diff from nothing; the audit entry keeps its summary.
+    const summary = {
       key: task.key,
       title,
       status_id: task.statusId,
@@ -97,13 +98,7 @@ export async function createTask(
       ...(parentId !== null && { parent_id: parentId }),
       ...(labels.length > 0 && { labels }),
     };
-    await recordHistory(deps, tx, access, task, 'created', created);
-    await recordAudit(deps, tx, access.principal, organizationId, {
-      action: 'task.created',
-      targetType: 'task',
-      targetId: task.id,
-      changes: created,
-    });
+    await recordChange(deps, tx, access, task, creationRecord(task, now), summary);
     return task;
   });
 }

@@ -1,10 +1,9 @@
 // Moving a task on the Kanban board: into a column, before or after another task of it.
-import { ValidationError } from '../../domain/shared/errors.js';
-import { completedAtAfter, type Task } from '../../domain/tasks/task.js';
+import { placementOf, planTaskMove } from '../../domain/tasks/task-change.js';
+import type { Task } from '../../domain/tasks/task.js';
 import { inOrganization, type OrganizationAccess } from '../access/resolve-access.js';
 import type { Deps } from '../deps.js';
 import { applyTaskChanges } from './task-changes.js';
-import { statusOf, validationFailure } from './task-references.js';
 import { writableTaskWithWorkflow } from './write-access.js';
 
 type TaskDeps = Pick<Deps, 'uow' | 'clock' | 'ids'>;
@@ -26,10 +25,7 @@ export async function moveTask(
   input: MoveTaskInput,
   expectedVersion?: number,
 ): Promise<Task> {
-  if (input.beforeId !== undefined && input.afterId !== undefined) {
-    throw ValidationError.field('before_id', 'Give before_id or after_id, not both');
-  }
-  const organizationId = access.organization.id;
+  const placement = placementOf(input);
   return inOrganization(deps, access, async (tx) => {
     const { task: before, statuses } = await writableTaskWithWorkflow(
       deps,
@@ -38,28 +34,8 @@ export async function moveTask(
       ref,
       expectedVersion,
     );
-    const status =
-      statusOf(statuses, input.statusId) ??
-      validationFailure('status_id', 'Not a status of the task’s project');
-    const anchored = input.beforeId !== undefined || input.afterId !== undefined;
-    const position = anchored
-      ? await tx.tasks.positionFor(organizationId, before.projectId, before.id, {
-          statusId: status.id,
-          beforeId: input.beforeId,
-          afterId: input.afterId,
-        })
-      : 'bottom';
-    return applyTaskChanges(
-      deps,
-      tx,
-      access,
-      before,
-      {
-        statusId: status.id,
-        position,
-        completedAt: completedAtAfter(before.completedAt, status.category, deps.clock.now()),
-      },
-      'moved',
-    );
+    const move = { statusId: input.statusId, placement };
+    const plan = planTaskMove(before, statuses, move, deps.clock.now());
+    return applyTaskChanges(deps, tx, access, before, plan, 'moved');
   });
 }

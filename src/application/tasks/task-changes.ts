@@ -1,5 +1,12 @@
 // Writing a change to a task with what every change leaves: one history row and one audit entry,
-// in the transaction that makes it. Shared by PATCH, moves, bulk changes, delete and restore.
+// in the transaction that makes it. What the change does (fields, completed_at, placement) is the
+// domain's plan; what it records (diff, events) the domain's record of the task before and after.
+import type { TaskChangePlan, Placement } from '../../domain/tasks/task-change.js';
+import {
+  changeRecord,
+  lifecycleRecord,
+  type TaskChangeRecord,
+} from '../../domain/tasks/task-events.js';
 import type { Task } from '../../domain/tasks/task.js';
 import { recordAudit } from '../access/audit.js';
 import type { OrganizationAccess } from '../access/resolve-access.js';
@@ -8,64 +15,51 @@ import type { Repositories } from '../shared/unit-of-work.js';
 import { recordHistory } from './history.js';
 import type { TaskChanges } from './ports.js';
 
-/** The fields of a task as history and audit name them, for diffs. */
-function historyView(task: Task): Record<string, unknown> {
-  return {
-    title: task.title,
-    description: task.description,
-    type_id: task.typeId,
-    status_id: task.statusId,
-    priority: task.priority,
-    assignee_id: task.assigneeId,
-    parent_id: task.parentId,
-    labels: task.labels.join(','),
-    due_at: task.dueAt?.toISOString() ?? null,
-    estimate_hours: task.estimateHours,
-    actual_hours: task.actualHours,
-    position: task.position,
-    completed_at: task.completedAt?.toISOString() ?? null,
-  };
-}
-
-/** `{field: {from, to}}` for every field that differs (labels as lists). */
-export function taskChanges(
-  before: Task,
-  after: Task,
-): Record<string, { from: unknown; to: unknown }> {
-  const from = historyView(before);
-  const to = historyView(after);
-  const changes: Record<string, { from: unknown; to: unknown }> = {};
-  for (const field of Object.keys(to)) {
-    if (from[field] === to[field]) continue;
-    changes[field] =
-      field === 'labels'
-        ? { from: [...before.labels], to: [...after.labels] }
-        : { from: from[field], to: to[field] };
+/** The position to write for a placement: none (kept), the column's bottom, or next to a task. */
+async function positionOf(
+  tx: Repositories,
+  organizationId: string,
+  task: Task,
+  statusId: string,
+  placement: Placement,
+): Promise<TaskChanges['position']> {
+  switch (placement.kind) {
+    case 'keep':
+      return undefined;
+    case 'bottom':
+      return 'bottom';
+    case 'before':
+      return tx.tasks.positionFor(organizationId, task.projectId, task.id, {
+        statusId,
+        beforeId: placement.taskId,
+      });
+    case 'after':
+      return tx.tasks.positionFor(organizationId, task.projectId, task.id, {
+        statusId,
+        afterId: placement.taskId,
+      });
   }
-  return changes;
 }
 
 /**
- * Writes `changes` to the locked task `before` (already checked by writableTask), with one history
- * row and one audit entry when something changed. Shared by PATCH, moves and bulk changes.
+ * Writes the planned change to the locked task `before` (already checked by writableTask), with
+ * one history row and one audit entry. Shared by PATCH, moves and bulk changes.
  */
 export async function applyTaskChanges(
   deps: Pick<Deps, 'clock' | 'ids'>,
   tx: Repositories,
   access: OrganizationAccess,
   before: Task,
-  changes: TaskChanges,
+  plan: TaskChangePlan,
   action: 'updated' | 'moved',
 ): Promise<Task> {
-  const after = await tx.tasks.update(access.organization.id, before.id, changes, deps.clock.now());
-  const diff = taskChanges(before, after);
-  await recordHistory(deps, tx, access, after, action, diff);
-  await recordAudit(deps, tx, access.principal, access.organization.id, {
-    action: `task.${action}`,
-    targetType: 'task',
-    targetId: after.id,
-    changes: diff,
-  });
+  const organizationId = access.organization.id;
+  const statusId = plan.fields.statusId ?? before.statusId;
+  const position = await positionOf(tx, organizationId, before, statusId, plan.placement);
+  const changes: TaskChanges = { ...plan.fields, ...(position !== undefined && { position }) };
+  const now = deps.clock.now();
+  const after = await tx.tasks.update(organizationId, before.id, changes, now);
+  await recordChange(deps, tx, access, after, changeRecord(action, before, after, now));
   return after;
 }
 
@@ -77,11 +71,27 @@ export async function recordLifecycle(
   task: Task,
   action: 'deleted' | 'restored',
 ): Promise<void> {
-  await recordHistory(deps, tx, access, task, action, {});
+  const record = lifecycleRecord(action, task, deps.clock.now());
+  await recordChange(deps, tx, access, task, record, { key: task.key, title: task.title });
+}
+
+/**
+ * The history row of a change (its action and diff) and its audit entry (the diff, unless the
+ * action's audit names the task otherwise). The record's events are not stored yet.
+ */
+export async function recordChange(
+  deps: Pick<Deps, 'clock' | 'ids'>,
+  tx: Repositories,
+  access: OrganizationAccess,
+  task: Task,
+  record: TaskChangeRecord,
+  audited: Readonly<Record<string, unknown>> = record.changes,
+): Promise<void> {
+  await recordHistory(deps, tx, access, task, record.action, record.changes);
   await recordAudit(deps, tx, access.principal, access.organization.id, {
-    action: `task.${action}`,
+    action: `task.${record.action}`,
     targetType: 'task',
     targetId: task.id,
-    changes: { key: task.key, title: task.title },
+    changes: audited,
   });
 }

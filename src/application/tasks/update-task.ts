@@ -1,10 +1,15 @@
-// Changing the editable fields of a task (PATCH); resolveChanges is shared with bulk changes.
+// Changing the editable fields of a task (PATCH); planUpdate is shared with bulk changes.
 import type { Project } from '../../domain/projects/project.js';
 import type { WorkflowStatus } from '../../domain/projects/workflow.js';
-import { notFound, ValidationError } from '../../domain/shared/errors.js';
+import { ValidationError } from '../../domain/shared/errors.js';
+import {
+  needsWorkflow,
+  planTaskEdit,
+  type TaskChangePlan,
+  type TaskEdit,
+} from '../../domain/tasks/task-change.js';
 import {
   assertParentAllowed,
-  completedAtAfter,
   hours,
   taskDescription,
   taskTitle,
@@ -14,9 +19,8 @@ import {
 import { inOrganization, type OrganizationAccess } from '../access/resolve-access.js';
 import type { Deps } from '../deps.js';
 import type { Repositories } from '../shared/unit-of-work.js';
-import type { TaskChanges } from './ports.js';
 import { applyTaskChanges } from './task-changes.js';
-import { assertMember, labelSet, parentIn, statusOf, typeIdOf } from './task-references.js';
+import { assertMember, labelSet, parentIn, typeIdOf } from './task-references.js';
 import { writableTask, writableTaskWithWorkflow } from './write-access.js';
 
 type TaskDeps = Pick<Deps, 'uow' | 'clock' | 'ids'>;
@@ -40,48 +44,43 @@ export interface UpdateTaskInput {
 export type StatusesOf = (projectId: string) => Promise<readonly WorkflowStatus[]>;
 
 /**
- * Resolves an update request against the locked task into the changes to write: checks each
- * reference (status of the project, type, member, parent rule, labels) and derives
- * completed_at and the column position from a status change.
+ * Checks an update request against the locked task: each value, and each reference (type,
+ * member, parent rule, labels). Answers the edit as the domain plans it.
  */
-export async function resolveChanges(
-  deps: Pick<Deps, 'clock'>,
+async function checkedEdit(
   tx: Repositories,
   access: OrganizationAccess,
   task: Task,
   input: UpdateTaskInput,
-  /** The workflow of a project; a caller changing many tasks passes one that remembers. */
-  statusesOf: StatusesOf = (projectId) =>
-    tx.projects.statuses.list(access.organization.id, projectId),
-): Promise<TaskChanges> {
+): Promise<TaskEdit> {
   const organizationId = access.organization.id;
-  const changes: { -readonly [K in keyof TaskChanges]: TaskChanges[K] } = {};
-  if (input.title !== undefined) changes.title = taskTitle(input.title);
-  if (input.description !== undefined) changes.description = taskDescription(input.description);
-  if (input.priority !== undefined) changes.priority = input.priority;
-  if (input.dueAt !== undefined) changes.dueAt = input.dueAt;
+  const edit: { -readonly [K in keyof TaskEdit]: TaskEdit[K] } = {};
+  if (input.title !== undefined) edit.title = taskTitle(input.title);
+  if (input.description !== undefined) edit.description = taskDescription(input.description);
+  if (input.priority !== undefined) edit.priority = input.priority;
+  if (input.dueAt !== undefined) edit.dueAt = input.dueAt;
   if (input.estimateHours !== undefined) {
-    changes.estimateHours = hours(input.estimateHours, 'estimate_hours');
+    edit.estimateHours = hours(input.estimateHours, 'estimate_hours');
   }
   if (input.actualHours !== undefined) {
-    changes.actualHours = hours(input.actualHours, 'actual_hours');
+    edit.actualHours = hours(input.actualHours, 'actual_hours');
   }
-  if (input.labels !== undefined) changes.labels = labelSet(input.labels);
+  if (input.labels !== undefined) edit.labels = labelSet(input.labels);
   if (input.assigneeId !== undefined) {
     if (input.assigneeId !== null)
       await assertMember(tx, organizationId, input.assigneeId, 'assignee_id');
-    changes.assigneeId = input.assigneeId;
+    edit.assigneeId = input.assigneeId;
   }
   if (input.type !== undefined) {
     const project = { id: task.projectId, organizationId } as Pick<
       Project,
       'id' | 'organizationId'
     >;
-    changes.typeId = input.type === null ? null : await typeIdOf(tx, project, input.type);
+    edit.typeId = input.type === null ? null : await typeIdOf(tx, project, input.type);
   }
   if (input.parentId !== undefined) {
     if (input.parentId === null) {
-      changes.parentId = null;
+      edit.parentId = null;
     } else {
       await tx.tasks.lockTree(organizationId, task.projectId);
       const parent = await parentIn(tx, access, { id: task.projectId }, input.parentId);
@@ -90,17 +89,30 @@ export async function resolveChanges(
         await tx.tasks.ancestry(organizationId, parent.id),
         await tx.tasks.subtreeHeight(organizationId, task.id),
       );
-      changes.parentId = parent.id;
+      edit.parentId = parent.id;
     }
   }
-  if (input.statusId !== undefined && input.statusId !== task.statusId) {
-    const statuses = await statusesOf(task.projectId);
-    const status = statusOf(statuses, input.statusId) ?? notFound('status');
-    changes.statusId = status.id;
-    changes.completedAt = completedAtAfter(task.completedAt, status.category, deps.clock.now());
-    changes.position = 'bottom';
-  }
-  return changes;
+  if (input.statusId !== undefined) edit.statusId = input.statusId;
+  return edit;
+}
+
+/**
+ * Plans an update request on the locked task: its checked edit, and what the domain derives from
+ * it (completed_at and the bottom of the new column on a status change).
+ */
+export async function planUpdate(
+  deps: Pick<Deps, 'clock'>,
+  tx: Repositories,
+  access: OrganizationAccess,
+  task: Task,
+  input: UpdateTaskInput,
+  /** The workflow of a project; a caller changing many tasks passes one that remembers. */
+  statusesOf: StatusesOf = (projectId) =>
+    tx.projects.statuses.list(access.organization.id, projectId),
+): Promise<TaskChangePlan> {
+  const edit = await checkedEdit(tx, access, task, input);
+  const workflow = needsWorkflow(task, edit) ? await statusesOf(task.projectId) : undefined;
+  return planTaskEdit(task, edit, deps.clock.now(), workflow);
 }
 
 /** Changes any editable field; a status change puts the task at the bottom of its new column. */
@@ -121,7 +133,7 @@ export async function updateTask(
         ? { task: await writableTask(deps, tx, access, ref, 'task:update', expectedVersion) }
         : await writableTaskWithWorkflow(deps, tx, access, ref, expectedVersion);
     const statusesOf = statuses && (async () => statuses);
-    const changes = await resolveChanges(deps, tx, access, before, input, statusesOf);
-    return applyTaskChanges(deps, tx, access, before, changes, 'updated');
+    const plan = await planUpdate(deps, tx, access, before, input, statusesOf);
+    return applyTaskChanges(deps, tx, access, before, plan, 'updated');
   });
 }

@@ -21,7 +21,7 @@ import { TASK_FIELDS } from '../../shared/task-fields.js';
 import type { Db } from '../database.js';
 import { isoTime } from '../sql-values.js';
 import { templates, type TaskQueries } from './reads.js';
-import { priorityColumn, priorityOf, toTask } from './rows.js';
+import { priorityColumn, priorityName, priorityOf, toTask } from './rows.js';
 
 export function taskLists(
   db: Db,
@@ -93,7 +93,7 @@ const TASK_VALUES: { readonly [P in keyof Task]: RawBuilder<unknown> } = {
   type: sql`tt.name`,
   statusId: sql`t.status_id`,
   statusCategory: sql`s.category`,
-  priority: sql`(array['low', 'medium', 'high', 'critical'])[t.priority]`,
+  priority: priorityName(sql`t.priority`),
   assigneeId: sql`t.assignee_id`,
   reporterId: sql`t.reporter_id`,
   parentId: sql`t.parent_id`,

@@ -1,28 +1,45 @@
 // Task placement: the per-column lock, the bottom of a column, and a position between neighbours.
-import { sql, type SqlBool } from 'kysely';
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { TaskRepository } from '../../../application/tasks/ports.js';
 import { ValidationError } from '../../../domain/shared/errors.js';
 import { isUuid } from '../../../domain/shared/id.js';
 import { POSITION_GAP, positionBetween } from '../../../domain/tasks/position.js';
+import { advisoryXactLock, lockSalt } from '../advisory-lock.js';
 import type { Db } from '../database.js';
 import { defer } from '../wire/index.js';
 
 /**
  * The column lock shared by creations and moves into one status (held until the commit). The key
- * is the status id as PostgreSQL prints a uuid, as app_task_column_bottom (migration 0009) takes it.
+ * is the status id as PostgreSQL prints a uuid, as app_task_column_bottom (migration 0010) takes it.
  */
-const columnLock = (statusId: string) =>
-  sql<string>`pg_advisory_xact_lock(hashtextextended(${statusId}::uuid::text, 7))`;
+const columnLock = (statusId: string) => advisoryXactLock(sql`${statusId}::uuid::text`);
+
+/**
+ * The last position of the live tasks of a column other than `exceptTask` (null when none):
+ * app_task_column_bottom (migration 0010) takes the column lock, then reads the column with a
+ * snapshot of its own, taken after the lock (the statement's predates its wait).
+ */
+export const columnLast = (
+  organizationId: RawBuilder<unknown>,
+  projectId: RawBuilder<unknown>,
+  statusId: RawBuilder<unknown>,
+  exceptTask: RawBuilder<unknown>,
+) =>
+  sql<
+    number | null
+  >`app_task_column_bottom(${organizationId}, ${projectId}, ${statusId}, ${exceptTask}, ${lockSalt()})`;
 
 /**
  * The position below the other live tasks of the row's column (`statusId`'s when the UPDATE sets
- * it): app_task_column_bottom (migration 0009) takes the column lock, then reads the column with a
- * snapshot of its own, taken after the lock (the statement's predates its wait).
+ * it): positionBetween(last, null), the last + POSITION_GAP or the gap in an empty column.
  */
 export const columnBottom = (statusId: string | undefined) =>
-  sql<number>`coalesce(app_task_column_bottom(organization_id, project_id, ${
-    statusId === undefined ? sql.ref('status_id') : sql`${statusId}::uuid`
-  }, id), 0) + ${POSITION_GAP}`;
+  sql<number>`coalesce(${columnLast(
+    sql.ref('organization_id'),
+    sql.ref('project_id'),
+    statusId === undefined ? sql.ref('status_id') : sql`${statusId}::uuid`,
+    sql.ref('id'),
+  )}, 0) + ${POSITION_GAP}`;
 
 /** Takes the column lock; on a pipelined transaction, in the trip of the next statement. */
 export const lockColumn = (db: Db, statusId: string) =>
@@ -99,7 +116,7 @@ export function taskPlacement(db: Db): Pick<TaskRepository, 'positionFor'> {
       if (position !== null) return position;
       // No room between the neighbours: renumber the column (gaps restored), then place again.
       await sql`
-        update tasks set position = r.rank * 65536
+        update tasks set position = r.rank * ${POSITION_GAP}::bigint
         from (
           select id, row_number() over (order by position, id) as rank
           from tasks

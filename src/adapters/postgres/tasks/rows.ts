@@ -1,10 +1,14 @@
 // Task rows: the row a task read answers, mapped to the domain's Task, and priorities as stored.
+import { sql, type RawBuilder } from 'kysely';
 import { PRIORITIES, taskKey, type Priority, type Task } from '../../../domain/tasks/task.js';
 import type { PriorityColumn } from '../database-tasks.js';
 
 export const priorityColumn = (priority: Priority) =>
   (PRIORITIES.indexOf(priority) + 1) as PriorityColumn;
 export const priorityOf = (column: number): Priority => PRIORITIES[column - 1] ?? 'medium';
+/** priorityOf in SQL: the priority a stored column number stands for, from PRIORITIES. */
+export const priorityName = (column: RawBuilder<unknown>) =>
+  sql<Priority>`(array[${sql.join(PRIORITIES.map((priority) => sql.lit(priority)))}])[${column}]`;
 
 export interface TaskRow {
   organization_id: string;

@@ -1,6 +1,7 @@
 // The task tree: its per-project lock, a parent's ancestry, and the height of a subtree.
 import { sql } from 'kysely';
 import type { TaskRepository } from '../../../application/tasks/ports.js';
+import { advisoryXactLock } from '../advisory-lock.js';
 import type { Db } from '../database.js';
 import { defer } from '../wire/index.js';
 
@@ -8,12 +9,7 @@ export function taskTree(db: Db): Pick<TaskRepository, 'lockTree' | 'ancestry' |
   return {
     async lockTree(organizationId, projectId) {
       const tree = `${organizationId}:${projectId}:tree`;
-      await defer(
-        db,
-        db.selectNoFrom(
-          sql<string>`pg_advisory_xact_lock(hashtextextended(${tree}, 7))`.as('locked'),
-        ),
-      );
+      await defer(db, db.selectNoFrom(advisoryXactLock(tree).as('locked')));
     },
 
     async ancestry(organizationId, parentId) {

@@ -5,7 +5,7 @@ import { ValidationError } from '../../../domain/shared/errors.js';
 import { POSITION_GAP } from '../../../domain/tasks/position.js';
 import type { Db } from '../database.js';
 import { defer } from '../wire/index.js';
-import { columnBottom } from './placement.js';
+import { columnBottom, columnLast } from './placement.js';
 import type { TaskQueries } from './reads.js';
 import { priorityColumn, toTask, type TaskRow } from './rows.js';
 
@@ -67,7 +67,7 @@ export function taskWrites(
       // One statement, so a project's creations queue on its row for one round trip (then the
       // history and audit rows ride with the COMMIT). It takes the project row (the key's
       // number) and then the column's lock, in that order as always: app_task_column_bottom
-      // (migration 0009; the new id it leaves out is in no column yet) runs for the row the
+      // (migration 0010; the new id it leaves out is in no column yet) runs for the row the
       // UPDATE returns, takes the lock and reads the column's last committed position with a
       // snapshot of its own, taken after the lock. The
       // task goes below it (positionBetween(last, null): last + gap, or the gap in an empty
@@ -91,8 +91,12 @@ export function taskWrites(
               ${statusId}::uuid, ${priorityColumn(task.priority)}::smallint,
               ${task.assigneeId}::uuid, ${task.reporterId}::uuid, ${task.parentId}::uuid,
               ${task.dueAt}::timestamptz, ${task.estimateHours}::double precision, null,
-              coalesce(app_task_column_bottom(${organizationId}::uuid, ${projectId}::uuid,
-                ${statusId}::uuid, ${task.id}::uuid), 0) + ${POSITION_GAP}, ${task.now}::timestamptz,
+              coalesce(${columnLast(
+                sql`${organizationId}::uuid`,
+                sql`${projectId}::uuid`,
+                sql`${statusId}::uuid`,
+                sql`${task.id}::uuid`,
+              )}, 0) + ${POSITION_GAP}, ${task.now}::timestamptz,
               ${task.now}::timestamptz, ${task.completedAt}::timestamptz
             from counter
             returning *
