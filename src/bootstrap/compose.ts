@@ -13,8 +13,7 @@ import { logMailer } from '../adapters/mail/log-mailer.js';
 import { smtpMailer } from '../adapters/mail/smtp-mailer.js';
 import { memoryCache } from '../adapters/memory/memory-cache.js';
 import { memoryRateLimiter } from '../adapters/memory/memory-rate-limiter.js';
-import { assumeRole, openDatabase, type DatabaseHandle } from '../adapters/postgres/connect.js';
-import { migrateToLatest } from '../adapters/postgres/migrator.js';
+import type { DatabaseHandle } from '../adapters/postgres/connect.js';
 import { postgresIdempotencyStore } from '../adapters/postgres/idempotency-store.js';
 import { postgresRepositories, postgresUnitOfWork } from '../adapters/postgres/unit-of-work.js';
 import { redisCache } from '../adapters/redis/redis-cache.js';
@@ -35,11 +34,13 @@ import { cryptoSecretTokens } from '../adapters/security/secret-tokens.js';
 import { inProcessBackgroundWork } from '../adapters/system/background-work.js';
 import { systemClock } from '../adapters/system/clock.js';
 import { uuidV7Ids } from '../adapters/system/uuid-v7-ids.js';
+import { chooseLogFormat, logDestination } from '../adapters/telemetry/log-format.js';
 import { createLogger } from '../adapters/telemetry/logger.js';
 import { createMetrics } from '../adapters/telemetry/metrics.js';
 import type { Config } from './config.js';
 import { healthProbes } from './health-probes.js';
 import { createHttpServer, type Closer } from './http-server.js';
+import { openOwnDatabase } from './own-database.js';
 import { VERSION } from './version.js';
 
 /** What tests (and tools) may swap; production passes none of these. */
@@ -52,6 +53,8 @@ export interface ComposeOverrides {
   readonly extraProbes?: readonly HealthProbe[];
   /** The time the use cases and the token service read; the system's unless a test moves it. */
   readonly clock?: Clock;
+  /** The timer of the database start-up retries (own database only). */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 export interface Application {
@@ -70,14 +73,20 @@ export async function compose(
   config: Config,
   overrides: ComposeOverrides = {},
 ): Promise<Application> {
-  const logger = overrides.logger ?? createLogger({ level: config.LOG_LEVEL });
+  const logger = overrides.logger ?? (await ownLogger(config));
   const closers: Closer[] = [];
   const clock = overrides.clock ?? systemClock;
 
-  const database = overrides.database ?? (await openOwnDatabase(config, logger));
-  if (!overrides.database) closers.push({ name: 'database', close: () => database.close() });
+  const own = overrides.database
+    ? undefined
+    : await openOwnDatabase(config, logger, { ...(overrides.sleep && { sleep: overrides.sleep }) });
+  const database = overrides.database ?? own!.database;
+  closers.push(...(own?.closers ?? []));
 
-  const redis = config.REDIS_URL ? createRedisClient(config.REDIS_URL) : undefined;
+  const redis =
+    config.CACHE_STORE === 'redis' && config.REDIS_URL
+      ? createRedisClient(config.REDIS_URL)
+      : undefined;
   if (redis) await redisReady(redis, 2_000, logger);
   const sharedCache = redis
     ? redisCache(redis, {
@@ -125,7 +134,7 @@ export async function compose(
 
   const mailer =
     overrides.mailer ??
-    (config.SMTP_URL
+    (config.MAIL_TRANSPORT === 'smtp' && config.SMTP_URL
       ? smtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM })
       : logMailer(logger.child({ component: 'mail' })));
   closers.push({ name: 'mailer', close: () => mailer.close() });
@@ -219,6 +228,7 @@ export async function compose(
       idempotencyLockMs: config.IDEMPOTENCY_LOCK_SECONDS * 1000,
     },
     observe: (o) => metrics.observeRequest(o),
+    ...(own && { isReady: own.isReady }),
     rateLimits: {
       perAddress: apiLimiter('rl-address', config.RATE_LIMIT_PER_ADDRESS),
       perPrincipal: apiLimiter('rl-principal', config.RATE_LIMIT_PER_PRINCIPAL),
@@ -250,29 +260,6 @@ export async function compose(
   };
 }
 
-async function openOwnDatabase(config: Config, logger: PinoLogger): Promise<DatabaseHandle> {
-  if (config.DATABASE_URL) {
-    return openDatabase(
-      {
-        kind: 'postgres',
-        url: config.DATABASE_URL,
-        poolSize: config.DATABASE_POOL_SIZE,
-        // Every connection works as the application role: row-level security applies to it.
-        role: config.DATABASE_APP_ROLE,
-      },
-      // A restart or failover ends every connection: logged, never fatal (the pool reconnects).
-      { onConnectionLost: (error) => logger.warn({ err: error }, 'database connection lost') },
-    );
-  }
-  const dataDir = path.resolve(config.DATA_DIR, 'pglite');
-  const database = await openDatabase({ kind: 'pglite', dataDir });
-  // The embedded default applies migrations at start; with PostgreSQL, `npm run migrate` does.
-  const applied = await migrateToLatest(database.db);
-  await assumeRole(database, config.DATABASE_APP_ROLE);
-  logger.info({ dataDir, applied }, 'embedded database ready');
-  return database;
-}
-
 /** Waits for the first connection; Redis being down is not fatal (the cache degrades). */
 function redisReady(redis: Redis, timeoutMs: number, logger: PinoLogger): Promise<void> {
   if (redis.status === 'ready') return Promise.resolve();
@@ -288,4 +275,12 @@ function redisReady(redis: Redis, timeoutMs: number, logger: PinoLogger): Promis
     };
     redis.once('ready', onReady);
   });
+}
+
+/** JSON lines, or pretty in a development terminal (LOG_FORMAT overrides). */
+async function ownLogger(config: Config): Promise<PinoLogger> {
+  const isTty = process.stdout.isTTY === true;
+  const format = chooseLogFormat({ format: config.LOG_FORMAT, nodeEnv: config.NODE_ENV, isTty });
+  const destination = await logDestination(format, { colorize: isTty });
+  return createLogger({ level: config.LOG_LEVEL, ...(destination && { destination }) });
 }
