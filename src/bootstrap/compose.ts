@@ -205,6 +205,7 @@ export async function compose(
   });
   const probes = [
     ...healthProbes({ database, cache, redisCache: sharedCache, logger }),
+    ...(own?.probes ?? []),
     ...(overrides.extraProbes ?? []),
   ];
 

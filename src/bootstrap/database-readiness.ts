@@ -74,6 +74,8 @@ export interface DatabaseReadiness {
   isReady(): boolean;
   /** Resolves once ready, or once stopped. */
   readonly settled: Promise<void>;
+  /** Checks again now rather than at the end of the current delay (readiness is being asked). */
+  poke(): void;
   /** Stops retrying (a stop before the database came up). */
   stop(): void;
 }
@@ -87,6 +89,7 @@ export function watchDatabaseReadiness(options: ReadinessOptions): DatabaseReadi
   const max = options.maxDelayMs ?? 10_000;
   let ready = false;
   let stopped = false;
+  let wake = () => undefined as void;
 
   async function run(): Promise<void> {
     let delay = initial;
@@ -102,7 +105,7 @@ export function watchDatabaseReadiness(options: ReadinessOptions): DatabaseReadi
         { attempt, retry_in_ms: delay },
         `database not ready: ${problem}; API answers 503 meanwhile, retrying in ${delay} ms`,
       );
-      await sleep(delay);
+      await Promise.race([sleep(delay), new Promise<void>((resolve) => (wake = resolve))]);
       delay = Math.min(max, delay * 2);
     }
   }
@@ -111,8 +114,10 @@ export function watchDatabaseReadiness(options: ReadinessOptions): DatabaseReadi
   return {
     isReady: () => ready,
     settled,
+    poke: () => wake(),
     stop() {
       stopped = true;
+      wake();
     },
   };
 }

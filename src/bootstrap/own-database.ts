@@ -3,6 +3,7 @@
 // start). Resolves with what to close, in order, once the server has stopped.
 import path from 'node:path';
 import type { Logger as PinoLogger } from 'pino';
+import type { HealthProbe } from '../adapters/http/operations/probes.js';
 import { assumeRole, openDatabase, type DatabaseHandle } from '../adapters/postgres/connect.js';
 import { migrateToLatest } from '../adapters/postgres/migrator.js';
 import { lockFolder } from '../adapters/system/folder-lock.js';
@@ -15,6 +16,8 @@ export interface OwnDatabase {
   /** False while PostgreSQL is unreachable, missing or not migrated at start; the API answers 503. */
   readonly isReady: () => boolean;
   readonly closers: readonly Closer[];
+  /** PostgreSQL: readiness is down while the start-up check has not passed (the API says 503). */
+  readonly probes: readonly HealthProbe[];
 }
 
 export interface OwnDatabaseOptions {
@@ -53,6 +56,18 @@ export async function openOwnDatabase(
         { name: 'database start check', close: async () => readiness.stop() },
         { name: 'database', close: () => database.close() },
       ],
+      probes: [
+        {
+          name: 'startup',
+          critical: true,
+          // Asked while not ready: the watcher checks again now, not at the end of its delay.
+          check: async () => {
+            if (readiness.isReady()) return { status: 'ok' };
+            readiness.poke();
+            return { status: 'down', error: 'starting' };
+          },
+        },
+      ],
     };
   }
   const folder = path.resolve(config.DATA_DIR);
@@ -67,6 +82,7 @@ export async function openOwnDatabase(
     return {
       database,
       isReady: () => true,
+      probes: [],
       closers: [
         { name: 'database', close: () => database.close() },
         { name: 'data folder lock', close: () => lock.release() },
