@@ -121,7 +121,6 @@ export function buildOpenApiDocument(groups: readonly RouteGroup[], version: str
       version,
       description:
         'Multi-tenant work management. Every JSON answer is the envelope `{success, data | error, meta}`.',
-      contact: { name: 'TeamFlow', url: 'https://github.com/teamflow' },
       license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
     },
     servers: [{ url: '/', description: 'This server' }],
