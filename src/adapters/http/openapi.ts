@@ -73,7 +73,8 @@ function responsesOf(spec: RouteSpec) {
   }
   responses['500'] ??= errorResponse('Unexpected error; the request id finds the log line');
   responses['503'] ??= errorResponse(
-    'A required dependency is down (the database restarting) or the instance is draining; ' +
+    'A required dependency is down (the database restarting, or not ready yet at start) or ' +
+      'the instance is draining; ' +
       'Retry-After says when to try again',
   );
   return responses;
