@@ -1,8 +1,13 @@
 // Response compression on the real app: large text answers go gzip or brotli as the client asks,
 // small ones and clients that ask for nothing go as they are.
+import { once } from 'node:events';
 import { request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import Koa from 'koa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compress } from '../../../src/adapters/http/middleware/compress.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
 
 let t: TestApp;
@@ -22,8 +27,12 @@ interface Reply {
 
 /** A GET whose body is read as the bytes on the wire (fetch would decode it). */
 function get(path: string, headers: Record<string, string> = {}): Promise<Reply> {
+  return getFrom(t.baseUrl, path, headers);
+}
+
+function getFrom(base: string, path: string, headers: Record<string, string>): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = request(`${t.baseUrl}${path}`, { headers }, (res) => {
+    const req = request(`${base}${path}`, { headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () =>
@@ -87,5 +96,34 @@ describe('response compression', () => {
     expect(reply.headers['content-encoding']).toBe('gzip');
     const body = JSON.parse(gunzipSync(reply.body).toString('utf8'));
     expect(body).toMatchObject({ success: false, error: { code: 'NOT_FOUND' } });
+  });
+});
+
+describe('the compression middleware on streams', () => {
+  it('compresses a streamed text body of unknown length, and never an event stream', async () => {
+    const app = new Koa();
+    app.use(compress());
+    app.use(async (ctx) => {
+      if (ctx.path === '/events') {
+        ctx.type = 'text/event-stream';
+        ctx.body = Readable.from(['data: one\n\n', 'data: two\n\n']);
+        return;
+      }
+      ctx.type = 'text/plain';
+      ctx.body = Readable.from(['line\n'.repeat(10), 'last\n']);
+    });
+    const server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const text = await getFrom(base, '/text', { 'Accept-Encoding': 'gzip' });
+      expect(text.headers['content-encoding']).toBe('gzip');
+      expect(gunzipSync(text.body).toString('utf8')).toBe(`${'line\n'.repeat(10)}last\n`);
+      const events = await getFrom(base, '/events', { 'Accept-Encoding': 'gzip, br' });
+      expect(events.headers['content-encoding']).toBeUndefined();
+      expect(events.body.toString('utf8')).toBe('data: one\n\ndata: two\n\n');
+    } finally {
+      server.close();
+    }
   });
 });

@@ -3,7 +3,7 @@
 // accepts gzip). Small answers go as they are (the headers would cost more than the bytes saved),
 // as do answers that already carry a Content-Encoding and event streams (compression would hold
 // their events back). Compressing runs on libuv's thread pool, not the event loop.
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import type { Middleware } from 'koa';
@@ -49,8 +49,11 @@ export function compress(
     if (body instanceof Readable) {
       ctx.set('Content-Encoding', encoding);
       ctx.remove('Content-Length');
-      ctx.body = body.pipe(
+      // pipeline, not pipe: a source that fails destroys the encoder, so the answer ends too.
+      ctx.body = pipeline(
+        body,
         encoding === 'br' ? zlib.createBrotliCompress(BROTLI_OPTIONS) : zlib.createGzip(),
+        () => undefined,
       );
       return;
     }
