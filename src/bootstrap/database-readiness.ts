@@ -72,6 +72,8 @@ export interface ReadinessOptions {
 
 export interface DatabaseReadiness {
   isReady(): boolean;
+  /** Resolves once the first check has answered, ready or not: a start waits for it. */
+  readonly firstChecked: Promise<void>;
   /** Resolves once ready, or once stopped. */
   readonly settled: Promise<void>;
   /** Checks again now rather than at the end of the current delay (readiness is being asked). */
@@ -90,11 +92,14 @@ export function watchDatabaseReadiness(options: ReadinessOptions): DatabaseReadi
   let ready = false;
   let stopped = false;
   let wake = () => undefined as void;
+  let markFirstChecked = () => undefined as void;
+  const firstChecked = new Promise<void>((resolve) => (markFirstChecked = resolve));
 
   async function run(): Promise<void> {
     let delay = initial;
     for (let attempt = 1; !stopped; attempt += 1) {
       const problem = await check().catch((error: unknown) => `check failed: ${String(error)}`);
+      markFirstChecked();
       if (stopped) return;
       if (problem === undefined) {
         ready = true;
@@ -110,9 +115,10 @@ export function watchDatabaseReadiness(options: ReadinessOptions): DatabaseReadi
     }
   }
 
-  const settled = run();
+  const settled = run().finally(markFirstChecked);
   return {
     isReady: () => ready,
+    firstChecked,
     settled,
     poke: () => wake(),
     stop() {

@@ -49,6 +49,9 @@ export async function openOwnDatabase(
       logger,
       ...(options.sleep && { sleep: options.sleep }),
     });
+    // A database that is there serves from the first request: the start waits for one answer
+    // (a connect timeout at most), and only then listens, ready or not.
+    await readiness.firstChecked;
     return {
       database,
       isReady: () => readiness.isReady(),

@@ -37,8 +37,15 @@ async function tempFolder(): Promise<string> {
   return folder;
 }
 
-/** Runs the API with only `env` (plus what node needs) to its end; resolves with its exit and output. */
-async function runToExit(env: Record<string, string>) {
+interface SpawnedApi {
+  readonly pid: number;
+  readonly output: { stdout: string; stderr: string };
+  readonly exited: Promise<number | null>;
+  stop(): Promise<number | null>;
+}
+
+/** Starts the API with only `env` (plus what node needs). */
+function spawnApi(env: Record<string, string>): SpawnedApi {
   const inherited: Record<string, string> = {};
   for (const name of ['PATH', 'HOME', 'TMPDIR', 'LANG']) {
     const value = process.env[name];
@@ -50,13 +57,49 @@ async function runToExit(env: Record<string, string>) {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.add(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  children.delete(child);
-  return { code, stdout, stderr };
+  const output = { stdout: '', stderr: '' };
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output.stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output.stderr += chunk));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      children.delete(child);
+      resolve(code);
+    }),
+  );
+  return {
+    pid: child.pid!,
+    output,
+    exited,
+    stop: () => {
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+/** Runs the API to its end; resolves with its exit code and output. */
+async function runToExit(env: Record<string, string>) {
+  const api = spawnApi(env);
+  const code = await api.exited;
+  return { code, ...api.output };
+}
+
+/**
+ * Polls /health until it answers 200; fails at once if the process dies first. No budget of its
+ * own: a PGlite start takes seconds idle and near a minute on a loaded machine.
+ */
+async function untilHealthy(api: SpawnedApi, baseUrl: string): Promise<void> {
+  let died = false;
+  void api.exited.then(() => (died = true));
+  for (;;) {
+    if (died) throw new Error(`the API exited during start-up:\n${api.output.stderr}`);
+    const status = await fetch(`${baseUrl}/health`).then(
+      (reply) => reply.status,
+      () => 0,
+    );
+    if (status === 200) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** A PostgreSQL URL where nothing listens: the API starts without waiting on it. */
@@ -108,26 +151,27 @@ describe('a port already in use', () => {
 describe('two processes on one DATA_DIR (the embedded database)', () => {
   it('refuses the second with the first one’s pid, and the first lets go when it stops', async () => {
     const dataDir = await tempFolder();
-    const first = await startApiProcess({ NODE_ENV: 'development' }, { dataDir });
+    const port = await freePort();
+    const env = {
+      NODE_ENV: 'development',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+    };
+    const first = spawnApi({ ...env, PORT: String(port) });
     try {
-      const second = await runToExit({
-        NODE_ENV: 'development',
-        HOST: '127.0.0.1',
-        PORT: String(await freePort()),
-        DATA_DIR: dataDir,
-        LOG_LEVEL: 'silent',
-      });
+      await untilHealthy(first, `http://127.0.0.1:${port}`);
+      const second = await runToExit({ ...env, PORT: String(await freePort()) });
       expect(second.code).toBe(1);
       expect(second.stderr.trim()).toBe(
         `DATA_DIR ${dataDir} is in use by process ${first.pid} (the embedded database takes one ` +
           'process at a time): stop that process, set DATA_DIR to another folder, or set DATABASE_URL',
       );
       // The first one never noticed.
-      expect(first.exitCode).toBeNull();
-      expect((await first.http.get('/health/ready')).status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${port}/health/ready`)).status).toBe(200);
       expect(existsSync(path.join(dataDir, LOCK_FILE))).toBe(true);
     } finally {
-      expect((await first.stop()).code).toBe(0);
+      expect(await first.stop(), first.output.stderr).toBe(0);
     }
     expect(existsSync(path.join(dataDir, LOCK_FILE))).toBe(false);
   }, 300_000);

@@ -49,6 +49,7 @@ describe('watchDatabaseReadiness', () => {
       initialDelayMs: 100,
       maxDelayMs: 500,
     });
+    await readiness.firstChecked; // answered (not ready): a start listens now
     expect(readiness.isReady()).toBe(false);
     for (let tick = 0; tick < 5; tick += 1) {
       await eventually(async () => timer.tick(), 5_000);
