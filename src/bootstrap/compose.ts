@@ -33,6 +33,7 @@ import { cryptoSecretTokens } from '../adapters/security/secret-tokens.js';
 import { inProcessBackgroundWork } from '../adapters/system/background-work.js';
 import { systemClock } from '../adapters/system/clock.js';
 import { uuidV7Ids } from '../adapters/system/uuid-v7-ids.js';
+import { chooseLogFormat, logDestination } from '../adapters/telemetry/log-format.js';
 import { createLogger } from '../adapters/telemetry/logger.js';
 import {
   cacheNameOf,
@@ -43,8 +44,9 @@ import {
 import { createMetrics } from '../adapters/telemetry/metrics.js';
 import type { Config } from './config.js';
 import { healthProbes } from './health-probes.js';
-import { openOwnDatabase, redisReady } from './stores.js';
+import { redisReady } from './redis-ready.js';
 import { createHttpServer, type Closer } from './http-server.js';
+import { openOwnDatabase } from './own-database.js';
 import { VERSION } from './version.js';
 
 /** What tests (and tools) may swap; production passes none of these. */
@@ -57,6 +59,8 @@ export interface ComposeOverrides {
   readonly extraProbes?: readonly HealthProbe[];
   /** The time the use cases and the token service read; the system's unless a test moves it. */
   readonly clock?: Clock;
+  /** The timer of the database start-up retries (own database only). */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 export interface Application {
@@ -75,7 +79,7 @@ export async function compose(
   config: Config,
   overrides: ComposeOverrides = {},
 ): Promise<Application> {
-  const logger = overrides.logger ?? createLogger({ level: config.LOG_LEVEL });
+  const logger = overrides.logger ?? (await ownLogger(config));
   const closers: Closer[] = [];
   const clock = overrides.clock ?? systemClock;
   // Its sources are read at each scrape, once everything below exists.
@@ -85,10 +89,19 @@ export async function compose(
     passwordQueueDepth: () => passwords.queueDepth(),
   });
 
-  const database = overrides.database ?? (await openOwnDatabase(config, logger, metrics));
-  if (!overrides.database) closers.push({ name: 'database', close: () => database.close() });
+  const own = overrides.database
+    ? undefined
+    : await openOwnDatabase(config, logger, {
+        ...(overrides.sleep && { sleep: overrides.sleep }),
+        onPoolWait: (seconds) => metrics.observePoolWait(seconds),
+      });
+  const database = overrides.database ?? own!.database;
+  closers.push(...(own?.closers ?? []));
 
-  const redis = config.REDIS_URL ? createRedisClient(config.REDIS_URL) : undefined;
+  const redis =
+    config.CACHE_STORE === 'redis' && config.REDIS_URL
+      ? createRedisClient(config.REDIS_URL)
+      : undefined;
   if (redis) await redisReady(redis, 2_000, logger);
   const sharedCache = redis
     ? redisCache(redis, {
@@ -145,7 +158,7 @@ export async function compose(
 
   const mailer = observedMailer(
     overrides.mailer ??
-      (config.SMTP_URL
+      (config.MAIL_TRANSPORT === 'smtp' && config.SMTP_URL
         ? smtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM })
         : logMailer(logger.child({ component: 'mail' }))),
     metrics,
@@ -218,6 +231,7 @@ export async function compose(
 
   const probes = [
     ...healthProbes({ database, cache, redisCache: sharedCache, logger }),
+    ...(own?.probes ?? []),
     ...(overrides.extraProbes ?? []),
   ];
 
@@ -242,6 +256,7 @@ export async function compose(
     },
     observe: (o) => metrics.observeRequest(o),
     onIdempotentRepeat: (outcome) => metrics.observeIdempotency(outcome),
+    ...(own && { isReady: own.isReady }),
     rateLimits: {
       perAddress: apiLimiter('rl-address', config.RATE_LIMIT_PER_ADDRESS),
       perPrincipal: apiLimiter('rl-principal', config.RATE_LIMIT_PER_PRINCIPAL),
@@ -271,4 +286,12 @@ export async function compose(
     },
     stop: () => http.stop(),
   };
+}
+
+/** JSON lines, or pretty in a development terminal (LOG_FORMAT overrides). */
+async function ownLogger(config: Config): Promise<PinoLogger> {
+  const isTty = process.stdout.isTTY === true;
+  const format = chooseLogFormat({ format: config.LOG_FORMAT, nodeEnv: config.NODE_ENV, isTty });
+  const destination = await logDestination(format, { colorize: isTty });
+  return createLogger({ level: config.LOG_LEVEL, ...(destination && { destination }) });
 }

@@ -1,4 +1,6 @@
-// Every setting comes from the environment, validated once at start-up (ARCHITECTURE.md §8).
+// Every setting comes from the environment, validated once at start-up (README "Configuration";
+// docs/architecture.md "Operations"). Production fails closed: no embedded database, no log mailer
+// unless asked for by name.
 import { z } from 'zod';
 
 const boolean = z
@@ -32,6 +34,12 @@ const schema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   REDIS_URL: url(['redis', 'rediss']).optional(),
   REDIS_KEY_PREFIX: z.string().max(64).default('tf:'),
+  /**
+   * Where the cache and the rate-limit counters live. `memory` is per process: right for one
+   * instance, wrong for several (a revocation is forgotten by one only, limits count per
+   * instance). Unset: redis when REDIS_URL is set; production asks for memory by name.
+   */
+  CACHE_STORE: z.enum(['redis', 'memory']).optional(),
   /** A cache call Redis has not answered this long fails: the cache is skipped, not waited on. */
   REDIS_COMMAND_TIMEOUT_MS: positive.max(10_000).default(50),
   /**
@@ -43,6 +51,8 @@ const schema = z.object({
   REDIS_CIRCUIT_COOLDOWN_MS: positive.max(60_000).default(1000),
   PUBLIC_URL: url(['http', 'https']).optional(),
   SMTP_URL: url(['smtp', 'smtps']).optional(),
+  /** `smtp` sends through SMTP_URL; `log` writes each mail to the log. Unset: smtp when SMTP_URL is set. */
+  MAIL_TRANSPORT: z.enum(['smtp', 'log']).optional(),
   MAIL_FROM: z.string().min(3).default('TeamFlow <no-reply@teamflow.local>'),
   JWT_PRIVATE_KEY: z.string().min(1).optional(),
   /** Retired public keys that still verify access tokens (rotation); see README. */
@@ -55,6 +65,8 @@ const schema = z.object({
   /** Proxies in front of the API; the client address is that many values from the right of X-Forwarded-For. Unset: 1. */
   TRUST_PROXY_HOPS: positive.max(20).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Unset: pretty outside production when stdout is a terminal, JSON lines otherwise. */
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: url(['http', 'https']).optional(),
   SHUTDOWN_TIMEOUT_MS: positive.default(10_000),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(0),
@@ -80,8 +92,11 @@ const schema = z.object({
 
 export type Env = z.infer<typeof schema>;
 
-export interface Config extends Env {
+export interface Config extends Omit<Env, 'MAIL_TRANSPORT' | 'CACHE_STORE'> {
   readonly PUBLIC_URL: string;
+  /** Resolved: never unset (see productionProblems). */
+  readonly MAIL_TRANSPORT: 'smtp' | 'log';
+  readonly CACHE_STORE: 'redis' | 'memory';
 }
 
 export class ConfigError extends Error {
@@ -100,6 +115,36 @@ function withoutEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
 export interface LoadOptions {
   /** Tools that never sign tokens (migrate) do not need the production signing key. */
   readonly requireSigningKey?: boolean;
+  /** Tools that never send mail (migrate) do not need a mail transport. */
+  readonly requireMail?: boolean;
+}
+
+/**
+ * What production refuses instead of falling back to a development default. Read from the raw
+ * values, so one run names every problem, not just the schema's.
+ */
+function productionProblems(raw: Record<string, string>, options: LoadOptions): string[] {
+  if (raw.NODE_ENV !== 'production') return [];
+  const problems: string[] = [];
+  if ((options.requireSigningKey ?? true) && raw.JWT_PRIVATE_KEY === undefined) {
+    problems.push('JWT_PRIVATE_KEY: required when NODE_ENV=production (no generated dev key)');
+  }
+  if (raw.DATABASE_URL === undefined) {
+    problems.push(
+      'DATABASE_URL: required when NODE_ENV=production (the embedded database is for development)',
+    );
+  }
+  if ((options.requireMail ?? true) && raw.SMTP_URL === undefined && raw.MAIL_TRANSPORT !== 'log') {
+    problems.push(
+      'SMTP_URL: required when NODE_ENV=production, unless MAIL_TRANSPORT=log (mails only logged)',
+    );
+  }
+  if (raw.REDIS_URL === undefined && raw.CACHE_STORE !== 'memory') {
+    problems.push(
+      'REDIS_URL: required when NODE_ENV=production, unless CACHE_STORE=memory (one instance only)',
+    );
+  }
+  return problems;
 }
 
 export function loadConfig(
@@ -111,18 +156,19 @@ export function loadConfig(
   const problems = parsed.success
     ? []
     : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-  // Checked on the raw values too, so one run names every problem, not just the schema's.
-  if (
-    (options.requireSigningKey ?? true) &&
-    raw.NODE_ENV === 'production' &&
-    raw.JWT_PRIVATE_KEY === undefined
-  ) {
-    problems.push('JWT_PRIVATE_KEY: required when NODE_ENV=production (no generated dev key)');
+  problems.push(...productionProblems(raw, options));
+  if (parsed.success && parsed.data.MAIL_TRANSPORT === 'smtp' && !parsed.data.SMTP_URL) {
+    problems.push('MAIL_TRANSPORT: smtp needs SMTP_URL');
+  }
+  if (parsed.success && parsed.data.CACHE_STORE === 'redis' && !parsed.data.REDIS_URL) {
+    problems.push('CACHE_STORE: redis needs REDIS_URL');
   }
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const config = parsed.data;
   return {
     ...config,
+    MAIL_TRANSPORT: config.MAIL_TRANSPORT ?? (config.SMTP_URL ? 'smtp' : 'log'),
+    CACHE_STORE: config.CACHE_STORE ?? (config.REDIS_URL ? 'redis' : 'memory'),
     PUBLIC_URL: (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, ''),
   };
 }

@@ -1,6 +1,8 @@
 // The API process: config, tracing (before anything it instruments is loaded), compose, listen, signals.
 import { isDatabaseUnavailable } from '../adapters/postgres/errors.js';
+import { FolderInUseError } from '../adapters/system/folder-lock.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { listenProblem } from './listen-problem.js';
 
 function configOrExit(): Config {
   try {
@@ -26,8 +28,22 @@ const tracing = config.OTEL_EXPORTER_OTLP_ENDPOINT
   : undefined;
 const { compose } = await import('./compose.js');
 
-const app = await compose(config);
-await app.start();
+/** A start that cannot go on: one line saying what and what to do, exit 1 (no stack trace). */
+function refuseToStart(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
+const app = await compose(config).catch((error: unknown) => {
+  if (error instanceof FolderInUseError) refuseToStart(error.message);
+  throw error;
+});
+await app.start().catch(async (error: unknown) => {
+  const problem = listenProblem(error, config);
+  if (problem === undefined) throw error;
+  await app.stop(); // lets go of what compose took (the data folder's lock, connections)
+  refuseToStart(problem);
+});
 
 // The net under the driver: every pg client listens to its own 'error' (postgres/
 // lost-connections.ts), so a restart of PostgreSQL ends connections, not the process. Should a

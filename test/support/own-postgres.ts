@@ -3,7 +3,7 @@
 // never touched. PostgreSQL refuses to run as root, so when the tests run as root every binary
 // runs as the `postgres` OS user (spawn's uid/gid), in a folder chowned to it.
 //
-//   const pg = await startOwnPostgres();
+//   const pg = await startOwnPostgres();                   // or ({ port }): a port chosen before
 //   const url = await pg.createMigratedDatabase('teamflow');   // superuser URL, migrations applied
 //   await pg.restartFast();     // pg_ctl stop -m fast, then start: back when it accepts connections
 //   await pg.killPostmaster();  // kill -9 of the postmaster; resolves once the cluster is gone
@@ -116,13 +116,18 @@ async function waitUntil(condition: () => boolean | Promise<boolean>, what: stri
   }
 }
 
-export async function startOwnPostgres(): Promise<OwnPostgres> {
+export interface OwnPostgresOptions {
+  /** The port to listen on (a test that pointed something there first); a free one when unset. */
+  readonly port?: number;
+}
+
+export async function startOwnPostgres(options: OwnPostgresOptions = {}): Promise<OwnPostgres> {
   const user = clusterUser();
   const dir = await mkdtemp(path.join(tmpdir(), 'teamflow-own-pg-'));
   if (user) await chown(dir, user.uid, user.gid);
   const dataDir = path.join(dir, 'data');
   const logFile = path.join(dir, 'postgres.log');
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const run = (command: string, args: string[]) =>
     execFileSync(command, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], ...user });
 

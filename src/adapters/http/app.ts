@@ -28,12 +28,14 @@ import { requireCredential, requireUserPrincipal } from './middleware/authentica
 import { organizationAccess, type AccessResolver } from './middleware/organization-access.js';
 import { allowedMethods } from './middleware/allowed-methods.js';
 import { jsonBody } from './middleware/body.js';
+import { compress } from './middleware/compress.js';
 import { errorHandler } from './middleware/error-handler.js';
 import { idempotency, type IdempotencyRepeat } from './middleware/idempotency.js';
 import { requestContext } from './middleware/request-context.js';
 import { requestLog, type RequestObservation } from './middleware/request-log.js';
 import { principalKey, rateLimit, type RateLimitScope } from './middleware/rate-limit.js';
 import { corsFor, securityHeaders } from './middleware/security.js';
+import { startGate } from './middleware/start-gate.js';
 import { rejectMalformedUrl, rejectUnsafeParams } from './middleware/text-guard.js';
 import { buildOpenApiDocument, type RouteGroup } from './openapi.js';
 import type { Operations } from './operations/probes.js';
@@ -61,6 +63,8 @@ export interface HttpAppParts {
   readonly observe?: (observation: RequestObservation) => void;
   /** Told of each repeated Idempotency-Key (for the metrics). */
   readonly onIdempotentRepeat?: (outcome: IdempotencyRepeat) => void;
+  /** False while the database is not ready at start: the API answers 503 meanwhile. */
+  readonly isReady?: () => boolean;
   /** The API's general limits; either may be absent (disabled). */
   readonly rateLimits?: {
     readonly perAddress?: RateLimiter | undefined;
@@ -197,6 +201,7 @@ export function createHttpApp(parts: HttpAppParts): Koa<RequestState, RouterFiel
 
   app.use(requestContext(logger));
   app.use(requestLog(parts.observe ?? (() => undefined)));
+  app.use(compress());
   app.use(errorHandler());
   app.use(securityHeaders());
   app.use(corsFor(options.corsOrigins));
@@ -208,6 +213,11 @@ export function createHttpApp(parts: HttpAppParts): Koa<RequestState, RouterFiel
         ...(limits.onThrottled && { onThrottled: limits.onThrottled }),
       }),
     );
+  }
+  if (parts.isReady) {
+    const isApi = (path: string) =>
+      path.startsWith(`${API_PREFIX}/`) && path !== `${API_PREFIX}/openapi.json`;
+    app.use(startGate(parts.isReady, isApi));
   }
   app.use(rejectMalformedUrl());
   app.use(allowedMethods());

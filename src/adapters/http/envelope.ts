@@ -1,4 +1,4 @@
-// The JSON envelope of API.md: every body is { success, data | error, meta }.
+// The JSON envelope (docs/api.md, Conventions): every body is { success, data | error, meta }.
 import type { ErrorBody } from './errors.js';
 import type { AppContext } from './context.js';
 

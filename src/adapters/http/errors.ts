@@ -1,4 +1,4 @@
-// The one table from domain errors to API.md's codes and statuses. Nothing else sets an error status.
+// The one table from domain errors to the codes and statuses of docs/api.md. Nothing else sets an error status.
 import { DomainError, type DomainErrorCode } from '../../domain/shared/errors.js';
 
 export type ErrorCode =

@@ -73,7 +73,8 @@ function responsesOf(spec: RouteSpec) {
   }
   responses['500'] ??= errorResponse('Unexpected error; the request id finds the log line');
   responses['503'] ??= errorResponse(
-    'A required dependency is down (the database restarting) or the instance is draining; ' +
+    'A required dependency is down (the database restarting, or not ready yet at start) or ' +
+      'the instance is draining; ' +
       'Retry-After says when to try again',
   );
   return responses;
@@ -121,7 +122,6 @@ export function buildOpenApiDocument(groups: readonly RouteGroup[], version: str
       version,
       description:
         'Multi-tenant work management. Every JSON answer is the envelope `{success, data | error, meta}`.',
-      contact: { name: 'TeamFlow', url: 'https://github.com/teamflow' },
       license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
     },
     servers: [{ url: '/', description: 'This server' }],

@@ -41,7 +41,9 @@ export const errorSchema = z
   .object({
     success: z.literal(false),
     error: z.object({
-      code: z.string().meta({ description: 'A stable code from API.md, e.g. VALIDATION_ERROR' }),
+      code: z
+        .string()
+        .meta({ description: 'A stable code (listed in docs/api.md), e.g. VALIDATION_ERROR' }),
       message: z.string(),
       details: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
     }),

@@ -1,7 +1,7 @@
 // The Idempotency-Key store port: the first response to a request, kept per (organization, key),
 // and the claim that lets exactly one of several identical concurrent requests run.
 
-/** How long a response is kept for replay (API.md: 24 h). */
+/** How long a response is kept for replay (docs/api.md, `Idempotency-Key`: 24 h). */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
 /**

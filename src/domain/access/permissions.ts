@@ -1,5 +1,5 @@
 // Permissions are `resource:action[:scope]` strings; built-in roles are fixed sets of them.
-// This table is the whole matrix: API.md's roles page and the permission tests read from it.
+// This table is the whole matrix: docs/api.md (Access control), `GET …/roles` and the permission tests read from it.
 
 export const PERMISSIONS = [
   'organization:read',

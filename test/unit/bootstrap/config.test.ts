@@ -74,11 +74,73 @@ describe('loadConfig', () => {
     }
   });
 
-  it('does not ask the migrate tool for a signing key', () => {
-    expect(problemsOf({ NODE_ENV: 'production' }, { requireSigningKey: false })).toEqual([]);
-    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+  it('does not ask the migrate tool for a signing key or a mail transport', () => {
+    const production = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://db/teamflow',
+      REDIS_URL: 'redis://cache:6379',
+    };
+    expect(problemsOf(production, { requireSigningKey: false, requireMail: false })).toEqual([]);
+    expect(problemsOf(production)).toEqual([
       'JWT_PRIVATE_KEY: required when NODE_ENV=production (no generated dev key)',
+      'SMTP_URL: required when NODE_ENV=production, unless MAIL_TRANSPORT=log (mails only logged)',
     ]);
+  });
+
+  it('fails closed in production: no embedded database, no silent log mailer', () => {
+    const problems = problemsOf({ NODE_ENV: 'production', JWT_PRIVATE_KEY: '{}' });
+    expect(problems.map((p) => p.split(':')[0])).toEqual(['DATABASE_URL', 'SMTP_URL', 'REDIS_URL']);
+    // Even the migrate tool refuses to migrate an embedded database in production.
+    expect(
+      problemsOf(
+        { NODE_ENV: 'production', CACHE_STORE: 'memory' },
+        { requireSigningKey: false, requireMail: false },
+      ),
+    ).toEqual([
+      'DATABASE_URL: required when NODE_ENV=production (the embedded database is for development)',
+    ]);
+  });
+
+  it('picks the mail transport: smtp with SMTP_URL, log without; log only by name in production', () => {
+    expect(loadConfig({}).MAIL_TRANSPORT).toBe('log');
+    expect(loadConfig({ SMTP_URL: 'smtp://mail:25' }).MAIL_TRANSPORT).toBe('smtp');
+    expect(loadConfig({ SMTP_URL: 'smtp://mail:25', MAIL_TRANSPORT: 'log' }).MAIL_TRANSPORT).toBe(
+      'log',
+    );
+    const production = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://db/teamflow',
+      JWT_PRIVATE_KEY: '{}',
+      REDIS_URL: 'redis://cache:6379',
+    };
+    expect(loadConfig({ ...production, MAIL_TRANSPORT: 'log' }).MAIL_TRANSPORT).toBe('log');
+    expect(loadConfig({ ...production, SMTP_URL: 'smtp://mail:25' }).MAIL_TRANSPORT).toBe('smtp');
+    expect(problemsOf({ MAIL_TRANSPORT: 'smtp' })).toEqual(['MAIL_TRANSPORT: smtp needs SMTP_URL']);
+    expect(problemsOf({ MAIL_TRANSPORT: 'carrier-pigeon' }).map((p) => p.split(':')[0])).toEqual([
+      'MAIL_TRANSPORT',
+    ]);
+  });
+
+  it('keeps the cache and the limits in Redis when given; per-process memory only by name in production', () => {
+    expect(loadConfig({}).CACHE_STORE).toBe('memory');
+    expect(loadConfig({ REDIS_URL: 'redis://cache:6379' }).CACHE_STORE).toBe('redis');
+    const production = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://db/teamflow',
+      JWT_PRIVATE_KEY: '{}',
+      MAIL_TRANSPORT: 'log',
+    };
+    expect(problemsOf(production)).toEqual([
+      'REDIS_URL: required when NODE_ENV=production, unless CACHE_STORE=memory (one instance only)',
+    ]);
+    expect(loadConfig({ ...production, CACHE_STORE: 'memory' }).CACHE_STORE).toBe('memory');
+    expect(problemsOf({ CACHE_STORE: 'redis' })).toEqual(['CACHE_STORE: redis needs REDIS_URL']);
+  });
+
+  it('takes LOG_FORMAT json or pretty, unset by default', () => {
+    expect(loadConfig({}).LOG_FORMAT).toBeUndefined();
+    expect(loadConfig({ LOG_FORMAT: 'pretty' }).LOG_FORMAT).toBe('pretty');
+    expect(problemsOf({ LOG_FORMAT: 'yaml' }).map((p) => p.split(':')[0])).toEqual(['LOG_FORMAT']);
   });
 
   it('throttles logins and identity mail by default, the proxy hops left unset', () => {

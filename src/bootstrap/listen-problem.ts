@@ -1,0 +1,20 @@
+// Why the server could not listen, as one line an operator can act on; undefined for an error
+// that is not about the address (it keeps its stack trace).
+
+export function listenProblem(
+  error: unknown,
+  address: { readonly PORT: number; readonly HOST: string },
+): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  const where = `port ${address.PORT} on ${address.HOST}`;
+  if (code === 'EADDRINUSE') {
+    return `Cannot listen: ${where} is already in use (another TeamFlow, or another server): stop it, or set PORT to a free port`;
+  }
+  if (code === 'EACCES') {
+    return `Cannot listen: ${where} needs privileges this process lacks: set PORT to 1024 or above`;
+  }
+  if (code === 'EADDRNOTAVAIL') {
+    return `Cannot listen: ${address.HOST} is not an address of this machine: set HOST (0.0.0.0 for every interface)`;
+  }
+  return undefined;
+}
