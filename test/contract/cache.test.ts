@@ -38,7 +38,7 @@ if (testRedisUrl) {
     const prefix = `test:cache:${uniqueTag()}:`;
     const client = await readyClient(url);
     return {
-      cache: redisCache(client, { prefix }),
+      cache: redisCache(client, { prefix, timeoutMs: 2_000 }),
       elapse: (ms) => elapseByPrefix(client, prefix, ms),
       cleanup: async () => {
         await deleteByPrefix(client, prefix);

@@ -30,7 +30,7 @@ if (testRedisUrl) {
     const keyPrefix = `test:rl:${uniqueTag()}`;
     const client = await readyClient(url);
     return {
-      limiter: redisRateLimiter(client, { keyPrefix, ...options }),
+      limiter: redisRateLimiter(client, { keyPrefix, ...options, timeoutMs: 2_000 }),
       elapse: (ms) => elapseByPrefix(client, `${keyPrefix}:`, ms),
       cleanup: async () => {
         await deleteByPrefix(client, `${keyPrefix}:`);

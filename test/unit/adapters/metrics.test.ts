@@ -97,7 +97,7 @@ describe('cache metrics', () => {
     cacheReadsMove('redisCache', async () => {
       const prefix = `test:metrics:${uniqueTag()}:`;
       const client = await readyClient(url);
-      const cache = redisCache(client, { prefix });
+      const cache = redisCache(client, { prefix, timeoutMs: 2_000 });
       return {
         cache,
         async done() {
