@@ -42,6 +42,11 @@ const schema = z.object({
   /** After a Redis failure the cache leaves Redis alone this long, then probes it in the background. */
   REDIS_CIRCUIT_COOLDOWN_MS: positive.max(60_000).default(1000),
   PUBLIC_URL: url(['http', 'https']).optional(),
+  /**
+   * A front end that serves /verify-email, /reset-password and /accept-invitation: email links
+   * point there. Unset, they point at the API's own minimal pages on PUBLIC_URL.
+   */
+  APP_URL: url(['http', 'https']).optional(),
   SMTP_URL: url(['smtp', 'smtps']).optional(),
   MAIL_FROM: z.string().min(3).default('TeamFlow <no-reply@teamflow.local>'),
   JWT_PRIVATE_KEY: z.string().min(1).optional(),
@@ -124,5 +129,6 @@ export function loadConfig(
   return {
     ...config,
     PUBLIC_URL: (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, ''),
+    ...(config.APP_URL && { APP_URL: config.APP_URL.replace(/\/+$/, '') }),
   };
 }
