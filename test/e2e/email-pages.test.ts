@@ -8,6 +8,7 @@ import { registerVerified, signIn } from '../support/actors.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { launchChromium, watchPage, type PageProblems } from '../support/browser.js';
 import { client, type Client } from '../support/client.js';
+import { eventually } from '../support/async.js';
 import { uniqueTag } from '../support/env.js';
 import { createOrganization } from '../support/tenancy.js';
 
@@ -38,13 +39,20 @@ afterEach(async () => {
 
 const newEmail = () => `page-${uniqueTag()}@example.com`;
 
-/** The link of `kind` in the last email to `to`, moved onto the test server's address. */
-function linkFromMail(to: string, kind: string): string {
-  const message = [...t.mail].reverse().find((m) => m.to === to);
-  const link = message && new RegExp(`https?://\\S+/${kind}\\?token=\\S+`).exec(message.text)?.[0];
-  if (!link) throw new Error(`no ${kind} link mailed to ${to}`);
+/** The link of `kind` in an email to `to`, moved onto the test server's address. */
+function findLink(to: string, kind: string): string | undefined {
+  const pattern = new RegExp(`https?://\\S+/${kind}\\?token=\\S+`);
+  const message = [...t.mail].reverse().find((m) => m.to === to && pattern.test(m.text));
+  const link = message && pattern.exec(message.text)?.[0];
+  if (!link) return undefined;
   const url = new URL(link);
   return `${t.baseUrl}${url.pathname}${url.search}`;
+}
+
+/** Waits for the mail: some are sent in the background, after the answer. */
+async function linkFromMail(to: string, kind: string): Promise<string> {
+  await eventually(async () => findLink(to, kind) !== undefined, 10_000);
+  return findLink(to, kind)!;
 }
 
 async function statusText(kind: 'success' | 'error'): Promise<string> {
@@ -70,7 +78,7 @@ describe('/verify-email', () => {
     ).toBe(201);
     expect((await login(email, password)).status).toBe(403);
 
-    const response = await page.goto(linkFromMail(email, 'verify-email'));
+    const response = await page.goto(await linkFromMail(email, 'verify-email'));
     expect(response?.headers()['content-security-policy']).toContain("default-src 'none'");
     expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
     expect(response?.headers()['referrer-policy']).toBe('no-referrer');
@@ -86,7 +94,7 @@ describe('/verify-email', () => {
   it('shows the API error for a used link', async () => {
     const email = newEmail();
     await registerVerified(t, api, { email });
-    await page.goto(linkFromMail(email, 'verify-email'));
+    await page.goto(await linkFromMail(email, 'verify-email'));
     await page.click('#confirm');
     const verified = await api.post('/api/v1/auth/verify-email', { token: 'not-a-token' });
     expect(verified.status).toBe(422);
@@ -107,7 +115,7 @@ describe('/reset-password', () => {
     const forgot = await api.post('/api/v1/auth/password/forgot', { email: user.email });
     expect(forgot.status).toBe(202);
 
-    await page.goto(linkFromMail(user.email, 'reset-password'));
+    await page.goto(await linkFromMail(user.email, 'reset-password'));
     await page.fill('#password', 'a-brand-new-passphrase');
     await page.fill('#confirm-password', 'a-brand-new-passphrase');
     const answered = page.waitForResponse('**/api/v1/auth/password/reset');
@@ -123,7 +131,7 @@ describe('/reset-password', () => {
   it("shows the API's reason for a password it refuses, and for a bad token", async () => {
     const user = await registerVerified(t, api);
     await api.post('/api/v1/auth/password/forgot', { email: user.email });
-    await page.goto(linkFromMail(user.email, 'reset-password'));
+    await page.goto(await linkFromMail(user.email, 'reset-password'));
     await page.fill('#password', 'short');
     await page.fill('#confirm-password', 'short');
     await page.click('#submit');
@@ -162,7 +170,7 @@ describe('/accept-invitation', () => {
     );
     expect(invited.status).toBe(201);
 
-    await page.goto(linkFromMail(invitee.email, 'accept-invitation'));
+    await page.goto(await linkFromMail(invitee.email, 'accept-invitation'));
     const summary = await page.waitForSelector('#summary:not(:empty)');
     expect(await summary.innerText()).toBe('Test User invited you to join Test Org as admin.');
     expect(await page.inputValue('#email')).toBe(invitee.email);
@@ -181,7 +189,7 @@ describe('/accept-invitation', () => {
     expectCleanPage();
 
     // The link again: the used token shows the API's message, and nothing else.
-    await page.goto(linkFromMail(invitee.email, 'accept-invitation'));
+    await page.goto(await linkFromMail(invitee.email, 'accept-invitation'));
     const used = await api.post('/api/v1/invitations/preview', { token: 'unknown' });
     expect(used.status).toBe(422);
     expect(await statusText('error')).toContain(used.body.error.message);
@@ -192,13 +200,13 @@ describe('/accept-invitation', () => {
     const owner = await signIn(t, api);
     const org = await createOrganization(api, owner);
     const other = await registerVerified(t, api);
+    const invitedEmail = newEmail();
     await api.post(
       `/api/v1/organizations/${org.id}/invitations`,
-      { email: newEmail(), role: 'member' },
+      { email: invitedEmail, role: 'member' },
       { token: owner.accessToken },
     );
-    const invitedEmail = t.mail[t.mail.length - 1]!.to;
-    await page.goto(linkFromMail(invitedEmail, 'accept-invitation'));
+    await page.goto(await linkFromMail(invitedEmail, 'accept-invitation'));
     await page.waitForSelector('#form');
     await page.fill('#email', other.email);
     await page.fill('#password', other.password);
