@@ -218,6 +218,34 @@ describe('/accept-invitation', () => {
   });
 });
 
+describe('where email links point', () => {
+  it("at the API's PUBLIC_URL without APP_URL, at APP_URL when set", async () => {
+    const email = newEmail();
+    await api.post('/api/v1/auth/register', { email, password: 'pw-0123456789', name: 'A' });
+    const ours = await linkFromMail(email, 'verify-email');
+    const mailed = t.mail.find((m) => m.to === email)!.text;
+    expect(mailed).toContain(`${t.app.config.PUBLIC_URL}/verify-email?token=`);
+    expect(ours.startsWith(`${t.baseUrl}/verify-email?token=`)).toBe(true);
+
+    const front = await startTestApp({ APP_URL: 'https://app.example.com/' });
+    try {
+      const frontApi = client(front.baseUrl);
+      const other = newEmail();
+      await frontApi.post('/api/v1/auth/register', {
+        email: other,
+        password: 'pw-0123456789',
+        name: 'B',
+      });
+      await eventually(async () => front.mail.some((m) => m.to === other), 10_000);
+      const text = front.mail.find((m) => m.to === other)!.text;
+      expect(text).toContain('https://app.example.com/verify-email?token=');
+      expect(text).not.toContain(front.app.config.PUBLIC_URL);
+    } finally {
+      await front.close();
+    }
+  });
+});
+
 describe('the pages', () => {
   it('load their assets from the API and see a CSP violation when one happens', async () => {
     await page.goto(`${t.baseUrl}/verify-email?token=abc`);
