@@ -79,6 +79,8 @@ export function acceptInvitationPage(assets: AssetUrls): string {
 <label for="password">Password</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required>
 <button id="submit" type="submit">Sign in and accept</button>
-</form></div>`,
+</form>
+<p>No TeamFlow account with this address yet? Create one first (<code>POST /api/v1/auth/register</code>),
+confirm it from the email that follows, then open this invitation link again.</p></div>`,
   );
 }
