@@ -5,7 +5,7 @@ import type { BackgroundWork, Cache, Clock, IdGenerator, RateLimiter } from './s
 import type { Repositories, UnitOfWork } from './shared/unit-of-work.js';
 
 export interface IdentitySettings {
-  /** Base of links in emails, e.g. https://app.example.com */
+  /** Base of links in emails: APP_URL (a front end) or else the API's PUBLIC_URL (its pages). */
   readonly publicUrl: string;
   readonly maxSessionsPerUser: number;
 }

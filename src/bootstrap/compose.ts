@@ -225,7 +225,10 @@ export async function compose(
       ),
     },
     background,
-    identity: { publicUrl: config.PUBLIC_URL, maxSessionsPerUser: config.MAX_SESSIONS_PER_USER },
+    identity: {
+      publicUrl: config.APP_URL ?? config.PUBLIC_URL,
+      maxSessionsPerUser: config.MAX_SESSIONS_PER_USER,
+    },
     idempotency: postgresIdempotencyStore(database.db, database.pipelined),
   };
 

@@ -50,6 +50,11 @@ const schema = z.object({
   /** After a Redis failure the cache leaves Redis alone this long, then probes it in the background. */
   REDIS_CIRCUIT_COOLDOWN_MS: positive.max(60_000).default(1000),
   PUBLIC_URL: url(['http', 'https']).optional(),
+  /**
+   * A front end that serves /verify-email, /reset-password and /accept-invitation: email links
+   * point there. Unset, they point at the API's own minimal pages on PUBLIC_URL.
+   */
+  APP_URL: url(['http', 'https']).optional(),
   SMTP_URL: url(['smtp', 'smtps']).optional(),
   /** `smtp` sends through SMTP_URL; `log` writes each mail to the log. Unset: smtp when SMTP_URL is set. */
   MAIL_TRANSPORT: z.enum(['smtp', 'log']).optional(),
@@ -170,5 +175,6 @@ export function loadConfig(
     MAIL_TRANSPORT: config.MAIL_TRANSPORT ?? (config.SMTP_URL ? 'smtp' : 'log'),
     CACHE_STORE: config.CACHE_STORE ?? (config.REDIS_URL ? 'redis' : 'memory'),
     PUBLIC_URL: (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, ''),
+    ...(config.APP_URL && { APP_URL: config.APP_URL.replace(/\/+$/, '') }),
   };
 }

@@ -41,6 +41,7 @@ import { buildOpenApiDocument, type RouteGroup } from './openapi.js';
 import type { Operations } from './operations/probes.js';
 import { operationsRoutes } from './operations/routes.js';
 import { organizationRoutes } from './organizations/routes.js';
+import { pagesRoutes } from './pages/routes.js';
 import { handlerOf, type RouteSpec } from './route.js';
 
 export const API_PREFIX = '/api/v1';
@@ -198,6 +199,8 @@ export function createHttpApp(parts: HttpAppParts): Koa<RequestState, RouterFiel
     router.use(sub.routes());
   }
   mount(router, opsRoutes, mountParts);
+  // The email-link pages: HTML for people, not API operations, so not in the OpenAPI document.
+  mount(router, pagesRoutes(), mountParts);
 
   app.use(requestContext(logger));
   app.use(requestLog(parts.observe ?? (() => undefined)));

@@ -151,7 +151,8 @@ export interface AcceptedInvitation {
   readonly role: string;
 }
 
-const UNUSABLE = 'The invitation is invalid, expired, revoked or already accepted';
+export const UNUSABLE_INVITATION =
+  'The invitation is invalid, expired, revoked or already accepted';
 
 /**
  * Makes the logged-in user a member with the invited role. The token names the organization; the
@@ -163,7 +164,7 @@ export async function acceptInvitation(
   input: { readonly token: string },
 ): Promise<AcceptedInvitation> {
   const located = await deps.repos.invitations.locateToken(deps.secrets.hash(input.token));
-  if (!located) throw ValidationError.field('token', UNUSABLE);
+  if (!located) throw ValidationError.field('token', UNUSABLE_INVITATION);
   const { organizationId, invitationId } = located;
 
   const accepted = await deps.uow.run(
@@ -178,7 +179,7 @@ export async function acceptInvitation(
         invitation.revokedAt !== null ||
         invitation.expiresAt <= now
       ) {
-        throw ValidationError.field('token', UNUSABLE);
+        throw ValidationError.field('token', UNUSABLE_INVITATION);
       }
       const user = (await tx.users.findById(principal.userId)) ?? unauthenticated();
       if (normalizeEmail(user.email) !== invitation.email) {
@@ -192,7 +193,7 @@ export async function acceptInvitation(
         throw ValidationError.field('token', 'The invited role no longer exists');
       }
       if (!(await tx.invitations.markAccepted(organizationId, invitation.id, user.id, now))) {
-        throw ValidationError.field('token', UNUSABLE);
+        throw ValidationError.field('token', UNUSABLE_INVITATION);
       }
       await tx.memberships.add({
         id: deps.ids.next(),

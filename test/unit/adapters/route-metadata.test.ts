@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { apiRouteGroups } from '../../../src/adapters/http/app.js';
 import { operationsRoutes } from '../../../src/adapters/http/operations/routes.js';
+import { pagesRoutes } from '../../../src/adapters/http/pages/routes.js';
 import { route, type RouteDeclaration } from '../../../src/adapters/http/route.js';
 import type { Deps } from '../../../src/application/deps.js';
 
@@ -90,6 +91,7 @@ describe("the application's routes", () => {
   const specs = [
     ...apiRouteGroups({} as Deps).flatMap((group) => group.routes),
     ...operationsRoutes({} as never, () => ({})),
+    ...pagesRoutes(),
   ];
 
   it('list without a disagreement between scope and path', () => {

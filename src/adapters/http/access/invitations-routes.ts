@@ -6,6 +6,7 @@ import {
   listInvitations,
   revokeInvitation,
 } from '../../../application/access/invitations.js';
+import { previewInvitation } from '../../../application/access/invitation-preview.js';
 import type { Invitation } from '../../../application/access/ports.js';
 import type { Deps } from '../../../application/deps.js';
 import { respond } from '../envelope.js';
@@ -17,6 +18,7 @@ import {
   acceptedInvitationSchema,
   acceptInvitationBody,
   invitationParams,
+  invitationPreviewSchema,
   invitationSchema,
   inviteBody,
 } from './members-schemas.js';
@@ -99,6 +101,30 @@ export function invitationsRoutes(deps: Deps): RouteSpec[] {
       handler: async (ctx, { params }) => {
         await revokeInvitation(deps, accessOf(ctx), params.id);
         ctx.status = 204;
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/invitations/preview',
+      operationId: 'previewInvitation',
+      summary:
+        'What an invitation token is for (organization, role, inviter, address), before accepting',
+      tags,
+      scope: 'public',
+      body: acceptInvitationBody,
+      responses: {
+        200: { description: 'The pending invitation', data: invitationPreviewSchema },
+        422: { description: 'The token is invalid, expired, revoked or already used' },
+      },
+      handler: async (ctx, { body }) => {
+        const preview = await previewInvitation(deps, body);
+        respond(ctx, {
+          organization_name: preview.organizationName,
+          role: preview.roleName,
+          invited_by_name: preview.invitedByName,
+          email: preview.email,
+          expires_at: preview.expiresAt.toISOString(),
+        });
       },
     }),
     route({

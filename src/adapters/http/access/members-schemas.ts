@@ -48,6 +48,19 @@ export const invitationSchema = z
   })
   .meta({ id: 'Invitation' });
 
+export const invitationPreviewSchema = z
+  .object({
+    organization_name: z.string(),
+    role: z.string().meta({ description: 'The name of the invited role' }),
+    invited_by_name: z
+      .string()
+      .nullable()
+      .meta({ description: 'Who sent it; null when an API key did or the account is gone' }),
+    email: z.string().meta({ description: 'The address the invitation was sent to' }),
+    expires_at: z.iso.datetime(),
+  })
+  .meta({ id: 'InvitationPreview' });
+
 export const acceptedInvitationSchema = z
   .object({
     organization_id: z.uuid(),

@@ -1,0 +1,111 @@
+// The pages the links in emails open (/verify-email, /reset-password, /accept-invitation), for
+// when no front end is configured (APP_URL unset). Each page is static HTML with one script and
+// one stylesheet served from here under content-hashed paths, and a strict CSP: no inline script
+// or style, requests only to this origin. The server never reads the token: the script does.
+// Not API operations: app.ts mounts them outside the OpenAPI document.
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { AppContext } from '../context.js';
+import { route, type RouteSpec } from '../route.js';
+import { pagesScript } from './script.js';
+import {
+  acceptInvitationPage,
+  pagesIcon,
+  pagesStyle,
+  resetPasswordPage,
+  verifyEmailPage,
+  type AssetUrls,
+} from './templates.js';
+
+export const PAGES_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self'",
+  "connect-src 'self'",
+  "form-action 'self'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const ASSET_PREFIX = '/pages/assets/';
+
+interface Asset {
+  readonly type: string;
+  readonly body: string;
+}
+
+/** `pages.<first 16 hex of sha256>.js`: a new build is a new URL, so assets cache for good. */
+function hashedName(base: string, extension: string, body: string): string {
+  const hash = createHash('sha256').update(body).digest('hex').slice(0, 16);
+  return `${base}.${hash}.${extension}`;
+}
+
+const assets = new Map<string, Asset>();
+function addAsset(base: string, extension: string, type: string, body: string): string {
+  const name = hashedName(base, extension, body);
+  assets.set(name, { type, body });
+  return `${ASSET_PREFIX}${name}`;
+}
+
+const urls: AssetUrls = {
+  script: addAsset('pages', 'js', 'application/javascript; charset=utf-8', pagesScript),
+  style: addAsset('pages', 'css', 'text/css; charset=utf-8', pagesStyle),
+  icon: addAsset('icon', 'svg', 'image/svg+xml', pagesIcon),
+};
+
+const PAGES = [
+  { path: '/verify-email', operationId: 'verifyEmailPage', html: verifyEmailPage(urls) },
+  { path: '/reset-password', operationId: 'resetPasswordPage', html: resetPasswordPage(urls) },
+  {
+    path: '/accept-invitation',
+    operationId: 'acceptInvitationPage',
+    html: acceptInvitationPage(urls),
+  },
+] as const;
+
+/** Replaces the API-wide CSP (set by helmet) with the pages' stricter one. */
+function pageHeaders(ctx: AppContext): void {
+  ctx.set('Content-Security-Policy', PAGES_CSP);
+  // The URL holds a token until the script replaces it: never send it onwards, never cache it.
+  ctx.set('Referrer-Policy', 'no-referrer');
+  ctx.set('Cache-Control', 'no-store');
+}
+
+export function pagesRoutes(): RouteSpec[] {
+  return [
+    ...PAGES.map((page) =>
+      route({
+        method: 'get',
+        path: page.path,
+        operationId: page.operationId,
+        summary: `The page the ${page.path} email link opens (HTML)`,
+        tags: ['Pages'],
+        scope: 'public',
+        responses: { 200: { description: 'HTML' } },
+        handler: async (ctx) => {
+          pageHeaders(ctx);
+          ctx.type = 'text/html; charset=utf-8';
+          ctx.body = page.html;
+        },
+      }),
+    ),
+    route({
+      method: 'get',
+      path: `${ASSET_PREFIX}:file`,
+      operationId: 'pageAsset',
+      summary: 'A script, stylesheet or icon of the email-link pages (content-hashed name)',
+      tags: ['Pages'],
+      scope: 'public',
+      params: z.object({ file: z.string() }),
+      responses: { 200: { description: 'A static file' }, 404: { description: 'No such file' } },
+      handler: async (ctx, { params }) => {
+        const asset = assets.get(params.file);
+        if (asset === undefined) return; // falls through to the 404 envelope
+        ctx.set('Cache-Control', 'public, max-age=31536000, immutable');
+        ctx.type = asset.type;
+        ctx.body = asset.body;
+      },
+    }),
+  ];
+}
