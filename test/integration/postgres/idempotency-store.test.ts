@@ -15,6 +15,7 @@ import type {
 import { APP_ROLE, createTestDatabase, type TestDatabase } from '../../support/database.js';
 import { countedPipeline } from '../../support/round-trips.js';
 import { testDatabaseUrl, uniqueTag } from '../../support/env.js';
+import { repositoryBuilders } from '../../support/builders/repositories.js';
 
 const ENGINE = testDatabaseUrl ? 'PostgreSQL' : 'PGlite';
 const NOW = new Date('2026-11-23T12:00:00.000Z');
@@ -28,21 +29,7 @@ let store: IdempotencyStore;
 let orgA: string;
 let orgB: string;
 
-async function anOrganization(): Promise<string> {
-  const id = crypto.randomUUID();
-  await postgresUnitOfWork(db).run(
-    (tx) =>
-      tx.organizations.create({
-        id,
-        name: 'Acme',
-        slug: `org-${uniqueTag()}`,
-        timezone: 'UTC',
-        now: NOW,
-      }),
-    { organizationId: id },
-  );
-  return id;
-}
+const { anOrganization } = repositoryBuilders(() => postgresUnitOfWork(db), NOW);
 
 beforeAll(async () => {
   database = await createTestDatabase();
