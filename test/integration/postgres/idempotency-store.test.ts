@@ -242,7 +242,7 @@ describe.each(MODES)(`IdempotencyStore on ${ENGINE}, %s`, (mode) => {
   });
 });
 
-if (testDatabaseUrl) {
+describe.skipIf(!testDatabaseUrl)('PostgreSQL only (skipped on PGlite)', () => {
   it('pipelined, claims, completes, replays and releases in one round trip each', async () => {
     const counted = countedPipeline(database.url!, { role: APP_ROLE });
     try {
@@ -287,4 +287,4 @@ if (testDatabaseUrl) {
       await counted.end();
     }
   });
-}
+});

@@ -49,7 +49,8 @@ if (!testDatabaseUrl) {
   it('PGlite offers no pipelined transactions', () => {
     expect(database.handle.pipelined).toBeUndefined();
   });
-} else {
+}
+describe.skipIf(!testDatabaseUrl)('PostgreSQL only (skipped on PGlite)', () => {
   describe('a pipelined unit of work on PostgreSQL, one connection', () => {
     let counted: CountedPipeline;
     /** The session of the transaction running now (its Kysely is what repositories get). */
@@ -203,4 +204,4 @@ if (!testDatabaseUrl) {
       expect(trips()).toBe(2); // the lock and the SELECT with BEGIN ahead, then COMMIT
     });
   });
-}
+});

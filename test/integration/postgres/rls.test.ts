@@ -501,9 +501,9 @@ describe("a user's own scope (listing their organizations)", () => {
   });
 });
 
-// PostgreSQL only (PGlite has the one connection, already switched to the app role); declared
-// conditionally rather than skipped, so a PGlite run reports no skipped tests.
-if (testDatabaseUrl) {
+// PostgreSQL only (PGlite has the one connection, already switched to the app role): reported as
+// skipped on PGlite.
+describe.skipIf(!testDatabaseUrl)('PostgreSQL only (skipped on PGlite)', () => {
   describe('seen from the owner’s connection (PostgreSQL)', () => {
     let owner: DatabaseHandle;
 
@@ -535,4 +535,4 @@ if (testDatabaseUrl) {
       expect(seen.every((r) => r.organization_id === A.organizationId)).toBe(true);
     });
   });
-}
+});

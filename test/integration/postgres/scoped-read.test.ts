@@ -18,7 +18,8 @@ if (!testDatabaseUrl) {
       await database.close();
     }
   });
-} else {
+}
+describe.skipIf(!testDatabaseUrl)('PostgreSQL only (skipped on PGlite)', () => {
   let database: TestDatabase;
   /** One connection, as the owner: every read below shares it, and DDL is allowed. */
   let single: DatabaseHandle;
@@ -139,4 +140,4 @@ if (!testDatabaseUrl) {
       ).rejects.toThrow(/read-only transaction/);
     });
   });
-}
+});

@@ -112,7 +112,7 @@ describe('a unit of work with a limit on its transactions', () => {
   });
 });
 
-if (testDatabaseUrl) {
+describe.skipIf(!testDatabaseUrl)('PostgreSQL only (skipped on PGlite)', () => {
   describe('on PostgreSQL, with a pool of 3', () => {
     let handle: DatabaseHandle;
     beforeAll(async () => {
@@ -185,4 +185,4 @@ if (testDatabaseUrl) {
       expect(await read).toBeUndefined();
     });
   });
-}
+});
