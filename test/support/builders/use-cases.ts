@@ -1,4 +1,4 @@
-// Builders for use-case tests on a database (test/unit/application): an organization with its
+// Builders for use-case tests on a database (test/integration/use-cases): an organization with its
 // owner, people with a role, projects and boards, made through the use cases or straight through
 // the repositories, and the audit entries of one action. `deps` is the file's own (deps.ts there).
 import {
