@@ -8,6 +8,7 @@ import { client, type Client } from '../../support/client.js';
 import { uniqueTag } from '../../support/env.js';
 import { insertTasks } from '../../support/task-rows.js';
 import { createOrganization, type TestOrganization } from '../../support/tenancy.js';
+import { aKey } from '../../support/builders/keys.js';
 
 let t: TestApp;
 let api: Client;
@@ -31,18 +32,6 @@ interface Status {
   id: string;
   name: string;
   category: string;
-}
-
-let keySeq = 0;
-function aKey(): string {
-  keySeq += 1;
-  let n = keySeq;
-  let key = '';
-  while (key.length < 4) {
-    key = String.fromCharCode(65 + (n % 26)) + key;
-    n = Math.floor(n / 26);
-  }
-  return `G${key}`;
 }
 
 async function aProject(): Promise<{ id: string; key: string; statuses: Status[] }> {

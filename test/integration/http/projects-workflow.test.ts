@@ -11,6 +11,7 @@ import {
   memberWithRole,
   type TestOrganization,
 } from '../../support/tenancy.js';
+import { aKey } from '../../support/builders/keys.js';
 
 let t: TestApp;
 let api: Client;
@@ -43,18 +44,6 @@ interface Status {
   name: string;
   category: 'todo' | 'in_progress' | 'done';
   position: number;
-}
-
-let keySeq = 0;
-function aKey(): string {
-  keySeq += 1;
-  let n = keySeq;
-  let key = '';
-  while (key.length < 4) {
-    key = String.fromCharCode(65 + (n % 26)) + key;
-    n = Math.floor(n / 26);
-  }
-  return `W${key}`;
 }
 
 /** A new project of the organization; its path under /api/v1. */

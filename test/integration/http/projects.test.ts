@@ -11,6 +11,7 @@ import {
   memberWithRole,
   type TestOrganization,
 } from '../../support/tenancy.js';
+import { aKey } from '../../support/builders/keys.js';
 
 let t: TestApp;
 let api: Client;
@@ -47,19 +48,6 @@ interface ProjectBody {
   name: string;
   version: number;
   deleted_at: string | null;
-}
-
-let keySeq = 0;
-/** A key unique in this file: `H` and four letters. */
-function aKey(): string {
-  keySeq += 1;
-  let n = keySeq;
-  let key = '';
-  while (key.length < 4) {
-    key = String.fromCharCode(65 + (n % 26)) + key;
-    n = Math.floor(n / 26);
-  }
-  return `H${key}`;
 }
 
 async function createProject(

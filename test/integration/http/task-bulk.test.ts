@@ -13,6 +13,7 @@ import {
   memberWithRole,
   type TestOrganization,
 } from '../../support/tenancy.js';
+import { httpBuilders, type ProjectFixture } from '../../support/builders/http.js';
 
 let t: TestApp;
 let api: Client;
@@ -30,23 +31,6 @@ const as = (user: SignedInUser, headers: Record<string, string> = {}) => ({
 const orgPath = (orgId: string = org.id) => `/api/v1/organizations/${orgId}`;
 const bulkPath = (orgId: string = org.id) => `${orgPath(orgId)}/tasks/bulk`;
 
-let keySeq = 0;
-function aKey(): string {
-  keySeq += 1;
-  let n = keySeq;
-  let key = '';
-  while (key.length < 4) {
-    key = String.fromCharCode(65 + (n % 26)) + key;
-    n = Math.floor(n / 26);
-  }
-  return `B${key}`;
-}
-
-interface ProjectFixture {
-  id: string;
-  statuses: { id: string; name: string; category: string }[];
-}
-
 interface TaskBody {
   id: string;
   key: string;
@@ -60,37 +44,12 @@ interface TaskBody {
   completed_at: string | null;
 }
 
-async function aProject(by: SignedInUser = owner, orgId = org.id): Promise<ProjectFixture> {
-  const created = await api.post(
-    `${orgPath(orgId)}/projects`,
-    { name: 'Ops', key: aKey() },
-    as(by),
-  );
-  expect(created.status).toBe(201);
-  const statuses = await api.get(
-    `${orgPath(orgId)}/projects/${created.body.data.id}/statuses`,
-    as(by),
-  );
-  return { id: created.body.data.id, statuses: statuses.body.data };
-}
+const { aProject, aTask } = httpBuilders<TaskBody>(() => ({ api, owner, org }), {
+  projectName: 'Ops',
+});
 
 const statusNamed = (project: ProjectFixture, name: string) =>
   project.statuses.find((status) => status.name === name)!.id;
-
-async function aTask(
-  project: ProjectFixture,
-  fields: Record<string, unknown> = {},
-  by: SignedInUser = owner,
-  orgId = org.id,
-): Promise<TaskBody> {
-  const reply = await api.post(
-    `${orgPath(orgId)}/projects/${project.id}/tasks`,
-    { title: `Task ${uniqueTag()}`, ...fields },
-    as(by),
-  );
-  expect(reply.status, JSON.stringify(reply.body)).toBe(201);
-  return reply.body.data;
-}
 
 async function current(task: TaskBody): Promise<TaskBody> {
   const reply = await api.get(`${orgPath()}/tasks/${task.id}`, as(owner));

@@ -13,6 +13,7 @@ import {
   memberWithRole,
   type TestOrganization,
 } from '../../support/tenancy.js';
+import { httpBuilders, type ProjectFixture } from '../../support/builders/http.js';
 
 let t: TestApp;
 let api: Client;
@@ -26,10 +27,6 @@ let org: TestOrganization;
 let ownerB: SignedInUser;
 let orgB: TestOrganization;
 let project: ProjectFixture;
-
-interface ProjectFixture {
-  readonly id: string;
-}
 
 interface TaskBody {
   readonly id: string;
@@ -70,42 +67,14 @@ const commentsPath = (ref: string, orgId: string = org.id) =>
 const commentPath = (ref: string, id: string, orgId: string = org.id) =>
   `${commentsPath(ref, orgId)}/${id}`;
 
-let keySeq = 0;
-function aKey(): string {
-  keySeq += 1;
-  let n = keySeq;
-  let key = '';
-  while (key.length < 4) {
-    key = String.fromCharCode(65 + (n % 26)) + key;
-    n = Math.floor(n / 26);
-  }
-  return `M${key}`;
-}
-
-async function aProject(by: SignedInUser = owner, orgId = org.id): Promise<ProjectFixture> {
-  const created = await api.post(
-    `${orgPath(orgId)}/projects`,
-    { name: 'Release', key: aKey() },
-    as(by),
-  );
-  expect(created.status).toBe(201);
-  return { id: created.body.data.id };
-}
-
-async function aTask(
+const kit = httpBuilders<TaskBody>(() => ({ api, owner, org }));
+const aProject = kit.aProject;
+const aTask = (
   fields: Record<string, unknown> = {},
   by: SignedInUser = owner,
   inProject: ProjectFixture = project,
   orgId = org.id,
-): Promise<TaskBody> {
-  const reply = await api.post(
-    `${orgPath(orgId)}/projects/${inProject.id}/tasks`,
-    { title: `Task ${uniqueTag()}`, ...fields },
-    as(by),
-  );
-  expect(reply.status, JSON.stringify(reply.body)).toBe(201);
-  return reply.body.data;
-}
+) => kit.aTask(inProject, fields, by, orgId);
 
 async function aComment(task: TaskBody, body = 'A comment', by = owner): Promise<CommentBody> {
   const reply = await api.post(commentsPath(task.id), { body }, as(by));

@@ -12,6 +12,7 @@ import {
   memberWithRole,
   type TestOrganization,
 } from '../../support/tenancy.js';
+import { httpBuilders, type ProjectFixture } from '../../support/builders/http.js';
 
 let t: TestApp;
 let api: Client;
@@ -30,55 +31,23 @@ const orgPath = (orgId: string = org.id) => `/api/v1/organizations/${orgId}`;
 const taskPath = (ref: string, orgId: string = org.id) => `${orgPath(orgId)}/tasks/${ref}`;
 const relationsPath = (ref: string, orgId: string = org.id) => `${taskPath(ref, orgId)}/relations`;
 
-interface ProjectFixture {
-  readonly id: string;
-  readonly key: string;
-}
-
 interface TaskBody {
   readonly id: string;
   readonly key: string;
   readonly title: string;
 }
 
-let keySeq = 0;
-function aKey(): string {
-  keySeq += 1;
-  let n = keySeq;
-  let key = '';
-  while (key.length < 4) {
-    key = String.fromCharCode(65 + (n % 26)) + key;
-    n = Math.floor(n / 26);
-  }
-  return `R${key}`;
-}
-
-async function aProject(by: SignedInUser = owner, orgId = org.id): Promise<ProjectFixture> {
-  const created = await api.post(
-    `${orgPath(orgId)}/projects`,
-    { name: 'Release', key: aKey() },
-    as(by),
-  );
-  expect(created.status).toBe(201);
-  return { id: created.body.data.id, key: created.body.data.key };
-}
-
 let titles = 0;
-async function aTask(
+const kit = httpBuilders<TaskBody>(() => ({ api, owner, org }), {
+  taskTitle: () => `Task ${(titles += 1)}`,
+});
+const aProject = kit.aProject;
+const aTask = (
   fields: Record<string, unknown> = {},
   by: SignedInUser = owner,
   inProject: ProjectFixture = project,
   orgId = org.id,
-): Promise<TaskBody> {
-  titles += 1;
-  const reply = await api.post(
-    `${orgPath(orgId)}/projects/${inProject.id}/tasks`,
-    { title: `Task ${titles}`, ...fields },
-    as(by),
-  );
-  expect(reply.status, JSON.stringify(reply.body)).toBe(201);
-  return reply.body.data;
-}
+) => kit.aTask(inProject, fields, by, orgId);
 
 const relate = (task: TaskBody, body: unknown, by: SignedInUser = owner, orgId = org.id) =>
   api.post(relationsPath(task.id, orgId), body, as(by));

@@ -21,7 +21,8 @@ if (!testDatabaseUrl) {
       await t.close();
     }
   });
-} else {
+}
+describe.skipIf(!testDatabaseUrl)('PostgreSQL only (skipped on PGlite)', () => {
   describe('round trips of a write request on PostgreSQL', () => {
     let t: TestApp;
     let api: Client;
@@ -114,4 +115,4 @@ if (!testDatabaseUrl) {
       expect(counted.trips()).toBe(4);
     });
   });
-}
+});

@@ -8,12 +8,12 @@ import { WEEKDAYS } from '../../../src/domain/tasks/write-window.js';
 import { signIn, type SignedInUser } from '../../support/actors.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
 import { client, type Client, type Reply } from '../../support/client.js';
-import { uniqueTag } from '../../support/env.js';
 import {
   createOrganization,
   memberWithRole,
   type TestOrganization,
 } from '../../support/tenancy.js';
+import { httpBuilders, type ProjectFixture } from '../../support/builders/http.js';
 
 let t: TestApp;
 let api: Client;
@@ -27,10 +27,6 @@ let org: TestOrganization;
 let ownerB: SignedInUser;
 let orgB: TestOrganization;
 let project: ProjectFixture;
-
-interface ProjectFixture {
-  readonly id: string;
-}
 
 interface TaskBody {
   readonly id: string;
@@ -62,42 +58,14 @@ const watchersPath = (ref: string, orgId: string = org.id) =>
 const watcherPath = (ref: string, userId: string, orgId: string = org.id) =>
   `${watchersPath(ref, orgId)}/${userId}`;
 
-let keySeq = 0;
-function aKey(): string {
-  keySeq += 1;
-  let n = keySeq;
-  let key = '';
-  while (key.length < 4) {
-    key = String.fromCharCode(65 + (n % 26)) + key;
-    n = Math.floor(n / 26);
-  }
-  return `W${key}`;
-}
-
-async function aProject(by: SignedInUser = owner, orgId = org.id): Promise<ProjectFixture> {
-  const created = await api.post(
-    `${orgPath(orgId)}/projects`,
-    { name: 'Release', key: aKey() },
-    as(by),
-  );
-  expect(created.status).toBe(201);
-  return { id: created.body.data.id };
-}
-
-async function aTask(
+const kit = httpBuilders<TaskBody>(() => ({ api, owner, org }));
+const aProject = kit.aProject;
+const aTask = (
   fields: Record<string, unknown> = {},
   by: SignedInUser = owner,
   inProject: ProjectFixture = project,
   orgId = org.id,
-): Promise<TaskBody> {
-  const reply = await api.post(
-    `${orgPath(orgId)}/projects/${inProject.id}/tasks`,
-    { title: `Task ${uniqueTag()}`, ...fields },
-    as(by),
-  );
-  expect(reply.status, JSON.stringify(reply.body)).toBe(201);
-  return reply.body.data;
-}
+) => kit.aTask(inProject, fields, by, orgId);
 
 async function watchers(task: TaskBody, by = owner): Promise<string[]> {
   const reply = await api.get(`${watchersPath(task.id)}?limit=200`, as(by));

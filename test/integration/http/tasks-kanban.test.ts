@@ -12,6 +12,7 @@ import {
   memberWithRole,
   type TestOrganization,
 } from '../../support/tenancy.js';
+import { aKey } from '../../support/builders/keys.js';
 
 let t: TestApp;
 let api: Client;
@@ -25,18 +26,6 @@ const as = (user: SignedInUser, headers: Record<string, string> = {}) => ({
 });
 const orgPath = () => `/api/v1/organizations/${org.id}`;
 const taskPath = (ref: string) => `${orgPath()}/tasks/${ref}`;
-
-let keySeq = 0;
-function aKey(): string {
-  keySeq += 1;
-  let n = keySeq;
-  let key = '';
-  while (key.length < 4) {
-    key = String.fromCharCode(65 + (n % 26)) + key;
-    n = Math.floor(n / 26);
-  }
-  return `K${key}`;
-}
 
 interface Status {
   id: string;

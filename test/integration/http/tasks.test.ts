@@ -10,6 +10,7 @@ import {
   memberWithRole,
   type TestOrganization,
 } from '../../support/tenancy.js';
+import { aKey, httpBuilders, type ProjectFixture } from '../../support/builders/http.js';
 
 let t: TestApp;
 let api: Client;
@@ -29,52 +30,9 @@ const as = (user: SignedInUser | undefined, headers: Record<string, string> = {}
 const orgPath = (orgId: string = org.id) => `/api/v1/organizations/${orgId}`;
 const taskPath = (ref: string, orgId: string = org.id) => `${orgPath(orgId)}/tasks/${ref}`;
 
-let keySeq = 0;
-function aKey(): string {
-  keySeq += 1;
-  let n = keySeq;
-  let key = '';
-  while (key.length < 4) {
-    key = String.fromCharCode(65 + (n % 26)) + key;
-    n = Math.floor(n / 26);
-  }
-  return `T${key}`;
-}
-
-interface ProjectFixture {
-  id: string;
-  key: string;
-  statuses: { id: string; name: string; category: string }[];
-}
-
-async function aProject(by: SignedInUser = owner, orgId = org.id): Promise<ProjectFixture> {
-  const created = await api.post(
-    `${orgPath(orgId)}/projects`,
-    { name: 'Release', key: aKey() },
-    as(by),
-  );
-  expect(created.status).toBe(201);
-  const statuses = await api.get(
-    `${orgPath(orgId)}/projects/${created.body.data.id}/statuses`,
-    as(by),
-  );
-  return { id: created.body.data.id, key: created.body.data.key, statuses: statuses.body.data };
-}
-
-async function aTask(
-  project: ProjectFixture,
-  fields: Record<string, unknown> = {},
-  by: SignedInUser = owner,
-  orgId = org.id,
-) {
-  const reply = await api.post(
-    `${orgPath(orgId)}/projects/${project.id}/tasks`,
-    { title: 'Write the notes', ...fields },
-    as(by),
-  );
-  expect(reply.status, JSON.stringify(reply.body)).toBe(201);
-  return reply.body.data;
-}
+const { aProject, aTask } = httpBuilders(() => ({ api, owner, org }), {
+  taskTitle: () => 'Write the notes',
+});
 
 let project: ProjectFixture;
 

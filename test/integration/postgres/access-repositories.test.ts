@@ -3,18 +3,16 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../../src/adapters/postgres/database.js';
-import {
-  postgresRepositories,
-  postgresUnitOfWork,
-} from '../../../src/adapters/postgres/unit-of-work.js';
+import { postgresUnitOfWork } from '../../../src/adapters/postgres/unit-of-work.js';
 import { uuidV7Ids } from '../../../src/adapters/system/uuid-v7-ids.js';
 import type { CustomRole, Team } from '../../../src/application/access/ports.js';
-import type { Repositories, UnitOfWork } from '../../../src/application/shared/unit-of-work.js';
+import type { UnitOfWork } from '../../../src/application/shared/unit-of-work.js';
 import type { Permission } from '../../../src/domain/access/permissions.js';
 import type { User } from '../../../src/domain/identity/user.js';
 import { ConflictError, PreconditionFailedError } from '../../../src/domain/shared/errors.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
 import { testDatabaseUrl, uniqueTag } from '../../support/env.js';
+import { aUserIn, repositoryBuilders } from '../../support/builders/repositories.js';
 
 const ENGINE = testDatabaseUrl ? 'PostgreSQL' : 'PGlite';
 const NOW = new Date('2026-03-01T12:00:00.000Z');
@@ -35,34 +33,10 @@ afterAll(async () => {
 });
 
 /** Runs `work` in a unit of work scoped to the organization, as every tenant call must. */
-const inOrg = <T>(organizationId: string, work: (tx: Repositories) => Promise<T>) =>
-  uow.run(work, { organizationId });
-
-async function anOrganization(): Promise<string> {
-  const id = newId();
-  await inOrg(id, (tx) =>
-    tx.organizations.create({
-      id,
-      name: 'Acme',
-      slug: `org-${uniqueTag()}`,
-      timezone: 'UTC',
-      now: NOW,
-    }),
-  );
-  return id;
-}
+const { inOrg, anOrganization } = repositoryBuilders(() => uow, NOW);
 
 /** Users are global: no tenant scope needed. */
-async function aUser(name = 'Someone'): Promise<User> {
-  return postgresRepositories(db).users.create({
-    id: newId(),
-    email: `person-${uniqueTag()}@example.com`,
-    name,
-    timezone: 'UTC',
-    passwordHash: 'hash',
-    now: NOW,
-  });
-}
+const aUser = (name?: string): Promise<User> => aUserIn(db, NOW, name);
 
 function aRole(
   organizationId: string,

@@ -6,18 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../../src/adapters/postgres/database.js';
 import { postgresUnitOfWork } from '../../../src/adapters/postgres/unit-of-work.js';
 import { uuidV7Ids } from '../../../src/adapters/system/uuid-v7-ids.js';
-import type { NewProject } from '../../../src/application/projects/ports.js';
-import type { Repositories, UnitOfWork } from '../../../src/application/shared/unit-of-work.js';
+import type { UnitOfWork } from '../../../src/application/shared/unit-of-work.js';
 import type { Project } from '../../../src/domain/projects/project.js';
-import {
-  defaultWorkflow,
-  planWorkflow,
-  type WorkflowStatus,
-} from '../../../src/domain/projects/workflow.js';
+import { defaultWorkflow, planWorkflow } from '../../../src/domain/projects/workflow.js';
 import { ConflictError, PreconditionFailedError } from '../../../src/domain/shared/errors.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
-import { testDatabaseUrl, uniqueTag } from '../../support/env.js';
+import { testDatabaseUrl } from '../../support/env.js';
 import { insertTasks } from '../../support/task-rows.js';
+import { aKey, repositoryBuilders } from '../../support/builders/repositories.js';
 
 const ENGINE = testDatabaseUrl ? 'PostgreSQL' : 'PGlite';
 const NOW = new Date('2026-03-01T12:00:00.000Z');
@@ -38,8 +34,7 @@ afterAll(async () => {
   await database.close();
 });
 
-const inOrg = <T>(organizationId: string, work: (tx: Repositories) => Promise<T>) =>
-  uow.run(work, { organizationId });
+const { inOrg, anOrganization, aProject } = repositoryBuilders(() => uow, NOW);
 
 /** Raw SQL in a transaction scoped to the organization, as a unit of work would run it. */
 const rawInOrg = <T>(organizationId: string, work: (trx: Db) => Promise<T>) =>
@@ -47,56 +42,6 @@ const rawInOrg = <T>(organizationId: string, work: (trx: Db) => Promise<T>) =>
     await sql`select set_config('app.organization_id', ${organizationId}, true)`.execute(trx);
     return work(trx);
   });
-
-async function anOrganization(): Promise<string> {
-  const id = newId();
-  await inOrg(id, (tx) =>
-    tx.organizations.create({
-      id,
-      name: 'Acme',
-      slug: `org-${uniqueTag()}`,
-      timezone: 'UTC',
-      now: NOW,
-    }),
-  );
-  return id;
-}
-
-/** A fresh key per call: two letters from the tag's digits would repeat too soon. */
-let keySeq = 0;
-function aKey(): string {
-  keySeq += 1;
-  let n = keySeq;
-  let key = '';
-  while (key.length < 4) {
-    key = String.fromCharCode(65 + (n % 26)) + key;
-    n = Math.floor(n / 26);
-  }
-  return `K${key}`;
-}
-
-function aProject(
-  organizationId: string,
-  fields: Partial<Omit<NewProject, 'organizationId'>> = {},
-  workflow: WorkflowStatus[] = defaultWorkflow(newId),
-): Promise<Project> {
-  return inOrg(organizationId, (tx) =>
-    tx.projects.create(
-      {
-        id: newId(),
-        organizationId,
-        key: aKey(),
-        name: 'Release',
-        description: '',
-        publicLookup: false,
-        createdBy: newId(),
-        now: NOW,
-        ...fields,
-      },
-      workflow,
-    ),
-  );
-}
 
 describe(`project repository on ${ENGINE}`, () => {
   it('creates a project at version 1 with zero progress, and finds it by id and by key', async () => {

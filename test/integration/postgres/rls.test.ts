@@ -501,8 +501,8 @@ describe("a user's own scope (listing their organizations)", () => {
   });
 });
 
-// PostgreSQL only (PGlite has the one connection, already switched to the app role); declared
-// conditionally rather than skipped, so a PGlite run reports no skipped tests.
+// PostgreSQL only (PGlite has the one connection, already switched to the app role): reported
+// as skipped on PGlite.
 describe.skipIf(!testDatabaseUrl)('seen from the owner’s connection (PostgreSQL)', () => {
   let owner: DatabaseHandle;
 

@@ -14,6 +14,7 @@ import type { TaskComment } from '../../../src/domain/tasks/comment.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
 import { testDatabaseUrl, uniqueTag } from '../../support/env.js';
 import { insertTasks } from '../../support/task-rows.js';
+import { aKey } from '../../support/builders/keys.js';
 
 const ENGINE = testDatabaseUrl ? 'PostgreSQL' : 'PGlite';
 const NOW = new Date('2026-03-01T12:00:00.000Z');
@@ -35,18 +36,6 @@ afterAll(async () => {
 
 const inOrg = <T>(organizationId: string, work: (tx: Repositories) => Promise<T>) =>
   uow.run(work, { organizationId });
-
-let keySeq = 0;
-function aKey(): string {
-  keySeq += 1;
-  let n = keySeq;
-  let key = '';
-  while (key.length < 4) {
-    key = String.fromCharCode(65 + (n % 26)) + key;
-    n = Math.floor(n / 26);
-  }
-  return `C${key}`;
-}
 
 /** An organization with one project and `count` tasks in it. */
 async function anOrganizationWithTasks(count = 1): Promise<{ org: string; tasks: string[] }> {

@@ -19,6 +19,7 @@ import {
 import type { Task } from '../../../src/domain/tasks/task.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
 import { testDatabaseUrl, uniqueTag } from '../../support/env.js';
+import { aKey } from '../../support/builders/keys.js';
 
 const ENGINE = testDatabaseUrl ? 'PostgreSQL' : 'PGlite';
 const NOW = new Date('2026-03-01T12:00:00.000Z');
@@ -40,18 +41,6 @@ afterAll(async () => {
 
 const inOrg = <T>(organizationId: string, work: (tx: Repositories) => Promise<T>) =>
   uow.run(work, { organizationId });
-
-let keySeq = 0;
-function aKey(): string {
-  keySeq += 1;
-  let n = keySeq;
-  let key = '';
-  while (key.length < 4) {
-    key = String.fromCharCode(65 + (n % 26)) + key;
-    n = Math.floor(n / 26);
-  }
-  return `L${key}`;
-}
 
 interface World {
   readonly org: string;

@@ -22,6 +22,7 @@ import { POSITION_GAP, positionBetween } from '../../../src/domain/tasks/positio
 import { PRIORITIES, type Priority, type Task } from '../../../src/domain/tasks/task.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
 import { testDatabaseUrl, uniqueTag } from '../../support/env.js';
+import { aKey, repositoryBuilders } from '../../support/builders/repositories.js';
 
 const ENGINE = testDatabaseUrl ? 'PostgreSQL' : 'PGlite';
 const NOW = new Date('2026-03-01T12:00:00.000Z');
@@ -43,8 +44,7 @@ afterAll(async () => {
   await database.close();
 });
 
-const inOrg = <T>(organizationId: string, work: (tx: Repositories) => Promise<T>) =>
-  uow.run(work, { organizationId });
+const { inOrg, anOrganization } = repositoryBuilders(() => uow, NOW);
 
 /** Raw SQL in a transaction scoped to the organization, as a unit of work would run it. */
 const rawInOrg = <T>(organizationId: string, work: (trx: Db) => Promise<T>) =>
@@ -53,19 +53,6 @@ const rawInOrg = <T>(organizationId: string, work: (trx: Db) => Promise<T>) =>
     return work(trx);
   });
 
-let keySeq = 0;
-/** A project key no other test of this file has used: `T` and four letters. */
-function aKey(): string {
-  keySeq += 1;
-  let n = keySeq;
-  let key = '';
-  while (key.length < 4) {
-    key = String.fromCharCode(65 + (n % 26)) + key;
-    n = Math.floor(n / 26);
-  }
-  return `T${key}`;
-}
-
 interface World {
   readonly org: string;
   readonly project: Project;
@@ -73,20 +60,6 @@ interface World {
   readonly progress: WorkflowStatus;
   readonly review: WorkflowStatus;
   readonly done: WorkflowStatus;
-}
-
-async function anOrganization(): Promise<string> {
-  const id = newId();
-  await inOrg(id, (tx) =>
-    tx.organizations.create({
-      id,
-      name: 'Acme',
-      slug: `org-${uniqueTag()}`,
-      timezone: 'UTC',
-      now: NOW,
-    }),
-  );
-  return id;
 }
 
 async function aProjectIn(org: string): Promise<Omit<World, 'org'>> {

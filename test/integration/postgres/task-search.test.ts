@@ -8,8 +8,8 @@ import { createComment } from '../../../src/application/tasks/comments.js';
 import { createTask } from '../../../src/application/tasks/create-task.js';
 import { deleteTask } from '../../../src/application/tasks/delete-task.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
-import { buildDeps, type TestDeps } from '../../unit/application/deps.js';
-import { anOrganization, aProject, type World } from '../../unit/application/projects/world.js';
+import { buildDeps, type TestDeps } from '../use-cases/deps.js';
+import { anOrganization, aProject, type World } from '../../support/builders/use-cases.js';
 
 let database: TestDatabase;
 let deps: TestDeps;

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { inProcessBackgroundWork } from '../../../src/adapters/system/background-work.js';
 import { deferred } from '../../support/async.js';
-import { recordingLogger, type LogEntry } from '../application/deps.js';
+import { recordingLogger, type LogEntry } from '../../integration/use-cases/deps.js';
 
 describe('inProcessBackgroundWork', () => {
   it('runs the synchronous part of a job before run returns, the rest without the caller', async () => {

@@ -2,13 +2,12 @@
 // The expectation is spelled here by hand, not derived from ROLE_PERMISSIONS, so any change to
 // the matrix in the domain fails this test until the table below is changed with it.
 import { describe, expect, it } from 'vitest';
+import { grantOf } from '../../../support/builders/domain.js';
 import {
   authorize,
   can,
   canGrant,
   owns,
-  permissionsOf,
-  type Grant,
   type OwnedResource,
 } from '../../../../src/domain/access/authorize.js';
 import {
@@ -73,10 +72,6 @@ const CASES = ROLES.flatMap((role) =>
     allowed: expected(role, permission),
   })),
 );
-
-function grantOf(role: string, permissions: Iterable<Permission>, actorId = 'actor-1'): Grant {
-  return { actorId, role, permissions: permissionsOf(permissions) };
-}
 
 const builtIn = (role: BuiltInRole, actorId = 'actor-1') =>
   grantOf(role, ROLE_PERMISSIONS[role], actorId);

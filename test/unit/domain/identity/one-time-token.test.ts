@@ -1,24 +1,10 @@
 // Emailed single-use tokens: how long each purpose lives, and when one can still be redeemed.
 import { describe, expect, it } from 'vitest';
+import { aToken, at, NOW } from '../../../support/builders/domain.js';
 import {
   isOneTimeTokenUsable,
   ONE_TIME_TOKEN_TTL_MS,
-  type OneTimeToken,
 } from '../../../../src/domain/identity/one-time-token.js';
-
-const NOW = new Date('2026-03-01T12:00:00.000Z');
-const at = (offsetMs: number) => new Date(NOW.getTime() + offsetMs);
-
-function aToken(fields: Partial<OneTimeToken> = {}): OneTimeToken {
-  return {
-    id: 't-1',
-    userId: 'u-1',
-    purpose: 'verify_email',
-    expiresAt: at(60_000),
-    usedAt: null,
-    ...fields,
-  };
-}
 
 describe('ONE_TIME_TOKEN_TTL_MS', () => {
   it.each([

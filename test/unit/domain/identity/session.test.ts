@@ -1,29 +1,11 @@
 // Session rules: when a session still counts, and which ones make room for a new one.
 import { describe, expect, it } from 'vitest';
+import { aSession, at, NOW } from '../../../support/builders/domain.js';
 import {
   isSessionActive,
   sessionsToEvict,
   SESSION_TTL_MS,
-  type Session,
 } from '../../../../src/domain/identity/session.js';
-
-const NOW = new Date('2026-03-01T12:00:00.000Z');
-const at = (offsetMs: number) => new Date(NOW.getTime() + offsetMs);
-
-function aSession(fields: Partial<Session> = {}): Session {
-  return {
-    id: 's-1',
-    userId: 'u-1',
-    deviceId: null,
-    userAgent: null,
-    ip: null,
-    createdAt: at(-60_000),
-    lastUsedAt: at(-60_000),
-    expiresAt: at(SESSION_TTL_MS),
-    revokedAt: null,
-    ...fields,
-  };
-}
 
 describe('SESSION_TTL_MS', () => {
   it('is 30 days', () => {

@@ -1,23 +1,13 @@
 // Label rules: what a name, a color and a description must be, and the color a label gets
 // when none is given.
 import { describe, expect, it } from 'vitest';
+import { issueOf } from '../../../support/builders/domain.js';
 import {
   defaultLabelColor,
   LABEL_PALETTE,
   labelColor,
 } from '../../../../src/domain/labels/label-color.js';
 import { labelDescription, labelName } from '../../../../src/domain/labels/label.js';
-import { ValidationError } from '../../../../src/domain/shared/errors.js';
-
-function issueOf(rule: () => unknown) {
-  try {
-    rule();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    return (error as ValidationError).details;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 describe('labelName', () => {
   it.each([

@@ -1,19 +1,10 @@
 // Comment rules: what a body must be, and who may change a comment.
 import { describe, expect, it } from 'vitest';
+import { issueOf } from '../../../support/builders/domain.js';
 import { permissionsOf, type Grant } from '../../../../src/domain/access/authorize.js';
 import { ROLE_PERMISSIONS, type BuiltInRole } from '../../../../src/domain/access/permissions.js';
-import { ForbiddenError, ValidationError } from '../../../../src/domain/shared/errors.js';
+import { ForbiddenError } from '../../../../src/domain/shared/errors.js';
 import { assertMayChangeComment, commentBody } from '../../../../src/domain/tasks/comment.js';
-
-function issueOf(rule: () => unknown) {
-  try {
-    rule();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    return (error as ValidationError).details;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 describe('commentBody', () => {
   it.each([

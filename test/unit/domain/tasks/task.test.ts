@@ -1,7 +1,7 @@
 // Task rules: what a title, a description and hours must be, when a due date is too early, when a
 // task counts as completed, which references are task keys, and where a parent may be.
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../../../src/domain/shared/errors.js';
+import { issueOf } from '../../../support/builders/domain.js';
 import {
   assertDueAtOnCreate,
   assertParentAllowed,
@@ -14,16 +14,6 @@ import {
   taskKey,
   taskTitle,
 } from '../../../../src/domain/tasks/task.js';
-
-function issueOf(rule: () => unknown) {
-  try {
-    rule();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    return (error as ValidationError).details;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 describe('taskTitle', () => {
   it.each([

@@ -1,6 +1,7 @@
 // The write window, as tables: instants (UTC) against windows on the acting user's wall clock,
 // across timezones, midnight, day boundaries and the DST changes of 2026 in Europe and the US.
 import { describe, expect, it } from 'vitest';
+import { aWindow } from '../../../support/builders/domain.js';
 import { mapError } from '../../../../src/adapters/http/errors.js';
 import { OutsideWorkingHoursError, ValidationError } from '../../../../src/domain/shared/errors.js';
 import {
@@ -11,12 +12,6 @@ import {
   parseWriteWindow,
   type WriteWindow,
 } from '../../../../src/domain/tasks/write-window.js';
-
-const WEEKDAYS_ONLY = ['mon', 'tue', 'wed', 'thu', 'fri'] as const;
-
-function aWindow(fields: Partial<WriteWindow> = {}): WriteWindow {
-  return { start: '09:00', end: '17:00', days: WEEKDAYS_ONLY, roles: ['member'], ...fields };
-}
 
 const allowed = (window: WriteWindow, at: string, timezone = 'UTC', priority?: string) =>
   isWriteAllowed(window, { role: 'member', timezone, priority, now: new Date(at) });

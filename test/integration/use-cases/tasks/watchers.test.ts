@@ -13,7 +13,6 @@ import {
   listWatchers,
   removeWatcher,
 } from '../../../../src/application/tasks/watchers.js';
-import type { Project } from '../../../../src/domain/projects/project.js';
 import {
   ForbiddenError,
   NotFoundError,
@@ -29,10 +28,10 @@ import {
   accessWithRole,
   anOrganization,
   apiKeyAccess,
-  aProject,
   auditOf,
-  type World,
-} from '../projects/world.js';
+  aBoard as newBoard,
+  type Board,
+} from '../../../support/builders/use-cases.js';
 
 let database: TestDatabase;
 let deps: TestDeps;
@@ -45,15 +44,7 @@ afterAll(async () => {
   await database.close();
 });
 
-interface Board {
-  readonly world: World;
-  readonly project: Project;
-}
-
-async function aBoard(): Promise<Board> {
-  const world = await anOrganization(deps);
-  return { world, project: await aProject(deps, world) };
-}
+const aBoard = (): Promise<Board> => newBoard(deps);
 
 const aTask = (board: Board, input: Partial<CreateTaskInput> = {}, by = board.world.owner) =>
   createTask(deps, by, board.project.id, { title: 'Fix the build', ...input });

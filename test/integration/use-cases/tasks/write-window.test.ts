@@ -28,7 +28,7 @@ import {
   apiKeyAccess,
   aProject,
   type World,
-} from '../projects/world.js';
+} from '../../../support/builders/use-cases.js';
 
 let database: TestDatabase;
 let deps: TestDeps;

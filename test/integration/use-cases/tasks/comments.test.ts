@@ -16,7 +16,6 @@ import {
 } from '../../../../src/application/tasks/comments.js';
 import { createTask, type CreateTaskInput } from '../../../../src/application/tasks/create-task.js';
 import { deleteTask } from '../../../../src/application/tasks/delete-task.js';
-import type { Project } from '../../../../src/domain/projects/project.js';
 import {
   ForbiddenError,
   NotFoundError,
@@ -31,12 +30,11 @@ import { createTestDatabase, type TestDatabase } from '../../../support/database
 import { buildDeps, type TestDeps } from '../deps.js';
 import {
   accessWithRole,
-  anOrganization,
   apiKeyAccess,
-  aProject,
   auditOf,
-  type World,
-} from '../projects/world.js';
+  aBoard as newBoard,
+  type Board,
+} from '../../../support/builders/use-cases.js';
 
 let database: TestDatabase;
 let deps: TestDeps;
@@ -49,15 +47,7 @@ afterAll(async () => {
   await database.close();
 });
 
-interface Board {
-  readonly world: World;
-  readonly project: Project;
-}
-
-async function aBoard(): Promise<Board> {
-  const world = await anOrganization(deps);
-  return { world, project: await aProject(deps, world) };
-}
+const aBoard = (): Promise<Board> => newBoard(deps);
 
 const aTask = (board: Board, input: Partial<CreateTaskInput> = {}, by = board.world.owner) =>
   createTask(deps, by, board.project.id, { title: 'Fix the build', ...input });

@@ -33,11 +33,11 @@ import { rejectionOf } from '../actors.js';
 import { buildDeps, type TestDeps } from '../deps.js';
 import {
   accessWithRole,
-  anOrganization,
   aProject,
   auditOf,
-  type World,
-} from '../projects/world.js';
+  aBoard as newBoard,
+  type Board,
+} from '../../../support/builders/use-cases.js';
 
 let database: TestDatabase;
 let deps: TestDeps;
@@ -50,15 +50,7 @@ afterAll(async () => {
   await database.close();
 });
 
-interface Board {
-  readonly world: World;
-  readonly project: Project;
-}
-
-async function aBoard(): Promise<Board> {
-  const world = await anOrganization(deps);
-  return { world, project: await aProject(deps, world) };
-}
+const aBoard = (): Promise<Board> => newBoard(deps);
 
 let titles = 0;
 function aTask(

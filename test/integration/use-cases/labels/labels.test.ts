@@ -13,7 +13,6 @@ import {
   updateLabel,
   type CreateLabelInput,
 } from '../../../../src/application/labels/labels.js';
-import { createOrganization } from '../../../../src/application/organizations/organizations.js';
 import { defaultLabelColor } from '../../../../src/domain/labels/label-color.js';
 import type { Label } from '../../../../src/domain/labels/label.js';
 import {
@@ -26,6 +25,10 @@ import { createTestDatabase, type TestDatabase } from '../../../support/database
 import { uniqueTag } from '../../../support/env.js';
 import { aUser } from '../actors.js';
 import { buildDeps, type TestDeps } from '../deps.js';
+import {
+  anOrganization as newOrganization,
+  type World,
+} from '../../../support/builders/use-cases.js';
 
 let database: TestDatabase;
 let deps: TestDeps;
@@ -38,22 +41,7 @@ afterAll(async () => {
   await database.close();
 });
 
-interface World {
-  readonly organizationId: string;
-  readonly owner: OrganizationAccess;
-}
-
-async function anOrganization(): Promise<World> {
-  const owner = await aUser(deps);
-  const { organization } = await createOrganization(deps, owner, {
-    name: 'Acme',
-    slug: `org-${uniqueTag()}`,
-  });
-  return {
-    organizationId: organization.id,
-    owner: await resolveAccess(deps, owner, organization.id),
-  };
-}
+const anOrganization = (): Promise<World> => newOrganization(deps);
 
 async function accessWithRole(world: World, role: string): Promise<OrganizationAccess> {
   const member = await aUser(deps);

@@ -14,7 +14,6 @@ import {
   removeTeamMember,
   updateTeam,
 } from '../../../../src/application/access/teams.js';
-import { createOrganization } from '../../../../src/application/organizations/organizations.js';
 import type { UserPrincipal } from '../../../../src/domain/identity/principal.js';
 import {
   ConflictError,
@@ -27,6 +26,10 @@ import { createTestDatabase, type TestDatabase } from '../../../support/database
 import { uniqueTag } from '../../../support/env.js';
 import { aUser } from '../actors.js';
 import { buildDeps, type TestDeps } from '../deps.js';
+import {
+  anOrganization as newOrganization,
+  type World,
+} from '../../../support/builders/use-cases.js';
 
 let database: TestDatabase;
 let deps: TestDeps;
@@ -39,22 +42,7 @@ afterAll(async () => {
   await database.close();
 });
 
-interface World {
-  readonly organizationId: string;
-  readonly owner: OrganizationAccess;
-}
-
-async function anOrganization(): Promise<World> {
-  const owner = await aUser(deps);
-  const { organization } = await createOrganization(deps, owner, {
-    name: 'Acme',
-    slug: `org-${uniqueTag()}`,
-  });
-  return {
-    organizationId: organization.id,
-    owner: await resolveAccess(deps, owner, organization.id),
-  };
-}
+const anOrganization = (): Promise<World> => newOrganization(deps);
 
 async function aMember(world: World, role = 'member'): Promise<UserPrincipal> {
   const member = await aUser(deps);

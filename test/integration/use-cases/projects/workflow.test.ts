@@ -29,7 +29,7 @@ import {
   aProject,
   auditOf,
   type World,
-} from './world.js';
+} from '../../../support/builders/use-cases.js';
 
 let database: TestDatabase;
 let deps: TestDeps;

@@ -9,7 +9,6 @@ import {
 import { createRole } from '../../../../src/application/access/roles.js';
 import { createLabel } from '../../../../src/application/labels/labels.js';
 import { updateOrganization } from '../../../../src/application/organizations/organizations.js';
-import { getWorkflow } from '../../../../src/application/projects/workflow.js';
 import {
   MAX_BULK_TASKS,
   type BulkUpdateInput,
@@ -23,7 +22,6 @@ import { createTask, type CreateTaskInput } from '../../../../src/application/ta
 import { deleteTask } from '../../../../src/application/tasks/delete-task.js';
 import { getTask } from '../../../../src/application/tasks/get-task.js';
 import type { Project } from '../../../../src/domain/projects/project.js';
-import type { WorkflowStatus } from '../../../../src/domain/projects/workflow.js';
 import { ForbiddenError, ValidationError } from '../../../../src/domain/shared/errors.js';
 import type { Task } from '../../../../src/domain/tasks/task.js';
 import { WEEKDAYS } from '../../../../src/domain/tasks/write-window.js';
@@ -34,8 +32,9 @@ import {
   anOrganization,
   aProject,
   auditOf,
-  type World,
-} from '../projects/world.js';
+  aBoard as newBoard,
+  type Board,
+} from '../../../support/builders/use-cases.js';
 
 let database: TestDatabase;
 let deps: TestDeps;
@@ -48,17 +47,7 @@ afterAll(async () => {
   await database.close();
 });
 
-interface Board {
-  readonly world: World;
-  readonly project: Project;
-  readonly statuses: WorkflowStatus[];
-}
-
-async function aBoard(): Promise<Board> {
-  const world = await anOrganization(deps);
-  const project = await aProject(deps, world);
-  return { world, project, statuses: await getWorkflow(deps, world.owner, project.id) };
-}
+const aBoard = (): Promise<Board> => newBoard(deps);
 
 const statusNamed = (board: Board, name: string) =>
   board.statuses.find((status) => status.name === name)!;

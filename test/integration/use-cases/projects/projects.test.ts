@@ -19,7 +19,14 @@ import {
 } from '../../../../src/domain/shared/errors.js';
 import { createTestDatabase, type TestDatabase } from '../../../support/database.js';
 import { buildDeps, type TestDeps } from '../deps.js';
-import { accessWithRole, aKey, anOrganization, apiKeyAccess, aProject, auditOf } from './world.js';
+import {
+  accessWithRole,
+  aKey,
+  anOrganization,
+  apiKeyAccess,
+  aProject,
+  auditOf,
+} from '../../../support/builders/use-cases.js';
 
 let database: TestDatabase;
 let deps: TestDeps;

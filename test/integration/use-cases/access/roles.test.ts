@@ -12,7 +12,6 @@ import {
   resolveAccess,
   type OrganizationAccess,
 } from '../../../../src/application/access/resolve-access.js';
-import { createOrganization } from '../../../../src/application/organizations/organizations.js';
 import {
   BUILT_IN_ROLES,
   ROLE_PERMISSIONS,
@@ -30,6 +29,10 @@ import { createTestDatabase, type TestDatabase } from '../../../support/database
 import { uniqueTag } from '../../../support/env.js';
 import { aUser, rejectionOf } from '../actors.js';
 import { buildDeps, type TestDeps } from '../deps.js';
+import {
+  anOrganization as newOrganization,
+  type World,
+} from '../../../support/builders/use-cases.js';
 
 let database: TestDatabase;
 let deps: TestDeps;
@@ -42,23 +45,8 @@ afterAll(async () => {
   await database.close();
 });
 
-interface World {
-  readonly organizationId: string;
-  readonly owner: OrganizationAccess;
-}
-
 /** A new organization and its owner's access. */
-async function anOrganization(): Promise<World> {
-  const owner = await aUser(deps);
-  const { organization } = await createOrganization(deps, owner, {
-    name: 'Acme',
-    slug: `org-${uniqueTag()}`,
-  });
-  return {
-    organizationId: organization.id,
-    owner: await resolveAccess(deps, owner, organization.id),
-  };
-}
+const anOrganization = (): Promise<World> => newOrganization(deps);
 
 /** Someone holding `role` (built-in name or custom role id) in the organization. */
 async function aMember(world: World, role: string): Promise<UserPrincipal> {

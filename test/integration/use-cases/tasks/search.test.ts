@@ -17,7 +17,12 @@ import { NotFoundError, ValidationError } from '../../../../src/domain/shared/er
 import type { Task } from '../../../../src/domain/tasks/task.js';
 import { createTestDatabase, type TestDatabase } from '../../../support/database.js';
 import { buildDeps, type TestDeps } from '../deps.js';
-import { accessWithRole, anOrganization, aProject, type World } from '../projects/world.js';
+import {
+  accessWithRole,
+  aProject,
+  aBoard as newBoard,
+  type Board,
+} from '../../../support/builders/use-cases.js';
 
 let database: TestDatabase;
 let deps: TestDeps;
@@ -30,15 +35,7 @@ afterAll(async () => {
   await database.close();
 });
 
-interface Board {
-  readonly world: World;
-  readonly project: Project;
-}
-
-async function aBoard(): Promise<Board> {
-  const world = await anOrganization(deps);
-  return { world, project: await aProject(deps, world) };
-}
+const aBoard = (): Promise<Board> => newBoard(deps);
 
 const aTask = (
   board: Board,

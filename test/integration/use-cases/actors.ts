@@ -4,12 +4,13 @@ import type { UserPrincipal } from '../../../src/domain/identity/principal.js';
 import { login } from '../../../src/application/identity/login.js';
 import { register } from '../../../src/application/identity/register.js';
 import { verifyEmail } from '../../../src/application/identity/verify-email.js';
-import { uniqueTag } from '../../support/env.js';
+import { newEmail } from '../../support/builders/use-cases.js';
 import type { TestDeps } from './deps.js';
 
 export const PASSWORD = 'correct-horse-battery';
 
-export const newEmail = () => `person-${uniqueTag()}@example.com`;
+// A user row straight through the repository, and a fresh address: the use-case builder kit's.
+export { aUser, newEmail } from '../../support/builders/use-cases.js';
 
 /** The token in the last email sent to `to`, read from its `?token=` link. */
 export function tokenMailedTo(deps: TestDeps, to: string): string {
@@ -66,19 +67,6 @@ export async function signedIn(
   fields: { email?: string; password?: string } = {},
 ): Promise<SignedIn> {
   return signInAgain(deps, await registerVerified(deps, fields));
-}
-
-/** A user row made straight through the repository, for use cases that only need someone to act. */
-export async function aUser(deps: TestDeps): Promise<UserPrincipal> {
-  const user = await deps.repos.users.create({
-    id: deps.ids.next(),
-    email: newEmail(),
-    name: 'Someone',
-    timezone: 'UTC',
-    passwordHash: 'not-a-real-hash',
-    now: deps.clock.now(),
-  });
-  return { kind: 'user', userId: user.id, sessionId: deps.ids.next() };
 }
 
 /** The error a promise rejects with; fails the test when it resolves. */
