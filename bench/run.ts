@@ -297,6 +297,8 @@ async function serverEnv(port: number, dataDir?: string): Promise<NodeJS.Process
     // measured) but far above any rate the benchmark sends.
     RATE_LIMIT_PER_ADDRESS: '1000000000',
     RATE_LIMIT_PER_PRINCIPAL: '1000000000',
+    // Production refuses to start without SMTP_URL unless the log mailer is asked for by name.
+    MAIL_TRANSPORT: 'log',
   };
   if (dataDir === undefined) {
     env.DATABASE_URL = applicationUrl(databaseUrl);
@@ -305,6 +307,10 @@ async function serverEnv(port: number, dataDir?: string): Promise<NodeJS.Process
     delete env.DATABASE_URL;
     delete env.REDIS_URL;
     env.DATA_DIR = dataDir;
+    // Production refuses the embedded database (one throw-away database per pod): the embedded
+    // run is a development setup, measured as one.
+    env.NODE_ENV = 'development';
+    env.CACHE_STORE = 'memory';
   }
   return env;
 }
