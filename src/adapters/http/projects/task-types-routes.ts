@@ -1,11 +1,9 @@
 // /organizations/{org}/projects/{project}/task-types: the project's kinds of work.
 import { z } from 'zod';
 import type { Deps } from '../../../application/deps.js';
-import {
-  createTaskType,
-  deleteTaskType,
-  listTaskTypes,
-} from '../../../application/projects/task-types.js';
+import { createTaskType } from '../../../application/projects/create-task-type.js';
+import { deleteTaskType } from '../../../application/projects/delete-task-type.js';
+import { listTaskTypes } from '../../../application/projects/list-task-types.js';
 import { respond } from '../envelope.js';
 import { accessOf } from '../middleware/organization-access.js';
 import { route, type RouteSpec } from '../route.js';

@@ -1,7 +1,8 @@
 // /organizations/{org}/projects/{project}/statuses: the ordered workflow columns.
 import { z } from 'zod';
 import type { Deps } from '../../../application/deps.js';
-import { getWorkflow, replaceWorkflow } from '../../../application/projects/workflow.js';
+import { getWorkflow } from '../../../application/projects/get-workflow.js';
+import { replaceWorkflow } from '../../../application/projects/replace-workflow.js';
 import { respond } from '../envelope.js';
 import { accessOf } from '../middleware/organization-access.js';
 import { route, type RouteSpec } from '../route.js';

@@ -3,7 +3,7 @@
 import { isBuiltInRole } from '../../domain/access/permissions.js';
 import { ValidationError } from '../../domain/shared/errors.js';
 import type { Deps } from '../deps.js';
-import { UNUSABLE_INVITATION } from './invitations.js';
+import { UNUSABLE_INVITATION } from './unusable-invitation.js';
 
 export interface InvitationPreview {
   readonly organizationName: string;

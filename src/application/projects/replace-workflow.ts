@@ -1,4 +1,4 @@
-// Use cases of a project's workflow: read it, and replace it as a whole (order, names, categories).
+// Replacing a project's workflow as a whole (order, names, categories).
 import { authorize } from '../../domain/access/authorize.js';
 import {
   moveTarget,
@@ -10,20 +10,7 @@ import { ConflictError, notFound } from '../../domain/shared/errors.js';
 import { recordAudit } from '../access/audit.js';
 import { inOrganization, type OrganizationAccess } from '../access/resolve-access.js';
 import type { Deps } from '../deps.js';
-import { liveProject } from './projects.js';
-
-export async function getWorkflow(
-  deps: Pick<Deps, 'uow'>,
-  access: OrganizationAccess,
-  projectRef: string,
-): Promise<WorkflowStatus[]> {
-  authorize(access.grant, 'project:read');
-  const organizationId = access.organization.id;
-  return inOrganization(deps, access, async (tx) => {
-    const project = await liveProject(tx, organizationId, projectRef);
-    return tx.projects.statuses.list(organizationId, project.id);
-  });
-}
+import { liveProject } from './live-project.js';
 
 export interface ReplaceWorkflowInput {
   /** The whole new workflow, in order: entries with an id keep that status, others are new. */

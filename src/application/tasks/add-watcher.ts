@@ -1,8 +1,4 @@
-// Use cases of task watchers: the people told about a task's changes (notifications come later;
-// this keeps the list). Whoever sees a task reads its watchers and may watch it, or stop; putting
-// someone else on the list, or taking them off, takes task:update on the task. Nobody watches
-// automatically: the reporter and the assignee are told of changes as such, not as watchers.
-// Changes are audited and obey the write window at the task's priority.
+// Putting a member on a task's watchers.
 import { authorize, can, permissionsOf } from '../../domain/access/authorize.js';
 import { actorIdOf } from '../../domain/identity/principal.js';
 import { notFound, ValidationError } from '../../domain/shared/errors.js';
@@ -11,41 +7,14 @@ import { ownershipOf, type Task } from '../../domain/tasks/task.js';
 import { recordAudit } from '../access/audit.js';
 import {
   inOrganization,
-  readInOrganization,
   permissionsOfRole,
   type OrganizationAccess,
 } from '../access/resolve-access.js';
-import type { Deps } from '../deps.js';
 import type { Repositories } from '../shared/unit-of-work.js';
 import { visibleTask } from './visibility.js';
 import { assertInsideWriteWindow } from './write-access.js';
-import type { TaskWatcher, WatcherCursor } from './watchers-ports.js';
-import { pageOf } from '../shared/page.js';
-
-type WatcherDeps = Pick<Deps, 'uow' | 'clock' | 'ids'>;
-
-export interface WatcherPage {
-  readonly items: TaskWatcher[];
-  /** Where the next page starts; null on the last page. */
-  readonly next: WatcherCursor | null;
-}
-
-/** A page of the task's watchers, in the order they were added. */
-export async function listWatchers(
-  deps: Pick<Deps, 'uow'>,
-  access: OrganizationAccess,
-  taskRef: string,
-  page: { readonly limit: number; readonly after?: WatcherCursor | undefined },
-): Promise<WatcherPage> {
-  return readInOrganization(deps, access, async (tx) => {
-    const task = await visibleTask(tx, access, taskRef);
-    const rows = await tx.tasks.watchers.list(access.organization.id, task.id, {
-      limit: page.limit + 1,
-      after: page.after,
-    });
-    return pageOf(rows, page.limit, (last) => ({ addedAt: last.addedAt, userId: last.userId }));
-  });
-}
+import type { TaskWatcher } from './watchers-ports.js';
+import type { WatcherDeps } from './watcher-deps.js';
 
 export interface AddedWatcher {
   readonly watcher: TaskWatcher;
@@ -85,30 +54,6 @@ export async function addWatcher(
     const watcher =
       (await tx.tasks.watchers.find(organizationId, task.id, userId)) ?? notFound('watcher');
     return { watcher, added };
-  });
-}
-
-/** Takes a user off the task's watchers: oneself always, anyone else with task:update. */
-export async function removeWatcher(
-  deps: WatcherDeps,
-  access: OrganizationAccess,
-  taskRef: string,
-  userId: string,
-): Promise<void> {
-  const forSomeoneElse = userId !== actorIdOf(access.principal);
-  authorize(access.grant, forSomeoneElse ? 'task:update' : 'task:read');
-  const organizationId = access.organization.id;
-  await inOrganization(deps, access, async (tx) => {
-    const task = await visibleTask(tx, access, taskRef);
-    if (forSomeoneElse) authorize(access.grant, 'task:update', ownershipOf(task));
-    await assertInsideWriteWindow(deps, tx, access, task.priority);
-    if (!(await tx.tasks.watchers.remove(organizationId, task.id, userId))) notFound('watcher');
-    await recordAudit(deps, tx, access.principal, organizationId, {
-      action: 'task.watcher_removed',
-      targetType: 'task',
-      targetId: task.id,
-      changes: { user_id: userId },
-    });
   });
 }
 

@@ -1,27 +1,23 @@
-// Use cases of API keys: mint (the secret is shown once), list, read and revoke.
+// Minting an API key (the secret is shown once).
 import { authorize } from '../../domain/access/authorize.js';
 import { isBuiltInRole } from '../../domain/access/permissions.js';
 import { assertMayAssignRole } from '../../domain/access/role-assignment.js';
 import { actorIdOf } from '../../domain/identity/principal.js';
-import { notFound, ValidationError } from '../../domain/shared/errors.js';
+import { ValidationError } from '../../domain/shared/errors.js';
 import type { SecretTokens } from '../identity/ports.js';
 import type { Deps } from '../deps.js';
-import { forgetAfterCommit } from '../shared/cached.js';
-import { apiKeyAuthCacheKey, formatApiKey } from './api-key-auth.js';
+import { formatApiKey } from './api-key-auth.js';
 import { recordAudit } from './audit.js';
-import type { ApiKey, PageRequest } from './ports.js';
-import {
-  forgetGrants,
-  inOrganization,
-  permissionsOfRole,
-  type OrganizationAccess,
-} from './resolve-access.js';
+import type { ApiKey } from './ports.js';
+import { inOrganization, permissionsOfRole, type OrganizationAccess } from './resolve-access.js';
 import { isUuid } from '../../domain/shared/id.js';
 
 export const API_KEY_NAME_MAX_LENGTH = 100;
 
 const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
+
 const PREFIX_LENGTH = 12;
 
 /**
@@ -111,56 +107,4 @@ export async function createApiKey(
     return created;
   });
   return { key, token: formatApiKey(prefix, secret) };
-}
-
-/** Every key of the organization, revoked ones included, oldest first. */
-export async function listApiKeys(
-  deps: Pick<Deps, 'uow'>,
-  access: OrganizationAccess,
-  page: PageRequest,
-): Promise<{ items: ApiKey[]; nextCursor: string | null }> {
-  authorize(access.grant, 'apikey:manage');
-  const all = await inOrganization(deps, access, (tx) => tx.apiKeys.list(access.organization.id));
-  const after = page.after;
-  const rest = after === undefined ? all : all.filter((key) => key.id > after);
-  const items = rest.slice(0, page.limit);
-  const last = items.at(-1);
-  return { items, nextCursor: rest.length > page.limit && last ? last.id : null };
-}
-
-export async function getApiKey(
-  deps: Pick<Deps, 'uow'>,
-  access: OrganizationAccess,
-  id: string,
-): Promise<ApiKey> {
-  authorize(access.grant, 'apikey:manage');
-  const key = await inOrganization(deps, access, (tx) =>
-    tx.apiKeys.find(access.organization.id, id),
-  );
-  return key ?? notFound('api key');
-}
-
-/** Revokes the key; it stops working on the very next request (its cached lookups are dropped). */
-export async function revokeApiKey(
-  deps: Pick<Deps, 'uow' | 'clock' | 'ids' | 'cache'>,
-  access: OrganizationAccess,
-  id: string,
-): Promise<void> {
-  authorize(access.grant, 'apikey:manage');
-  const organizationId = access.organization.id;
-  const secretHash = await inOrganization(deps, access, async (tx) => {
-    const found = await tx.apiKeys.findWithSecret(organizationId, id);
-    if (!found || !(await tx.apiKeys.revoke(organizationId, id, deps.clock.now()))) {
-      notFound('api key');
-    }
-    await recordAudit(deps, tx, access.principal, organizationId, {
-      action: 'apikey.revoked',
-      targetType: 'api_key',
-      targetId: id,
-      changes: { name: found.key.name, prefix: found.key.prefix },
-    });
-    return found.secretHash;
-  });
-  await forgetAfterCommit(deps, apiKeyAuthCacheKey(secretHash));
-  await forgetGrants(deps, organizationId, [id]);
 }
