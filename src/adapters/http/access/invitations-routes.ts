@@ -19,7 +19,7 @@ import {
   invitationPreviewSchema,
   invitationSchema,
   inviteBody,
-} from './members-schemas.js';
+} from './invitations-schemas.js';
 
 const tags = ['Invitations'];
 

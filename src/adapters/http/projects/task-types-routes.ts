@@ -8,7 +8,8 @@ import { respond } from '../envelope.js';
 import { accessOf } from '../middleware/organization-access.js';
 import { route, type RouteSpec } from '../route.js';
 import { presentTaskType } from './presenters.js';
-import { createTaskTypeBody, projectParams, taskTypeParams, taskTypeSchema } from './schemas.js';
+import { projectParams } from './schemas.js';
+import { createTaskTypeBody, taskTypeParams, taskTypeSchema } from './task-types-schemas.js';
 
 const tags = ['Projects'];
 const forbidden = { description: 'The caller lacks the permission' };

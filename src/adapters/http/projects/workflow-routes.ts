@@ -7,12 +7,8 @@ import { respond } from '../envelope.js';
 import { accessOf } from '../middleware/organization-access.js';
 import { route, type RouteSpec } from '../route.js';
 import { presentStatus } from './presenters.js';
-import {
-  projectParams,
-  replaceStatusesBody,
-  replaceStatusesQuery,
-  statusSchema,
-} from './schemas.js';
+import { projectParams } from './schemas.js';
+import { replaceStatusesBody, replaceStatusesQuery, statusSchema } from './workflow-schemas.js';
 
 const tags = ['Projects'];
 const notFound = { description: 'No such organization or project, or the caller is not a member' };
