@@ -9,9 +9,9 @@ import type { MailMessage, Mailer } from '../../src/application/identity/ports.j
 import { register } from '../../src/application/identity/register.js';
 import { verifyEmail } from '../../src/application/identity/verify-email.js';
 import { resolveAccess } from '../../src/application/access/resolve-access.js';
-import { createOrganization } from '../../src/application/organizations/organizations.js';
-import { createProject } from '../../src/application/projects/projects.js';
-import { createLabel } from '../../src/application/labels/labels.js';
+import { createOrganization } from '../../src/application/organizations/create-organization.js';
+import { createProject } from '../../src/application/projects/create-project.js';
+import { createLabel } from '../../src/application/labels/create-label.js';
 import { createTask } from '../../src/application/tasks/create-task.js';
 import type { UserPrincipal } from '../../src/domain/identity/principal.js';
 import { loadConfig } from '../../src/bootstrap/config.js';

@@ -5,7 +5,7 @@ import { notFound, ValidationError } from '../../domain/shared/errors.js';
 import { isUuid } from '../../domain/shared/id.js';
 import { readInOrganization, type OrganizationAccess } from '../access/resolve-access.js';
 import type { Deps } from '../deps.js';
-import { liveProjectRef } from '../projects/projects.js';
+import { liveProjectRef } from '../projects/live-project.js';
 import { cached } from '../shared/cached.js';
 import type { Repositories } from '../shared/unit-of-work.js';
 import { visibilityFilter } from './visibility.js';

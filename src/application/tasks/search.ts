@@ -4,7 +4,7 @@ import { ValidationError } from '../../domain/shared/errors.js';
 import type { Task } from '../../domain/tasks/task.js';
 import { readInOrganization, type OrganizationAccess } from '../access/resolve-access.js';
 import type { Deps } from '../deps.js';
-import { liveProjectRef } from '../projects/projects.js';
+import { liveProjectRef } from '../projects/live-project.js';
 import { visibilityFilter } from './visibility.js';
 import type { TaskSearchCursor } from './search-ports.js';
 

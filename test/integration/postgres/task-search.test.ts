@@ -4,7 +4,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../../src/adapters/postgres/database.js';
-import { createComment } from '../../../src/application/tasks/comments.js';
+import { createComment } from '../../../src/application/tasks/create-comment.js';
 import { createTask } from '../../../src/application/tasks/create-task.js';
 import { deleteTask } from '../../../src/application/tasks/delete-task.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';

@@ -6,9 +6,9 @@ import {
   type OrganizationAccess,
 } from '../../../src/application/access/resolve-access.js';
 import type { Deps } from '../../../src/application/deps.js';
-import { createOrganization } from '../../../src/application/organizations/organizations.js';
-import { createProject } from '../../../src/application/projects/projects.js';
-import { getWorkflow } from '../../../src/application/projects/workflow.js';
+import { createOrganization } from '../../../src/application/organizations/create-organization.js';
+import { createProject } from '../../../src/application/projects/create-project.js';
+import { getWorkflow } from '../../../src/application/projects/get-workflow.js';
 import type { Principal, UserPrincipal } from '../../../src/domain/identity/principal.js';
 import type { Project } from '../../../src/domain/projects/project.js';
 import type { WorkflowStatus } from '../../../src/domain/projects/workflow.js';

@@ -1,11 +1,9 @@
 // /organizations/{org}/api-keys: service accounts of one organization; the secret is shown once.
 import { z } from 'zod';
-import {
-  createApiKey,
-  getApiKey,
-  listApiKeys,
-  revokeApiKey,
-} from '../../../application/access/api-keys.js';
+import { createApiKey } from '../../../application/access/create-api-key.js';
+import { getApiKey } from '../../../application/access/get-api-key.js';
+import { listApiKeys } from '../../../application/access/list-api-keys.js';
+import { revokeApiKey } from '../../../application/access/revoke-api-key.js';
 import type { ApiKey } from '../../../application/access/ports.js';
 import type { Deps } from '../../../application/deps.js';
 import { respond } from '../envelope.js';

@@ -1,7 +1,6 @@
-// Request and response schemas of /organizations/{org}/api-keys and /auth/whoami.
+// Request and response schemas of /organizations/{org}/api-keys.
 import { z } from 'zod';
 import 'zod-openapi';
-import { PERMISSIONS } from '../../../domain/access/permissions.js';
 import { organizationParams } from '../organizations/schemas.js';
 
 export const apiKeyParams = organizationParams.extend({ id: z.uuid() });
@@ -46,33 +45,3 @@ export const createdApiKeySchema = apiKeySchema
     }),
   })
   .meta({ id: 'CreatedApiKey' });
-
-export const whoamiQuery = z.object({
-  organization: z
-    .string()
-    .min(1)
-    .max(100)
-    .optional()
-    .meta({ description: 'For a user: the organization (id or slug) to describe the rights in' }),
-});
-
-const organizationSummary = z.object({ id: z.uuid(), slug: z.string(), name: z.string() });
-
-export const whoamiSchema = z
-  .object({
-    principal: z.discriminatedUnion('type', [
-      z.object({
-        type: z.literal('user'),
-        id: z.uuid(),
-        email: z.email(),
-        session_id: z.uuid(),
-      }),
-      z.object({ type: z.literal('api_key'), id: z.uuid(), name: z.string(), prefix: z.string() }),
-    ]),
-    organization: organizationSummary.nullable(),
-    role: z.string().nullable(),
-    permissions: z
-      .array(z.enum(PERMISSIONS))
-      .meta({ description: 'Effective permissions, sorted' }),
-  })
-  .meta({ id: 'WhoAmI' });

@@ -1,12 +1,10 @@
 // /organizations/:org/invitations (invite, list, revoke) and /invitations/accept (the invitee).
 import { z } from 'zod';
-import {
-  acceptInvitation,
-  invite,
-  listInvitations,
-  revokeInvitation,
-} from '../../../application/access/invitations.js';
-import { previewInvitation } from '../../../application/access/invitation-preview.js';
+import { acceptInvitation } from '../../../application/access/accept-invitation.js';
+import { invite } from '../../../application/access/invite.js';
+import { listInvitations } from '../../../application/access/list-invitations.js';
+import { revokeInvitation } from '../../../application/access/revoke-invitation.js';
+import { previewInvitation } from '../../../application/access/preview-invitation.js';
 import type { Invitation } from '../../../application/access/ports.js';
 import type { Deps } from '../../../application/deps.js';
 import { respond } from '../envelope.js';
@@ -21,7 +19,7 @@ import {
   invitationPreviewSchema,
   invitationSchema,
   inviteBody,
-} from './members-schemas.js';
+} from './invitations-schemas.js';
 
 const tags = ['Invitations'];
 

@@ -1,10 +1,8 @@
 // /organizations/:org/members: list the members, change a member's role, remove a member (or leave).
 import { z } from 'zod';
-import {
-  changeMemberRole,
-  listMembers,
-  removeMember,
-} from '../../../application/access/members.js';
+import { changeMemberRole } from '../../../application/access/change-member-role.js';
+import { listMembers } from '../../../application/access/list-members.js';
+import { removeMember } from '../../../application/access/remove-member.js';
 import type { MemberView } from '../../../application/access/ports.js';
 import type { Deps } from '../../../application/deps.js';
 import { respond } from '../envelope.js';

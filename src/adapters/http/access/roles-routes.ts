@@ -1,14 +1,11 @@
 // /organizations/{org}/roles: the built-in roles (read-only) and the organization's custom roles.
 import { z } from 'zod';
-import {
-  createRole,
-  deleteRole,
-  getRole,
-  listRoles,
-  updateRole,
-  type CustomRoleView,
-  type RoleView,
-} from '../../../application/access/roles.js';
+import { createRole } from '../../../application/access/create-role.js';
+import { deleteRole } from '../../../application/access/delete-role.js';
+import { getRole } from '../../../application/access/get-role.js';
+import { listRoles } from '../../../application/access/list-roles.js';
+import { updateRole } from '../../../application/access/update-role.js';
+import { type CustomRoleView, type RoleView } from '../../../application/access/role-rules.js';
 import type { Deps } from '../../../application/deps.js';
 import { expectedVersion, setEtag } from '../conditional.js';
 import type { AppContext } from '../context.js';

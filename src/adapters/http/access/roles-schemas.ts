@@ -4,7 +4,7 @@ import 'zod-openapi';
 import {
   ROLE_DESCRIPTION_MAX_LENGTH,
   ROLE_NAME_MAX_LENGTH,
-} from '../../../application/access/roles.js';
+} from '../../../application/access/role-rules.js';
 import { BUILT_IN_ROLES, PERMISSIONS } from '../../../domain/access/permissions.js';
 import { organizationParams } from '../organizations/schemas.js';
 

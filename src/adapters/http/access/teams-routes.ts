@@ -1,16 +1,14 @@
 // /organizations/{org}/teams and /teams/{id}/members: teams (departments) and who is in them.
 import { z } from 'zod';
 import type { Team, TeamMember } from '../../../application/access/ports.js';
-import {
-  addTeamMember,
-  createTeam,
-  deleteTeam,
-  getTeam,
-  listTeamMembers,
-  listTeams,
-  removeTeamMember,
-  updateTeam,
-} from '../../../application/access/teams.js';
+import { addTeamMember } from '../../../application/access/add-team-member.js';
+import { createTeam } from '../../../application/access/create-team.js';
+import { deleteTeam } from '../../../application/access/delete-team.js';
+import { getTeam } from '../../../application/access/get-team.js';
+import { listTeamMembers } from '../../../application/access/list-team-members.js';
+import { listTeams } from '../../../application/access/list-teams.js';
+import { removeTeamMember } from '../../../application/access/remove-team-member.js';
+import { updateTeam } from '../../../application/access/update-team.js';
 import type { Deps } from '../../../application/deps.js';
 import { expectedVersion, setEtag } from '../conditional.js';
 import type { AppContext } from '../context.js';

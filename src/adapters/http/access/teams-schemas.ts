@@ -4,7 +4,7 @@ import 'zod-openapi';
 import {
   TEAM_DESCRIPTION_MAX_LENGTH,
   TEAM_NAME_MAX_LENGTH,
-} from '../../../application/access/teams.js';
+} from '../../../application/access/team-fields.js';
 import { organizationParams } from '../organizations/schemas.js';
 
 // Shape and abuse bounds only; the length rules live in the use case and answer with field details.

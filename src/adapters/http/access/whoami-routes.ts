@@ -4,7 +4,7 @@ import type { Deps } from '../../../application/deps.js';
 import { respond } from '../envelope.js';
 import { principalOf } from '../middleware/authenticate.js';
 import { route, type RouteSpec } from '../route.js';
-import { whoamiQuery, whoamiSchema } from './api-keys-schemas.js';
+import { whoamiQuery, whoamiSchema } from './whoami-schemas.js';
 
 function present(result: WhoAmI) {
   const { principal } = result;

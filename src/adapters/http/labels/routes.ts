@@ -2,13 +2,11 @@
 // label:manage changes them.
 import { z } from 'zod';
 import type { Deps } from '../../../application/deps.js';
-import {
-  createLabel,
-  deleteLabel,
-  getLabel,
-  listLabels,
-  updateLabel,
-} from '../../../application/labels/labels.js';
+import { createLabel } from '../../../application/labels/create-label.js';
+import { deleteLabel } from '../../../application/labels/delete-label.js';
+import { getLabel } from '../../../application/labels/get-label.js';
+import { listLabels } from '../../../application/labels/list-labels.js';
+import { updateLabel } from '../../../application/labels/update-label.js';
 import type { LabelCursor } from '../../../application/labels/ports.js';
 import type { Label } from '../../../domain/labels/label.js';
 import { ValidationError } from '../../../domain/shared/errors.js';

@@ -10,22 +10,10 @@ import { respond, respondError } from '../envelope.js';
 import { route, type RouteSpec } from '../route.js';
 import { jwksSchema } from '../identity/schemas.js';
 import type { HealthProbe, Operations, ProbeResult, ProbeStatus } from './probes.js';
+import { healthSchema } from './schemas.js';
 
 const tags = ['Operations'];
 const PROBE_TIMEOUT_MS = 2_000;
-
-const checkSchema = z
-  .object({ status: z.enum(['ok', 'degraded', 'down']), latency_ms: z.number() })
-  .catchall(z.unknown());
-const healthSchema = z
-  .object({
-    status: z.enum(['ok', 'degraded', 'down']),
-    version: z.string(),
-    uptime_s: z.number(),
-    draining: z.boolean().meta({ description: 'Shutting down: readiness already answers 503' }),
-    checks: z.record(z.string(), checkSchema),
-  })
-  .meta({ id: 'Health' });
 
 /**
  * Why a probe is down, as the public sees it: a short stable word, never the driver's message

@@ -1,13 +1,11 @@
 // /organizations routes: the tenant itself.
 import { z } from 'zod';
 import type { Deps } from '../../../application/deps.js';
-import {
-  createOrganization,
-  deleteOrganization,
-  getOrganization,
-  listMyOrganizations,
-  updateOrganization,
-} from '../../../application/organizations/organizations.js';
+import { createOrganization } from '../../../application/organizations/create-organization.js';
+import { deleteOrganization } from '../../../application/organizations/delete-organization.js';
+import { getOrganization } from '../../../application/organizations/get-organization.js';
+import { listMyOrganizations } from '../../../application/organizations/list-my-organizations.js';
+import { updateOrganization } from '../../../application/organizations/update-organization.js';
 import type { OrganizationWithRole } from '../../../application/organizations/ports.js';
 import { DEFAULT_EXEMPT_PRIORITIES } from '../../../domain/tasks/write-window.js';
 import { expectedVersion, setEtag } from '../conditional.js';

@@ -2,14 +2,12 @@
 // restore; the workflow and task type routes beside them join the same list.
 import { z } from 'zod';
 import type { Deps } from '../../../application/deps.js';
-import {
-  createProject,
-  deleteProject,
-  getProject,
-  listProjects,
-  restoreProject,
-  updateProject,
-} from '../../../application/projects/projects.js';
+import { createProject } from '../../../application/projects/create-project.js';
+import { deleteProject } from '../../../application/projects/delete-project.js';
+import { getProject } from '../../../application/projects/get-project.js';
+import { listProjects } from '../../../application/projects/list-projects.js';
+import { restoreProject } from '../../../application/projects/restore-project.js';
+import { updateProject } from '../../../application/projects/update-project.js';
 import type { Project } from '../../../domain/projects/project.js';
 import { expectedVersion, setEtag } from '../conditional.js';
 import type { AppContext } from '../context.js';

@@ -1,16 +1,15 @@
 // /organizations/{org}/projects/{project}/task-types: the project's kinds of work.
 import { z } from 'zod';
 import type { Deps } from '../../../application/deps.js';
-import {
-  createTaskType,
-  deleteTaskType,
-  listTaskTypes,
-} from '../../../application/projects/task-types.js';
+import { createTaskType } from '../../../application/projects/create-task-type.js';
+import { deleteTaskType } from '../../../application/projects/delete-task-type.js';
+import { listTaskTypes } from '../../../application/projects/list-task-types.js';
 import { respond } from '../envelope.js';
 import { accessOf } from '../middleware/organization-access.js';
 import { route, type RouteSpec } from '../route.js';
 import { presentTaskType } from './presenters.js';
-import { createTaskTypeBody, projectParams, taskTypeParams, taskTypeSchema } from './schemas.js';
+import { projectParams } from './schemas.js';
+import { createTaskTypeBody, taskTypeParams, taskTypeSchema } from './task-types-schemas.js';
 
 const tags = ['Projects'];
 const forbidden = { description: 'The caller lacks the permission' };

@@ -1,17 +1,14 @@
 // /organizations/{org}/projects/{project}/statuses: the ordered workflow columns.
 import { z } from 'zod';
 import type { Deps } from '../../../application/deps.js';
-import { getWorkflow, replaceWorkflow } from '../../../application/projects/workflow.js';
+import { getWorkflow } from '../../../application/projects/get-workflow.js';
+import { replaceWorkflow } from '../../../application/projects/replace-workflow.js';
 import { respond } from '../envelope.js';
 import { accessOf } from '../middleware/organization-access.js';
 import { route, type RouteSpec } from '../route.js';
 import { presentStatus } from './presenters.js';
-import {
-  projectParams,
-  replaceStatusesBody,
-  replaceStatusesQuery,
-  statusSchema,
-} from './schemas.js';
+import { projectParams } from './schemas.js';
+import { replaceStatusesBody, replaceStatusesQuery, statusSchema } from './workflow-schemas.js';
 
 const tags = ['Projects'];
 const notFound = { description: 'No such organization or project, or the caller is not a member' };

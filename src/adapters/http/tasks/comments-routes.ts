@@ -5,13 +5,11 @@
 import { z } from 'zod';
 import type { Deps } from '../../../application/deps.js';
 import type { CommentCursor } from '../../../application/tasks/comments-ports.js';
-import {
-  createComment,
-  deleteComment,
-  getComment,
-  listComments,
-  updateComment,
-} from '../../../application/tasks/comments.js';
+import { createComment } from '../../../application/tasks/create-comment.js';
+import { deleteComment } from '../../../application/tasks/delete-comment.js';
+import { getComment } from '../../../application/tasks/get-comment.js';
+import { listComments } from '../../../application/tasks/list-comments.js';
+import { updateComment } from '../../../application/tasks/update-comment.js';
 import type { TaskComment } from '../../../domain/tasks/comment.js';
 import { expectedVersion, setEtag } from '../conditional.js';
 import type { AppContext } from '../context.js';

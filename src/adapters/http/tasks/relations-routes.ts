@@ -3,11 +3,9 @@
 // removing one, task:update on the task in the path.
 import { z } from 'zod';
 import type { Deps } from '../../../application/deps.js';
-import {
-  addRelation,
-  listRelations,
-  removeRelation,
-} from '../../../application/tasks/relations.js';
+import { addRelation } from '../../../application/tasks/add-relation.js';
+import { listRelations } from '../../../application/tasks/list-relations.js';
+import { removeRelation } from '../../../application/tasks/remove-relation.js';
 import type { RelatedTask } from '../../../domain/tasks/relation.js';
 import { respond } from '../envelope.js';
 import { accessOf } from '../middleware/organization-access.js';

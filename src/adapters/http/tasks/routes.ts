@@ -5,7 +5,7 @@ import type { Deps } from '../../../application/deps.js';
 import { listTasks } from '../../../application/tasks/list.js';
 import { createTask } from '../../../application/tasks/create-task.js';
 import { updateTask } from '../../../application/tasks/update-task.js';
-import { getTaskWithRelations } from '../../../application/tasks/relations.js';
+import { getTaskWithRelations } from '../../../application/tasks/get-task-with-relations.js';
 import { expectedVersion, setEtag } from '../conditional.js';
 import type { AppContext } from '../context.js';
 import { respond, respondJsonItems } from '../envelope.js';

@@ -5,7 +5,9 @@
 import { z } from 'zod';
 import type { Deps } from '../../../application/deps.js';
 import type { TaskWatcher, WatcherCursor } from '../../../application/tasks/watchers-ports.js';
-import { addWatcher, listWatchers, removeWatcher } from '../../../application/tasks/watchers.js';
+import { addWatcher } from '../../../application/tasks/add-watcher.js';
+import { listWatchers } from '../../../application/tasks/list-watchers.js';
+import { removeWatcher } from '../../../application/tasks/remove-watcher.js';
 import { respond } from '../envelope.js';
 import { accessOf } from '../middleware/organization-access.js';
 import { route, type RouteSpec } from '../route.js';

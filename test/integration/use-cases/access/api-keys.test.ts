@@ -10,18 +10,18 @@ import {
 } from '../../../../src/application/access/api-key-auth.js';
 import {
   createApiKey,
-  getApiKey,
-  listApiKeys,
   newKeyPrefix,
-  revokeApiKey,
   type CreateApiKeyInput,
-} from '../../../../src/application/access/api-keys.js';
+} from '../../../../src/application/access/create-api-key.js';
+import { getApiKey } from '../../../../src/application/access/get-api-key.js';
+import { listApiKeys } from '../../../../src/application/access/list-api-keys.js';
+import { revokeApiKey } from '../../../../src/application/access/revoke-api-key.js';
 import {
   grantCacheKey,
   resolveAccess,
   type OrganizationAccess,
 } from '../../../../src/application/access/resolve-access.js';
-import { createOrganization } from '../../../../src/application/organizations/organizations.js';
+import { createOrganization } from '../../../../src/application/organizations/create-organization.js';
 import { ROLE_PERMISSIONS, type Permission } from '../../../../src/domain/access/permissions.js';
 import type { Cache, CacheMark } from '../../../../src/application/shared/ports.js';
 import type { ApiKeyPrincipal } from '../../../../src/domain/identity/principal.js';

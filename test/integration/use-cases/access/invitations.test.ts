@@ -1,15 +1,12 @@
 // Invitations: an admin invites by email with a role, the emailed single-use token lets exactly
 // that person join; re-inviting replaces the token; revoked and expired ones stop working.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  acceptInvitation,
-  INVITATION_TTL_MS,
-  invite,
-  listInvitations,
-  revokeInvitation,
-} from '../../../../src/application/access/invitations.js';
+import { acceptInvitation } from '../../../../src/application/access/accept-invitation.js';
+import { INVITATION_TTL_MS, invite } from '../../../../src/application/access/invite.js';
+import { listInvitations } from '../../../../src/application/access/list-invitations.js';
+import { revokeInvitation } from '../../../../src/application/access/revoke-invitation.js';
 import { resolveAccess } from '../../../../src/application/access/resolve-access.js';
-import { createOrganization } from '../../../../src/application/organizations/organizations.js';
+import { createOrganization } from '../../../../src/application/organizations/create-organization.js';
 import type { UserPrincipal } from '../../../../src/domain/identity/principal.js';
 import type { Organization } from '../../../../src/domain/organizations/organization.js';
 import {

@@ -1,13 +1,11 @@
 // Members of an organization: listing them, changing a role, removing someone or leaving — with
 // who may do which, the last-owner rule, the audit entry of every write, and no stale grant after.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  changeMemberRole,
-  listMembers,
-  removeMember,
-} from '../../../../src/application/access/members.js';
+import { changeMemberRole } from '../../../../src/application/access/change-member-role.js';
+import { listMembers } from '../../../../src/application/access/list-members.js';
+import { removeMember } from '../../../../src/application/access/remove-member.js';
 import { resolveAccess } from '../../../../src/application/access/resolve-access.js';
-import { createOrganization } from '../../../../src/application/organizations/organizations.js';
+import { createOrganization } from '../../../../src/application/organizations/create-organization.js';
 import type { Permission } from '../../../../src/domain/access/permissions.js';
 import type { UserPrincipal } from '../../../../src/domain/identity/principal.js';
 import type { Organization } from '../../../../src/domain/organizations/organization.js';

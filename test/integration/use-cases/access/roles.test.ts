@@ -1,13 +1,11 @@
 // Roles as an organization's admins see them: the built-in matrix, read-only, and custom roles
 // that may grant only what their maker holds and that take effect on their holders' next request.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createRole,
-  deleteRole,
-  getRole,
-  listRoles,
-  updateRole,
-} from '../../../../src/application/access/roles.js';
+import { createRole } from '../../../../src/application/access/create-role.js';
+import { deleteRole } from '../../../../src/application/access/delete-role.js';
+import { getRole } from '../../../../src/application/access/get-role.js';
+import { listRoles } from '../../../../src/application/access/list-roles.js';
+import { updateRole } from '../../../../src/application/access/update-role.js';
 import {
   resolveAccess,
   type OrganizationAccess,

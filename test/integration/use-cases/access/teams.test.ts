@@ -4,16 +4,14 @@ import {
   resolveAccess,
   type OrganizationAccess,
 } from '../../../../src/application/access/resolve-access.js';
-import {
-  addTeamMember,
-  createTeam,
-  deleteTeam,
-  getTeam,
-  listTeamMembers,
-  listTeams,
-  removeTeamMember,
-  updateTeam,
-} from '../../../../src/application/access/teams.js';
+import { addTeamMember } from '../../../../src/application/access/add-team-member.js';
+import { createTeam } from '../../../../src/application/access/create-team.js';
+import { deleteTeam } from '../../../../src/application/access/delete-team.js';
+import { getTeam } from '../../../../src/application/access/get-team.js';
+import { listTeamMembers } from '../../../../src/application/access/list-team-members.js';
+import { listTeams } from '../../../../src/application/access/list-teams.js';
+import { removeTeamMember } from '../../../../src/application/access/remove-team-member.js';
+import { updateTeam } from '../../../../src/application/access/update-team.js';
 import type { UserPrincipal } from '../../../../src/domain/identity/principal.js';
 import {
   ConflictError,

@@ -5,14 +5,12 @@ import {
   resolveAccess,
   type OrganizationAccess,
 } from '../../../../src/application/access/resolve-access.js';
-import {
-  createLabel,
-  deleteLabel,
-  getLabel,
-  listLabels,
-  updateLabel,
-  type CreateLabelInput,
-} from '../../../../src/application/labels/labels.js';
+import { createLabel } from '../../../../src/application/labels/create-label.js';
+import { deleteLabel } from '../../../../src/application/labels/delete-label.js';
+import { getLabel } from '../../../../src/application/labels/get-label.js';
+import { listLabels } from '../../../../src/application/labels/list-labels.js';
+import { updateLabel } from '../../../../src/application/labels/update-label.js';
+import { type CreateLabelInput } from '../../../../src/application/labels/label-fields.js';
 import { defaultLabelColor } from '../../../../src/domain/labels/label-color.js';
 import type { Label } from '../../../../src/domain/labels/label.js';
 import {

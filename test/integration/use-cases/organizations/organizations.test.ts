@@ -7,14 +7,12 @@ import {
   resolveAccess,
   type OrganizationAccess,
 } from '../../../../src/application/access/resolve-access.js';
-import { createRole } from '../../../../src/application/access/roles.js';
-import {
-  createOrganization,
-  deleteOrganization,
-  getOrganization,
-  listMyOrganizations,
-  updateOrganization,
-} from '../../../../src/application/organizations/organizations.js';
+import { createRole } from '../../../../src/application/access/create-role.js';
+import { createOrganization } from '../../../../src/application/organizations/create-organization.js';
+import { deleteOrganization } from '../../../../src/application/organizations/delete-organization.js';
+import { getOrganization } from '../../../../src/application/organizations/get-organization.js';
+import { listMyOrganizations } from '../../../../src/application/organizations/list-my-organizations.js';
+import { updateOrganization } from '../../../../src/application/organizations/update-organization.js';
 import type { BuiltInRole } from '../../../../src/domain/access/permissions.js';
 import type { ApiKeyPrincipal, UserPrincipal } from '../../../../src/domain/identity/principal.js';
 import type { Organization } from '../../../../src/domain/organizations/organization.js';

@@ -1,15 +1,13 @@
 // Projects as an organization sees them: create with the default workflow, read by id or key,
 // list in pages, change with versions, delete and restore; each write audited.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createProject,
-  deleteProject,
-  getProject,
-  listProjects,
-  restoreProject,
-  updateProject,
-} from '../../../../src/application/projects/projects.js';
-import { getWorkflow } from '../../../../src/application/projects/workflow.js';
+import { createProject } from '../../../../src/application/projects/create-project.js';
+import { deleteProject } from '../../../../src/application/projects/delete-project.js';
+import { getProject } from '../../../../src/application/projects/get-project.js';
+import { listProjects } from '../../../../src/application/projects/list-projects.js';
+import { restoreProject } from '../../../../src/application/projects/restore-project.js';
+import { updateProject } from '../../../../src/application/projects/update-project.js';
+import { getWorkflow } from '../../../../src/application/projects/get-workflow.js';
 import {
   ConflictError,
   ForbiddenError,

@@ -1,13 +1,12 @@
 // A project's workflow and task types: replacing the statuses keeps ids and order; task types
 // are added and removed; each write audited, and only by those holding project:update.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deleteProject } from '../../../../src/application/projects/projects.js';
-import {
-  createTaskType,
-  deleteTaskType,
-  listTaskTypes,
-} from '../../../../src/application/projects/task-types.js';
-import { getWorkflow, replaceWorkflow } from '../../../../src/application/projects/workflow.js';
+import { deleteProject } from '../../../../src/application/projects/delete-project.js';
+import { createTaskType } from '../../../../src/application/projects/create-task-type.js';
+import { deleteTaskType } from '../../../../src/application/projects/delete-task-type.js';
+import { listTaskTypes } from '../../../../src/application/projects/list-task-types.js';
+import { getWorkflow } from '../../../../src/application/projects/get-workflow.js';
+import { replaceWorkflow } from '../../../../src/application/projects/replace-workflow.js';
 import {
   ConflictError,
   ForbiddenError,

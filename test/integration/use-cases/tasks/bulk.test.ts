@@ -6,9 +6,9 @@ import {
   resolveAccess,
   type OrganizationAccess,
 } from '../../../../src/application/access/resolve-access.js';
-import { createRole } from '../../../../src/application/access/roles.js';
-import { createLabel } from '../../../../src/application/labels/labels.js';
-import { updateOrganization } from '../../../../src/application/organizations/organizations.js';
+import { createRole } from '../../../../src/application/access/create-role.js';
+import { createLabel } from '../../../../src/application/labels/create-label.js';
+import { updateOrganization } from '../../../../src/application/organizations/update-organization.js';
 import {
   MAX_BULK_TASKS,
   type BulkUpdateInput,

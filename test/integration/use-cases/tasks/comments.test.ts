@@ -6,14 +6,12 @@ import {
   resolveAccess,
   type OrganizationAccess,
 } from '../../../../src/application/access/resolve-access.js';
-import { updateOrganization } from '../../../../src/application/organizations/organizations.js';
-import {
-  createComment,
-  deleteComment,
-  getComment,
-  listComments,
-  updateComment,
-} from '../../../../src/application/tasks/comments.js';
+import { updateOrganization } from '../../../../src/application/organizations/update-organization.js';
+import { createComment } from '../../../../src/application/tasks/create-comment.js';
+import { deleteComment } from '../../../../src/application/tasks/delete-comment.js';
+import { getComment } from '../../../../src/application/tasks/get-comment.js';
+import { listComments } from '../../../../src/application/tasks/list-comments.js';
+import { updateComment } from '../../../../src/application/tasks/update-comment.js';
 import { createTask, type CreateTaskInput } from '../../../../src/application/tasks/create-task.js';
 import { deleteTask } from '../../../../src/application/tasks/delete-task.js';
 import {

@@ -6,14 +6,12 @@ import {
   resolveAccess,
   type OrganizationAccess,
 } from '../../../../src/application/access/resolve-access.js';
-import { createRole } from '../../../../src/application/access/roles.js';
-import { updateOrganization } from '../../../../src/application/organizations/organizations.js';
-import {
-  addRelation,
-  getTaskWithRelations,
-  listRelations,
-  removeRelation,
-} from '../../../../src/application/tasks/relations.js';
+import { createRole } from '../../../../src/application/access/create-role.js';
+import { updateOrganization } from '../../../../src/application/organizations/update-organization.js';
+import { addRelation } from '../../../../src/application/tasks/add-relation.js';
+import { getTaskWithRelations } from '../../../../src/application/tasks/get-task-with-relations.js';
+import { listRelations } from '../../../../src/application/tasks/list-relations.js';
+import { removeRelation } from '../../../../src/application/tasks/remove-relation.js';
 import { createTask, type CreateTaskInput } from '../../../../src/application/tasks/create-task.js';
 import { deleteTask } from '../../../../src/application/tasks/delete-task.js';
 import { restoreTask } from '../../../../src/application/tasks/restore-task.js';

@@ -2,9 +2,9 @@
 // order, what each caller may see, and keyset pages that neither repeat nor skip a task.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrganizationAccess } from '../../../../src/application/access/resolve-access.js';
-import { createRole } from '../../../../src/application/access/roles.js';
-import { deleteProject } from '../../../../src/application/projects/projects.js';
-import { createComment } from '../../../../src/application/tasks/comments.js';
+import { createRole } from '../../../../src/application/access/create-role.js';
+import { deleteProject } from '../../../../src/application/projects/delete-project.js';
+import { createComment } from '../../../../src/application/tasks/create-comment.js';
 import {
   searchTasks,
   type SearchTasksInput,

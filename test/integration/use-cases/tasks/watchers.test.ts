@@ -6,13 +6,11 @@ import {
   resolveAccess,
   type OrganizationAccess,
 } from '../../../../src/application/access/resolve-access.js';
-import { updateOrganization } from '../../../../src/application/organizations/organizations.js';
+import { updateOrganization } from '../../../../src/application/organizations/update-organization.js';
 import { createTask, type CreateTaskInput } from '../../../../src/application/tasks/create-task.js';
-import {
-  addWatcher,
-  listWatchers,
-  removeWatcher,
-} from '../../../../src/application/tasks/watchers.js';
+import { addWatcher } from '../../../../src/application/tasks/add-watcher.js';
+import { listWatchers } from '../../../../src/application/tasks/list-watchers.js';
+import { removeWatcher } from '../../../../src/application/tasks/remove-watcher.js';
 import {
   ForbiddenError,
   NotFoundError,

@@ -6,8 +6,8 @@ import {
   resolveAccess,
   type OrganizationAccess,
 } from '../../../../src/application/access/resolve-access.js';
-import { updateOrganization } from '../../../../src/application/organizations/organizations.js';
-import { getWorkflow } from '../../../../src/application/projects/workflow.js';
+import { updateOrganization } from '../../../../src/application/organizations/update-organization.js';
+import { getWorkflow } from '../../../../src/application/projects/get-workflow.js';
 import { createTask } from '../../../../src/application/tasks/create-task.js';
 import { deleteTask } from '../../../../src/application/tasks/delete-task.js';
 import { getTask } from '../../../../src/application/tasks/get-task.js';

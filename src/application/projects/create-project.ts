@@ -1,0 +1,62 @@
+// Creating a project with the default workflow.
+import { authorize } from '../../domain/access/authorize.js';
+import { actorIdOf } from '../../domain/identity/principal.js';
+import {
+  assertValidProjectKey,
+  projectDescription,
+  projectName,
+  type Project,
+} from '../../domain/projects/project.js';
+import { defaultWorkflow } from '../../domain/projects/workflow.js';
+import { recordAudit } from '../access/audit.js';
+import { inOrganization, type OrganizationAccess } from '../access/resolve-access.js';
+import type { Deps } from '../deps.js';
+
+export interface CreateProjectInput {
+  readonly name: string;
+  readonly key: string;
+  readonly description?: string | undefined;
+  readonly publicLookup?: boolean | undefined;
+}
+
+/** Creates the project with the default workflow (To Do, In Progress, In Review, Done), at once. */
+export async function createProject(
+  deps: Pick<Deps, 'uow' | 'clock' | 'ids'>,
+  access: OrganizationAccess,
+  input: CreateProjectInput,
+): Promise<Project> {
+  authorize(access.grant, 'project:create');
+  assertValidProjectKey(input.key);
+  const name = projectName(input.name);
+  const description = projectDescription(input.description ?? '');
+  const organizationId = access.organization.id;
+  return inOrganization(deps, access, async (tx) => {
+    const workflow = defaultWorkflow(() => deps.ids.next());
+    const project = await tx.projects.create(
+      {
+        id: deps.ids.next(),
+        organizationId,
+        key: input.key,
+        name,
+        description,
+        publicLookup: input.publicLookup ?? false,
+        createdBy: actorIdOf(access.principal),
+        now: deps.clock.now(),
+      },
+      workflow,
+    );
+    await recordAudit(deps, tx, access.principal, organizationId, {
+      action: 'project.created',
+      targetType: 'project',
+      targetId: project.id,
+      changes: {
+        key: project.key,
+        name,
+        description,
+        public_lookup: project.publicLookup,
+        statuses: workflow.map((status) => status.name),
+      },
+    });
+    return project;
+  });
+}
