@@ -2,15 +2,10 @@
 // run() also applies the tenant scope that row-level security reads (set_config(..., true) lasts
 // until the transaction ends, so a pooled connection never carries one request's scope to another).
 import { sql } from 'kysely';
-import type {
-  Repositories,
-  TenantScope,
-  UnitOfWork,
-} from '../../application/shared/unit-of-work.js';
-import { postgresApiKeyRepository } from './api-key-repository.js';
-import { postgresAuditLogRepository } from './audit-log-repository.js';
+import type { TenantScope, UnitOfWork } from '../../application/shared/unit-of-work.js';
 import type { Db } from './database.js';
 import { DatabaseUnavailableError } from './errors.js';
+import { postgresRepositories } from './repositories.js';
 import {
   kyselyJoinedTransaction,
   pipelinedJoinedTransaction,
@@ -20,44 +15,11 @@ import {
   openRequestTransaction,
   requestTransactionToJoin,
 } from './request-transaction.js';
-import { postgresInvitationRepository } from './invitation-repository.js';
-import { postgresLabelRepository } from './label-repository.js';
-import { postgresMembershipRepository } from './membership-repository.js';
-import { postgresOrganizationRepository } from './organization-repository.js';
-import { postgresProjectRepository } from './project-repository.js';
-import { postgresRoleRepository } from './role-repository.js';
-import {
-  postgresOneTimeTokenRepository,
-  postgresRefreshTokenRepository,
-  postgresSessionRepository,
-} from './session-repository.js';
-import { postgresTaskRepository } from './tasks/repository.js';
-import { postgresTaskSearch } from './task-search.js';
-import { postgresTeamRepository } from './team-repository.js';
-import { postgresUserRepository } from './user-repository.js';
 import type { PipelineConnector } from './wire/pipeline.js';
 import type { ScopedReader } from './wire/scoped-read.js';
 import { hasScope, inScopedTransaction, scopeIds } from './wire/tenant-scope.js';
 
-export function postgresRepositories(db: Db): Repositories {
-  return {
-    users: postgresUserRepository(db),
-    sessions: postgresSessionRepository(db),
-    refreshTokens: postgresRefreshTokenRepository(db),
-    oneTimeTokens: postgresOneTimeTokenRepository(db),
-    organizations: postgresOrganizationRepository(db),
-    memberships: postgresMembershipRepository(db),
-    roles: postgresRoleRepository(db),
-    invitations: postgresInvitationRepository(db),
-    teams: postgresTeamRepository(db),
-    apiKeys: postgresApiKeyRepository(db),
-    audit: postgresAuditLogRepository(db),
-    projects: postgresProjectRepository(db),
-    labels: postgresLabelRepository(db),
-    tasks: postgresTaskRepository(db),
-    search: postgresTaskSearch(db),
-  };
-}
+export { postgresRepositories };
 
 export interface UnitOfWorkOptions {
   /**

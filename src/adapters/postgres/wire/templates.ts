@@ -38,13 +38,20 @@ const isList = (value: ShapeValue): value is readonly ShapeValue[] => Array.isAr
 export function canonicalShape(value: ShapeValue): string {
   if (isList(value)) return `[${value.map((item) => canonicalShape(item ?? null)).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value)
-      .filter(([, option]) => option !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([key, option]) => `${JSON.stringify(key)}:${canonicalShape(option)}`);
-    return `{${entries.join(',')}}`;
+    // Runs on every templated statement: a plain loop over the sorted keys, no entry arrays.
+    const keys = Object.keys(value).sort();
+    let text = '{';
+    for (const key of keys) {
+      const option = value[key];
+      if (option === undefined) continue;
+      if (text.length > 1) text += ',';
+      text += `${JSON.stringify(key)}:${canonicalShape(option)}`;
+    }
+    return `${text}}`;
   }
-  return JSON.stringify(value ?? null);
+  return typeof value === 'number' || typeof value === 'boolean'
+    ? String(value)
+    : JSON.stringify(value ?? null);
 }
 
 export class QueryTemplates {

@@ -8,6 +8,7 @@ import {
   resendVerification,
   verifyEmail,
 } from '../../../../src/application/identity/verify-email.js';
+import type { Repositories } from '../../../../src/application/shared/unit-of-work.js';
 import type { User } from '../../../../src/domain/identity/user.js';
 import { RateLimitedError } from '../../../../src/domain/shared/errors.js';
 import { deferred, waitFor } from '../../../support/async.js';
@@ -87,7 +88,11 @@ describe('mail sent off the request path', () => {
         return deps.repos.users.findByEmail(address);
       },
     };
-    const slow = { ...deps, repos: { ...deps.repos, users } };
+    // The repositories' getters are on their prototype: the override goes on an object over them.
+    const slow = {
+      ...deps,
+      repos: Object.create(deps.repos, { users: { value: users } }) as Repositories,
+    };
 
     await expect(forgotPassword(slow, { email, ip: newIp() })).resolves.toBeUndefined();
     await expect(resendVerification(slow, { email, ip: newIp() })).resolves.toBeUndefined();
