@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/adapters/postgres/connect.js';
 import { migrateToLatest } from '../../src/adapters/postgres/migrator.js';
 import { LOCK_FILE } from '../../src/adapters/system/folder-lock.js';
-import { startApiProcess, type ApiProcess } from '../support/api-process.js';
+import { startApiProcess, untilHealthy, type ApiProcess } from '../support/api-process.js';
 import { eventually } from '../support/async.js';
 import {
   freePort,
@@ -84,24 +84,6 @@ async function runToExit(env: Record<string, string>) {
   return { code, ...api.output };
 }
 
-/**
- * Polls /health until it answers 200; fails at once if the process dies first. No budget of its
- * own: a PGlite start takes seconds idle and near a minute on a loaded machine.
- */
-async function untilHealthy(api: SpawnedApi, baseUrl: string): Promise<void> {
-  let died = false;
-  void api.exited.then(() => (died = true));
-  for (;;) {
-    if (died) throw new Error(`the API exited during start-up:\n${api.output.stderr}`);
-    const status = await fetch(`${baseUrl}/health`).then(
-      (reply) => reply.status,
-      () => 0,
-    );
-    if (status === 200) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 /** A PostgreSQL URL where nothing listens: the API starts without waiting on it. */
 async function nowhereUrl(): Promise<string> {
   return `postgres://postgres@127.0.0.1:${await freePort()}/teamflow`;
@@ -160,7 +142,11 @@ describe('two processes on one DATA_DIR (the embedded database)', () => {
     };
     const first = spawnApi({ ...env, PORT: String(port) });
     try {
-      await untilHealthy(first, `http://127.0.0.1:${port}`);
+      let died = false;
+      void first.exited.then(() => (died = true));
+      await untilHealthy(`http://127.0.0.1:${port}`, () => died).catch((error: Error) => {
+        throw new Error(`${error.message}:\n${first.output.stderr}`);
+      });
       const second = await runToExit({ ...env, PORT: String(await freePort()) });
       expect(second.code).toBe(1);
       expect(second.stderr.trim()).toBe(

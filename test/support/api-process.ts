@@ -14,13 +14,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { eventually } from './async.js';
 import { client, type Client } from './client.js';
 import { uniqueTag } from './env.js';
 import { freePort } from './own-postgres.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MAIN = 'src/bootstrap/main.ts';
-const STARTUP_MS = 60_000;
 /** Log lines kept (parsed), the newest; enough to find the mails and the warnings of a test. */
 const KEPT_LINES = 5_000;
 
@@ -162,23 +162,29 @@ export async function startApiProcess(
     },
   };
 
-  const deadline = Date.now() + STARTUP_MS;
-  for (;;) {
-    if (api.exitCode !== null) {
-      await cleanUp(await exited);
-      throw new Error(`the API exited (${api.exitCode}) during start-up:\n${stderr}`);
-    }
+  try {
+    await untilHealthy(baseUrl, () => api.exitCode !== null);
+  } catch (error) {
+    await cleanUp(await exited);
+    throw new Error(`${(error as Error).message} (exit ${api.exitCode}):\n${stderr}`);
+  }
+  return api;
+}
+
+/**
+ * Waits until `baseUrl`'s /health answers 200; throws as soon as `hasExited()` says the process
+ * died. No budget of its own (a PGlite start takes seconds idle and near a minute on a loaded
+ * machine): the test's timeout bounds it.
+ */
+export async function untilHealthy(baseUrl: string, hasExited: () => boolean): Promise<void> {
+  await eventually(async () => {
+    if (hasExited()) throw new Error('the API exited during start-up');
     const status = await fetch(`${baseUrl}/health`).then(
       (reply) => reply.status,
       () => 0,
     );
-    if (status === 200) return api;
-    if (Date.now() > deadline) {
-      await api.kill();
-      throw new Error(`/health did not answer 200 within ${STARTUP_MS} ms:\n${stderr}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+    return status === 200;
+  }, Number.POSITIVE_INFINITY);
 }
 
 export interface ProcessUser {
