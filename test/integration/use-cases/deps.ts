@@ -19,8 +19,10 @@ import { uuidV7Ids } from '../../../src/adapters/system/uuid-v7-ids.js';
 import type { Deps } from '../../../src/application/deps.js';
 import type { MailMessage, Mailer } from '../../../src/application/identity/ports.js';
 import type { Cache, Logger } from '../../../src/application/shared/ports.js';
+import { afterAll, beforeAll } from 'vitest';
 import { CHEAP_ARGON2_PARAMS } from '../../support/argon2.js';
 import { fakeClock, type FakeClock } from '../../support/clock.js';
+import { createTestDatabase, type TestDatabase } from '../../support/database.js';
 import { uniqueTag } from '../../support/env.js';
 
 export const PUBLIC_URL = 'https://teamflow.test';
@@ -105,4 +107,21 @@ export async function buildDeps(db: Db, options: TestDepsOptions = {}): Promise<
     identity: { publicUrl: PUBLIC_URL, maxSessionsPerUser: options.maxSessionsPerUser ?? 3 },
     idempotency: postgresIdempotencyStore(db),
   };
+}
+
+/**
+ * The deps of a test file over a database of its own: made before the file's tests run, the
+ * database closed after them. Call at the top of the file.
+ */
+export function depsOfThisFile(options: TestDepsOptions = {}): TestDeps {
+  const deps = {} as TestDeps;
+  let database: TestDatabase | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    Object.assign(deps, await buildDeps(database.handle.db, options));
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+  return deps;
 }

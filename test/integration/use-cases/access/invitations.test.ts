@@ -1,6 +1,6 @@
 // Invitations: an admin invites by email with a role, the emailed single-use token lets exactly
 // that person join; re-inviting replaces the token; revoked and expired ones stop working.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { acceptInvitation } from '../../../../src/application/access/accept-invitation.js';
 import { INVITATION_TTL_MS, invite } from '../../../../src/application/access/invite.js';
 import { listInvitations } from '../../../../src/application/access/list-invitations.js';
@@ -15,21 +15,11 @@ import {
   NotFoundError,
   ValidationError,
 } from '../../../../src/domain/shared/errors.js';
-import { createTestDatabase, type TestDatabase } from '../../../support/database.js';
 import { uniqueTag } from '../../../support/env.js';
 import { aUser, newEmail, rejectionOf, tokenMailedTo } from '../actors.js';
-import { buildDeps, PUBLIC_URL, type TestDeps } from '../deps.js';
+import { depsOfThisFile, PUBLIC_URL } from '../deps.js';
 
-let database: TestDatabase;
-let deps: TestDeps;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  deps = await buildDeps(database.handle.db);
-});
-afterAll(async () => {
-  await database.close();
-});
+const deps = depsOfThisFile();
 
 const fromRequest = (principal: UserPrincipal, requestId: string): UserPrincipal => ({
   ...principal,

@@ -1,6 +1,6 @@
 // Members of an organization: listing them, changing a role, removing someone or leaving — with
 // who may do which, the last-owner rule, the audit entry of every write, and no stale grant after.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { changeMemberRole } from '../../../../src/application/access/change-member-role.js';
 import { listMembers } from '../../../../src/application/access/list-members.js';
 import { removeMember } from '../../../../src/application/access/remove-member.js';
@@ -15,21 +15,11 @@ import {
   NotFoundError,
   ValidationError,
 } from '../../../../src/domain/shared/errors.js';
-import { createTestDatabase, type TestDatabase } from '../../../support/database.js';
 import { uniqueTag } from '../../../support/env.js';
 import { aUser } from '../actors.js';
-import { buildDeps, type TestDeps } from '../deps.js';
+import { depsOfThisFile } from '../deps.js';
 
-let database: TestDatabase;
-let deps: TestDeps;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  deps = await buildDeps(database.handle.db);
-});
-afterAll(async () => {
-  await database.close();
-});
+const deps = depsOfThisFile();
 
 /** A caller as the HTTP edge hands it over: with the request it came in. */
 const fromRequest = (principal: UserPrincipal, requestId: string): UserPrincipal => ({

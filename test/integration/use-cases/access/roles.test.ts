@@ -1,6 +1,6 @@
 // Roles as an organization's admins see them: the built-in matrix, read-only, and custom roles
 // that may grant only what their maker holds and that take effect on their holders' next request.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createRole } from '../../../../src/application/access/create-role.js';
 import { deleteRole } from '../../../../src/application/access/delete-role.js';
 import { getRole } from '../../../../src/application/access/get-role.js';
@@ -23,25 +23,15 @@ import {
   PreconditionFailedError,
   ValidationError,
 } from '../../../../src/domain/shared/errors.js';
-import { createTestDatabase, type TestDatabase } from '../../../support/database.js';
 import { uniqueTag } from '../../../support/env.js';
 import { aUser, rejectionOf } from '../actors.js';
-import { buildDeps, type TestDeps } from '../deps.js';
+import { depsOfThisFile } from '../deps.js';
 import {
   anOrganization as newOrganization,
   type World,
 } from '../../../support/builders/use-cases.js';
 
-let database: TestDatabase;
-let deps: TestDeps;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  deps = await buildDeps(database.handle.db);
-});
-afterAll(async () => {
-  await database.close();
-});
+const deps = depsOfThisFile();
 
 /** A new organization and its owner's access. */
 const anOrganization = (): Promise<World> => newOrganization(deps);

@@ -1,5 +1,5 @@
 // Teams as an organization sees them: create, list, change, delete, and who is in each team.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   resolveAccess,
   type OrganizationAccess,
@@ -20,25 +20,15 @@ import {
   PreconditionFailedError,
   ValidationError,
 } from '../../../../src/domain/shared/errors.js';
-import { createTestDatabase, type TestDatabase } from '../../../support/database.js';
 import { uniqueTag } from '../../../support/env.js';
 import { aUser } from '../actors.js';
-import { buildDeps, type TestDeps } from '../deps.js';
+import { depsOfThisFile } from '../deps.js';
 import {
   anOrganization as newOrganization,
   type World,
 } from '../../../support/builders/use-cases.js';
 
-let database: TestDatabase;
-let deps: TestDeps;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  deps = await buildDeps(database.handle.db);
-});
-afterAll(async () => {
-  await database.close();
-});
+const deps = depsOfThisFile();
 
 const anOrganization = (): Promise<World> => newOrganization(deps);
 

@@ -1,7 +1,7 @@
 // Logging in: the password opens a session; failures answer alike and are throttled per (email,
 // address) and per address before any hashing; the email alone is only slowed down.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { login } from '../../../../src/application/identity/login.js';
 import { memoryRateLimiter } from '../../../../src/adapters/memory/memory-rate-limiter.js';
 import type { PasswordHasher } from '../../../../src/application/identity/ports.js';
@@ -11,26 +11,16 @@ import {
   RateLimitedError,
   UnauthenticatedError,
 } from '../../../../src/domain/shared/errors.js';
-import { createTestDatabase, type TestDatabase } from '../../../support/database.js';
 import { uniqueTag } from '../../../support/env.js';
 import { newEmail, PASSWORD, registerVerified, rejectionOf } from '../actors.js';
 import {
-  buildDeps,
+  depsOfThisFile,
   LOGIN_FAILURES_PER_EMAIL_AND_IP,
   LOGIN_FAILURES_PER_EMAIL_PER_MINUTE,
   type TestDeps,
 } from '../deps.js';
 
-let database: TestDatabase;
-let deps: TestDeps;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  deps = await buildDeps(database.handle.db);
-});
-afterAll(async () => {
-  await database.close();
-});
+const deps = depsOfThisFile();
 
 /** Each test logs in from addresses of its own, so the per-IP counter of one never throttles another. */
 let addresses = 0;

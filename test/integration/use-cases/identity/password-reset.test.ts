@@ -1,5 +1,5 @@
 // Forgotten passwords: an emailed single-use token sets a new password and ends every session.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { authenticate } from '../../../../src/application/identity/authenticate.js';
 import { login } from '../../../../src/application/identity/login.js';
 import {
@@ -9,23 +9,13 @@ import {
 import { refresh } from '../../../../src/application/identity/refresh.js';
 import { register } from '../../../../src/application/identity/register.js';
 import { UnauthenticatedError, ValidationError } from '../../../../src/domain/shared/errors.js';
-import { createTestDatabase, type TestDatabase } from '../../../support/database.js';
 import { newEmail, PASSWORD, signedIn, signInAgain, tokenMailedTo } from '../actors.js';
-import { buildDeps, PUBLIC_URL, type TestDeps } from '../deps.js';
+import { depsOfThisFile, PUBLIC_URL } from '../deps.js';
 
 const HOUR_MS = 60 * 60 * 1000;
 const NEW_PASSWORD = 'a-brand-new-password';
 
-let database: TestDatabase;
-let deps: TestDeps;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  deps = await buildDeps(database.handle.db);
-});
-afterAll(async () => {
-  await database.close();
-});
+const deps = depsOfThisFile();
 
 /** Asks for a reset and waits for its mail, which is sent after the call answers. */
 const forgot = async (email: string) => {

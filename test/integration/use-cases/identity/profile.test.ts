@@ -1,26 +1,16 @@
 // The signed-in user's own profile: name, time zone, and a password change that ends other sessions.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { authenticate } from '../../../../src/application/identity/authenticate.js';
 import { login } from '../../../../src/application/identity/login.js';
 import { getProfile, updateProfile } from '../../../../src/application/identity/profile.js';
 import { refresh } from '../../../../src/application/identity/refresh.js';
 import { UnauthenticatedError, ValidationError } from '../../../../src/domain/shared/errors.js';
-import { createTestDatabase, type TestDatabase } from '../../../support/database.js';
 import { PASSWORD, signedIn, signInAgain } from '../actors.js';
-import { buildDeps, type TestDeps } from '../deps.js';
+import { depsOfThisFile } from '../deps.js';
 
 const NEW_PASSWORD = 'a-brand-new-password';
 
-let database: TestDatabase;
-let deps: TestDeps;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  deps = await buildDeps(database.handle.db);
-});
-afterAll(async () => {
-  await database.close();
-});
+const deps = depsOfThisFile();
 
 describe('getProfile', () => {
   it('returns the caller', async () => {

@@ -1,27 +1,17 @@
 // Signing up: register, confirm the address from the emailed token, ask for a fresh token.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { register } from '../../../../src/application/identity/register.js';
 import {
   resendVerification,
   verifyEmail,
 } from '../../../../src/application/identity/verify-email.js';
 import { ValidationError } from '../../../../src/domain/shared/errors.js';
-import { createTestDatabase, type TestDatabase } from '../../../support/database.js';
 import { newEmail, PASSWORD, registerVerified, tokenMailedTo } from '../actors.js';
-import { buildDeps, PUBLIC_URL, type TestDeps } from '../deps.js';
+import { depsOfThisFile, PUBLIC_URL } from '../deps.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-let database: TestDatabase;
-let deps: TestDeps;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  deps = await buildDeps(database.handle.db);
-});
-afterAll(async () => {
-  await database.close();
-});
+const deps = depsOfThisFile();
 
 const mailsTo = (email: string) => deps.mailer.sent.filter((m) => m.to === email);
 

@@ -1,6 +1,6 @@
 // Projects as an organization sees them: create with the default workflow, read by id or key,
 // list in pages, change with versions, delete and restore; each write audited.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createProject } from '../../../../src/application/projects/create-project.js';
 import { deleteProject } from '../../../../src/application/projects/delete-project.js';
 import { getProject } from '../../../../src/application/projects/get-project.js';
@@ -15,8 +15,7 @@ import {
   PreconditionFailedError,
   ValidationError,
 } from '../../../../src/domain/shared/errors.js';
-import { createTestDatabase, type TestDatabase } from '../../../support/database.js';
-import { buildDeps, type TestDeps } from '../deps.js';
+import { depsOfThisFile } from '../deps.js';
 import {
   accessWithRole,
   aKey,
@@ -26,16 +25,7 @@ import {
   auditOf,
 } from '../../../support/builders/use-cases.js';
 
-let database: TestDatabase;
-let deps: TestDeps;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  deps = await buildDeps(database.handle.db);
-});
-afterAll(async () => {
-  await database.close();
-});
+const deps = depsOfThisFile();
 
 const ZERO = { todo: 0, inProgress: 0, done: 0, total: 0, percentDone: 0 };
 

@@ -1,7 +1,7 @@
 // Bulk task changes over the real repositories: one result per id in request order, each task
 // checked on its own (visibility, :own scope, write window, its project's statuses), all or
 // nothing unless partial, one history row per changed task.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   resolveAccess,
   type OrganizationAccess,
@@ -25,8 +25,7 @@ import type { Project } from '../../../../src/domain/projects/project.js';
 import { ForbiddenError, ValidationError } from '../../../../src/domain/shared/errors.js';
 import type { Task } from '../../../../src/domain/tasks/task.js';
 import { WEEKDAYS } from '../../../../src/domain/tasks/write-window.js';
-import { createTestDatabase, type TestDatabase } from '../../../support/database.js';
-import { buildDeps, type TestDeps } from '../deps.js';
+import { depsOfThisFile } from '../deps.js';
 import {
   accessWithRole,
   anOrganization,
@@ -36,16 +35,7 @@ import {
   type Board,
 } from '../../../support/builders/use-cases.js';
 
-let database: TestDatabase;
-let deps: TestDeps;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  deps = await buildDeps(database.handle.db);
-});
-afterAll(async () => {
-  await database.close();
-});
+const deps = depsOfThisFile();
 
 const aBoard = (): Promise<Board> => newBoard(deps);
 

@@ -1,6 +1,6 @@
 // Task comments over the real repositories: who may read, write, edit and delete them, oldest-first
 // pages, If-Match versions, the write window, and the history row and audit entry of every write.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   forgetGrants,
   resolveAccess,
@@ -24,8 +24,7 @@ import {
 import type { TaskComment } from '../../../../src/domain/tasks/comment.js';
 import type { Task } from '../../../../src/domain/tasks/task.js';
 import { WEEKDAYS } from '../../../../src/domain/tasks/write-window.js';
-import { createTestDatabase, type TestDatabase } from '../../../support/database.js';
-import { buildDeps, type TestDeps } from '../deps.js';
+import { depsOfThisFile } from '../deps.js';
 import {
   accessWithRole,
   apiKeyAccess,
@@ -34,16 +33,7 @@ import {
   type Board,
 } from '../../../support/builders/use-cases.js';
 
-let database: TestDatabase;
-let deps: TestDeps;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  deps = await buildDeps(database.handle.db);
-});
-afterAll(async () => {
-  await database.close();
-});
+const deps = depsOfThisFile();
 
 const aBoard = (): Promise<Board> => newBoard(deps);
 

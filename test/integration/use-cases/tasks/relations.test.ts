@@ -1,7 +1,7 @@
 // Task relations over the real repositories: adding each type and reading it from both tasks,
 // across projects; who may relate what (404 / 403 / 422, the write window); the pair and cycle
 // rules (409); removing from either side; the history rows on both tasks and the audit entry.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   resolveAccess,
   type OrganizationAccess,
@@ -26,9 +26,8 @@ import {
 import type { RelatedTask, RelationType } from '../../../../src/domain/tasks/relation.js';
 import type { Task } from '../../../../src/domain/tasks/task.js';
 import { WEEKDAYS } from '../../../../src/domain/tasks/write-window.js';
-import { createTestDatabase, type TestDatabase } from '../../../support/database.js';
 import { rejectionOf } from '../actors.js';
-import { buildDeps, type TestDeps } from '../deps.js';
+import { depsOfThisFile } from '../deps.js';
 import {
   accessWithRole,
   aProject,
@@ -37,16 +36,7 @@ import {
   type Board,
 } from '../../../support/builders/use-cases.js';
 
-let database: TestDatabase;
-let deps: TestDeps;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  deps = await buildDeps(database.handle.db);
-});
-afterAll(async () => {
-  await database.close();
-});
+const deps = depsOfThisFile();
 
 const aBoard = (): Promise<Board> => newBoard(deps);
 

@@ -1,6 +1,6 @@
 // Task search over the real repositories: what matches (title, description, comments), in which
 // order, what each caller may see, and keyset pages that neither repeat nor skip a task.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { OrganizationAccess } from '../../../../src/application/access/resolve-access.js';
 import { createRole } from '../../../../src/application/access/create-role.js';
 import { deleteProject } from '../../../../src/application/projects/delete-project.js';
@@ -15,8 +15,7 @@ import { deleteTask } from '../../../../src/application/tasks/delete-task.js';
 import type { Project } from '../../../../src/domain/projects/project.js';
 import { NotFoundError, ValidationError } from '../../../../src/domain/shared/errors.js';
 import type { Task } from '../../../../src/domain/tasks/task.js';
-import { createTestDatabase, type TestDatabase } from '../../../support/database.js';
-import { buildDeps, type TestDeps } from '../deps.js';
+import { depsOfThisFile } from '../deps.js';
 import {
   accessWithRole,
   aProject,
@@ -24,16 +23,7 @@ import {
   type Board,
 } from '../../../support/builders/use-cases.js';
 
-let database: TestDatabase;
-let deps: TestDeps;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  deps = await buildDeps(database.handle.db);
-});
-afterAll(async () => {
-  await database.close();
-});
+const deps = depsOfThisFile();
 
 const aBoard = (): Promise<Board> => newBoard(deps);
 

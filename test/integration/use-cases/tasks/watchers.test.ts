@@ -1,7 +1,7 @@
 // Task watchers over the real repositories: watching oneself with read access, putting others on
 // or off the list with task:update, members who may see the task only, idempotent adding, pages
 // in the order added, the write window, and the audit entries.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   resolveAccess,
   type OrganizationAccess,
@@ -19,9 +19,8 @@ import {
 } from '../../../../src/domain/shared/errors.js';
 import type { Task } from '../../../../src/domain/tasks/task.js';
 import { WEEKDAYS } from '../../../../src/domain/tasks/write-window.js';
-import { createTestDatabase, type TestDatabase } from '../../../support/database.js';
 import { aUser } from '../actors.js';
-import { buildDeps, type TestDeps } from '../deps.js';
+import { depsOfThisFile } from '../deps.js';
 import {
   accessWithRole,
   anOrganization,
@@ -31,16 +30,7 @@ import {
   type Board,
 } from '../../../support/builders/use-cases.js';
 
-let database: TestDatabase;
-let deps: TestDeps;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  deps = await buildDeps(database.handle.db);
-});
-afterAll(async () => {
-  await database.close();
-});
+const deps = depsOfThisFile();
 
 const aBoard = (): Promise<Board> => newBoard(deps);
 

@@ -1,7 +1,7 @@
 // The write window on task writes: the roles it lists may create, change, move, delete and restore
 // tasks only inside it, on their own wall clock (an API key on the organization's); critical work
 // (or the priorities the window exempts) always goes through, and other roles are never held.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   resolveAccess,
   type OrganizationAccess,
@@ -19,9 +19,8 @@ import type { Project } from '../../../../src/domain/projects/project.js';
 import { OutsideWorkingHoursError } from '../../../../src/domain/shared/errors.js';
 import type { Priority, Task } from '../../../../src/domain/tasks/task.js';
 import type { WriteWindowInput } from '../../../../src/domain/tasks/write-window.js';
-import { createTestDatabase, type TestDatabase } from '../../../support/database.js';
 import { rejectionOf } from '../actors.js';
-import { buildDeps, type TestDeps } from '../deps.js';
+import { depsOfThisFile } from '../deps.js';
 import {
   accessWithRole,
   anOrganization,
@@ -30,16 +29,7 @@ import {
   type World,
 } from '../../../support/builders/use-cases.js';
 
-let database: TestDatabase;
-let deps: TestDeps;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  deps = await buildDeps(database.handle.db);
-});
-afterAll(async () => {
-  await database.close();
-});
+const deps = depsOfThisFile();
 
 // 2026-03-02 is a Monday; Amsterdam is at UTC+1 (CET) until 29 March.
 const MONDAY_10_00_AMSTERDAM = '2026-03-02T09:00:00.000Z';
