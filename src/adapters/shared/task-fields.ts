@@ -48,12 +48,19 @@ export type PresentedTask = {
   readonly [F in Field as F['name']]: Written<Task[F['from']], F>;
 };
 
+// presentTask runs for every task a response holds: the table is read once, here, into flat
+// lists, so the loop does no property lookups or `in` tests on the field records.
+const NAMES: readonly string[] = TASK_FIELDS.map((field) => field.name);
+const SOURCES: readonly (keyof Task)[] = TASK_FIELDS.map((field) => field.from);
+const TIMES: readonly boolean[] = TASK_FIELDS.map((field) => 'format' in field);
+
 export function presentTask(task: Task): PresentedTask {
   const presented: Record<string, unknown> = {};
-  for (const field of TASK_FIELDS) {
-    const value = task[field.from];
-    presented[field.name] =
-      'format' in field ? ((value as Date | null)?.toISOString() ?? null) : value;
+  for (let i = 0; i < NAMES.length; i += 1) {
+    const value = task[SOURCES[i] as keyof Task];
+    presented[NAMES[i] as string] = TIMES[i]
+      ? ((value as Date | null)?.toISOString() ?? null)
+      : value;
   }
   return presented as PresentedTask;
 }

@@ -80,6 +80,11 @@ function cacheReadsMove(
       const text = await scrape(metrics);
       expect(sampleValue(text, 'cache_reads_total', { cache: 'session', result: 'miss' })).toBe(1);
       expect(sampleValue(text, 'cache_reads_total', { cache: 'session', result: 'hit' })).toBe(1);
+      // Reads are tallied between scrapes: a second scrape adds only what came since.
+      await observed.get(key);
+      const again = await scrape(metrics);
+      expect(sampleValue(again, 'cache_reads_total', { cache: 'session', result: 'hit' })).toBe(2);
+      expect(sampleValue(again, 'cache_reads_total', { cache: 'session', result: 'miss' })).toBe(1);
     } finally {
       await opened.done();
     }

@@ -56,6 +56,15 @@ describe('QueryTemplates', () => {
     expect(second.parameters).toEqual(['constant', 'org-2', 8, 50]);
     expect(first.parameters).toEqual(['constant', 'org-1', 7, 50]);
     expect(templates.size).toBe(1);
+    // The same shape spelled with its keys in another order is the same statement, not built again.
+    const shape = { query: 'by-number', live: true, limit: 50 };
+    const reordered = { limit: 50, live: true, query: 'by-number' };
+    const third = templates.compile(shape, ['org-3', 9] as const, build);
+    const fourth = templates.compile(reordered, ['org-4', 10] as const, build);
+    expect(build).toHaveBeenCalledTimes(2);
+    expect(fourth.sql).toBe(third.sql);
+    expect(fourth.parameters).toEqual(['constant', 'org-4', 10, 50]);
+    expect(templates.size).toBe(2);
   });
 
   it('binds an argument used twice in both places, and keeps shapes apart', () => {

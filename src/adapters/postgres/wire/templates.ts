@@ -49,13 +49,23 @@ export function canonicalShape(value: ShapeValue): string {
     }
     return `${text}}`;
   }
-  return typeof value === 'number' || typeof value === 'boolean'
-    ? String(value)
-    : JSON.stringify(value ?? null);
+  // Numbers and the rest as JSON writes them (a non-finite number is null, as in JSON.stringify,
+  // so that the two spellings of a shape in QueryTemplates agree).
+  return JSON.stringify(value ?? null);
 }
+
+/** Spellings remembered before the map is started again (shapes are few; this is a backstop). */
+const MAX_SPELLINGS = 10_000;
 
 export class QueryTemplates {
   readonly #compiled = new Map<string, Compiled>();
+  /**
+   * The same statements by their shape's plain JSON (keys in the order the caller wrote them):
+   * JSON.stringify is native and far cheaper than canonicalShape, so a call looks its statement
+   * up by that first. Two spellings of one shape are two entries here and one statement in
+   * #compiled; the canonical key stays the one a statement is compiled and verified under.
+   */
+  readonly #bySpelling = new Map<string, { readonly key: string; readonly compiled: Compiled }>();
   readonly #verify: boolean;
 
   /** `verify`: build on every call and compare (default: under test). */
@@ -75,8 +85,7 @@ export class QueryTemplates {
     args: A,
     build: (...params: NoInfer<[...A]>) => Compilable<R>,
   ): CompiledQuery<R> {
-    const key = `${canonicalShape(shape)}/${args.length}`;
-    return this.#bind(key, args, () => build(...markersFor(args)));
+    return this.#bind(shape, `/${args.length}`, args, () => build(...markersFor(args)));
   }
 
   /**
@@ -89,9 +98,8 @@ export class QueryTemplates {
     build: (rows: readonly Row[]) => Compilable<R>,
   ): CompiledQuery<R> {
     const width = rows[0]?.length ?? 0;
-    const key = `${canonicalShape(shape)}/${rows.length}x${width}`;
     if (rows.some((row) => row.length !== width)) throw new Error('Rows of one width only');
-    return this.#bind(key, rows.flat(), () =>
+    return this.#bind(shape, `/${rows.length}x${width}`, rows.flat(), () =>
       build(rows.map((row, i) => markersFor(row, i * width))),
     );
   }
@@ -101,12 +109,29 @@ export class QueryTemplates {
     return this.#compiled.size;
   }
 
-  #bind<R>(key: string, args: readonly unknown[], build: () => Compilable<R>): CompiledQuery<R> {
-    let compiled = this.#compiled.get(key);
-    if (compiled === undefined) {
-      compiled = compileOnce(key, args.length, build);
-      this.#compiled.set(key, compiled);
-    } else if (this.#verify) {
+  #bind<R>(
+    shape: Shape,
+    arity: string,
+    args: readonly unknown[],
+    build: () => Compilable<R>,
+  ): CompiledQuery<R> {
+    const spelling = `${JSON.stringify(shape)}${arity}`;
+    let known = this.#bySpelling.get(spelling);
+    let fresh = false;
+    if (known === undefined) {
+      const key = `${canonicalShape(shape)}${arity}`;
+      let compiled = this.#compiled.get(key);
+      if (compiled === undefined) {
+        compiled = compileOnce(key, args.length, build);
+        this.#compiled.set(key, compiled);
+        fresh = true;
+      }
+      if (this.#bySpelling.size >= MAX_SPELLINGS) this.#bySpelling.clear();
+      known = { key, compiled };
+      this.#bySpelling.set(spelling, known);
+    }
+    const { key, compiled } = known;
+    if (this.#verify && !fresh) {
       const again = compileOnce(key, args.length, build);
       if (again.sql !== compiled.sql || !sameSlots(again.slots, compiled.slots)) {
         throw new Error(
