@@ -60,6 +60,11 @@ describe('response compression', () => {
     const decoded = JSON.parse(gunzipSync(zipped.body).toString('utf8'));
     expect(decoded).toEqual(JSON.parse(plain.body.toString('utf8')));
     expect(decoded.openapi).toMatch(/^3\./);
+    // No Accept-Encoding at all: sent as it is, and still marked as varying by it.
+    const bare = await get('/api/v1/openapi.json', {});
+    expect(bare.headers['content-encoding']).toBeUndefined();
+    expect(bare.headers.vary).toMatch(/Accept-Encoding/i);
+    expect(bare.body.equals(plain.body)).toBe(true);
   });
 
   it('prefers brotli when the client takes both', async () => {

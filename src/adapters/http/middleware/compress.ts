@@ -42,6 +42,8 @@ export function compress(
     if (!shouldCompress(ctx)) return;
     // The answer depends on Accept-Encoding whether or not this one is compressed.
     ctx.vary('Accept-Encoding');
+    // No Accept-Encoding: identity only (most API clients); no negotiation to run.
+    if (!ctx.get('Accept-Encoding')) return;
     // Ours to prefer among what the client accepts (q > 0): brotli, then gzip.
     const encoding = (['br', 'gzip'] as const).find((e) => ctx.acceptsEncodings(e) === e);
     if (encoding === undefined) return;

@@ -114,7 +114,7 @@ const TASK_VALUES: { readonly [P in keyof Task]: RawBuilder<unknown> } = {
 };
 
 /**
- * A task in its public shape (TASK_FIELDS, which presentTask follows too), built by PostgreSQL so
+ * A task in its public shape (TASK_FIELDS, which presentTask is checked against), built by PostgreSQL so
  * that a page travels as one string per task: no row decoding, no Date objects, no
  * JSON.stringify in Node. A test holds a list page and the single reads identical.
  */
