@@ -273,8 +273,7 @@ export function identityRoutes(deps: Deps): RouteSpec[] {
       method: 'patch',
       path: '/users/me',
       operationId: 'updateMe',
-      summary:
-        'Change name, timezone or password (needs current_password; ends other sessions); honours If-Match',
+      summary: 'Change name, timezone or password (needs current_password; ends other sessions)',
       tags: ['Users'],
       scope: 'user',
       body: updateMeBody,
