@@ -12,6 +12,7 @@ export interface LabelsTable {
   description: Generated<string>;
   /** The acting user or API key. */
   created_by: string | null;
+  version: Generated<number>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

@@ -38,6 +38,7 @@ export interface TaskTypesTable {
   id: string;
   project_id: string;
   name: string;
+  version: Generated<number>;
   created_at: Timestamp;
 }
 

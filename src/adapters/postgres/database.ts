@@ -68,6 +68,7 @@ export interface MembershipsTable {
   id: string;
   user_id: string;
   role: string;
+  version: Generated<number>;
   created_at: Timestamp;
 }
 

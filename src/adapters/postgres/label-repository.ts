@@ -1,11 +1,12 @@
 // Organization-wide labels. Names are unique per organization whatever their case; lists run
-// A→Z on lower(name) compared bytewise (the labels_name_key index), then by id.
+// A→Z on lower(name) compared bytewise (the labels_name_key index), then by id. A change bumps the
+// version; with an expected version it matches the row only at that version (a miss is a 412).
 import { sql, type Selectable } from 'kysely';
 import type { LabelRepository } from '../../application/labels/ports.js';
 import type { Label } from '../../domain/labels/label.js';
 import type { Db } from './database.js';
 import type { LabelsTable } from './database-labels.js';
-import { conflictOnUnique } from './errors.js';
+import { conflictOnUnique, versionMissOrGone } from './errors.js';
 import { isUuid } from '../../domain/shared/id.js';
 
 const NAME_TAKEN = 'A label with this name already exists in the organization';
@@ -24,6 +25,7 @@ function toLabel(row: Selectable<LabelsTable>): Label {
     color: row.color,
     description: row.description,
     createdBy: row.created_by,
+    version: row.version,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -35,6 +37,11 @@ export function postgresLabelRepository(db: Db): LabelRepository {
       .selectFrom('labels')
       .selectAll('labels')
       .where('labels.organization_id', '=', organizationId);
+
+  const missOrGone = (organizationId: string, id: string, expectedVersion: number | undefined) =>
+    versionMissOrGone(expectedVersion, () =>
+      labels(organizationId).where('labels.id', '=', id).executeTakeFirst(),
+    );
 
   return {
     async list(organizationId, query) {
@@ -83,36 +90,36 @@ export function postgresLabelRepository(db: Db): LabelRepository {
       return toLabel(row);
     },
 
-    async update(organizationId, id, changes, now) {
+    async update(organizationId, id, changes, now, expectedVersion) {
       if (!isUuid(id)) return undefined;
-      const row = await conflictOnUnique(
-        () =>
-          db
-            .updateTable('labels')
-            .set({
-              ...(changes.name !== undefined && { name: changes.name }),
-              ...(changes.color !== undefined && { color: changes.color }),
-              ...(changes.description !== undefined && { description: changes.description }),
-              updated_at: now,
-            })
-            .where('organization_id', '=', organizationId)
-            .where('id', '=', id)
-            .returningAll()
-            .executeTakeFirst(),
-        NAME_TAKEN,
-      );
-      return row && toLabel(row);
+      const write = () => {
+        let query = db
+          .updateTable('labels')
+          .set((eb) => ({
+            ...(changes.name !== undefined && { name: changes.name }),
+            ...(changes.color !== undefined && { color: changes.color }),
+            ...(changes.description !== undefined && { description: changes.description }),
+            version: eb('version', '+', 1),
+            updated_at: now,
+          }))
+          .where('organization_id', '=', organizationId)
+          .where('id', '=', id);
+        if (expectedVersion !== undefined) query = query.where('version', '=', expectedVersion);
+        return query.returningAll().executeTakeFirst();
+      };
+      const row = await conflictOnUnique(write, NAME_TAKEN);
+      return row ? toLabel(row) : missOrGone(organizationId, id, expectedVersion);
     },
 
-    async delete(organizationId, id) {
+    async delete(organizationId, id, expectedVersion) {
       if (!isUuid(id)) return undefined;
-      const row = await db
+      let query = db
         .deleteFrom('labels')
         .where('organization_id', '=', organizationId)
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirst();
-      return row && toLabel(row);
+        .where('id', '=', id);
+      if (expectedVersion !== undefined) query = query.where('version', '=', expectedVersion);
+      const row = await query.returningAll().executeTakeFirst();
+      return row ? toLabel(row) : missOrGone(organizationId, id, expectedVersion);
     },
   };
 }

@@ -1,8 +1,9 @@
-// Memberships: who belongs to an organization, with which role.
+// Memberships: who belongs to an organization, with which role. A role change bumps the version;
+// with an expected version it matches the row only at that version (a miss is a 412).
 import type { MembershipRepository, MemberView } from '../../application/access/ports.js';
 import type { Membership } from '../../domain/access/membership.js';
 import type { Db, MembershipRow } from './database.js';
-import { conflictOnUnique } from './errors.js';
+import { conflictOnUnique, versionMissOrGone } from './errors.js';
 
 function toMembership(row: MembershipRow): Membership {
   return {
@@ -10,6 +11,7 @@ function toMembership(row: MembershipRow): Membership {
     organizationId: row.organization_id,
     userId: row.user_id,
     role: row.role,
+    version: row.version,
     createdAt: row.created_at,
   };
 }
@@ -72,15 +74,23 @@ export function postgresMembershipRepository(db: Db): MembershipRepository {
       return row && toView(row);
     },
 
-    async updateRole(organizationId, userId, role) {
-      const row = await db
+    async updateRole(organizationId, userId, role, expectedVersion) {
+      let query = db
         .updateTable('memberships')
-        .set({ role })
+        .set((eb) => ({ role, version: eb('version', '+', 1) }))
         .where('organization_id', '=', organizationId)
-        .where('user_id', '=', userId)
-        .returningAll()
-        .executeTakeFirst();
-      return row && toMembership(row);
+        .where('user_id', '=', userId);
+      if (expectedVersion !== undefined) query = query.where('version', '=', expectedVersion);
+      const row = await query.returningAll().executeTakeFirst();
+      if (row) return toMembership(row);
+      return versionMissOrGone(expectedVersion, () =>
+        db
+          .selectFrom('memberships')
+          .select('id')
+          .where('organization_id', '=', organizationId)
+          .where('user_id', '=', userId)
+          .executeTakeFirst(),
+      );
     },
 
     async remove(organizationId, userId) {

@@ -15,7 +15,7 @@ import {
 import { postgresProjectStatusRepository } from './project-statuses.js';
 import { workflowColumn } from './workflow-column.js';
 import { postgresTaskTypeRepository } from './project-task-types.js';
-import { QueryTemplates } from './wire/index.js';
+import { defer, QueryTemplates } from './wire/index.js';
 import { isUuid } from '../../domain/shared/id.js';
 
 type ProjectRow = Selectable<ProjectsTable> & ProgressColumns;
@@ -142,7 +142,7 @@ export function postgresProjectRepository(db: Db): ProjectRepository {
       return row && toProject(row);
     },
 
-    async create(project, workflow) {
+    async create(project, workflow, taskTypes = []) {
       await conflictOnUnique(
         () =>
           db
@@ -174,6 +174,21 @@ export function postgresProjectRepository(db: Db): ProjectRepository {
           })),
         )
         .execute();
+      if (taskTypes.length > 0) {
+        // Nobody reads it back: it rides with the read below (one round trip for both).
+        await defer(
+          db,
+          db.insertInto('task_types').values(
+            taskTypes.map((type) => ({
+              organization_id: project.organizationId,
+              id: type.id,
+              project_id: project.id,
+              name: type.name,
+              created_at: project.now,
+            })),
+          ),
+        );
+      }
       const row = await projects(project.organizationId)
         .where('projects.id', '=', project.id)
         .executeTakeFirstOrThrow();

@@ -1,16 +1,23 @@
-// A project's task types. Names are unique in the project, whatever their case.
+// A project's task types. Names are unique in the project, whatever their case. A rename bumps the
+// version; with an expected version it matches the row only at that version (a miss is a 412).
 import type { Selectable } from 'kysely';
 import type { TaskTypeRepository } from '../../application/projects/ports.js';
 import type { TaskType } from '../../domain/projects/task-type.js';
 import type { Db } from './database.js';
 import type { TaskTypesTable } from './database-projects.js';
-import { conflictOnUnique } from './errors.js';
+import { conflictOnUnique, versionMissOrGone } from './errors.js';
 import { isUuid } from '../../domain/shared/id.js';
 
 const NAME_TAKEN = 'The project has a task type with this name';
 
 function toTaskType(row: Selectable<TaskTypesTable>): TaskType {
-  return { id: row.id, projectId: row.project_id, name: row.name, createdAt: row.created_at };
+  return {
+    id: row.id,
+    projectId: row.project_id,
+    name: row.name,
+    version: row.version,
+    createdAt: row.created_at,
+  };
 }
 
 export function postgresTaskTypeRepository(db: Db): TaskTypeRepository {
@@ -54,6 +61,25 @@ export function postgresTaskTypeRepository(db: Db): TaskTypeRepository {
         NAME_TAKEN,
       );
       return toTaskType(row);
+    },
+
+    async rename(organizationId, projectId, id, name, expectedVersion) {
+      if (!isUuid(projectId) || !isUuid(id)) return undefined;
+      const write = () => {
+        let query = db
+          .updateTable('task_types')
+          .set((eb) => ({ name, version: eb('version', '+', 1) }))
+          .where('organization_id', '=', organizationId)
+          .where('project_id', '=', projectId)
+          .where('id', '=', id);
+        if (expectedVersion !== undefined) query = query.where('version', '=', expectedVersion);
+        return query.returningAll().executeTakeFirst();
+      };
+      const row = await conflictOnUnique(write, NAME_TAKEN);
+      if (row) return toTaskType(row);
+      return versionMissOrGone(expectedVersion, () =>
+        types(organizationId, projectId).where('id', '=', id).executeTakeFirst(),
+      );
     },
 
     async delete(organizationId, projectId, id) {

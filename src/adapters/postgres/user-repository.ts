@@ -1,8 +1,10 @@
-// Users (a global table: people exist before and across organizations).
+// Users (a global table: people exist before and across organizations). A change bumps the
+// version; with an expected version it matches the row only at that version (a miss is a 412).
 import type { UserRepository } from '../../application/identity/ports.js';
 import type { User } from '../../domain/identity/user.js';
 import type { Db, UserRow } from './database.js';
-import { conflictOnUnique } from './errors.js';
+import { notFound } from '../../domain/shared/errors.js';
+import { conflictOnUnique, versionMissOrGone } from './errors.js';
 
 const USER_COLUMNS = [
   'id',
@@ -78,8 +80,8 @@ export function postgresUserRepository(db: Db): UserRepository {
       return row?.password_hash;
     },
 
-    async update(id, changes, now) {
-      const row = await db
+    async update(id, changes, now, expectedVersion) {
+      let query = db
         .updateTable('users')
         .set((eb) => ({
           ...(changes.name !== undefined && { name: changes.name }),
@@ -92,10 +94,14 @@ export function postgresUserRepository(db: Db): UserRepository {
           updated_at: now,
         }))
         .where('id', '=', id)
-        .where('deleted_at', 'is', null)
-        .returning(USER_COLUMNS)
-        .executeTakeFirstOrThrow();
-      return toUser(row);
+        .where('deleted_at', 'is', null);
+      if (expectedVersion !== undefined) query = query.where('version', '=', expectedVersion);
+      const row = await query.returning(USER_COLUMNS).executeTakeFirst();
+      if (row) return toUser(row);
+      await versionMissOrGone(expectedVersion, () =>
+        live().select('id').where('id', '=', id).executeTakeFirst(),
+      );
+      return notFound('user');
     },
   };
 }

@@ -25,7 +25,16 @@ export interface MembershipRepository {
   find(organizationId: string, userId: string): Promise<Membership | undefined>;
   list(organizationId: string, page: PageRequest): Promise<MemberView[]>;
   findView(organizationId: string, userId: string): Promise<MemberView | undefined>;
-  updateRole(organizationId: string, userId: string, role: string): Promise<Membership | undefined>;
+  /**
+   * Gives the member the role and bumps the version, only while the version is `expectedVersion`
+   * (if given). Undefined when there is no such member; PreconditionFailedError on a version miss.
+   */
+  updateRole(
+    organizationId: string,
+    userId: string,
+    role: string,
+    expectedVersion?: number,
+  ): Promise<Membership | undefined>;
   remove(organizationId: string, userId: string): Promise<boolean>;
   countWithRole(organizationId: string, role: string): Promise<number>;
   /**

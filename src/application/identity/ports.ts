@@ -27,7 +27,12 @@ export interface UserRepository {
   /** The stored argon2 hash, for login; undefined when no such user. */
   findCredentials(email: string): Promise<{ user: User; passwordHash: string } | undefined>;
   passwordHashOf(userId: string): Promise<string | undefined>;
-  update(id: string, changes: UserChanges, now: Date): Promise<User>;
+  /**
+   * Applies the changes to the live user and bumps the version, only while the version is
+   * `expectedVersion` (if given): PreconditionFailedError on a miss; NotFoundError when the user
+   * is gone.
+   */
+  update(id: string, changes: UserChanges, now: Date, expectedVersion?: number): Promise<User>;
 }
 
 export interface NewSession {

@@ -17,9 +17,14 @@ export interface UpdateProfileInput {
   readonly timezone?: string | undefined;
   readonly password?: string | undefined;
   readonly currentPassword?: string | undefined;
+  /** If-Match: the version the caller saw; another one is a PreconditionFailedError (412). */
+  readonly expectedVersion?: number | undefined;
 }
 
-/** Changes name, timezone or password; a new password needs the current one and ends the other sessions. */
+/**
+ * Changes name, timezone or password and bumps the version (at `expectedVersion` only, when
+ * given); a new password needs the current one and ends the other sessions.
+ */
 export async function updateProfile(
   deps: Pick<Deps, 'uow' | 'clock' | 'passwords' | 'cache'>,
   actor: UserPrincipal,
@@ -51,6 +56,7 @@ export async function updateProfile(
         ...(passwordHash !== undefined && { passwordHash }),
       },
       now,
+      input.expectedVersion,
     );
     const revoked =
       passwordHash === undefined

@@ -6,10 +6,12 @@ import { recordAudit } from '../access/audit.js';
 import { inOrganization, type OrganizationAccess } from '../access/resolve-access.js';
 import type { Deps } from '../deps.js';
 
+/** Deletes the label (at `expectedVersion` when given: If-Match; another is a 412). */
 export async function deleteLabel(
   deps: Pick<Deps, 'uow' | 'clock' | 'ids'>,
   access: OrganizationAccess,
   id: string,
+  expectedVersion?: number,
 ): Promise<void> {
   authorize(access.grant, 'label:manage');
   const organizationId = access.organization.id;
@@ -22,7 +24,8 @@ export async function deleteLabel(
       actorIdOf(access.principal),
       deps.clock.now(),
     );
-    if (!(await tx.labels.delete(organizationId, label.id))) notFound('label');
+    // A version miss throws here, and the history rows above roll back with it.
+    if (!(await tx.labels.delete(organizationId, label.id, expectedVersion))) notFound('label');
     await recordAudit(deps, tx, access.principal, organizationId, {
       action: 'label.deleted',
       targetType: 'label',

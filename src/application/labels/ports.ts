@@ -45,13 +45,21 @@ export interface LabelRepository {
   ): Promise<Label | undefined>;
   /** Throws ConflictError when the name is taken in the organization, whatever its case. */
   create(label: NewLabel): Promise<Label>;
-  /** Undefined when there is no such label; ConflictError on a name clash. */
+  /**
+   * Applies the changes and bumps the version, only while the version is `expectedVersion` (if
+   * given). Undefined when there is no such label; ConflictError on a name clash;
+   * PreconditionFailedError on a version miss.
+   */
   update(
     organizationId: string,
     id: string,
     changes: LabelChanges,
     now: Date,
+    expectedVersion?: number,
   ): Promise<Label | undefined>;
-  /** The deleted label; undefined when there was none. */
-  delete(organizationId: string, id: string): Promise<Label | undefined>;
+  /**
+   * The deleted label; undefined when there was none. With `expectedVersion`, deletes only that
+   * version: PreconditionFailedError when the label is at another.
+   */
+  delete(organizationId: string, id: string, expectedVersion?: number): Promise<Label | undefined>;
 }

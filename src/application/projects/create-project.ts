@@ -1,4 +1,4 @@
-// Creating a project with the default workflow.
+// Creating a project with the default workflow and the default task types.
 import { authorize } from '../../domain/access/authorize.js';
 import { actorIdOf } from '../../domain/identity/principal.js';
 import {
@@ -7,6 +7,7 @@ import {
   projectName,
   type Project,
 } from '../../domain/projects/project.js';
+import { DEFAULT_TASK_TYPES } from '../../domain/projects/task-type.js';
 import { defaultWorkflow } from '../../domain/projects/workflow.js';
 import { recordAudit } from '../access/audit.js';
 import { inOrganization, type OrganizationAccess } from '../access/resolve-access.js';
@@ -19,7 +20,10 @@ export interface CreateProjectInput {
   readonly publicLookup?: boolean | undefined;
 }
 
-/** Creates the project with the default workflow (To Do, In Progress, In Review, Done), at once. */
+/**
+ * Creates the project with the default workflow (To Do, In Progress, In Review, Done) and the
+ * task types Bug, Task and Story (ordinary types: renamed or removed like any other), at once.
+ */
 export async function createProject(
   deps: Pick<Deps, 'uow' | 'clock' | 'ids'>,
   access: OrganizationAccess,
@@ -32,6 +36,7 @@ export async function createProject(
   const organizationId = access.organization.id;
   return inOrganization(deps, access, async (tx) => {
     const workflow = defaultWorkflow(() => deps.ids.next());
+    const taskTypes = DEFAULT_TASK_TYPES.map((name) => ({ id: deps.ids.next(), name }));
     const project = await tx.projects.create(
       {
         id: deps.ids.next(),
@@ -44,6 +49,7 @@ export async function createProject(
         now: deps.clock.now(),
       },
       workflow,
+      taskTypes,
     );
     await recordAudit(deps, tx, access.principal, organizationId, {
       action: 'project.created',
@@ -55,6 +61,7 @@ export async function createProject(
         description,
         public_lookup: project.publicLookup,
         statuses: workflow.map((status) => status.name),
+        task_types: taskTypes.map((type) => type.name),
       },
     });
     return project;

@@ -64,10 +64,15 @@ export interface ProjectRepository {
     | undefined
   >;
   /**
-   * Inserts the project and its workflow (call inside a unit of work: several statements).
-   * Throws ConflictError when the key is taken, by a deleted project too.
+   * Inserts the project, its workflow and its first task types, in this order of creation (call
+   * inside a unit of work: several statements). Throws ConflictError when the key is taken, by a
+   * deleted project too.
    */
-  create(project: NewProject, workflow: readonly WorkflowStatus[]): Promise<Project>;
+  create(
+    project: NewProject,
+    workflow: readonly WorkflowStatus[],
+    taskTypes?: readonly ProjectTaskType[],
+  ): Promise<Project>;
   /**
    * Applies the changes to the live project when the version matches (if given) and bumps it.
    * Undefined when there is no such live project; PreconditionFailedError on a version miss.
@@ -134,6 +139,12 @@ export interface WorkflowTaskChanges {
   readonly now: Date;
 }
 
+/** A task type written with its project (the project's id, organization and time are its own). */
+export interface ProjectTaskType {
+  readonly id: string;
+  readonly name: string;
+}
+
 export interface NewTaskType {
   readonly id: string;
   readonly organizationId: string;
@@ -148,5 +159,17 @@ export interface TaskTypeRepository {
   find(organizationId: string, projectId: string, id: string): Promise<TaskType | undefined>;
   /** Throws ConflictError when the project has a type of this name, whatever its case. */
   create(type: NewTaskType): Promise<TaskType>;
+  /**
+   * Renames the type and bumps its version, only while the version is `expectedVersion` (if
+   * given). Undefined when the project has no such type; ConflictError when it has another of
+   * this name, whatever its case; PreconditionFailedError on a version miss.
+   */
+  rename(
+    organizationId: string,
+    projectId: string,
+    id: string,
+    name: string,
+    expectedVersion?: number,
+  ): Promise<TaskType | undefined>;
   delete(organizationId: string, projectId: string, id: string): Promise<boolean>;
 }

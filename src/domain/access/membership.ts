@@ -7,6 +7,8 @@ export interface Membership {
   readonly userId: string;
   /** Built-in role name or custom role id. */
   readonly role: string;
+  /** 1 at joining, bumped by every role change: the ETag. */
+  readonly version: number;
   readonly createdAt: Date;
 }
 

@@ -12,6 +12,8 @@ export interface Label {
   readonly description: string;
   /** The user or API key that created it. */
   readonly createdBy: string | null;
+  /** 1 at creation, bumped by every change: the ETag. */
+  readonly version: number;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }

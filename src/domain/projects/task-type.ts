@@ -5,8 +5,16 @@ export interface TaskType {
   readonly id: string;
   readonly projectId: string;
   readonly name: string;
+  /** 1 at creation, bumped by every rename: the ETag. */
+  readonly version: number;
   readonly createdAt: Date;
 }
+
+/**
+ * The types a new project starts with, in this order. Ordinary types: renamed or deleted like any
+ * other. A task names its type by id or by name ignoring case, so `{"type": "bug"}` finds Bug.
+ */
+export const DEFAULT_TASK_TYPES = ['Bug', 'Task', 'Story'] as const;
 
 export const TASK_TYPE_NAME_MAX_LENGTH = 50;
 

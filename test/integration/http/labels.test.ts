@@ -90,6 +90,7 @@ describe('creating labels', () => {
       color: '#e11d48',
       description: 'Broken',
       created_by: owner.id,
+      version: 1,
       created_at: expect.any(String),
       updated_at: expect.any(String),
     });

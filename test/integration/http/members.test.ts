@@ -81,6 +81,7 @@ describe('GET /organizations/:org/members', () => {
           email: owner.email,
           name: 'Test User',
           role: 'owner',
+          version: 1,
           joined_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/),
         },
         expect.objectContaining({ user_id: admin.id, email: admin.email, role: 'admin' }),

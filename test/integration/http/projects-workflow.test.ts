@@ -1,5 +1,6 @@
 // A project's workflow statuses and task types through HTTP: PUT replaces the ordered list and
-// keeps ids; task types are added, listed and removed; writes are audited; strangers get 404.
+// keeps ids; a new project's task types are Bug, Task and Story; types are added, listed, renamed
+// and removed; writes are audited; strangers get 404.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn, type SignedInUser } from '../../support/actors.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
@@ -191,34 +192,74 @@ describe('workflow statuses', () => {
 });
 
 describe('task types', () => {
-  it('adds (201), lists in order, refuses a taken name (409), removes (204), and audits', async () => {
+  interface TaskTypeBody {
+    id: string;
+    project_id: string;
+    name: string;
+    version: number;
+    created_at: string;
+  }
+  const typesOf = async (path: string, by = owner): Promise<TaskTypeBody[]> => {
+    const reply = await api.get(`${path}/task-types`, as(by));
+    expect(reply.status).toBe(200);
+    return reply.body.data;
+  };
+
+  it('starts a new project with Bug, Task and Story, written with it and recorded in its audit', async () => {
+    const project = await aProject();
+    const seeded = await typesOf(project.path, viewer);
+    expect(seeded).toEqual(
+      ['Bug', 'Task', 'Story'].map((name) => ({
+        id: expect.any(String),
+        project_id: project.id,
+        name,
+        version: 1,
+        created_at: seeded[0]!.created_at,
+      })),
+    );
+    const created = (await auditEntries(org.id, 'project.created')).find(
+      (e) => e.targetId === project.id,
+    );
+    expect(created?.changes).toMatchObject({ task_types: ['Bug', 'Task', 'Story'] });
+    // Each project has its own three.
+    const other = await aProject();
+    const otherIds = (await typesOf(other.path)).map((type) => type.id);
+    expect(otherIds).toHaveLength(3);
+    expect(otherIds.filter((id) => seeded.some((type) => type.id === id))).toEqual([]);
+  });
+
+  it('adds (201) after the seeded ones, refuses a taken name (409), removes (204), and audits', async () => {
     const project = await aProject();
     const path = `${project.path}/task-types`;
+    const seeded = await typesOf(project.path);
     const created = [];
-    for (const name of ['Bug', 'Incident']) {
+    for (const name of ['Incident', 'Chore']) {
       const reply = await api.post(path, { name }, as(owner));
       expect(reply.status).toBe(201);
       expect(reply.body.data).toEqual({
         id: expect.any(String),
         project_id: project.id,
         name,
+        version: 1,
         created_at: expect.any(String),
       });
+      expect(reply.headers.get('etag')).toBe('"1"');
       created.push(reply.body.data);
     }
-    const taken = await api.post(path, { name: 'bug' }, as(owner));
-    expect(taken.status).toBe(409);
-    expect(taken.body.error.code).toBe('CONFLICT');
+    for (const name of ['incident', 'BUG', ' story ']) {
+      const taken = await api.post(path, { name }, as(owner));
+      expect(taken.status).toBe(409);
+      expect(taken.body.error.code).toBe('CONFLICT');
+    }
     expect((await api.post(path, { name: ' ' }, as(owner))).status).toBe(422);
 
-    const listed = await api.get(path, as(viewer));
-    expect(listed.body.data).toEqual(created);
+    expect(await typesOf(project.path, viewer)).toEqual([...seeded, ...created]);
 
     const removed = await api.delete(`${path}/${created[0].id}`, as(owner));
     expect(removed.status).toBe(204);
     expect((await api.delete(`${path}/${created[0].id}`, as(owner))).status).toBe(404);
     expect((await api.delete(`${path}/not-an-id`, as(owner))).status).toBe(404);
-    expect((await api.get(path, as(owner))).body.data).toEqual([created[1]]);
+    expect(await typesOf(project.path)).toEqual([...seeded, created[1]]);
 
     for (const [action, count] of [
       ['task_type.created', 2],
@@ -232,28 +273,87 @@ describe('task types', () => {
     }
   });
 
+  it('renames and removes a seeded type like any other; a task keeps a renamed type', async () => {
+    const project = await aProject();
+    const path = `${project.path}/task-types`;
+    const [bug, task, story] = await typesOf(project.path);
+    const made = await api.post(
+      `${project.path}/tasks`,
+      { title: 'Crash', type: 'bug' },
+      as(owner),
+    );
+    expect(made.status).toBe(201);
+    expect(made.body.data).toMatchObject({ type: 'Bug', type_id: bug!.id });
+
+    const renamed = await api.patch(`${path}/${bug!.id}`, { name: 'Defect' }, as(owner));
+    expect(renamed.status).toBe(200);
+    expect(renamed.body.data).toEqual({ ...bug, name: 'Defect', version: 2 });
+    expect(renamed.headers.get('etag')).toBe('"2"');
+    const read = await api.get(
+      `/api/v1/organizations/${org.id}/tasks/${made.body.data.id}`,
+      as(owner),
+    );
+    expect(read.body.data).toMatchObject({ type: 'Defect', type_id: bug!.id });
+    // A case change is a rename too; another type's name is taken whatever its case.
+    const cased = await api.patch(`${path}/${task!.id}`, { name: 'TASK' }, as(owner));
+    expect(cased.body.data).toMatchObject({ name: 'TASK', version: 2 });
+    const taken = await api.patch(`${path}/${task!.id}`, { name: 'defect' }, as(owner));
+    expect(taken.status).toBe(409);
+    const bad = await api.patch(`${path}/${task!.id}`, { name: '', extra: 1 }, as(owner));
+    expect(bad.status).toBe(422);
+    expect((await api.patch(`${path}/${story!.id}`, { name: 'Epic' }, as(viewer))).status).toBe(
+      403,
+    );
+
+    expect((await api.delete(`${path}/${story!.id}`, as(owner))).status).toBe(204);
+    expect((await typesOf(project.path)).map((type) => type.name)).toEqual(['Defect', 'TASK']);
+    const renames = (await auditEntries(org.id, 'task_type.updated')).filter(
+      (e) => e.targetId === bug!.id,
+    );
+    expect(renames).toEqual([
+      expect.objectContaining({
+        actorId: owner.id,
+        targetType: 'task_type',
+        changes: { project_id: project.id, name: { from: 'Bug', to: 'Defect' } },
+      }),
+    ]);
+  });
+
   it('does not reach a task type through another project', async () => {
     const project = await aProject();
     const other = await aProject();
-    const type = await api.post(`${project.path}/task-types`, { name: 'Bug' }, as(owner));
+    const type = await api.post(`${project.path}/task-types`, { name: 'Incident' }, as(owner));
     const wrong = await api.delete(`${other.path}/task-types/${type.body.data.id}`, as(owner));
     expect(wrong.status).toBe(404);
-    expect((await api.get(`${project.path}/task-types`, as(owner))).body.data).toHaveLength(1);
+    const rename = await api.patch(
+      `${other.path}/task-types/${type.body.data.id}`,
+      { name: 'Moved' },
+      as(owner),
+    );
+    expect(rename.status).toBe(404);
+    expect((await typesOf(project.path)).map((t) => t.name)).toEqual([
+      'Bug',
+      'Task',
+      'Story',
+      'Incident',
+    ]);
   });
 
   it('answers 403 to a viewer’s writes and 404 to another organization’s owner', async () => {
     const project = await aProject();
     const path = `${project.path}/task-types`;
-    const type = (await api.post(path, { name: 'Bug' }, as(owner))).body.data;
-    expect((await api.post(path, { name: 'Incident' }, as(viewer))).status).toBe(403);
+    const type = (await api.post(path, { name: 'Incident' }, as(owner))).body.data;
+    expect((await api.post(path, { name: 'Chore' }, as(viewer))).status).toBe(403);
+    expect((await api.patch(`${path}/${type.id}`, { name: 'Chore' }, as(viewer))).status).toBe(403);
     expect((await api.delete(`${path}/${type.id}`, as(viewer))).status).toBe(403);
     for (const orgRef of [org.id, orgB.id]) {
       const bPath = `/api/v1/organizations/${orgRef}/projects/${project.id}/task-types`;
       expect((await api.get(bPath, as(ownerB))).status).toBe(404);
       expect((await api.post(bPath, { name: 'X' }, as(ownerB))).status).toBe(404);
+      expect((await api.patch(`${bPath}/${type.id}`, { name: 'X' }, as(ownerB))).status).toBe(404);
       expect((await api.delete(`${bPath}/${type.id}`, as(ownerB))).status).toBe(404);
     }
-    expect((await api.get(path, as(owner))).body.data).toEqual([type]);
+    expect((await typesOf(project.path)).at(-1)).toEqual(type);
   });
 });
 

@@ -83,7 +83,7 @@ describe('creating tasks', () => {
   it('sets completed_at when created in a done status, and takes type, labels, assignee, due date', async () => {
     const type = await api.post(
       `${orgPath()}/projects/${project.id}/task-types`,
-      { name: 'Bug' },
+      { name: 'Incident' },
       as(owner),
     );
     const label = await api.post(
@@ -95,7 +95,7 @@ describe('creating tasks', () => {
     const due = new Date(Date.now() + 86_400_000).toISOString();
     const task = await aTask(project, {
       status_id: done.id,
-      type: 'bug',
+      type: 'incident',
       labels: [label.body.data.id],
       assignee_id: member.id,
       due_at: due,
@@ -105,7 +105,7 @@ describe('creating tasks', () => {
     expect(task).toMatchObject({
       status_id: done.id,
       status_category: 'done',
-      type: 'Bug',
+      type: 'Incident',
       type_id: type.body.data.id,
       labels: [label.body.data.id],
       assignee_id: member.id,
@@ -114,6 +114,21 @@ describe('creating tasks', () => {
       description: 'All of it',
     });
     expect(task.completed_at).not.toBeNull();
+  });
+
+  it('takes the seeded types of a fresh project by name, whatever their case', async () => {
+    const fresh = await aProject();
+    const types = await api.get(`${orgPath()}/projects/${fresh.id}/task-types`, as(owner));
+    const idOf = (name: string) =>
+      types.body.data.find((type: { name: string }) => type.name === name).id;
+    for (const [given, name] of [
+      ['bug', 'Bug'],
+      ['Task', 'Task'],
+      [' STORY ', 'Story'],
+    ]) {
+      const task = await aTask(fresh, { type: given });
+      expect(task).toMatchObject({ type: name, type_id: idOf(name!) });
+    }
   });
 
   it.each([

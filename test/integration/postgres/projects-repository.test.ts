@@ -427,7 +427,13 @@ describe(`task types on ${ENGINE}`, () => {
         name: 'Incident',
         now: at(1),
       });
-      expect(bug).toEqual({ id: bug.id, projectId: project.id, name: 'Bug', createdAt: NOW });
+      expect(bug).toEqual({
+        id: bug.id,
+        projectId: project.id,
+        name: 'Bug',
+        version: 1,
+        createdAt: NOW,
+      });
       expect(await tx.projects.taskTypes.list(org, project.id)).toEqual([bug, incident]);
       expect(await tx.projects.taskTypes.find(org, project.id, bug.id)).toEqual(bug);
       expect(await tx.projects.taskTypes.find(org, other.id, bug.id)).toBeUndefined();

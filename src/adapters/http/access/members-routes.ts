@@ -1,10 +1,14 @@
-// /organizations/:org/members: list the members, change a member's role, remove a member (or leave).
+// /organizations/:org/members: list the members, read one, change a member's role, remove a member
+// (or leave). A member's ETag is the membership's version; a role change honours If-Match.
 import { z } from 'zod';
 import { changeMemberRole } from '../../../application/access/change-member-role.js';
+import { getMember } from '../../../application/access/get-member.js';
 import { listMembers } from '../../../application/access/list-members.js';
 import { removeMember } from '../../../application/access/remove-member.js';
 import type { MemberView } from '../../../application/access/ports.js';
 import type { Deps } from '../../../application/deps.js';
+import { expectedVersion, setEtag } from '../conditional.js';
+import type { AppContext } from '../context.js';
 import { respond } from '../envelope.js';
 import { accessOf } from '../middleware/organization-access.js';
 import { organizationParams } from '../organizations/schemas.js';
@@ -19,12 +23,19 @@ export function presentMember(member: MemberView) {
     email: member.email,
     name: member.name,
     role: member.role,
+    version: member.version,
     joined_at: member.createdAt.toISOString(),
   };
 }
 
+function respondOne(ctx: AppContext, member: MemberView) {
+  setEtag(ctx, member.version);
+  respond(ctx, presentMember(member));
+}
+
 const notMember = { description: 'No such organization, or the caller is not a member' };
 const forbidden = { description: 'The caller lacks the permission' };
+const noSuchMember = { description: 'No such member (or organization)' };
 
 export function membersRoutes(deps: Deps): RouteSpec[] {
   return [
@@ -53,10 +64,28 @@ export function membersRoutes(deps: Deps): RouteSpec[] {
       },
     }),
     route({
+      method: 'get',
+      path: '/organizations/:org/members/:user_id',
+      operationId: 'getMember',
+      summary: 'One member with their role; the ETag is the membership’s version',
+      tags,
+      scope: 'organization',
+      permission: 'member:read',
+      params: memberParams,
+      responses: {
+        200: { description: 'The member', data: memberSchema },
+        403: forbidden,
+        404: noSuchMember,
+      },
+      handler: async (ctx, { params }) => {
+        respondOne(ctx, await getMember(deps, accessOf(ctx), params.user_id));
+      },
+    }),
+    route({
       method: 'patch',
       path: '/organizations/:org/members/:user_id',
       operationId: 'changeMemberRole',
-      summary: 'Give a member another role; the last owner cannot be demoted',
+      summary: 'Give a member another role; the last owner cannot be demoted; honours If-Match',
       tags,
       scope: 'organization',
       permission: 'member:manage',
@@ -68,16 +97,18 @@ export function membersRoutes(deps: Deps): RouteSpec[] {
           description:
             'The caller lacks the permission, or the new or current role grants permissions the caller does not hold, or only an owner may make or unmake owners',
         },
-        404: { description: 'No such member (or organization)' },
+        404: noSuchMember,
         409: { description: 'The last owner cannot be demoted' },
+        412: { description: 'If-Match does not match the current ETag (or is not one of ours)' },
         422: { description: 'Unknown role' },
       },
       handler: async (ctx, { params, body }) => {
         const member = await changeMemberRole(deps, accessOf(ctx), {
           userId: params.user_id,
           role: body.role,
+          expectedVersion: expectedVersion(ctx),
         });
-        respond(ctx, presentMember(member));
+        respondOne(ctx, member);
       },
     }),
     route({
@@ -96,7 +127,7 @@ export function membersRoutes(deps: Deps): RouteSpec[] {
           description:
             'The caller lacks member:manage, or the member holds permissions the caller does not (an admin cannot remove an owner)',
         },
-        404: { description: 'No such member (or organization)' },
+        404: noSuchMember,
         409: { description: 'The last owner cannot leave or be removed' },
       },
       handler: async (ctx, { params }) => {

@@ -22,6 +22,9 @@ export const memberSchema = z
     email: z.email(),
     name: z.string(),
     role: z.string().meta({ description: 'A built-in role name or a custom role id' }),
+    version: z.number().int().meta({
+      description: 'The membership’s version, also its ETag; bumped by every role change',
+    }),
     joined_at: z.iso.datetime(),
   })
   .meta({ id: 'Member' });

@@ -11,6 +11,7 @@ export function presentUser(user: User) {
     timezone: user.timezone,
     email_verified: user.emailVerifiedAt !== null,
     email_verified_at: user.emailVerifiedAt?.toISOString() ?? null,
+    version: user.version,
     created_at: user.createdAt.toISOString(),
     updated_at: user.updatedAt.toISOString(),
   };

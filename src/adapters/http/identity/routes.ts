@@ -13,6 +13,7 @@ import { register } from '../../../application/identity/register.js';
 import { resendVerification, verifyEmail } from '../../../application/identity/verify-email.js';
 import type { Deps } from '../../../application/deps.js';
 import { UnauthenticatedError } from '../../../domain/shared/errors.js';
+import { expectedVersion, setEtag } from '../conditional.js';
 import type { AppContext } from '../context.js';
 import { respond } from '../envelope.js';
 import { userOf } from '../middleware/authenticate.js';
@@ -258,12 +259,14 @@ export function identityRoutes(deps: Deps): RouteSpec[] {
       method: 'get',
       path: '/users/me',
       operationId: 'getMe',
-      summary: 'The caller’s profile',
+      summary: 'The caller’s profile; the ETag is its version',
       tags: ['Users'],
       scope: 'user',
       responses: { 200: { description: 'The user', data: userSchema } },
       handler: async (ctx) => {
-        respond(ctx, presentUser(await getProfile(deps, userOf(ctx))));
+        const user = await getProfile(deps, userOf(ctx));
+        setEtag(ctx, user.version);
+        respond(ctx, presentUser(user));
       },
     }),
     route({
@@ -276,6 +279,7 @@ export function identityRoutes(deps: Deps): RouteSpec[] {
       body: updateMeBody,
       responses: {
         200: { description: 'The updated user', data: userSchema },
+        412: { description: 'If-Match does not match the current ETag (or is not one of ours)' },
         422: { description: 'Invalid input or wrong current password' },
       },
       handler: async (ctx, { body }) => {
@@ -284,7 +288,9 @@ export function identityRoutes(deps: Deps): RouteSpec[] {
           timezone: body.timezone,
           password: body.password,
           currentPassword: body.current_password,
+          expectedVersion: expectedVersion(ctx),
         });
+        setEtag(ctx, user.version);
         respond(ctx, presentUser(user));
       },
     }),

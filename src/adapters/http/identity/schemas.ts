@@ -44,6 +44,9 @@ export const userSchema = z
     timezone: z.string(),
     email_verified: z.boolean(),
     email_verified_at: z.iso.datetime().nullable(),
+    version: z.number().int().meta({
+      description: 'Also the ETag of /users/me; bumped by every change (a verified email too)',
+    }),
     created_at: z.iso.datetime(),
     updated_at: z.iso.datetime(),
   })

@@ -1,5 +1,5 @@
 // /organizations/{org}/labels: organization-wide tags. Everyone who reads projects reads labels;
-// label:manage changes them.
+// label:manage changes them. A label's ETag is its version; PATCH and DELETE honour If-Match.
 import { z } from 'zod';
 import type { Deps } from '../../../application/deps.js';
 import { createLabel } from '../../../application/labels/create-label.js';
@@ -10,6 +10,8 @@ import { updateLabel } from '../../../application/labels/update-label.js';
 import type { LabelCursor } from '../../../application/labels/ports.js';
 import type { Label } from '../../../domain/labels/label.js';
 import { ValidationError } from '../../../domain/shared/errors.js';
+import { expectedVersion, setEtag } from '../conditional.js';
+import type { AppContext } from '../context.js';
 import { respond } from '../envelope.js';
 import { accessOf } from '../middleware/organization-access.js';
 import { organizationParams } from '../organizations/schemas.js';
@@ -32,9 +34,15 @@ function present(label: Label) {
     color: label.color,
     description: label.description,
     created_by: label.createdBy,
+    version: label.version,
     created_at: label.createdAt.toISOString(),
     updated_at: label.updatedAt.toISOString(),
   };
+}
+
+function respondOne(ctx: AppContext, label: Label, status = 200) {
+  setEtag(ctx, label.version);
+  respond(ctx, present(label), { status });
 }
 
 /** Cursors carry the last label's name and id (JSON `[name, id]`, then base64url). */
@@ -64,6 +72,7 @@ function positionOf(cursor: string | undefined): LabelCursor | undefined {
 
 const notFound = { description: 'No such organization or label, or the caller is not a member' };
 const forbidden = { description: 'The caller lacks the permission' };
+const stale = { description: 'If-Match does not match the current ETag (or is not one of ours)' };
 
 export function labelsRoutes(deps: Deps): RouteSpec[] {
   return [
@@ -113,7 +122,7 @@ export function labelsRoutes(deps: Deps): RouteSpec[] {
         422: { description: 'Invalid name, color or description' },
       },
       handler: async (ctx, { body }) => {
-        respond(ctx, present(await createLabel(deps, accessOf(ctx), body)), { status: 201 });
+        respondOne(ctx, await createLabel(deps, accessOf(ctx), body), 201);
       },
     }),
     route({
@@ -131,14 +140,14 @@ export function labelsRoutes(deps: Deps): RouteSpec[] {
         404: notFound,
       },
       handler: async (ctx, { params }) => {
-        respond(ctx, present(await getLabel(deps, accessOf(ctx), params.label_id)));
+        respondOne(ctx, await getLabel(deps, accessOf(ctx), params.label_id));
       },
     }),
     route({
       method: 'patch',
       path: '/organizations/:org/labels/:label_id',
       operationId: 'updateLabel',
-      summary: 'Rename, recolor or describe a label',
+      summary: 'Rename, recolor or describe a label; honours If-Match',
       tags,
       scope: 'organization',
       permission: 'label:manage',
@@ -149,17 +158,22 @@ export function labelsRoutes(deps: Deps): RouteSpec[] {
         403: forbidden,
         404: notFound,
         409: { description: 'The new name is taken, whatever its case' },
+        412: stale,
         422: { description: 'Nothing to change, an unknown field, or an invalid value' },
       },
       handler: async (ctx, { params, body }) => {
-        respond(ctx, present(await updateLabel(deps, accessOf(ctx), params.label_id, body)));
+        const label = await updateLabel(deps, accessOf(ctx), params.label_id, {
+          ...body,
+          expectedVersion: expectedVersion(ctx),
+        });
+        respondOne(ctx, label);
       },
     }),
     route({
       method: 'delete',
       path: '/organizations/:org/labels/:label_id',
       operationId: 'deleteLabel',
-      summary: 'Delete a label (tasks that carry it lose it)',
+      summary: 'Delete a label (tasks that carry it lose it); honours If-Match',
       tags,
       scope: 'organization',
       permission: 'label:manage',
@@ -168,9 +182,10 @@ export function labelsRoutes(deps: Deps): RouteSpec[] {
         204: { description: 'Deleted' },
         403: forbidden,
         404: notFound,
+        412: stale,
       },
       handler: async (ctx, { params }) => {
-        await deleteLabel(deps, accessOf(ctx), params.label_id);
+        await deleteLabel(deps, accessOf(ctx), params.label_id, expectedVersion(ctx));
         ctx.status = 204;
       },
     }),

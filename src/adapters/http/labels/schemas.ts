@@ -58,6 +58,7 @@ export const labelSchema = z
     color: z.string().meta({ example: '#e11d48' }),
     description: z.string(),
     created_by: z.uuid().nullable().meta({ description: 'The user or API key that created it' }),
+    version: z.number().int().meta({ description: 'Also the ETag; 1 until the first change' }),
     created_at: z.iso.datetime(),
     updated_at: z.iso.datetime(),
   })

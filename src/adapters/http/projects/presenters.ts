@@ -43,6 +43,7 @@ export function presentTaskType(type: TaskType) {
     id: type.id,
     project_id: type.projectId,
     name: type.name,
+    version: type.version,
     created_at: type.createdAt.toISOString(),
   };
 }

@@ -1,19 +1,34 @@
-// /organizations/{org}/projects/{project}/task-types: the project's kinds of work.
+// /organizations/{org}/projects/{project}/task-types: the project's kinds of work (a new project
+// starts with Bug, Task and Story). A type's ETag is its version; a rename honours If-Match.
 import { z } from 'zod';
 import type { Deps } from '../../../application/deps.js';
 import { createTaskType } from '../../../application/projects/create-task-type.js';
 import { deleteTaskType } from '../../../application/projects/delete-task-type.js';
 import { listTaskTypes } from '../../../application/projects/list-task-types.js';
+import { renameTaskType } from '../../../application/projects/rename-task-type.js';
+import type { TaskType } from '../../../domain/projects/task-type.js';
+import { expectedVersion, setEtag } from '../conditional.js';
+import type { AppContext } from '../context.js';
 import { respond } from '../envelope.js';
 import { accessOf } from '../middleware/organization-access.js';
 import { route, type RouteSpec } from '../route.js';
 import { presentTaskType } from './presenters.js';
 import { projectParams } from './schemas.js';
-import { createTaskTypeBody, taskTypeParams, taskTypeSchema } from './task-types-schemas.js';
+import {
+  createTaskTypeBody,
+  renameTaskTypeBody,
+  taskTypeParams,
+  taskTypeSchema,
+} from './task-types-schemas.js';
 
 const tags = ['Projects'];
 const forbidden = { description: 'The caller lacks the permission' };
 const notFound = { description: 'No such organization or project, or the caller is not a member' };
+
+function respondOne(ctx: AppContext, type: TaskType, status = 200) {
+  setEtag(ctx, type.version);
+  respond(ctx, presentTaskType(type), { status });
+}
 
 export function taskTypesRoutes(deps: Deps): RouteSpec[] {
   return [
@@ -55,7 +70,33 @@ export function taskTypesRoutes(deps: Deps): RouteSpec[] {
       },
       handler: async (ctx, { params, body }) => {
         const type = await createTaskType(deps, accessOf(ctx), params.project, body);
-        respond(ctx, presentTaskType(type), { status: 201 });
+        respondOne(ctx, type, 201);
+      },
+    }),
+    route({
+      method: 'patch',
+      path: '/organizations/:org/projects/:project/task-types/:type_id',
+      operationId: 'renameTaskType',
+      summary: 'Rename a task type (its tasks keep it); honours If-Match',
+      tags,
+      scope: 'organization',
+      permission: 'project:update',
+      params: taskTypeParams,
+      body: renameTaskTypeBody,
+      responses: {
+        200: { description: 'The renamed task type', data: taskTypeSchema },
+        403: forbidden,
+        404: { description: 'No such organization, project or task type' },
+        409: { description: 'The project has another task type of this name' },
+        412: { description: 'If-Match does not match the current ETag (or is not one of ours)' },
+        422: { description: 'Invalid name, or an unknown field' },
+      },
+      handler: async (ctx, { params, body }) => {
+        const type = await renameTaskType(deps, accessOf(ctx), params.project, params.type_id, {
+          name: body.name,
+          expectedVersion: expectedVersion(ctx),
+        });
+        respondOne(ctx, type);
       },
     }),
     route({

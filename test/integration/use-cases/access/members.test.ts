@@ -2,6 +2,7 @@
 // who may do which, the last-owner rule, the audit entry of every write, and no stale grant after.
 import { describe, expect, it } from 'vitest';
 import { changeMemberRole } from '../../../../src/application/access/change-member-role.js';
+import { getMember } from '../../../../src/application/access/get-member.js';
 import { listMembers } from '../../../../src/application/access/list-members.js';
 import { removeMember } from '../../../../src/application/access/remove-member.js';
 import { resolveAccess } from '../../../../src/application/access/resolve-access.js';
@@ -13,6 +14,7 @@ import {
   ConflictError,
   ForbiddenError,
   NotFoundError,
+  PreconditionFailedError,
   ValidationError,
 } from '../../../../src/domain/shared/errors.js';
 import { uniqueTag } from '../../../support/env.js';
@@ -160,6 +162,42 @@ describe('changeMemberRole', () => {
       role: 'member',
     });
     expect((await auditOf(organization)).map((e) => e.action)).not.toContain('member.role_changed');
+  });
+
+  it('bumps the version; at a stale expected version refuses and records nothing, a no-op included', async () => {
+    const { organization, owner } = await anOrganization();
+    const member = await aMemberOf(organization, 'member');
+    const access = await accessOf(owner, organization);
+    const change = (role: string, expectedVersion?: number) =>
+      changeMemberRole(deps, access, { userId: member.userId, role, expectedVersion });
+    expect(await getMember(deps, access, member.userId)).toMatchObject({ version: 1 });
+    expect(await change('manager', 1)).toMatchObject({ role: 'manager', version: 2 });
+    for (const role of ['viewer', 'manager']) {
+      await expect(change(role, 1)).rejects.toBeInstanceOf(PreconditionFailedError);
+    }
+    // Unchanged, a matching version answers the member as it is.
+    expect(await change('manager', 2)).toMatchObject({ role: 'manager', version: 2 });
+    expect(await getMember(deps, access, member.userId)).toMatchObject({
+      role: 'manager',
+      version: 2,
+    });
+    const changes = (await auditOf(organization)).filter((e) => e.action === 'member.role_changed');
+    expect(changes).toHaveLength(1);
+  });
+
+  it('reads one member for member:read; NotFoundError for a non-member, ForbiddenError for a requester', async () => {
+    const { organization, owner } = await anOrganization();
+    const viewer = await aMemberOf(organization, 'viewer');
+    const requester = await aMemberOf(organization, 'requester');
+    const read = await getMember(deps, await accessOf(viewer, organization), owner.userId);
+    expect(read).toMatchObject({ userId: owner.userId, role: 'owner', version: 1 });
+    const stranger = (await aUser(deps)).userId;
+    await expect(
+      getMember(deps, await accessOf(owner, organization), stranger),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      getMember(deps, await accessOf(requester, organization), owner.userId),
+    ).rejects.toBeInstanceOf(ForbiddenError);
   });
 
   it('assigns a custom role of the organization by its id', async () => {

@@ -4,7 +4,11 @@ import { authenticate } from '../../../../src/application/identity/authenticate.
 import { login } from '../../../../src/application/identity/login.js';
 import { getProfile, updateProfile } from '../../../../src/application/identity/profile.js';
 import { refresh } from '../../../../src/application/identity/refresh.js';
-import { UnauthenticatedError, ValidationError } from '../../../../src/domain/shared/errors.js';
+import {
+  PreconditionFailedError,
+  UnauthenticatedError,
+  ValidationError,
+} from '../../../../src/domain/shared/errors.js';
 import { PASSWORD, signedIn, signInAgain } from '../actors.js';
 import { depsOfThisFile } from '../deps.js';
 
@@ -34,6 +38,27 @@ describe('updateProfile', () => {
       updatedAt: deps.clock.now(),
     });
     expect(await getProfile(deps, me.principal)).toEqual(updated);
+  });
+
+  it('changes at the expected version; a stale one changes nothing, a password included', async () => {
+    const me = await signedIn(deps);
+    const version = me.user.version;
+    const updated = await updateProfile(deps, me.principal, {
+      name: 'First',
+      expectedVersion: version,
+    });
+    expect(updated.version).toBe(version + 1);
+    await expect(
+      updateProfile(deps, me.principal, {
+        name: 'Lost',
+        password: NEW_PASSWORD,
+        currentPassword: PASSWORD,
+        expectedVersion: version,
+      }),
+    ).rejects.toBeInstanceOf(PreconditionFailedError);
+    expect(await getProfile(deps, me.principal)).toEqual(updated);
+    // The password did not change: the old one still signs in.
+    await expect(signInAgain(deps, me)).resolves.toBeDefined();
   });
 
   it('refuses an unknown time zone', async () => {

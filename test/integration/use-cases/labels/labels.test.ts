@@ -17,6 +17,7 @@ import {
   ConflictError,
   ForbiddenError,
   NotFoundError,
+  PreconditionFailedError,
   ValidationError,
 } from '../../../../src/domain/shared/errors.js';
 import { uniqueTag } from '../../../support/env.js';
@@ -73,6 +74,7 @@ describe('createLabel', () => {
       color: '#e11d48',
       description: 'Something is broken',
       createdBy: world.owner.grant.actorId,
+      version: 1,
       createdAt: deps.clock.now(),
       updatedAt: deps.clock.now(),
     });
@@ -217,6 +219,7 @@ describe('updateLabel', () => {
       name: 'Defect',
       color: '#ffffff',
       description: 'Broken things',
+      version: 2,
       updatedAt: deps.clock.now(),
     });
     expect(await getLabel(deps, world.owner, label.id)).toEqual(updated);
@@ -264,6 +267,23 @@ describe('updateLabel', () => {
     expect(await auditOf(world, 'label.updated')).toEqual([]);
   });
 
+  it('writes at the expected version; a stale one is a PreconditionFailedError, a no-op included', async () => {
+    const world = await anOrganization();
+    const label = await aLabel(world, { name: 'Bug' });
+    const changed = await updateLabel(deps, world.owner, label.id, {
+      description: 'v2',
+      expectedVersion: 1,
+    });
+    expect(changed.version).toBe(2);
+    for (const input of [{ description: 'Lost' }, { description: 'v2' }]) {
+      await expect(
+        updateLabel(deps, world.owner, label.id, { ...input, expectedVersion: 1 }),
+      ).rejects.toBeInstanceOf(PreconditionFailedError);
+    }
+    expect(await getLabel(deps, world.owner, label.id)).toEqual(changed);
+    expect(await auditOf(world, 'label.updated')).toHaveLength(1);
+  });
+
   it('answers ValidationError for nothing to change and for invalid values', async () => {
     const world = await anOrganization();
     const label = await aLabel(world);
@@ -309,6 +329,19 @@ describe('deleteLabel', () => {
     ]);
     await expect(deleteLabel(deps, world.owner, label.id)).rejects.toBeInstanceOf(NotFoundError);
     await expect(aLabel(world, { name: 'bug' })).resolves.toBeDefined();
+  });
+
+  it('deletes only at the expected version; a stale one keeps the label and records nothing', async () => {
+    const world = await anOrganization();
+    const label = await aLabel(world);
+    await updateLabel(deps, world.owner, label.id, { description: 'v2' });
+    await expect(deleteLabel(deps, world.owner, label.id, 1)).rejects.toBeInstanceOf(
+      PreconditionFailedError,
+    );
+    expect(await getLabel(deps, world.owner, label.id)).toMatchObject({ version: 2 });
+    expect(await auditOf(world, 'label.deleted')).toEqual([]);
+    await deleteLabel(deps, world.owner, label.id, 2);
+    await expect(getLabel(deps, world.owner, label.id)).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('answers NotFoundError to another organization’s owner and ForbiddenError to a viewer', async () => {

@@ -8,6 +8,7 @@ import { listProjects } from '../../../../src/application/projects/list-projects
 import { restoreProject } from '../../../../src/application/projects/restore-project.js';
 import { updateProject } from '../../../../src/application/projects/update-project.js';
 import { getWorkflow } from '../../../../src/application/projects/get-workflow.js';
+import { listTaskTypes } from '../../../../src/application/projects/list-task-types.js';
 import {
   ConflictError,
   ForbiddenError,
@@ -29,8 +30,27 @@ const deps = depsOfThisFile();
 
 const ZERO = { todo: 0, inProgress: 0, done: 0, total: 0, percentDone: 0 };
 
+/** How many task types the organization has, every project counted, deleted ones too. */
+async function taskTypeRows(organizationId: string): Promise<number> {
+  const rows = await deps.uow.run(
+    async (tx) => {
+      let count = 0;
+      for (const project of await tx.projects.list(organizationId, {
+        sort: 'name',
+        limit: 100,
+        includeDeleted: true,
+      })) {
+        count += (await tx.projects.taskTypes.list(organizationId, project.id)).length;
+      }
+      return count;
+    },
+    { organizationId },
+  );
+  return rows;
+}
+
 describe('createProject', () => {
-  it('creates the project with zero progress and the default workflow, and records project.created', async () => {
+  it('creates the project with zero progress, the default workflow and task types, and records project.created', async () => {
     const world = await anOrganization(deps);
     const key = aKey();
     const project = await createProject(deps, world.owner, {
@@ -57,6 +77,10 @@ describe('createProject', () => {
       ['In Review', 'in_progress', 2],
       ['Done', 'done', 3],
     ]);
+    const types = await listTaskTypes(deps, world.owner, project.id);
+    expect(types.map(({ projectId, name, version }) => ({ projectId, name, version }))).toEqual(
+      ['Bug', 'Task', 'Story'].map((name) => ({ projectId: project.id, name, version: 1 })),
+    );
     expect(await auditOf(deps, world, 'project.created')).toEqual([
       expect.objectContaining({
         actorId: world.owner.grant.actorId,
@@ -68,6 +92,7 @@ describe('createProject', () => {
           description: 'Ships',
           public_lookup: true,
           statuses: ['To Do', 'In Progress', 'In Review', 'Done'],
+          task_types: ['Bug', 'Task', 'Story'],
         },
       }),
     ]);
@@ -90,6 +115,7 @@ describe('createProject', () => {
       const access = await accessWithRole(deps, world, role);
       await expect(aProject(deps, world, {}, access)).rejects.toBeInstanceOf(ForbiddenError);
       expect(await auditOf(deps, world, 'project.created')).toEqual([]);
+      expect(await taskTypeRows(world.organizationId)).toEqual(0);
     },
   );
 
@@ -116,6 +142,8 @@ describe('createProject', () => {
       await expect(aProject(deps, world, { key })).rejects.toBeInstanceOf(ConflictError);
     }
     expect(await auditOf(deps, world, 'project.created')).toHaveLength(2);
+    // The refused creations left no task types behind: three for each project made.
+    expect(await taskTypeRows(world.organizationId)).toEqual(6);
     await expect(aProject(deps, other, { key: live.key })).resolves.toBeDefined();
   });
 });

@@ -5,6 +5,7 @@ import { deleteProject } from '../../../../src/application/projects/delete-proje
 import { createTaskType } from '../../../../src/application/projects/create-task-type.js';
 import { deleteTaskType } from '../../../../src/application/projects/delete-task-type.js';
 import { listTaskTypes } from '../../../../src/application/projects/list-task-types.js';
+import { renameTaskType } from '../../../../src/application/projects/rename-task-type.js';
 import { getWorkflow } from '../../../../src/application/projects/get-workflow.js';
 import { replaceWorkflow } from '../../../../src/application/projects/replace-workflow.js';
 import {
@@ -413,12 +414,16 @@ describe('task types', () => {
   it('adds and lists task types in order, refuses a taken name, removes one; records both', async () => {
     const world = await anOrganization(deps);
     const project = await aProject(deps, world);
+    const seeded = ['Bug', 'Task', 'Story'];
     const names = ['BDL', 'SDL', 'nBDL', 'nPO'];
     const types = [];
     for (const name of names) {
       types.push(await createTaskType(deps, world.owner, project.key, { name: ` ${name} ` }));
     }
-    expect((await listTaskTypes(deps, world.owner, project.id)).map((t) => t.name)).toEqual(names);
+    expect((await listTaskTypes(deps, world.owner, project.id)).map((t) => t.name)).toEqual([
+      ...seeded,
+      ...names,
+    ]);
     await expect(
       createTaskType(deps, world.owner, project.id, { name: 'bdl' }),
     ).rejects.toBeInstanceOf(ConflictError);
@@ -427,9 +432,10 @@ describe('task types', () => {
     ).rejects.toBeInstanceOf(ValidationError);
 
     await deleteTaskType(deps, world.owner, project.id, types[0]!.id);
-    expect((await listTaskTypes(deps, world.owner, project.id)).map((t) => t.name)).toEqual(
-      names.slice(1),
-    );
+    expect((await listTaskTypes(deps, world.owner, project.id)).map((t) => t.name)).toEqual([
+      ...seeded,
+      ...names.slice(1),
+    ]);
     await expect(
       deleteTaskType(deps, world.owner, project.id, types[0]!.id),
     ).rejects.toBeInstanceOf(NotFoundError);
@@ -447,26 +453,37 @@ describe('task types', () => {
     const world = await anOrganization(deps);
     const project = await aProject(deps, world);
     const other = await aProject(deps, world);
-    const type = await createTaskType(deps, world.owner, project.id, { name: 'Bug' });
+    const type = await createTaskType(deps, world.owner, project.id, { name: 'Incident' });
     await expect(deleteTaskType(deps, world.owner, other.id, type.id)).rejects.toBeInstanceOf(
       NotFoundError,
     );
-    expect(await listTaskTypes(deps, world.owner, project.id)).toEqual([type]);
+    await expect(
+      renameTaskType(deps, world.owner, other.id, type.id, { name: 'Outage' }),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    expect((await listTaskTypes(deps, world.owner, project.id)).at(-1)).toEqual(type);
   });
 
   it('lets viewers read and refuses their writes; another organization finds nothing', async () => {
     const world = await anOrganization(deps);
     const stranger = await anOrganization(deps);
     const project = await aProject(deps, world);
-    const type = await createTaskType(deps, world.owner, project.id, { name: 'Bug' });
+    const type = await createTaskType(deps, world.owner, project.id, { name: 'Incident' });
     const viewer = await accessWithRole(deps, world, 'viewer');
-    expect(await listTaskTypes(deps, viewer, project.id)).toEqual([type]);
+    const listed = await listTaskTypes(deps, viewer, project.id);
+    expect(listed.map((t) => t.name)).toEqual(['Bug', 'Task', 'Story', 'Incident']);
+    expect(listed.at(-1)).toEqual(type);
     await expect(
       createTaskType(deps, viewer, project.id, { name: 'Incident' }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(
+      renameTaskType(deps, viewer, project.id, type.id, { name: 'Outage' }),
     ).rejects.toBeInstanceOf(ForbiddenError);
     await expect(deleteTaskType(deps, viewer, project.id, type.id)).rejects.toBeInstanceOf(
       ForbiddenError,
     );
+    await expect(
+      renameTaskType(deps, stranger.owner, project.id, type.id, { name: 'Outage' }),
+    ).rejects.toBeInstanceOf(NotFoundError);
     await expect(listTaskTypes(deps, stranger.owner, project.id)).rejects.toBeInstanceOf(
       NotFoundError,
     );
