@@ -11,6 +11,7 @@ import * as m0008 from './2026_12_04_0008_task_column_bottom.js';
 import * as m0009 from './2026_12_04_0009_task_column_bottom_except.js';
 import * as m0010 from './2026_12_05_0010_task_column_bottom_salt.js';
 import * as m0011 from './2026_12_05_0011_created_history_as_diff.js';
+import * as m0015 from './2026_12_05_0015_events.js';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_23_0001_identity_and_organizations': m0001,
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_04_0009_task_column_bottom_except': m0009,
   '2026_12_05_0010_task_column_bottom_salt': m0010,
   '2026_12_05_0011_created_history_as_diff': m0011,
+  '2026_12_05_0015_events': m0015,
 };
