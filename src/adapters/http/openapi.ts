@@ -19,6 +19,7 @@ const TAGS = [
   { name: 'Teams', description: 'Teams (departments) used by assignment rules' },
   { name: 'API keys', description: 'Service accounts inside one organization' },
   { name: 'Audit log', description: 'Every write in an organization' },
+  { name: 'Events', description: 'The events feed: every committed change, in order, to catch up' },
   { name: 'Projects', description: 'Projects, their workflow statuses and task types' },
   { name: 'Labels', description: 'Organization-wide tags' },
   {

@@ -1,5 +1,6 @@
 // The schema as Kysely sees it. Row types stay in this adapter; repositories map them to domain types.
 import type { ColumnType, Generated, Kysely, Selectable } from 'kysely';
+import type { EventsTables } from './database-events.js';
 import type { IdempotencyTables } from './database-idempotency.js';
 import type { LabelsTables } from './database-labels.js';
 import type { ProjectsTables } from './database-projects.js';
@@ -156,7 +157,8 @@ export interface AuditLogTable {
   created_at: Timestamp;
 }
 
-export interface Database extends ProjectsTables, LabelsTables, IdempotencyTables, TasksTables {
+export interface Database
+  extends ProjectsTables, LabelsTables, IdempotencyTables, TasksTables, EventsTables {
   users: UsersTable;
   sessions: SessionsTable;
   refresh_tokens: RefreshTokensTable;

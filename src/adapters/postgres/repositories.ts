@@ -6,6 +6,7 @@ import type { Repositories } from '../../application/shared/unit-of-work.js';
 import type { Db } from './database.js';
 import { postgresApiKeyRepository } from './api-key-repository.js';
 import { postgresAuditLogRepository } from './audit-log-repository.js';
+import { postgresEventLog } from './event-log-repository.js';
 import { postgresInvitationRepository } from './invitation-repository.js';
 import { postgresLabelRepository } from './label-repository.js';
 import { postgresMembershipRepository } from './membership-repository.js';
@@ -35,6 +36,7 @@ class LazyRepositories implements Repositories {
   #teams?: Repositories['teams'];
   #apiKeys?: Repositories['apiKeys'];
   #audit?: Repositories['audit'];
+  #events?: Repositories['events'];
   #projects?: Repositories['projects'];
   #labels?: Repositories['labels'];
   #tasks?: Repositories['tasks'];
@@ -76,6 +78,9 @@ class LazyRepositories implements Repositories {
   }
   get audit(): Repositories['audit'] {
     return (this.#audit ??= postgresAuditLogRepository(this.#db));
+  }
+  get events(): Repositories['events'] {
+    return (this.#events ??= postgresEventLog(this.#db));
   }
   get projects(): Repositories['projects'] {
     return (this.#projects ??= postgresProjectRepository(this.#db));

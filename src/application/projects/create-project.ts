@@ -55,6 +55,7 @@ export async function createProject(
       action: 'project.created',
       targetType: 'project',
       targetId: project.id,
+      about: { projectId: project.id, key: project.key },
       changes: {
         key: project.key,
         name,

@@ -29,6 +29,7 @@ export async function createTaskType(
       action: 'task_type.created',
       targetType: 'task_type',
       targetId: type.id,
+      about: { projectId: project.id, key: project.key },
       changes: { project_id: project.id, name },
     });
     return type;

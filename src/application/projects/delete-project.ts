@@ -28,6 +28,7 @@ export async function deleteProject(
       action: 'project.deleted',
       targetType: 'project',
       targetId: project.id,
+      about: { projectId: project.id, key: project.key },
       changes: { key: project.key, name: project.name },
     });
   });

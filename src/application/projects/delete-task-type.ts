@@ -34,6 +34,7 @@ export async function deleteTaskType(
       action: 'task_type.deleted',
       targetType: 'task_type',
       targetId: type.id,
+      about: { projectId: project.id, key: project.key },
       changes: { project_id: project.id, name: type.name, tasks },
     });
   });

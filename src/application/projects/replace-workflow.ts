@@ -72,6 +72,7 @@ export async function replaceWorkflow(
       action: 'project.statuses_replaced',
       targetType: 'project',
       targetId: project.id,
+      about: { projectId: project.id, key: project.key },
       changes: {
         statuses: { from: current.map(auditView), to: plan.statuses.map(auditView) },
         ...(target !== undefined && { move_to: target.id, moved_tasks: movedTasks }),

@@ -32,6 +32,7 @@ export async function restoreProject(
       action: 'project.restored',
       targetType: 'project',
       targetId: project.id,
+      about: { projectId: project.id, key: project.key },
       changes: { key: project.key, name: project.name },
     });
     return restored;

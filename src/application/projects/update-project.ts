@@ -45,6 +45,7 @@ export async function updateProject(
       action: 'project.updated',
       targetType: 'project',
       targetId: after.id,
+      about: { projectId: after.id, key: after.key },
       changes: changesBetween(auditView(before), auditView(after), [
         'name',
         'description',

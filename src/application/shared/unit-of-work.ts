@@ -13,6 +13,7 @@ import type {
   RoleRepository,
   TeamRepository,
 } from '../access/ports.js';
+import type { EventLog } from '../events/ports.js';
 import type { LabelRepository } from '../labels/ports.js';
 import type { OrganizationRepository } from '../organizations/ports.js';
 import type { ProjectRepository } from '../projects/ports.js';
@@ -31,6 +32,7 @@ export interface Repositories {
   readonly teams: TeamRepository;
   readonly apiKeys: ApiKeyRepository;
   readonly audit: AuditLogRepository;
+  readonly events: EventLog;
   readonly projects: ProjectRepository;
   readonly labels: LabelRepository;
   readonly tasks: TaskRepository;

@@ -4,7 +4,7 @@ import { actorIdOf } from '../../domain/identity/principal.js';
 import { notFound, ValidationError } from '../../domain/shared/errors.js';
 import { isUuid } from '../../domain/shared/id.js';
 import { ownershipOf, type Task } from '../../domain/tasks/task.js';
-import { recordAudit } from '../access/audit.js';
+import { aboutTask, recordAudit } from '../access/audit.js';
 import {
   inOrganization,
   permissionsOfRole,
@@ -48,6 +48,7 @@ export async function addWatcher(
         action: 'task.watcher_added',
         targetType: 'task',
         targetId: task.id,
+        about: aboutTask(task),
         changes: { user_id: userId },
       });
     }

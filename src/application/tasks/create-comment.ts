@@ -2,7 +2,7 @@
 import { authorize } from '../../domain/access/authorize.js';
 import { actorIdOf } from '../../domain/identity/principal.js';
 import { commentBody, type TaskComment } from '../../domain/tasks/comment.js';
-import { recordAudit } from '../access/audit.js';
+import { aboutTask, recordAudit } from '../access/audit.js';
 import { inOrganization, type OrganizationAccess } from '../access/resolve-access.js';
 import { recordHistory } from './history.js';
 import { visibleTask } from './visibility.js';
@@ -35,6 +35,7 @@ export async function createComment(
       action: 'comment.created',
       targetType: 'comment',
       targetId: comment.id,
+      about: aboutTask(task),
       changes: { task_id: task.id, task_key: task.key },
     });
     return comment;

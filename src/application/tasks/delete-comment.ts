@@ -1,7 +1,7 @@
 // Deleting a comment.
 import { authorize } from '../../domain/access/authorize.js';
 import { notFound } from '../../domain/shared/errors.js';
-import { recordAudit } from '../access/audit.js';
+import { aboutTask, recordAudit } from '../access/audit.js';
 import { inOrganization, type OrganizationAccess } from '../access/resolve-access.js';
 import { recordHistory } from './history.js';
 import { changeableComment, type CommentDeps } from './comment-access.js';
@@ -32,6 +32,7 @@ export async function deleteComment(
       action: 'comment.deleted',
       targetType: 'comment',
       targetId: comment.id,
+      about: aboutTask(task),
       // What was said, and by whom: the comment itself is gone.
       changes: { task_id: task.id, author_id: comment.authorId, body: comment.body },
     });

@@ -2,7 +2,7 @@
 // the transaction that makes it.
 import { relationSeenFrom, type TaskRelation } from '../../domain/tasks/relation.js';
 import type { Task } from '../../domain/tasks/task.js';
-import { recordAudit } from '../access/audit.js';
+import { aboutTask, recordAudit } from '../access/audit.js';
 import type { OrganizationAccess } from '../access/resolve-access.js';
 import type { Deps } from '../deps.js';
 import type { Repositories } from '../shared/unit-of-work.js';
@@ -32,6 +32,7 @@ export async function recordChange(
     action: `task.${action}`,
     targetType: 'task',
     targetId: pathTask.id,
+    about: aboutTask(pathTask),
     changes: { relation_id: relation.id, type: seen?.type, task_id: seen?.otherTaskId },
   });
 }

@@ -3,7 +3,7 @@ import { authorize } from '../../domain/access/authorize.js';
 import { actorIdOf } from '../../domain/identity/principal.js';
 import { notFound } from '../../domain/shared/errors.js';
 import { ownershipOf } from '../../domain/tasks/task.js';
-import { recordAudit } from '../access/audit.js';
+import { aboutTask, recordAudit } from '../access/audit.js';
 import { inOrganization, type OrganizationAccess } from '../access/resolve-access.js';
 import { visibleTask } from './visibility.js';
 import { assertInsideWriteWindow } from './write-access.js';
@@ -28,6 +28,7 @@ export async function removeWatcher(
       action: 'task.watcher_removed',
       targetType: 'task',
       targetId: task.id,
+      about: aboutTask(task),
       changes: { user_id: userId },
     });
   });

@@ -8,7 +8,7 @@ import {
   type TaskChangeRecord,
 } from '../../domain/tasks/task-events.js';
 import type { Task } from '../../domain/tasks/task.js';
-import { recordAudit } from '../access/audit.js';
+import { aboutTask, recordAudit } from '../access/audit.js';
 import type { OrganizationAccess } from '../access/resolve-access.js';
 import type { Deps } from '../deps.js';
 import type { Repositories } from '../shared/unit-of-work.js';
@@ -77,7 +77,7 @@ export async function recordLifecycle(
 
 /**
  * The history row of a change (its action and diff) and its audit entry (the diff, unless the
- * action's audit names the task otherwise). The record's events are not stored yet.
+ * action's audit names the task otherwise), which stores the write's event beside it.
  */
 export async function recordChange(
   deps: Pick<Deps, 'clock' | 'ids'>,
@@ -93,5 +93,6 @@ export async function recordChange(
     targetType: 'task',
     targetId: task.id,
     changes: audited,
+    about: aboutTask(task),
   });
 }

@@ -1,7 +1,7 @@
 // Rewriting a comment.
 import { authorize } from '../../domain/access/authorize.js';
 import { commentBody, type TaskComment } from '../../domain/tasks/comment.js';
-import { recordAudit } from '../access/audit.js';
+import { aboutTask, recordAudit } from '../access/audit.js';
 import { inOrganization, type OrganizationAccess } from '../access/resolve-access.js';
 import { recordHistory } from './history.js';
 import { changeableComment, type CommentDeps } from './comment-access.js';
@@ -44,6 +44,7 @@ export async function updateComment(
       action: 'comment.updated',
       targetType: 'comment',
       targetId: comment.id,
+      about: aboutTask(task),
       changes: { task_id: task.id, body: { from: comment.body, to: body } },
     });
     return updated;

@@ -1,0 +1,162 @@
+// The events table (migration 2026_12_05_0015): appended in the write's transaction, read in
+// (tx_id, seq) order up to the oldest transaction still running, so that no reader ever moves past
+// an event whose transaction has yet to commit.
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import type { EventLog, EventPosition } from '../../application/events/ports.js';
+import {
+  EVENT_TYPES,
+  familyOf,
+  TASK_FAMILIES,
+  type DomainEvent,
+  type EventType,
+  type EventVisibility,
+} from '../../domain/events/event.js';
+import type { Database, Db } from './database.js';
+import { defer, QueryTemplates } from './wire/index.js';
+
+/** The compiled insert of every event log (the same SQL for every connection). */
+const templates = new QueryTemplates();
+
+const TASK_EVENT_TYPES: readonly EventType[] = EVENT_TYPES.filter((type) =>
+  TASK_FAMILIES.includes(familyOf(type)),
+);
+
+export function postgresEventLog(db: Db): EventLog {
+  return {
+    async append(event) {
+      // Like the audit entry beside it: written in the transaction it tells of, read by nobody
+      // in it, so it rides ahead of the next statement (the COMMIT, usually).
+      const values = [
+        event.organizationId,
+        event.id,
+        event.type,
+        event.subject.type,
+        event.subject.id,
+        event.subject.key,
+        event.actor.type,
+        event.actor.id,
+        JSON.stringify(event.change),
+        event.projectId,
+        event.assigneeId,
+        event.reporterId,
+        event.requestId,
+        event.occurredAt,
+      ] as const;
+      const statement = templates.compile(
+        { query: 'append' },
+        values,
+        (
+          org,
+          id,
+          type,
+          subjectType,
+          subjectId,
+          key,
+          actorType,
+          actorId,
+          change,
+          project,
+          assignee,
+          reporter,
+          request,
+          at,
+        ) =>
+          db.insertInto('events').values({
+            organization_id: org,
+            id: id,
+            type: type,
+            subject_type: subjectType,
+            subject_id: subjectId,
+            subject_key: key,
+            actor_type: actorType,
+            actor_id: actorId,
+            change: change,
+            project_id: project,
+            assignee_id: assignee,
+            reporter_id: reporter,
+            request_id: request,
+            occurred_at: at,
+          }),
+      );
+      await defer(db, statement);
+    },
+
+    async positionOf(organizationId, id) {
+      const row = await db
+        .selectFrom('events')
+        .select([sql<string>`tx_id::text`.as('tx_id'), sql<string>`seq::text`.as('seq')])
+        .where('organization_id', '=', organizationId)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row && { txId: row.tx_id, seq: row.seq };
+    },
+
+    async list(organizationId, visibility, page) {
+      let query = db
+        .selectFrom('events')
+        .select([
+          'id',
+          'type',
+          'organization_id',
+          'subject_type',
+          'subject_id',
+          'subject_key',
+          'actor_type',
+          'actor_id',
+          'change',
+          'occurred_at',
+          'project_id',
+          'assignee_id',
+          'reporter_id',
+          'request_id',
+        ])
+        .where('organization_id', '=', organizationId)
+        // Only transactions that ended before every one still running: see the migration.
+        .where(sql<SqlBool>`tx_id < pg_snapshot_xmin(pg_current_snapshot())`)
+        .where((eb) => visibleTo(visibility, eb))
+        .orderBy('tx_id')
+        .orderBy('seq')
+        .limit(page.limit);
+      if (page.after !== undefined) query = query.where(after(page.after));
+      if (page.types !== undefined) query = query.where('type', 'in', [...page.types]);
+      const rows = await query.execute();
+      return rows.map((row): DomainEvent => ({
+        id: row.id,
+        type: row.type as EventType,
+        organizationId: row.organization_id,
+        subject: { type: row.subject_type, id: row.subject_id, key: row.subject_key },
+        actor: { type: row.actor_type, id: row.actor_id },
+        change: row.change,
+        occurredAt: row.occurred_at,
+        projectId: row.project_id,
+        assigneeId: row.assignee_id,
+        reporterId: row.reporter_id,
+        requestId: row.request_id,
+      }));
+    },
+  };
+}
+
+const after = (position: EventPosition) =>
+  sql<SqlBool>`(tx_id, seq) > (${position.txId}::xid8, ${position.seq}::bigint)`;
+
+/** The SQL of `passes` (domain/events/event.ts), held to it by test/integration/postgres/event-log.test.ts. */
+function visibleTo(
+  visibility: EventVisibility,
+  eb: ExpressionBuilder<Database, 'events'>,
+): Expression<SqlBool> {
+  const whole = visibility.types.length > 0 ? [eb('type', 'in', [...visibility.types])] : [];
+  const { tasks } = visibility;
+  if (tasks === 'none') return whole.length > 0 ? eb.or(whole) : sql<SqlBool>`false`;
+  const taskEvents = eb('type', 'in', [...TASK_EVENT_TYPES]);
+  const owned =
+    tasks === 'all'
+      ? taskEvents
+      : 'reporterId' in tasks
+        ? eb.and([taskEvents, eb('reporter_id', '=', tasks.reporterId)])
+        : eb.and([
+            taskEvents,
+            eb.or([eb('reporter_id', '=', tasks.ownedBy), eb('assignee_id', '=', tasks.ownedBy)]),
+          ]);
+  return eb.or([...whole, owned]);
+}
