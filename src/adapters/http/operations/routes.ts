@@ -71,6 +71,34 @@ const docsHtml = `<!doctype html>
 
 const docsInit = `window.ui = SwaggerUIBundle({ url: '/api/v1/openapi.json', dom_id: '#swagger-ui' });`;
 
+/** The two listeners of the process: the API's (PORT) and the operational one (ADMIN_PORT). */
+export type Listener = 'api' | 'admin';
+
+/**
+ * Where each operation is served when there is an admin listener. Whatever tells how the instance
+ * is built (the version, pool sizes, the database role, every route's reference page) is served
+ * there alone. Liveness and readiness say nothing more than up or not (a load balancer that only
+ * reaches the API's port still checks it); the OpenAPI document is the API's contract (the
+ * reference page reads it from its own origin); the public keys are for clients only.
+ */
+const LISTENERS: Readonly<Record<string, readonly Listener[]>> = {
+  health: ['api', 'admin'],
+  readiness: ['api', 'admin'],
+  healthDetailed: ['admin'],
+  metrics: ['admin'],
+  jwks: ['api'],
+  openapi: ['api', 'admin'],
+  docs: ['admin'],
+  docsAsset: ['admin'],
+};
+
+/** Whether the operation `operationId` is served on `listener` when there is an admin listener. */
+export function servedOn(operationId: string, listener: Listener): boolean {
+  const listeners = LISTENERS[operationId];
+  if (listeners === undefined) throw new Error(`operation ${operationId}: no listener named`);
+  return listeners.includes(listener);
+}
+
 const DOC_ASSETS: Record<string, string> = {
   'swagger-ui.css': 'text/css; charset=utf-8',
   'swagger-ui-bundle.js': 'application/javascript; charset=utf-8',
@@ -131,7 +159,7 @@ export function operationsRoutes(ops: Operations, openApiDocument: () => unknown
       method: 'get',
       path: '/health/detailed',
       operationId: 'healthDetailed',
-      summary: 'Status and latency of every component',
+      summary: 'Status and latency of every component (on ADMIN_PORT when set)',
       tags,
       scope: 'public',
       responses: {
@@ -169,7 +197,7 @@ export function operationsRoutes(ops: Operations, openApiDocument: () => unknown
       method: 'get',
       path: '/metrics',
       operationId: 'metrics',
-      summary: 'Prometheus metrics (text exposition format)',
+      summary: 'Prometheus metrics, text exposition format (on ADMIN_PORT when set)',
       tags,
       scope: 'public',
       responses: { 200: { description: 'Prometheus text' } },
@@ -208,7 +236,7 @@ export function operationsRoutes(ops: Operations, openApiDocument: () => unknown
       method: 'get',
       path: '/docs',
       operationId: 'docs',
-      summary: 'The API reference, rendered from the OpenAPI document',
+      summary: 'The API reference, rendered from the OpenAPI document (on ADMIN_PORT when set)',
       tags,
       scope: 'public',
       responses: { 200: { description: 'HTML' } },
@@ -221,7 +249,7 @@ export function operationsRoutes(ops: Operations, openApiDocument: () => unknown
       method: 'get',
       path: '/docs/assets/:file',
       operationId: 'docsAsset',
-      summary: 'Static files of the API reference page (served locally, no CDN)',
+      summary: 'Static files of the API reference page, served locally (on ADMIN_PORT when set)',
       tags,
       scope: 'public',
       params: z.object({ file: z.string() }),
