@@ -99,6 +99,11 @@ export function servedOn(operationId: string, listener: Listener): boolean {
   return listeners.includes(listener);
 }
 
+/** The answer of an admin-only operation asked on the API's port. */
+const ON_ADMIN_PORT = {
+  description: 'Asked on the API’s port while ADMIN_PORT is set: served on the admin port instead',
+};
+
 const DOC_ASSETS: Record<string, string> = {
   'swagger-ui.css': 'text/css; charset=utf-8',
   'swagger-ui-bundle.js': 'application/javascript; charset=utf-8',
@@ -164,6 +169,7 @@ export function operationsRoutes(ops: Operations, openApiDocument: () => unknown
       scope: 'public',
       responses: {
         200: { description: 'ok or degraded', data: healthSchema },
+        404: ON_ADMIN_PORT,
         503: {
           description:
             'down: a critical component is down. An error envelope; `error.details` holds every ' +
@@ -200,7 +206,7 @@ export function operationsRoutes(ops: Operations, openApiDocument: () => unknown
       summary: 'Prometheus metrics, text exposition format (on ADMIN_PORT when set)',
       tags,
       scope: 'public',
-      responses: { 200: { description: 'Prometheus text' } },
+      responses: { 200: { description: 'Prometheus text' }, 404: ON_ADMIN_PORT },
       handler: async (ctx) => {
         const { contentType, body } = await ops.metrics();
         ctx.type = contentType;
@@ -239,7 +245,7 @@ export function operationsRoutes(ops: Operations, openApiDocument: () => unknown
       summary: 'The API reference, rendered from the OpenAPI document (on ADMIN_PORT when set)',
       tags,
       scope: 'public',
-      responses: { 200: { description: 'HTML' } },
+      responses: { 200: { description: 'HTML' }, 404: ON_ADMIN_PORT },
       handler: async (ctx) => {
         ctx.type = 'text/html; charset=utf-8';
         ctx.body = docsHtml;
@@ -253,7 +259,10 @@ export function operationsRoutes(ops: Operations, openApiDocument: () => unknown
       tags,
       scope: 'public',
       params: z.object({ file: z.string() }),
-      responses: { 200: { description: 'A static file' }, 404: { description: 'No such file' } },
+      responses: {
+        200: { description: 'A static file' },
+        404: { description: 'No such file; or asked on the API’s port while ADMIN_PORT is set' },
+      },
       handler: async (ctx: AppContext, { params }) => {
         const file = params.file;
         if (file === 'docs-init.js') {
