@@ -33,8 +33,6 @@ import { cryptoSecretTokens } from '../adapters/security/secret-tokens.js';
 import { inProcessBackgroundWork } from '../adapters/system/background-work.js';
 import { systemClock } from '../adapters/system/clock.js';
 import { uuidV7Ids } from '../adapters/system/uuid-v7-ids.js';
-import { chooseLogFormat, logDestination } from '../adapters/telemetry/log-format.js';
-import { createLogger } from '../adapters/telemetry/logger.js';
 import {
   cacheNameOf,
   observedCache,
@@ -47,6 +45,7 @@ import { healthProbes } from './health-probes.js';
 import { redisReady } from './redis-ready.js';
 import { createHttpServer, type Closer } from './http-server.js';
 import { openOwnDatabase } from './own-database.js';
+import { ownLogger } from './own-logger.js';
 import { VERSION } from './version.js';
 
 /** What tests (and tools) may swap; production passes none of these. */
@@ -68,8 +67,10 @@ export interface Application {
   readonly config: Config;
   readonly logger: PinoLogger;
   readonly server: Server;
-  /** Listens on config.PORT (0 → a free port) and resolves with the bound port. */
+  /** Listens on config.PORT (0 → a free port), then ADMIN_PORT if set; resolves with the first. */
   start(): Promise<number>;
+  /** The admin listener's bound port once started; undefined without ADMIN_PORT. */
+  adminPort(): number | undefined;
   /** Graceful stop: readiness turns false, in-flight requests finish (bounded), then everything closes. */
   stop(): Promise<void>;
   isDraining(): boolean;
@@ -238,7 +239,7 @@ export async function compose(
     ...(overrides.extraProbes ?? []),
   ];
 
-  const app = createHttpApp({
+  const apps = createHttpApp({
     deps,
     logger,
     operations: {
@@ -260,19 +261,22 @@ export async function compose(
     observe: (o) => metrics.observeRequest(o),
     onIdempotentRepeat: (outcome) => metrics.observeIdempotency(outcome),
     ...(own && { isReady: own.isReady }),
+    adminListener: config.ADMIN_PORT !== undefined,
     rateLimits: {
       perAddress: apiLimiter('rl-address', config.RATE_LIMIT_PER_ADDRESS),
       perPrincipal: apiLimiter('rl-principal', config.RATE_LIMIT_PER_PRINCIPAL),
       onThrottled: (scope) => metrics.observeThrottled(scope),
     },
   });
-  const http = createHttpServer(app.callback(), {
+  const http = createHttpServer(apps.api.callback(), {
+    admin: apps.admin?.callback(),
     logger,
     graceMs: config.SHUTDOWN_GRACE_MS,
     timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     closers,
   });
 
+  let bound: number | undefined;
   return {
     deps,
     config,
@@ -280,21 +284,16 @@ export async function compose(
     server: http.server,
     isDraining: () => http.isDraining(),
     async start() {
-      const port = await http.listen(config.PORT, config.HOST);
-      logger.info(
-        { port, database: database.kind, cache: redis ? 'redis' : 'memory' },
-        'listening',
+      const ports = await http.listen(
+        { port: config.PORT, adminPort: config.ADMIN_PORT },
+        config.HOST,
       );
-      return port;
+      bound = ports.adminPort;
+      const stores = { database: database.kind, cache: redis ? 'redis' : 'memory' };
+      logger.info({ port: ports.port, admin_port: bound, ...stores }, 'listening');
+      return ports.port;
     },
+    adminPort: () => bound,
     stop: () => http.stop(),
   };
-}
-
-/** JSON lines, or pretty in a development terminal (LOG_FORMAT overrides). */
-async function ownLogger(config: Config): Promise<PinoLogger> {
-  const isTty = process.stdout.isTTY === true;
-  const format = chooseLogFormat({ format: config.LOG_FORMAT, nodeEnv: config.NODE_ENV, isTty });
-  const destination = await logDestination(format, { colorize: isTty });
-  return createLogger({ level: config.LOG_LEVEL, ...(destination && { destination }) });
 }

@@ -22,6 +22,12 @@ const commaList = z.string().transform((v) =>
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: port.default(3000),
+  /**
+   * The operational endpoints' own listener (/metrics, /health/detailed, /docs): served there
+   * alone, the API's port answers 404 for them. Production: 9090 unless set; elsewhere unset keeps
+   * everything on PORT. 0: any free port (tests).
+   */
+  ADMIN_PORT: port.optional(),
   HOST: z.string().min(1).default('0.0.0.0'),
   DATABASE_URL: url(['postgres', 'postgresql']).optional(),
   DATABASE_APP_ROLE: z
@@ -51,8 +57,9 @@ const schema = z.object({
   REDIS_CIRCUIT_COOLDOWN_MS: positive.max(60_000).default(1000),
   PUBLIC_URL: url(['http', 'https']).optional(),
   /**
-   * A front end that serves /verify-email, /reset-password and /accept-invitation: email links
-   * point there. Unset, they point at the API's own minimal pages on PUBLIC_URL.
+   * A front end that serves /verify-email, /reset-password, /accept-invitation and
+   * /forgot-password: email links point there. Unset, they point at the API's own minimal pages
+   * on PUBLIC_URL.
    */
   APP_URL: url(['http', 'https']).optional(),
   SMTP_URL: url(['smtp', 'smtps']).optional(),
@@ -97,8 +104,13 @@ const schema = z.object({
 
 export type Env = z.infer<typeof schema>;
 
-export interface Config extends Omit<Env, 'MAIL_TRANSPORT' | 'CACHE_STORE'> {
+/** Where production serves the operational endpoints when ADMIN_PORT is unset. */
+export const PRODUCTION_ADMIN_PORT = 9090;
+
+export interface Config extends Omit<Env, 'MAIL_TRANSPORT' | 'CACHE_STORE' | 'ADMIN_PORT'> {
   readonly PUBLIC_URL: string;
+  /** Resolved: production's default included; undefined keeps the operations on PORT. */
+  readonly ADMIN_PORT: number | undefined;
   /** Resolved: never unset (see productionProblems). */
   readonly MAIL_TRANSPORT: 'smtp' | 'log';
   readonly CACHE_STORE: 'redis' | 'memory';
@@ -168,13 +180,30 @@ export function loadConfig(
   if (parsed.success && parsed.data.CACHE_STORE === 'redis' && !parsed.data.REDIS_URL) {
     problems.push('CACHE_STORE: redis needs REDIS_URL');
   }
+  const adminPort = parsed.success ? adminPortOf(parsed.data) : undefined;
+  if (
+    parsed.success &&
+    adminPort !== undefined &&
+    adminPort !== 0 &&
+    adminPort === parsed.data.PORT
+  ) {
+    problems.push(
+      `ADMIN_PORT: ${adminPort}${parsed.data.ADMIN_PORT === undefined ? ' (the production default)' : ''} is PORT too: the operational endpoints need a port of their own, set ADMIN_PORT to another one`,
+    );
+  }
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const config = parsed.data;
   return {
     ...config,
+    ADMIN_PORT: adminPort,
     MAIL_TRANSPORT: config.MAIL_TRANSPORT ?? (config.SMTP_URL ? 'smtp' : 'log'),
     CACHE_STORE: config.CACHE_STORE ?? (config.REDIS_URL ? 'redis' : 'memory'),
     PUBLIC_URL: (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, ''),
     ...(config.APP_URL && { APP_URL: config.APP_URL.replace(/\/+$/, '') }),
   };
+}
+
+/** Production always has the admin listener; elsewhere only when asked for. */
+function adminPortOf(env: Env): number | undefined {
+  return env.ADMIN_PORT ?? (env.NODE_ENV === 'production' ? PRODUCTION_ADMIN_PORT : undefined);
 }

@@ -1,5 +1,6 @@
 // The HTTP server's lifecycle: it tracks the responses in progress so that a graceful stop can
-// turn readiness off, let them finish (bounded), and then close the adapters in order.
+// turn readiness off, let them finish (bounded), and then close the adapters in order. With an
+// admin listener (ADMIN_PORT) there are two servers in the process, stopped together.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger as PinoLogger } from 'pino';
@@ -11,7 +12,11 @@ export interface Closer {
   readonly close: () => Promise<unknown>;
 }
 
+type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
 export interface HttpServerOptions {
+  /** The admin listener's app (ADMIN_PORT); absent: one listener. */
+  readonly admin?: Handler | undefined;
   readonly logger: PinoLogger;
   /** How long readiness answers 503 before the server stops accepting connections. */
   readonly graceMs: number;
@@ -21,43 +26,67 @@ export interface HttpServerOptions {
   readonly closers: readonly Closer[];
 }
 
+/** The ports to listen on, or the ports bound (0 → a free one). */
+export interface Ports {
+  readonly port: number;
+  /** The admin listener's; absent when there is none. */
+  readonly adminPort?: number | undefined;
+}
+
 export interface HttpServer {
   readonly server: Server;
-  /** Listens and resolves with the bound port (0 → a free one). */
-  listen(port: number, host: string): Promise<number>;
+  /** The admin listener's server, when there is one. */
+  readonly adminServer: Server | undefined;
+  /** Listens, the API's port first (a probe of the admin port finds the API listening). */
+  listen(ports: Ports, host: string): Promise<Ports>;
   /** Idempotent: a second call (a second signal, a test's teardown) waits for the same stop. */
   stop(): Promise<void>;
   isDraining(): boolean;
 }
 
-/** `handle` answers each request: the HTTP app's callback. */
-export function createHttpServer(
-  handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
-  options: HttpServerOptions,
-): HttpServer {
+/** A server and the responses in progress on it. */
+interface Tracked {
+  readonly server: Server;
+  readonly inFlight: Set<ServerResponse>;
+}
+
+/** `handle` answers each request on the API's listener: the HTTP app's callback. */
+export function createHttpServer(handle: Handler, options: HttpServerOptions): HttpServer {
   const { logger, graceMs, timeoutMs, closers } = options;
   let draining = false;
-  // Responses in progress, so that a drain can close their keep-alive connections after them.
-  const inFlight = new Set<ServerResponse>();
-  const server = createServer((req, res) => {
-    inFlight.add(res);
-    res.once('close', () => inFlight.delete(res));
-    if (draining) res.setHeader('Connection', 'close');
-    void handle(req, res);
-  });
-  server.keepAliveTimeout = 65_000;
-  // Node's own refusals (malformed request, headers too large, CONNECT) in the envelope too.
-  server.on('clientError', answerClientError(logger));
-  server.on('connect', refuseConnect());
+  const tracked = (answer: Handler): Tracked => {
+    // Responses in progress, so that a drain can close their keep-alive connections after them.
+    const inFlight = new Set<ServerResponse>();
+    const server = createServer((req, res) => {
+      inFlight.add(res);
+      res.once('close', () => inFlight.delete(res));
+      if (draining) res.setHeader('Connection', 'close');
+      void answer(req, res);
+    });
+    server.keepAliveTimeout = 65_000;
+    // Node's own refusals (malformed request, headers too large, CONNECT) in the envelope too.
+    server.on('clientError', answerClientError(logger));
+    server.on('connect', refuseConnect());
+    return { server, inFlight };
+  };
+  const api = tracked(handle);
+  const admin = options.admin && tracked(options.admin);
+  const all = admin ? [api, admin] : [api];
 
   async function drainAndClose(): Promise<void> {
     draining = true;
     logger.info({ timeout_ms: timeoutMs }, 'draining');
     // Every answer from now on ends its connection, so clients reconnect to another instance.
-    for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
+    for (const { inFlight } of all) {
+      for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
+    }
     // Readiness answers 503 during the grace period, so load balancers stop sending traffic first.
     if (graceMs > 0) await new Promise((r) => setTimeout(r, graceMs));
-    if (server.listening) await closeServer(server, inFlight, timeoutMs, logger);
+    await Promise.all(
+      all
+        .filter(({ server }) => server.listening)
+        .map(({ server, inFlight }) => closeServer(server, inFlight, timeoutMs, logger)),
+    );
     for (const { name, close } of closers) {
       await close().catch((error: unknown) =>
         logger.warn({ err: error, component: name }, 'close failed'),
@@ -68,18 +97,26 @@ export function createHttpServer(
 
   let stopping: Promise<void> | undefined;
   return {
-    server,
+    server: api.server,
+    adminServer: admin?.server,
     isDraining: () => draining,
-    listen: (port, host) =>
-      new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
-      }),
+    async listen(ports, host) {
+      const port = await listenOn(api.server, ports.port, host);
+      if (admin === undefined || ports.adminPort === undefined) return { port };
+      return { port, adminPort: await listenOn(admin.server, ports.adminPort, host) };
+    },
     stop() {
       stopping ??= drainAndClose();
       return stopping;
     },
   };
+}
+
+function listenOn(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
 }
 
 /**

@@ -1,5 +1,6 @@
 // The pages the links in emails open, in headless Chromium against the real listening app: a
-// link from a captured email verifies the address, resets the password, accepts an invitation;
+// link from a captured email verifies the address, resets the password, accepts an invitation,
+// asks for a reset link (/forgot-password, from the "you already have an account" email);
 // the pages carry a strict CSP that nothing on them violates; a bad or used token shows the
 // API's own error message; the token leaves the address bar as soon as the script read it.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -55,7 +56,7 @@ async function linkFromMail(to: string, kind: string): Promise<string> {
   return findLink(to, kind)!;
 }
 
-async function statusText(kind: 'success' | 'error'): Promise<string> {
+async function statusText(kind: 'info' | 'success' | 'error'): Promise<string> {
   return (await page.waitForSelector(`#status.${kind}`)).innerText();
 }
 
@@ -158,6 +159,61 @@ describe('/reset-password', () => {
   });
 });
 
+describe('/forgot-password', () => {
+  const ACCOUNT_EXISTS = 'You already have a TeamFlow account';
+
+  it('is the link of the "already have an account" email, and asks for a reset link that works', async () => {
+    const user = await registerVerified(t, api);
+    const again = { email: user.email, password: 'another-passphrase', name: 'Again' };
+    expect((await api.post('/api/v1/auth/register', again)).status).toBe(201);
+    await eventually(
+      async () => t.mail.some((m) => m.to === user.email && m.subject === ACCOUNT_EXISTS),
+      10_000,
+    );
+    const notice = t.mail.find((m) => m.to === user.email && m.subject === ACCOUNT_EXISTS)!;
+    const links = notice.text.match(/https?:\/\/\S+/g);
+    expect(links).toEqual([`${t.app.config.PUBLIC_URL}/forgot-password`]);
+
+    const response = await page.goto(`${t.baseUrl}/forgot-password`);
+    expect(response?.status()).toBe(200);
+    expect(response?.headers()['content-security-policy']).toContain("default-src 'none'");
+    await page.waitForSelector('#form:not([hidden])');
+    expect(await statusText('info')).toContain('Enter the email address');
+    await page.fill('#email', user.email);
+    const answered = page.waitForResponse('**/api/v1/auth/password/forgot');
+    await page.click('#submit');
+    expect((await answered).status()).toBe(202);
+    expect(await statusText('success')).toContain(
+      `If ${user.email} has a TeamFlow account, an email with a link to choose a new password is on its way.`,
+    );
+    expect(await page.isHidden('#form')).toBe(true);
+    expectCleanPage();
+
+    // The link it asked for: the rest of the way back in.
+    await page.goto(await linkFromMail(user.email, 'reset-password'));
+    await page.fill('#password', 'a-brand-new-passphrase');
+    await page.fill('#confirm-password', 'a-brand-new-passphrase');
+    await page.click('#submit');
+    expect(await statusText('success')).toContain('Your password has been changed');
+    expect((await login(user.email, 'a-brand-new-passphrase')).status).toBe(200);
+    expectCleanPage();
+  });
+
+  it("shows the API's refusal and keeps the form for another try", async () => {
+    await page.goto(`${t.baseUrl}/forgot-password`);
+    await page.waitForSelector('#form:not([hidden])');
+    // An address the browser's own check lets through and the API does not.
+    await page.fill('#email', 'someone@localhost');
+    await page.click('#submit');
+    const refused = await api.post('/api/v1/auth/password/forgot', { email: 'someone@localhost' });
+    expect(refused.status).toBe(422);
+    expect(await statusText('error')).toContain(refused.body.error.message);
+    expect(await page.isVisible('#form')).toBe(true);
+    expect(await page.isEnabled('#submit')).toBe(true);
+    expectCleanPage();
+  });
+});
+
 describe('/accept-invitation', () => {
   it('shows who invited whom to what, signs in and accepts: the membership exists', async () => {
     const owner = await signIn(t, api);
@@ -240,6 +296,16 @@ describe('where email links point', () => {
       const text = front.mail.find((m) => m.to === other)!.text;
       expect(text).toContain('https://app.example.com/verify-email?token=');
       expect(text).not.toContain(front.app.config.PUBLIC_URL);
+
+      // The "already have an account" email sends its owner to the front end's page too.
+      await frontApi.post('/api/v1/auth/register', {
+        email: other,
+        password: 'pw-0123456789',
+        name: 'C',
+      });
+      await eventually(async () => front.mail.filter((m) => m.to === other).length === 2, 10_000);
+      const notice = front.mail.filter((m) => m.to === other)[1]!.text;
+      expect(notice.match(/https?:\/\/\S+/g)).toEqual(['https://app.example.com/forgot-password']);
     } finally {
       await front.close();
     }
@@ -263,7 +329,12 @@ describe('the pages', () => {
     const document = await api.get('/api/v1/openapi.json');
     const paths = Object.keys(document.body.paths);
     expect(paths).toContain('/api/v1/invitations/preview');
-    for (const path of ['/verify-email', '/reset-password', '/accept-invitation']) {
+    for (const path of [
+      '/verify-email',
+      '/reset-password',
+      '/accept-invitation',
+      '/forgot-password',
+    ]) {
       expect(paths).not.toContain(path);
     }
     expect(paths.filter((path) => path.startsWith('/pages/'))).toEqual([]);

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/adapters/postgres/connect.js';
 import { migrateToLatest } from '../../src/adapters/postgres/migrator.js';
 import { LOCK_FILE } from '../../src/adapters/system/folder-lock.js';
@@ -106,15 +106,19 @@ describe('production fails closed', () => {
 
 describe('a port already in use', () => {
   let listener: Server | undefined;
-  afterAll(() => listener?.close());
-
-  it('says which port and what to do, in one line, and exits 1', async () => {
+  /** The port `listener` holds. */
+  let port: number;
+  beforeAll(async () => {
     listener = createServer();
-    const port = await new Promise<number>((resolve) =>
+    port = await new Promise<number>((resolve) =>
       listener!.listen(0, '127.0.0.1', () =>
         resolve((listener!.address() as { port: number }).port),
       ),
     );
+  });
+  afterAll(() => listener?.close());
+
+  it('says which port and what to do, in one line, and exits 1', async () => {
     const { code, stderr } = await runToExit({
       NODE_ENV: 'test',
       HOST: '127.0.0.1',
@@ -126,6 +130,22 @@ describe('a port already in use', () => {
     expect(code).toBe(1);
     expect(stderr.trim()).toBe(
       `Cannot listen: port ${port} on 127.0.0.1 is already in use (another TeamFlow, or another server): stop it, or set PORT to a free port`,
+    );
+  }, 60_000);
+
+  it('names ADMIN_PORT when the admin listener’s port is the one taken', async () => {
+    const { code, stderr } = await runToExit({
+      NODE_ENV: 'test',
+      HOST: '127.0.0.1',
+      PORT: String(await freePort()),
+      ADMIN_PORT: String(port),
+      DATABASE_URL: await nowhereUrl(),
+      DATA_DIR: await tempFolder(),
+      LOG_LEVEL: 'silent',
+    });
+    expect(code).toBe(1);
+    expect(stderr.trim()).toBe(
+      `Cannot listen: port ${port} on 127.0.0.1 is already in use (another TeamFlow, or another server): stop it, or set ADMIN_PORT to a free port`,
     );
   }, 60_000);
 });

@@ -1,6 +1,7 @@
 // The Grafana dashboard and the Prometheus alert rules in k8s/monitoring/ query only metrics the
-// application serves: the app is started, /metrics scraped, and every series name in every
-// expression looked up (a histogram's _bucket/_sum/_count included).
+// application serves: the app is started with an admin listener as in production, scraped where
+// the PodMonitor says (its path, on the admin port), and every series name in every expression
+// looked up (a histogram's _bucket/_sum/_count included).
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -10,6 +11,8 @@ import { servedNames } from '../support/metrics.js';
 const MONITORING = new URL('../../k8s/monitoring/', import.meta.url);
 const dashboard = JSON.parse(readFileSync(new URL('grafana-dashboard.json', MONITORING), 'utf8'));
 const rules = parse(readFileSync(new URL('alerts.yaml', MONITORING), 'utf8'));
+const [endpoint] = parse(readFileSync(new URL('podmonitor.yaml', MONITORING), 'utf8')).spec
+  .podMetricsEndpoints;
 
 /** Series Prometheus makes itself for each scrape target: not in /metrics. */
 const SCRAPE_SERIES = new Set(['up']);
@@ -42,8 +45,10 @@ let t: TestApp;
 let served: Set<string>;
 
 beforeAll(async () => {
-  t = await startTestApp();
-  served = servedNames(await (await fetch(`${t.baseUrl}/metrics`)).text());
+  t = await startTestApp({ ADMIN_PORT: '0' });
+  const scrape = await fetch(`${t.adminUrl}${endpoint.path}`);
+  expect(scrape.status).toBe(200);
+  served = servedNames(await scrape.text());
 });
 afterAll(() => t.close());
 
@@ -54,6 +59,13 @@ describe('k8s/monitoring', () => {
         'histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{job="a", status=~"5.."}[5m]))) > 0.5 or max(up) == 0',
       ),
     ).toEqual(['http_request_duration_seconds_bucket', 'up']);
+  });
+
+  it('is scraped on the admin port: the API’s port answers 404 there', async () => {
+    expect(endpoint.port).toBe('admin');
+    const onApi = await fetch(`${t.baseUrl}${endpoint.path}`);
+    await onApi.text();
+    expect(onApi.status).toBe(404);
   });
 
   it('serves the histograms’ series and the process defaults', () => {

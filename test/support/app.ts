@@ -18,6 +18,8 @@ export interface TestApp {
   readonly app: Application;
   readonly database: TestDatabase;
   readonly baseUrl: string;
+  /** The admin listener's address when ADMIN_PORT is set ('0': a free port), else undefined. */
+  readonly adminUrl: string | undefined;
   /** Every email the app sent, oldest first. */
   readonly mail: MailMessage[];
   close(): Promise<void>;
@@ -63,10 +65,12 @@ export async function startTestApp(
     ...(typeof overrides === 'function' ? overrides(database) : overrides),
   });
   const port = await app.start();
+  const adminPort = app.adminPort();
   return {
     app,
     database,
     baseUrl: `http://127.0.0.1:${port}`,
+    adminUrl: adminPort === undefined ? undefined : `http://127.0.0.1:${adminPort}`,
     mail: mailer.sent,
     async close() {
       await app.stop();

@@ -1,7 +1,8 @@
 // The Kubernetes manifests agree with the code and with Kubernetes: every object (k8s/base, and
 // the production overlay rendered as kustomize would) is valid against the Kubernetes schemas
 // (kubernetes-models), names only variables config.ts knows in a configuration the app accepts,
-// probes the real health routes, drains before SIGKILL, and is reachable only as intended.
+// probes the real health routes on the admin port, drains before SIGKILL, and is reachable only as
+// intended: the API's port from the ingress, the admin port (metrics) from Prometheus.
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
@@ -20,6 +21,8 @@ const base = kustomize(BASE);
 const production = kustomize(PRODUCTION);
 /** Not in the kustomization: the Secrets are made out of band. */
 const secrets = readManifests(`${BASE}/secret.example.yaml`);
+/** Not in the kustomization either: it needs the Prometheus operator's CRDs. */
+const [podMonitor] = readManifests(`${ROOT}k8s/monitoring/podmonitor.yaml`);
 
 /** The variables config.ts validates: the keys of its (unexported) zod schema object. */
 const knownVariables = new Set(
@@ -115,8 +118,52 @@ describe.each([
       expect(backend).toMatchObject({ name: service.metadata.name, port: { name: 'http' } });
       expect(backend.path).not.toMatch(/^\/(metrics|health|docs)/);
     }
-    expect(service.spec.ports[0].targetPort).toBe('http');
+    // The Service carries the API only: the admin port is reached pod by pod (probes, scrapes).
+    expect(service.spec.ports.map((p: any) => p.targetPort)).toEqual(['http']);
     expect(deployment.spec.template.spec.containers[0].ports[0].name).toBe('http');
+  });
+
+  it('open the API on PORT and the operations on ADMIN_PORT, and probe and scrape the latter', () => {
+    const config = loadConfig({
+      ...only(manifests, 'ConfigMap').data,
+      ...secretNamed('teamflow-secrets').stringData,
+    });
+    const template = only(manifests, 'Deployment').spec.template;
+    const container = template.spec.containers[0];
+    const portOf = (name: string) =>
+      container.ports.find((p: any) => p.name === name)?.containerPort;
+    expect(portOf('http')).toBe(config.PORT);
+    expect(config.ADMIN_PORT).toEqual(expect.any(Number));
+    expect(portOf('admin')).toBe(config.ADMIN_PORT);
+    for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe']) {
+      expect(container[probe].httpGet.port, probe).toBe('admin');
+    }
+    expect(template.metadata.annotations).toEqual({
+      'prometheus.io/scrape': 'true',
+      'prometheus.io/port': String(config.ADMIN_PORT),
+      'prometheus.io/path': '/metrics',
+    });
+    expect(template.metadata.labels).toMatchObject(podMonitor.spec.selector.matchLabels);
+  });
+});
+
+describe('k8s/monitoring/podmonitor.yaml', () => {
+  it('scrapes /metrics on the admin port under the job the alerts and the dashboard read', () => {
+    expect(podMonitor).toMatchObject({
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'PodMonitor',
+    });
+    expect(podMonitor.metadata.namespace).toBeUndefined();
+    expect(podMonitor.spec.podMetricsEndpoints).toEqual([
+      {
+        port: 'admin',
+        path: '/metrics',
+        interval: expect.stringMatching(/^\d+s$/),
+        relabelings: [{ targetLabel: 'job', replacement: 'teamflow-api' }],
+      },
+    ]);
+    const alerts = readFileSync(`${ROOT}k8s/monitoring/alerts.yaml`, 'utf8');
+    expect(alerts).toContain('job="teamflow-api"');
   });
 });
 
@@ -168,7 +215,7 @@ describe('k8s/base', () => {
     expect(user('teamflow-migrate-secrets')).toBe('teamflow_owner');
   });
 
-  it('probes readiness on /health/ready and liveness on /health, and drains before SIGKILL', () => {
+  it('probes readiness on /health/ready and liveness on /health (admin port), and drains before SIGKILL', () => {
     const deployment = only(base, 'Deployment');
     const c = deployment.spec.template.spec.containers[0];
     expect(c.readinessProbe.httpGet.path).toBe('/health/ready');
@@ -189,15 +236,26 @@ describe('k8s/base', () => {
     }
   });
 
-  it('lets the api in from the ingress controller (and Prometheus) only, and out to its stores only', () => {
+  it('lets the ingress controller in on http and Prometheus on admin only, and out to its stores only', () => {
     const policy = only(base, 'NetworkPolicy', 'api').spec;
     expect(policy.policyTypes).toEqual(['Ingress', 'Egress']);
-    const sources = policy.ingress.flatMap((rule: any) =>
-      rule.from.map((from: any) => from.podSelector.matchLabels['app.kubernetes.io/name']),
-    );
-    expect(sources).toEqual(['ingress-nginx', 'prometheus']);
-    for (const rule of policy.ingress)
-      expect(rule.ports).toEqual([{ port: 'http', protocol: 'TCP' }]);
+    const allowed = policy.ingress.map((rule: any) => ({
+      from: rule.from.map((from: any) => ({
+        namespace: from.namespaceSelector.matchLabels['kubernetes.io/metadata.name'],
+        pods: from.podSelector.matchLabels['app.kubernetes.io/name'],
+      })),
+      ports: rule.ports,
+    }));
+    expect(allowed).toEqual([
+      {
+        from: [{ namespace: 'ingress-nginx', pods: 'ingress-nginx' }],
+        ports: [{ port: 'http', protocol: 'TCP' }],
+      },
+      {
+        from: [{ namespace: 'monitoring', pods: 'prometheus' }],
+        ports: [{ port: 'admin', protocol: 'TCP' }],
+      },
+    ]);
     const egressPorts = policy.egress
       .flatMap((rule: any) => rule.ports.map((p: any) => `${p.port}/${p.protocol}`))
       .sort();

@@ -40,7 +40,7 @@ import { startGate } from './middleware/start-gate.js';
 import { rejectMalformedUrl, rejectUnsafeParams } from './middleware/text-guard.js';
 import { buildOpenApiDocument, type RouteGroup } from './openapi.js';
 import type { Operations } from './operations/probes.js';
-import { operationsRoutes } from './operations/routes.js';
+import { operationsRoutes, servedOn } from './operations/routes.js';
 import { organizationRoutes } from './organizations/routes.js';
 import { pagesRoutes } from './pages/routes.js';
 import { handlerOf, type RouteSpec } from './route.js';
@@ -67,6 +67,12 @@ export interface HttpAppParts {
   readonly onIdempotentRepeat?: (outcome: IdempotencyRepeat) => void;
   /** False while the database is not ready at start: the API answers 503 meanwhile. */
   readonly isReady?: () => boolean;
+  /**
+   * The operations that tell how the instance is built (metrics, detailed health, the reference
+   * page) on an app of their own, for a listener of their own (ADMIN_PORT); the API's app answers
+   * 404 for them. Unset: the API's app serves every operation.
+   */
+  readonly adminListener?: boolean;
   /** The API's general limits; either may be absent (disabled). */
   readonly rateLimits?: {
     readonly perAddress?: RateLimiter | undefined;
@@ -89,6 +95,14 @@ function isUnlimitedPath(path: string): boolean {
 }
 
 type AppMiddleware = Middleware<RequestState, RouterFields>;
+type App = Koa<RequestState, RouterFields>;
+
+export interface HttpApps {
+  /** The API (PORT). */
+  readonly api: App;
+  /** The operational endpoints (ADMIN_PORT) when `adminListener` is set. */
+  readonly admin: App | undefined;
+}
 
 /** The API's routes grouped by mount prefix; the OpenAPI document and the router both read this. */
 export function apiRouteGroups(deps: Deps): RouteGroup[] {
@@ -158,8 +172,31 @@ function mount(
   }
 }
 
-export function createHttpApp(parts: HttpAppParts): Koa<RequestState, RouterFields> {
-  const { deps, logger, operations, options } = parts;
+/** Outermost, on both listeners: request id and log line, compression, the envelope, headers. */
+function outerMiddleware(parts: HttpAppParts): AppMiddleware[] {
+  return [
+    requestContext(parts.logger),
+    requestLog(parts.observe ?? (() => undefined)),
+    compress(),
+    errorHandler(),
+    securityHeaders(),
+  ];
+}
+
+/** The admin listener's app: the operations alone; no CORS, rate limits or start gate. */
+function createAdminApp(parts: HttpAppParts, routes: readonly RouteSpec[], mountParts: MountParts) {
+  const app: App = new Koa<RequestState, RouterFields>();
+  const router = new Router<RequestState, RouterFields>();
+  mount(router, routes, mountParts);
+  for (const middleware of outerMiddleware(parts)) app.use(middleware);
+  app.use(rejectMalformedUrl());
+  app.use(allowedMethods());
+  app.use(router.routes());
+  return app;
+}
+
+export function createHttpApp(parts: HttpAppParts): HttpApps {
+  const { deps, operations, options } = parts;
   const limits = parts.rateLimits;
   // Koa takes the leftmost of the last `maxIpsCount` values: the address the outermost trusted
   // proxy saw. The values left of it are whatever the client sent, so they are never read.
@@ -170,6 +207,7 @@ export function createHttpApp(parts: HttpAppParts): Koa<RequestState, RouterFiel
 
   const api = apiRouteGroups(deps);
   const opsRoutes = operationsRoutes(operations, () => openApi);
+  // The document is the same on both listeners, whichever serves an operation.
   const openApi = buildOpenApiDocument(
     [...api, { prefix: '', routes: opsRoutes }],
     operations.version,
@@ -200,15 +238,12 @@ export function createHttpApp(parts: HttpAppParts): Koa<RequestState, RouterFiel
     mount(sub, group.routes, mountParts);
     router.use(sub.routes());
   }
-  mount(router, opsRoutes, mountParts);
+  const onApi = opsRoutes.filter((r) => servedOn(r.operationId, 'api'));
+  mount(router, parts.adminListener ? onApi : opsRoutes, mountParts);
   // The email-link pages: HTML for people, not API operations, so not in the OpenAPI document.
   mount(router, pagesRoutes(), mountParts);
 
-  app.use(requestContext(logger));
-  app.use(requestLog(parts.observe ?? (() => undefined)));
-  app.use(compress());
-  app.use(errorHandler());
-  app.use(securityHeaders());
+  for (const middleware of outerMiddleware(parts)) app.use(middleware);
   app.use(corsFor(options.corsOrigins));
   if (limits?.perAddress) {
     app.use(
@@ -227,5 +262,9 @@ export function createHttpApp(parts: HttpAppParts): Koa<RequestState, RouterFiel
   app.use(rejectMalformedUrl());
   app.use(allowedMethods());
   app.use(router.routes());
-  return app;
+  const onAdmin = opsRoutes.filter((r) => servedOn(r.operationId, 'admin'));
+  return {
+    api: app,
+    admin: parts.adminListener ? createAdminApp(parts, onAdmin, mountParts) : undefined,
+  };
 }

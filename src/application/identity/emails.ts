@@ -16,10 +16,15 @@ export function passwordResetEmail(publicUrl: string, name: string, token: strin
   };
 }
 
-/** To the owner of an address someone tried to register again: sign in or reset instead. */
+/**
+ * To the owner of an address someone tried to register again: sign in or reset instead. Signing
+ * in happens in whatever application the person uses TeamFlow through (the API has no sign-in
+ * page of its own: tokens are for that application), so only the reset has a link.
+ */
 export function accountExistsEmail(publicUrl: string, name: string) {
+  const link = `${publicUrl}/forgot-password`;
   return {
     subject: 'You already have a TeamFlow account',
-    text: `Hello ${name},\n\nSomeone asked to create a TeamFlow account with this email address, which already has one. If it was you, sign in at ${publicUrl}/login, or ask for a password reset at ${publicUrl}/forgot-password (POST /api/v1/auth/password/forgot). If the account is not verified yet, ask for a new verification email (POST /api/v1/auth/resend-verification).\n\nIf it was not you, ignore this email: nothing has changed.\n`,
+    text: `Hello ${name},\n\nSomeone asked to create a TeamFlow account with this email address, which already has one. If it was you, you need no new account: sign in with this address and your password where you use TeamFlow.\n\nForgot your password? Ask for a link to choose a new one here:\n${link}\n\nOr send your address to POST /api/v1/auth/password/forgot. If the account is not verified yet, ask for a new verification email (POST /api/v1/auth/resend-verification).\n\nIf it was not you, ignore this email: nothing has changed.\n`,
   };
 }

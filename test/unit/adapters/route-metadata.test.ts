@@ -2,7 +2,7 @@
 // it, and a scope that disagrees with the path stops the application while it lists its routes.
 import { describe, expect, it } from 'vitest';
 import { apiRouteGroups } from '../../../src/adapters/http/app.js';
-import { operationsRoutes } from '../../../src/adapters/http/operations/routes.js';
+import { operationsRoutes, servedOn } from '../../../src/adapters/http/operations/routes.js';
 import { pagesRoutes } from '../../../src/adapters/http/pages/routes.js';
 import { route, type RouteDeclaration } from '../../../src/adapters/http/route.js';
 import type { Deps } from '../../../src/application/deps.js';
@@ -117,5 +117,25 @@ describe("the application's routes", () => {
       'get /auth/whoami',
       'get /organizations',
     ]);
+  });
+
+  it('name where each operation is served beside an admin listener (ADMIN_PORT)', () => {
+    const where = Object.fromEntries(
+      operationsRoutes({} as never, () => ({})).map((spec) => [
+        `${spec.method} ${spec.path}`,
+        (['api', 'admin'] as const).filter((listener) => servedOn(spec.operationId, listener)),
+      ]),
+    );
+    expect(where).toEqual({
+      'get /health': ['api', 'admin'],
+      'get /health/ready': ['api', 'admin'],
+      'get /health/detailed': ['admin'],
+      'get /metrics': ['admin'],
+      'get /.well-known/jwks.json': ['api'],
+      'get /api/v1/openapi.json': ['api', 'admin'],
+      'get /docs': ['admin'],
+      'get /docs/assets/:file': ['admin'],
+    });
+    expect(() => servedOn('somethingNew', 'api')).toThrow(/somethingNew: no listener named/);
   });
 });

@@ -1,6 +1,6 @@
 // Configuration: defaults that run with nothing set, and one error naming every bad variable.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../../src/bootstrap/config.js';
+import { ConfigError, loadConfig, PRODUCTION_ADMIN_PORT } from '../../../src/bootstrap/config.js';
 
 function problemsOf(env: Record<string, string>, options?: Parameters<typeof loadConfig>[1]) {
   try {
@@ -163,5 +163,48 @@ describe('loadConfig', () => {
         'TRUST_PROXY_HOPS',
       ]);
     }
+  });
+
+  describe('ADMIN_PORT', () => {
+    const production = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://db/teamflow',
+      JWT_PRIVATE_KEY: '{}',
+      REDIS_URL: 'redis://cache:6379',
+      MAIL_TRANSPORT: 'log',
+    };
+
+    it('is unset outside production: the operations stay on PORT', () => {
+      expect(loadConfig({}).ADMIN_PORT).toBeUndefined();
+      expect(loadConfig({ NODE_ENV: 'test' }).ADMIN_PORT).toBeUndefined();
+      expect(loadConfig({ ADMIN_PORT: '' }).ADMIN_PORT).toBeUndefined();
+      expect(loadConfig({ ADMIN_PORT: '9100' }).ADMIN_PORT).toBe(9100);
+    });
+
+    it('is 9090 in production unless set', () => {
+      expect(PRODUCTION_ADMIN_PORT).toBe(9090);
+      expect(loadConfig(production).ADMIN_PORT).toBe(9090);
+      expect(loadConfig({ ...production, ADMIN_PORT: '9464' }).ADMIN_PORT).toBe(9464);
+    });
+
+    it('refuses the API’s own port, the production default included, naming the way out', () => {
+      expect(problemsOf({ PORT: '8080', ADMIN_PORT: '8080' })).toEqual([
+        'ADMIN_PORT: 8080 is PORT too: the operational endpoints need a port of their own, set ADMIN_PORT to another one',
+      ]);
+      expect(problemsOf({ ...production, PORT: '9090' })).toEqual([
+        'ADMIN_PORT: 9090 (the production default) is PORT too: the operational endpoints need a port of their own, set ADMIN_PORT to another one',
+      ]);
+      expect(loadConfig({ ...production, PORT: '9090', ADMIN_PORT: '9091' }).ADMIN_PORT).toBe(9091);
+    });
+
+    it('takes 0 for any free port, beside PORT=0 too; refuses what is not a port', () => {
+      expect(loadConfig({ PORT: '0', ADMIN_PORT: '0' })).toMatchObject({ PORT: 0, ADMIN_PORT: 0 });
+      for (const value of ['-1', '65536', 'admin', '90.5']) {
+        expect(
+          problemsOf({ ADMIN_PORT: value }).map((p) => p.split(':')[0]),
+          value,
+        ).toEqual(['ADMIN_PORT']);
+      }
+    });
   });
 });

@@ -18,6 +18,19 @@ describe('listenProblem', () => {
     expect(listenProblem({ code: 'EADDRNOTAVAIL' }, address)).toMatch(/set HOST/);
   });
 
+  it('names ADMIN_PORT when the admin listener’s port is the one refused', () => {
+    const both = { ...address, ADMIN_PORT: 9090 };
+    expect(listenProblem({ code: 'EADDRINUSE', port: 9090 }, both)).toBe(
+      'Cannot listen: port 9090 on 0.0.0.0 is already in use (another TeamFlow, or another server): stop it, or set ADMIN_PORT to a free port',
+    );
+    expect(listenProblem({ code: 'EACCES', port: 9090 }, both)).toMatch(
+      /port 9090 .* set ADMIN_PORT to 1024 or above/,
+    );
+    expect(listenProblem({ code: 'EADDRINUSE', port: 3000 }, both)).toMatch(
+      /port 3000 .* set PORT to a free port/,
+    );
+  });
+
   it('leaves any other error alone (it keeps its stack trace)', () => {
     expect(listenProblem(new Error('boom'), address)).toBeUndefined();
     expect(listenProblem(undefined, address)).toBeUndefined();

@@ -71,6 +71,39 @@ const docsHtml = `<!doctype html>
 
 const docsInit = `window.ui = SwaggerUIBundle({ url: '/api/v1/openapi.json', dom_id: '#swagger-ui' });`;
 
+/** The two listeners of the process: the API's (PORT) and the operational one (ADMIN_PORT). */
+export type Listener = 'api' | 'admin';
+
+/**
+ * Where each operation is served when there is an admin listener. Whatever tells how the instance
+ * is built (the version, pool sizes, the database role, every route's reference page) is served
+ * there alone. Liveness and readiness say nothing more than up or not (a load balancer that only
+ * reaches the API's port still checks it); the OpenAPI document is the API's contract (the
+ * reference page reads it from its own origin); the public keys are for clients only.
+ */
+const LISTENERS: Readonly<Record<string, readonly Listener[]>> = {
+  health: ['api', 'admin'],
+  readiness: ['api', 'admin'],
+  healthDetailed: ['admin'],
+  metrics: ['admin'],
+  jwks: ['api'],
+  openapi: ['api', 'admin'],
+  docs: ['admin'],
+  docsAsset: ['admin'],
+};
+
+/** Whether the operation `operationId` is served on `listener` when there is an admin listener. */
+export function servedOn(operationId: string, listener: Listener): boolean {
+  const listeners = LISTENERS[operationId];
+  if (listeners === undefined) throw new Error(`operation ${operationId}: no listener named`);
+  return listeners.includes(listener);
+}
+
+/** The answer of an admin-only operation asked on the API's port. */
+const ON_ADMIN_PORT = {
+  description: 'Asked on the API’s port while ADMIN_PORT is set: served on the admin port instead',
+};
+
 const DOC_ASSETS: Record<string, string> = {
   'swagger-ui.css': 'text/css; charset=utf-8',
   'swagger-ui-bundle.js': 'application/javascript; charset=utf-8',
@@ -131,11 +164,12 @@ export function operationsRoutes(ops: Operations, openApiDocument: () => unknown
       method: 'get',
       path: '/health/detailed',
       operationId: 'healthDetailed',
-      summary: 'Status and latency of every component',
+      summary: 'Status and latency of every component (on ADMIN_PORT when set)',
       tags,
       scope: 'public',
       responses: {
         200: { description: 'ok or degraded', data: healthSchema },
+        404: ON_ADMIN_PORT,
         503: {
           description:
             'down: a critical component is down. An error envelope; `error.details` holds every ' +
@@ -169,10 +203,10 @@ export function operationsRoutes(ops: Operations, openApiDocument: () => unknown
       method: 'get',
       path: '/metrics',
       operationId: 'metrics',
-      summary: 'Prometheus metrics (text exposition format)',
+      summary: 'Prometheus metrics, text exposition format (on ADMIN_PORT when set)',
       tags,
       scope: 'public',
-      responses: { 200: { description: 'Prometheus text' } },
+      responses: { 200: { description: 'Prometheus text' }, 404: ON_ADMIN_PORT },
       handler: async (ctx) => {
         const { contentType, body } = await ops.metrics();
         ctx.type = contentType;
@@ -208,10 +242,10 @@ export function operationsRoutes(ops: Operations, openApiDocument: () => unknown
       method: 'get',
       path: '/docs',
       operationId: 'docs',
-      summary: 'The API reference, rendered from the OpenAPI document',
+      summary: 'The API reference, rendered from the OpenAPI document (on ADMIN_PORT when set)',
       tags,
       scope: 'public',
-      responses: { 200: { description: 'HTML' } },
+      responses: { 200: { description: 'HTML' }, 404: ON_ADMIN_PORT },
       handler: async (ctx) => {
         ctx.type = 'text/html; charset=utf-8';
         ctx.body = docsHtml;
@@ -221,11 +255,14 @@ export function operationsRoutes(ops: Operations, openApiDocument: () => unknown
       method: 'get',
       path: '/docs/assets/:file',
       operationId: 'docsAsset',
-      summary: 'Static files of the API reference page (served locally, no CDN)',
+      summary: 'Static files of the API reference page, served locally (on ADMIN_PORT when set)',
       tags,
       scope: 'public',
       params: z.object({ file: z.string() }),
-      responses: { 200: { description: 'A static file' }, 404: { description: 'No such file' } },
+      responses: {
+        200: { description: 'A static file' },
+        404: { description: 'No such file; or asked on the API’s port while ADMIN_PORT is set' },
+      },
       handler: async (ctx: AppContext, { params }) => {
         const file = params.file;
         if (file === 'docs-init.js') {

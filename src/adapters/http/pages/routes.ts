@@ -1,5 +1,6 @@
-// The pages the links in emails open (/verify-email, /reset-password, /accept-invitation), for
-// when no front end is configured (APP_URL unset). Each page is static HTML with one script and
+// The pages the links in emails open (/verify-email, /reset-password, /accept-invitation, and
+// /forgot-password, which asks for a reset link), for when no front end is configured (APP_URL
+// unset). Each page is static HTML with one script and
 // one stylesheet served from here under content-hashed paths, and a strict CSP: no inline script
 // or style, requests only to this origin. The server never reads the token: the script does.
 // Not API operations: app.ts mounts them outside the OpenAPI document.
@@ -10,6 +11,7 @@ import { route, type RouteSpec } from '../route.js';
 import { pagesScript } from './script.js';
 import {
   acceptInvitationPage,
+  forgotPasswordPage,
   pagesIcon,
   pagesStyle,
   resetPasswordPage,
@@ -62,6 +64,7 @@ const PAGES = [
     operationId: 'acceptInvitationPage',
     html: acceptInvitationPage(urls),
   },
+  { path: '/forgot-password', operationId: 'forgotPasswordPage', html: forgotPasswordPage(urls) },
 ] as const;
 
 /** Replaces the API-wide CSP (set by helmet) with the pages' stricter one. */

@@ -1,6 +1,7 @@
 // The script of the email-link pages, served as a file (the pages' CSP allows no inline script).
 // Plain browser JavaScript: it reads the token once, takes it out of the address bar and
-// history, and talks to the API's JSON endpoints on the same origin.
+// history, and talks to the API's JSON endpoints on the same origin. /forgot-password has no
+// token: it posts the address typed in.
 
 export const pagesScript = `'use strict';
 (function () {
@@ -128,6 +129,34 @@ export const pagesScript = `'use strict';
     });
   }
 
+  // The one page without a token: it asks for the email that one is sent to.
+  function forgotPassword() {
+    var form = $('form');
+    show('form', true);
+    say('Enter the email address of your TeamFlow account: we send it a link to choose a new password.');
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      var email = $('email').value;
+      busy($('submit'), true);
+      say('Asking for a reset link…');
+      post('/auth/password/forgot', { email: email }).then(function (result) {
+        if (result.ok) {
+          show('form', false);
+          say('If ' + email + ' has a TeamFlow account, an email with a link to choose a new password is on its way. ' +
+            'The link works for 1 hour, and your password stays as it is until you use it. ' +
+            'Nothing after a few minutes? Look in your spam folder, or open this page again to ask for another.', 'success');
+        } else {
+          busy($('submit'), false);
+          say(result.message, 'error');
+        }
+      });
+    });
+  }
+
+  if (page === 'forgot-password') {
+    forgotPassword();
+    return;
+  }
   if (!token) {
     say('This link has no token. Open the link from your email again, or copy it whole into the address bar.', 'error');
     return;

@@ -84,3 +84,17 @@ export function acceptInvitationPage(assets: AssetUrls): string {
 confirm it from the email that follows, then open this invitation link again.</p></div>`,
   );
 }
+
+/** No token: the page the "you already have an account" email links to, and anyone may open. */
+export function forgotPasswordPage(assets: AssetUrls): string {
+  return layout(
+    'forgot-password',
+    'Forgot your password?',
+    assets,
+    `<form id="form" method="post" hidden>
+<label for="email">Email</label>
+<input id="email" name="email" type="email" autocomplete="email" required>
+<button id="submit" type="submit">Email me a reset link</button>
+</form>`,
+  );
+}

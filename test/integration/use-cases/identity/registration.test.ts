@@ -92,6 +92,9 @@ describe('register', () => {
     expect(notice).toMatchObject({ subject: 'You already have a TeamFlow account' });
     expect(notice?.text).toContain('Hello Second');
     expect(notice?.text).not.toMatch(/token=/);
+    // Links only to a page that exists: the reset request, not a sign-in page the API lacks.
+    expect(notice?.text).toContain(`${deps.identity.publicUrl}/forgot-password\n`);
+    expect(notice?.text).not.toContain('/login');
   });
 
   it.each([
