@@ -22,7 +22,8 @@ export async function taskIdsOf(
   refs: readonly string[],
 ): Promise<(string | undefined)[]> {
   const keys = refs.filter((ref) => !isUuid(ref));
-  const ids = keys.length === 0 ? new Map() : await tx.tasks.idsByKey(organizationId, keys);
+  const ids =
+    keys.length === 0 ? new Map<string, string>() : await tx.tasks.idsByKey(organizationId, keys);
   return refs.map((ref) => (isUuid(ref) ? uuidOf(ref) : ids.get(ref)));
 }
 
@@ -52,7 +53,10 @@ export async function labelIdsOf(
   fieldOf: (index: number) => string,
 ): Promise<string[]> {
   const names = refs.filter((ref) => !isUuid(ref));
-  const ids = names.length === 0 ? new Map() : await tx.labels.idsByName(organizationId, names);
+  const ids =
+    names.length === 0
+      ? new Map<string, string>()
+      : await tx.labels.idsByName(organizationId, names);
   const issues: FieldIssue[] = [];
   const resolved = refs.map((ref, index) => {
     if (isUuid(ref)) return uuidOf(ref);
