@@ -68,6 +68,25 @@ export function postgresLabelRepository(db: Db): LabelRepository {
       return row && toLabel(row);
     },
 
+    async idsByName(organizationId, names) {
+      const found = new Map<string, string>();
+      if (names.length === 0) return found;
+      // Trimmed as a label's name is; compared as labels_name_key indexes it: lower(name) bytewise.
+      const { rows } = await sql<{ wanted: string; id: string }>`
+        select wanted, labels.id
+        from unnest(${[...new Set(names.map((name) => name.trim()))]}::text[]) as wanted
+        join labels
+          on labels.organization_id = ${organizationId}
+            and ${nameKey} = lower(wanted) COLLATE "C"
+      `.execute(db);
+      const ids = new Map(rows.map((row) => [row.wanted, row.id]));
+      for (const name of names) {
+        const id = ids.get(name.trim());
+        if (id !== undefined) found.set(name, id);
+      }
+      return found;
+    },
+
     async create(label) {
       const row = await conflictOnUnique(
         () =>

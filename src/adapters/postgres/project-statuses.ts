@@ -39,6 +39,23 @@ export function postgresProjectStatusRepository(db: Db): ProjectStatusRepository
       return project && list(organizationId, projectId);
     },
 
+    async idsNamed(organizationId, name) {
+      const rows = await db
+        .selectFrom('project_statuses as s')
+        .innerJoin('projects as p', (join) =>
+          join
+            .onRef('p.organization_id', '=', 's.organization_id')
+            .onRef('p.id', '=', 's.project_id'),
+        )
+        .select('s.id')
+        .where('s.organization_id', '=', organizationId)
+        .where('p.deleted_at', 'is', null)
+        .where('s.name_key', '=', sql<string>`lower(${name.trim()})`)
+        .orderBy('s.id')
+        .execute();
+      return rows.map((row) => row.id);
+    },
+
     async withLiveTasks(organizationId, projectId, statusIds) {
       if (!isUuid(projectId) || statusIds.length === 0) return [];
       const { rows } = await sql<{ status_id: string }>`

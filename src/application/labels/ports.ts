@@ -43,6 +43,11 @@ export interface LabelRepository {
     id: string,
     options?: { readonly lock?: boolean },
   ): Promise<Label | undefined>;
+  /**
+   * The ids of the labels that `names` name (ignoring case and surrounding spaces, as the names'
+   * uniqueness does), by name as given; a name no label has is absent.
+   */
+  idsByName(organizationId: string, names: readonly string[]): Promise<ReadonlyMap<string, string>>;
   /** Throws ConflictError when the name is taken in the organization, whatever its case. */
   create(label: NewLabel): Promise<Label>;
   /**

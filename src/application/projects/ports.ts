@@ -110,6 +110,11 @@ export interface ProjectStatusRepository {
    * and returns its current workflow; undefined when there is no such live project.
    */
   lock(organizationId: string, projectId: string): Promise<WorkflowStatus[] | undefined>;
+  /**
+   * The statuses named `name` (ignoring case and surrounding spaces) in the organization's live
+   * projects: one per project at most.
+   */
+  idsNamed(organizationId: string, name: string): Promise<string[]>;
   /** Those of `statusIds` (statuses of the project) that hold at least one live task. */
   withLiveTasks(
     organizationId: string,

@@ -19,11 +19,13 @@ import { inOrganization, type OrganizationAccess } from '../access/resolve-acces
 import type { Deps } from '../deps.js';
 import type { Repositories } from '../shared/unit-of-work.js';
 import {
-  assertSharedReferences,
+  assertOnce,
   assertValidRequest,
+  sharedReferences,
   type BulkTaskSet,
   type BulkUpdateInput,
 } from './bulk-request.js';
+import { taskIdsOf } from './named-references.js';
 import { applyTaskChanges } from './task-changes.js';
 import { planUpdate, type StatusesOf, type UpdateTaskInput } from './update-task.js';
 import { assertInsideWriteWindow } from './write-access.js';
@@ -60,7 +62,8 @@ export class BulkUpdateConflictError extends ConflictError {
 type BulkDeps = Pick<Deps, 'uow' | 'clock' | 'ids'>;
 
 /**
- * Applies `set` to each task of `taskIds`, one result per id in request order. One history row
+ * Applies `set` to each task of `taskIds` (ids or keys), one result per task in request order,
+ * naming it as the request did. One history row
  * (and audit entry) per task that changed; none for a task already as asked.
  */
 export async function bulkUpdateTasks(
@@ -71,12 +74,15 @@ export async function bulkUpdateTasks(
   authorize(access.grant, 'task:update');
   assertValidRequest(input);
   const organizationId = access.organization.id;
-  const { set } = input;
   return inOrganization(deps, access, async (tx) => {
-    await assertSharedReferences(tx, organizationId, set);
+    const set = await sharedReferences(tx, organizationId, input.set);
+    // Keys are looked up together (ids cost nothing); a key that names no task fails its item.
+    const ids = await taskIdsOf(tx, organizationId, input.taskIds);
+    assertOnce(ids);
     // One statement locks every task in id order: concurrent bulk requests over overlapping tasks
     // queue behind each other instead of deadlocking, whatever order their ids came in.
-    const locked = await tx.tasks.findMany(organizationId, input.taskIds, { forUpdate: true });
+    const found = ids.filter((id): id is string => id !== undefined);
+    const locked = await tx.tasks.findMany(organizationId, found, { forUpdate: true });
     const byId = new Map(locked.map((task) => [task.id, task]));
     // Decided once per task priority, and one workflow read per project, not per task.
     const insideWindow = memoized((priority: Priority) =>
@@ -87,8 +93,10 @@ export async function bulkUpdateTasks(
     );
     const results: BulkItemResult[] = [];
     let failed = false;
-    for (const taskId of input.taskIds) {
-      const decision = await decide(deps, tx, access, byId.get(taskId), set, {
+    for (const [index, taskId] of input.taskIds.entries()) {
+      const id = ids[index];
+      const task = id === undefined ? undefined : byId.get(id);
+      const decision = await decide(deps, tx, access, task, set, {
         insideWindow,
         statusesOf,
       });

@@ -18,7 +18,7 @@ import { authorize } from '../../domain/access/authorize.js';
 import { inOrganization, type OrganizationAccess } from '../access/resolve-access.js';
 import type { Deps } from '../deps.js';
 import { recordChange } from './task-changes.js';
-import { assertMember, labelSet, parentIn, typeIdOf } from './task-references.js';
+import { assertMember, labelSet, labelSetOf, parentIn, typeIdOf } from './task-references.js';
 import { assertInsideWriteWindow } from './write-access.js';
 
 type TaskDeps = Pick<Deps, 'uow' | 'clock' | 'ids'>;
@@ -28,12 +28,15 @@ export interface CreateTaskInput {
   readonly description?: string | undefined;
   /** A task type of the project, by id or name. */
   readonly type?: string | undefined;
+  /** A status of the project, by id or name (default: the workflow's first). */
   readonly statusId?: string | undefined;
   readonly priority?: Priority | undefined;
   readonly assigneeId?: string | undefined;
   readonly dueAt?: Date | undefined;
   readonly estimateHours?: number | undefined;
+  /** A task of the project, by id or key. */
   readonly parentId?: string | undefined;
+  /** Labels of the organization, by id or name. */
   readonly labels?: readonly string[] | undefined;
 }
 
@@ -51,7 +54,7 @@ export async function createTask(
   const dueAt = input.dueAt ?? null;
   const now = deps.clock.now();
   assertDueAtOnCreate(dueAt, now);
-  const labels = labelSet(input.labels ?? []);
+  labelSet(input.labels ?? []);
   const priority = input.priority ?? DEFAULT_PRIORITY;
   const organizationId = access.organization.id;
   return inOrganization(deps, access, async (tx) => {
@@ -61,6 +64,7 @@ export async function createTask(
     const project = { ...ref, organizationId };
     const { status, completedAt } = planTaskCreation(statuses, input.statusId, now);
     const typeId = await typeIdOf(tx, project, input.type);
+    const labels = await labelSetOf(tx, organizationId, input.labels ?? []);
     if (input.assigneeId !== undefined)
       await assertMember(tx, organizationId, input.assigneeId, 'assignee_id');
     let parentId: string | null = null;

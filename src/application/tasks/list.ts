@@ -8,6 +8,7 @@ import type { Deps } from '../deps.js';
 import { liveProjectRef } from '../projects/live-project.js';
 import { cached } from '../shared/cached.js';
 import type { Repositories } from '../shared/unit-of-work.js';
+import { labelIdsOf, statusIdsOf, taskIdOf } from './named-references.js';
 import { visibilityFilter } from './visibility.js';
 import type { TaskCursor, TaskFilter, TaskListItem, TaskSort } from './ports.js';
 import { pageOf } from '../shared/page.js';
@@ -15,8 +16,12 @@ import { pageOf } from '../shared/page.js';
 export interface ListTasksInput {
   /** The project (id or key); absent lists across every project of the organization. */
   readonly projectRef?: string | undefined;
-  /** `assigneeId: 'me'` means the caller. */
-  readonly filter: Omit<TaskFilter, 'projectId' | 'reporterId' | 'ownedBy'>;
+  /**
+   * `assigneeId: 'me'` means the caller. `statusId` is a status id or name (a name across the
+   * organization names that status of every project that has it), `labelId` a label id or name,
+   * `parentId` a task id or key.
+   */
+  readonly filter: Omit<TaskFilter, 'projectId' | 'statusIds' | 'reporterId' | 'ownedBy'>;
   readonly sort: TaskSort;
   readonly limit: number;
   readonly after?: TaskCursor | undefined;
@@ -45,8 +50,16 @@ export async function listTasks(
       input.projectRef === undefined
         ? undefined
         : await projectIdOf(deps, tx, organizationId, input.projectRef);
+    const named = await byId(tx, organizationId, input.filter, projectId).catch(
+      async (error: unknown) => {
+        // A project that is not there is told first.
+        if (input.projectRef !== undefined)
+          await liveProjectRef(tx, organizationId, input.projectRef);
+        throw error;
+      },
+    );
     const found = await tx.tasks.listItems(organizationId, {
-      filter: { ...input.filter, assigneeId, projectId, ...visibility },
+      filter: { ...input.filter, ...named, assigneeId, projectId, ...visibility },
       sort: input.sort,
       limit: input.limit + 1,
       after: input.after,
@@ -59,6 +72,38 @@ export async function listTasks(
   });
   const { items, next } = pageOf(rows, input.limit, (last) => cursorAfter(last, input.sort));
   return { items, nextCursor: next };
+}
+
+type NamedFilter = Pick<TaskFilter, 'statusId' | 'statusIds' | 'labelId' | 'parentId'>;
+
+/**
+ * The filter's status, label and parent by id: what is given as a name or key is looked up (an id
+ * costs nothing); one that names nothing is a 422 on its query parameter.
+ */
+async function byId(
+  tx: Pick<Repositories, 'projects' | 'labels' | 'tasks'>,
+  organizationId: string,
+  filter: ListTasksInput['filter'],
+  projectId: string | undefined,
+): Promise<NamedFilter> {
+  const { statusId, labelId, parentId } = filter;
+  const named: { -readonly [K in keyof NamedFilter]: NamedFilter[K] } = {};
+  if (statusId !== undefined && !isUuid(statusId)) {
+    const ids = await statusIdsOf(tx, organizationId, statusId, projectId, 'status_id');
+    if (ids.length === 1) {
+      named.statusId = ids[0];
+    } else {
+      named.statusId = undefined;
+      named.statusIds = ids;
+    }
+  }
+  if (labelId !== undefined && !isUuid(labelId)) {
+    [named.labelId] = await labelIdsOf(tx, organizationId, [labelId], () => 'label');
+  }
+  if (parentId !== undefined && !isUuid(parentId)) {
+    named.parentId = await taskIdOf(tx, organizationId, parentId, 'parent_id');
+  }
+  return named;
 }
 
 /** How long a project key's id is remembered: keys never change and never pass to another project. */

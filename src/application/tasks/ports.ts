@@ -61,6 +61,8 @@ export interface TaskCursor {
 export interface TaskFilter {
   readonly projectId?: string | undefined;
   readonly statusId?: string | undefined;
+  /** Any of these statuses (a status name across projects names one per project). */
+  readonly statusIds?: readonly string[] | undefined;
   readonly statusCategory?: StatusCategory | undefined;
   readonly assigneeId?: string | undefined;
   readonly priority?: Priority | undefined;
@@ -136,6 +138,11 @@ export interface TaskRepository {
     ids: readonly string[],
     options?: { readonly forUpdate?: boolean },
   ): Promise<Task[]>;
+  /**
+   * The ids of the tasks that `keys` name (`RE-42`, any case; deleted tasks too, not those of a
+   * deleted project), by key as given. A key that names no task, or is no key, is absent.
+   */
+  idsByKey(organizationId: string, keys: readonly string[]): Promise<ReadonlyMap<string, string>>;
   /**
    * Inserts the task with the next number of its project (gapless: the project row serializes
    * concurrent creations) at the bottom of its column, with its labels.

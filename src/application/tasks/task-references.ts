@@ -1,26 +1,16 @@
 // The references a task write names, each checked against the organization and the task's project
-// (422 on the field that names it): status, type, parent, labels, members.
+// (422 on the field that names it): type, parent, labels, members. (A status is the domain's:
+// statusNamed in its workflow.)
 import type { Project } from '../../domain/projects/project.js';
-import type { WorkflowStatus } from '../../domain/projects/workflow.js';
 import { ValidationError } from '../../domain/shared/errors.js';
 import { isUuid } from '../../domain/shared/id.js';
 import { MAX_LABELS_PER_TASK, type Task } from '../../domain/tasks/task.js';
 import type { OrganizationAccess } from '../access/resolve-access.js';
 import type { Repositories } from '../shared/unit-of-work.js';
+import { labelIdsOf } from './named-references.js';
 
 export function validationFailure(field: string, message: string): never {
   throw ValidationError.field(field, message);
-}
-
-export function statusOf(
-  statuses: readonly WorkflowStatus[],
-  statusId: string | undefined,
-): WorkflowStatus | undefined {
-  if (statusId === undefined) return undefined;
-  return (
-    statuses.find((status) => status.id === statusId) ??
-    validationFailure('status_id', 'Not a status of the task’s project')
-  );
 }
 
 export async function typeIdOf(
@@ -48,13 +38,23 @@ export async function parentIn(
   return parent;
 }
 
+/** A task's label set: each label once, sorted, at most MAX_LABELS_PER_TASK (422 on `labels`). */
 export function labelSet(labels: readonly string[]): string[] {
   const unique = [...new Set(labels)].sort();
   if (unique.length > MAX_LABELS_PER_TASK) {
     validationFailure('labels', `At most ${MAX_LABELS_PER_TASK} labels`);
   }
-  if (!unique.every(isUuid)) validationFailure('labels', 'Labels are label ids');
   return unique;
+}
+
+/** The label set `refs` (label ids or names) name, checked as labelSet does (422 on `labels`). */
+export async function labelSetOf(
+  tx: Pick<Repositories, 'labels'>,
+  organizationId: string,
+  refs: readonly string[],
+): Promise<string[]> {
+  labelSet(refs);
+  return labelSet(await labelIdsOf(tx, organizationId, refs, (index) => `labels.${index}`));
 }
 
 /** A user a task is handed to must be a member of the organization (422 on `field`). */

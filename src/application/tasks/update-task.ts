@@ -20,7 +20,7 @@ import { inOrganization, type OrganizationAccess } from '../access/resolve-acces
 import type { Deps } from '../deps.js';
 import type { Repositories } from '../shared/unit-of-work.js';
 import { applyTaskChanges } from './task-changes.js';
-import { assertMember, labelSet, parentIn, typeIdOf } from './task-references.js';
+import { assertMember, labelSetOf, parentIn, typeIdOf } from './task-references.js';
 import { writableTask, writableTaskWithWorkflow } from './write-access.js';
 
 type TaskDeps = Pick<Deps, 'uow' | 'clock' | 'ids'>;
@@ -30,14 +30,16 @@ export interface UpdateTaskInput {
   readonly description?: string | undefined;
   /** A task type of the project by id or name; null removes the type. */
   readonly type?: string | null | undefined;
+  /** A status of the task's project, by id or name. */
   readonly statusId?: string | undefined;
   readonly priority?: Priority | undefined;
   readonly assigneeId?: string | null | undefined;
   readonly dueAt?: Date | null | undefined;
   readonly estimateHours?: number | null | undefined;
   readonly actualHours?: number | null | undefined;
+  /** A task of the same project, by id or key; null removes the parent. */
   readonly parentId?: string | null | undefined;
-  /** The whole new label set. */
+  /** The whole new label set, by label id or name. */
   readonly labels?: readonly string[] | undefined;
 }
 
@@ -65,7 +67,9 @@ async function checkedEdit(
   if (input.actualHours !== undefined) {
     edit.actualHours = hours(input.actualHours, 'actual_hours');
   }
-  if (input.labels !== undefined) edit.labels = labelSet(input.labels);
+  if (input.labels !== undefined) {
+    edit.labels = await labelSetOf(tx, organizationId, input.labels);
+  }
   if (input.assigneeId !== undefined) {
     if (input.assigneeId !== null)
       await assertMember(tx, organizationId, input.assigneeId, 'assignee_id');

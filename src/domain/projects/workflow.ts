@@ -1,5 +1,6 @@
 // A project's workflow: its ordered statuses (kanban columns), each in one category.
 import { ValidationError, type FieldIssue } from '../shared/errors.js';
+import { isUuid } from '../shared/id.js';
 
 export const STATUS_CATEGORIES = ['todo', 'in_progress', 'done'] as const;
 export type StatusCategory = (typeof STATUS_CATEGORIES)[number];
@@ -138,4 +139,25 @@ export function moveTarget(plan: WorkflowPlan, ref: string): WorkflowStatus {
     'move_to',
     'Must be the id of a status that stays, or the name of a status in the new list',
   );
+}
+
+/**
+ * The status of a workflow that `ref` names: its id, or its name ignoring case and surrounding
+ * spaces (names are unique in a workflow whatever their case, so a name names one status at most).
+ * A UUID is only ever read as an id.
+ */
+export function statusNamed(
+  statuses: readonly WorkflowStatus[],
+  ref: string,
+): WorkflowStatus | undefined {
+  const id = ref.toLowerCase();
+  const byId = statuses.find((status) => status.id === ref || status.id === id);
+  if (byId || isUuid(ref)) return byId;
+  const name = ref.trim().toLowerCase();
+  return statuses.find((status) => status.name.toLowerCase() === name);
+}
+
+/** The message for a `ref` no status answers to in `where` ("the task’s project"). */
+export function unknownStatusMessage(ref: string, where: string): string {
+  return isUuid(ref) ? `Not a status of ${where}` : `No status named “${ref}” in ${where}`;
 }

@@ -2,7 +2,7 @@
 // following the status category, and where the task goes in its column. Pure: the caller has
 // checked the references (type, member, parent, labels) and passes the project's workflow when
 // the status changes. History and events follow from the task before and after (task-events.ts).
-import type { WorkflowStatus } from '../projects/workflow.js';
+import { statusNamed, unknownStatusMessage, type WorkflowStatus } from '../projects/workflow.js';
 import { notFound, ValidationError, type FieldIssue } from '../shared/errors.js';
 import { completedAtAfter, type Priority, type Task } from './task.js';
 
@@ -11,6 +11,7 @@ export interface TaskEdit {
   readonly title?: string;
   readonly description?: string;
   readonly typeId?: string | null;
+  /** A status of the task's project: by id or name in an edit, its id in a plan's fields. */
   readonly statusId?: string;
   readonly priority?: Priority;
   readonly assigneeId?: string | null;
@@ -42,16 +43,17 @@ export interface TaskChangePlan {
   readonly placement: Placement;
 }
 
-const NOT_A_STATUS = 'Not a status of the task’s project';
+/** The message for a status `ref` (an id or a name) that the task's project does not have. */
+const notAStatus = (ref: string) => unknownStatusMessage(ref, 'the task’s project');
 
 /** Whether planning `edit` needs the project's workflow (it changes the task's status). */
 export const needsWorkflow = (task: Pick<Task, 'statusId'>, edit: TaskEdit): boolean =>
   edit.statusId !== undefined && edit.statusId !== task.statusId;
 
 /**
- * An edit of `task` (PATCH, bulk): the fields as given; a new status (one of `workflow`) sets
- * `completed_at` by its category and sends the task to the bottom of its new column. Naming the
- * task's own status changes nothing.
+ * An edit of `task` (PATCH, bulk): the fields as given; a new status (one of `workflow`, by id or
+ * name) sets `completed_at` by its category and sends the task to the bottom of its new column.
+ * Naming the task's own status (either way) changes nothing.
  */
 export function planTaskEdit(
   task: Task,
@@ -60,10 +62,12 @@ export function planTaskEdit(
   workflow?: readonly WorkflowStatus[],
 ): TaskChangePlan {
   const { statusId, ...fields } = edit;
-  if (!needsWorkflow(task, edit)) return { fields, placement: { kind: 'keep' } };
+  if (statusId === undefined || statusId === task.statusId) {
+    return { fields, placement: { kind: 'keep' } };
+  }
   if (workflow === undefined) throw new Error('A status change is planned with the workflow');
-  const status = workflow.find((candidate) => candidate.id === statusId);
-  if (!status) throw ValidationError.field('status_id', NOT_A_STATUS);
+  const status = statusNamed(workflow, statusId) ?? invalidStatus(statusId);
+  if (status.id === task.statusId) return { fields, placement: { kind: 'keep' } };
   return {
     fields: { ...fields, statusId: status.id, ...completion(task, status, now) },
     placement: { kind: 'bottom' },
@@ -85,8 +89,8 @@ export function placementOf(anchors: {
 }
 
 /**
- * A kanban move of `task` into the column of `statusId` (a status of `workflow`, its own too), at
- * `placement`. Every broken rule is reported at once.
+ * A kanban move of `task` into the column of `statusId` (a status of `workflow` by id or name, its
+ * own too), at `placement`. Every broken rule is reported at once.
  */
 export function planTaskMove(
   task: Task,
@@ -95,8 +99,8 @@ export function planTaskMove(
   now: Date,
 ): TaskChangePlan {
   const issues: FieldIssue[] = [];
-  const status = workflow.find((candidate) => candidate.id === move.statusId);
-  if (!status) issues.push({ field: 'status_id', message: NOT_A_STATUS });
+  const status = statusNamed(workflow, move.statusId);
+  if (!status) issues.push({ field: 'status_id', message: notAStatus(move.statusId) });
   const { placement } = move;
   if ((placement.kind === 'before' || placement.kind === 'after') && placement.taskId === task.id) {
     issues.push({
@@ -109,8 +113,8 @@ export function planTaskMove(
 }
 
 /**
- * A new task: in `statusId` (a status of `workflow`) or the workflow's first status, completed
- * when that status is `done`, at the bottom of its column.
+ * A new task: in `statusId` (a status of `workflow`, by id or name) or the workflow's first
+ * status, completed when that status is `done`, at the bottom of its column.
  */
 export function planTaskCreation(
   workflow: readonly WorkflowStatus[],
@@ -120,9 +124,12 @@ export function planTaskCreation(
   const status =
     statusId === undefined
       ? (workflow[0] ?? notFound('status'))
-      : workflow.find((candidate) => candidate.id === statusId);
-  if (!status) throw ValidationError.field('status_id', NOT_A_STATUS);
+      : (statusNamed(workflow, statusId) ?? invalidStatus(statusId));
   return { status, completedAt: completedAtAfter(null, status.category, now) };
+}
+
+function invalidStatus(ref: string): never {
+  throw ValidationError.field('status_id', notAStatus(ref));
 }
 
 const completion = (task: Pick<Task, 'completedAt'>, status: WorkflowStatus, now: Date) => ({

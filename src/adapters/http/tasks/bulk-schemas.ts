@@ -3,20 +3,22 @@ import { z } from 'zod';
 import 'zod-openapi';
 import { MAX_BULK_TASKS } from '../../../application/tasks/bulk-request.js';
 import { MAX_LABELS_PER_TASK, PRIORITIES } from '../../../domain/tasks/task.js';
+import { labelRef, statusRef, taskRef } from './schemas.js';
 
 const labelIds = (description: string) =>
   z
-    .array(z.uuid())
+    .array(labelRef)
     .max(MAX_LABELS_PER_TASK)
     .optional()
-    .meta({ description: `${description} (label ids, at most ${MAX_LABELS_PER_TASK})` });
+    .meta({
+      description: `${description} (each a UUID or a label name, at most ${MAX_LABELS_PER_TASK})`,
+    });
 
 const bulkSet = z
   .object({
-    status_id: z.uuid().optional().meta({
-      description:
-        'A status of each task’s project (a task of another project fails with VALIDATION_ERROR); a task that changes column goes to its bottom, and completed_at follows the status category',
-    }),
+    status_id: statusRef(
+      'A status of each task’s project, a name resolved in each task’s own project (a task whose project has no such status fails with VALIDATION_ERROR); a task that changes column goes to its bottom, and completed_at follows the status category',
+    ).optional(),
     assignee_id: z
       .uuid()
       .nullable()
@@ -32,10 +34,10 @@ const bulkSet = z
 export const bulkUpdateBody = z
   .object({
     task_ids: z
-      .array(z.uuid())
+      .array(taskRef('A task'))
       .min(1)
       .max(MAX_BULK_TASKS)
-      .meta({ description: `1–${MAX_BULK_TASKS} task ids, each once` }),
+      .meta({ description: `1–${MAX_BULK_TASKS} tasks, each a UUID or a task key, each once` }),
     set: bulkSet,
     partial: z.boolean().default(false).meta({
       description:
@@ -46,7 +48,7 @@ export const bulkUpdateBody = z
 
 const bulkResultSchema = z
   .object({
-    task_id: z.uuid(),
+    task_id: z.string().meta({ description: 'The task as task_ids named it (a UUID or a key)' }),
     status: z.enum(['updated', 'unchanged', 'failed']).meta({
       description:
         'updated: changed (one history entry); unchanged: already as asked; failed: see error',

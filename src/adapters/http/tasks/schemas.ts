@@ -2,7 +2,8 @@
 // /organizations/{org}/tasks[/{task}].
 import { z } from 'zod';
 import 'zod-openapi';
-import { STATUS_CATEGORIES } from '../../../domain/projects/workflow.js';
+import { LABEL_NAME_MAX_LENGTH } from '../../../domain/labels/label.js';
+import { STATUS_CATEGORIES, STATUS_NAME_MAX_LENGTH } from '../../../domain/projects/workflow.js';
 import {
   MAX_LABELS_PER_TASK,
   PRIORITIES,
@@ -34,25 +35,47 @@ const type = z
   .min(1)
   .max(200)
   .meta({ description: 'A task type of the project, by id or name' });
+
+// References a request may make by UUID or by what people call the thing (docs/api.md,
+// Identifiers); the application resolves them within the organization or the task's project.
+/** A task: a UUID or a task key (`RE-12`, any case). */
+export const taskRef = (description: string) =>
+  z
+    .string()
+    .min(1)
+    .max(100)
+    .meta({ description: `${description}: a UUID or a task key (e.g. RE-12)` });
+/** A workflow status: a UUID or a status name (any case). */
+export const statusRef = (description: string) =>
+  z
+    .string()
+    .min(1)
+    .max(STATUS_NAME_MAX_LENGTH * 4)
+    .meta({ description: `${description}: a UUID or a status name (any case)` });
+/** A label of the organization: a UUID or a label name (any case). */
+export const labelRef = z
+  .string()
+  .min(1)
+  .max(LABEL_NAME_MAX_LENGTH * 4)
+  .meta({ description: 'A label: a UUID or a label name (any case)' });
+
 const labels = z
-  .array(z.string().max(100))
+  .array(labelRef)
   .max(MAX_LABELS_PER_TASK * 2)
-  .meta({ description: `Label ids (at most ${MAX_LABELS_PER_TASK}); replaces the whole set` });
+  .meta({
+    description: `Labels, each a UUID or a label name (at most ${MAX_LABELS_PER_TASK}); replaces the whole set`,
+  });
 
 export const createTaskBody = z.object({
   title,
   description: description.optional(),
   type: type.optional(),
-  status_id: z.uuid().optional().meta({ description: 'Default: the first status of the workflow' }),
+  status_id: statusRef('A status of the project (default: the first of its workflow)').optional(),
   priority: priority.optional().meta({ description: 'Default: medium' }),
   assignee_id: z.uuid().optional().meta({ description: 'A member of the organization' }),
   due_at: time.optional().meta({ description: 'RFC 3339; not in the past' }),
   estimate_hours: hoursValue.optional(),
-  parent_id: z
-    .string()
-    .max(100)
-    .optional()
-    .meta({ description: 'A task (id or key) of the same project; nesting at most 5 deep' }),
+  parent_id: taskRef('A task of the same project (nesting at most 5 deep)').optional(),
   labels: labels.optional(),
 });
 
@@ -61,25 +84,24 @@ export const updateTaskBody = z
     title: title.optional(),
     description: description.optional(),
     type: type.nullable().optional(),
-    status_id: z
-      .uuid()
-      .optional()
-      .meta({ description: 'Moves the task to the bottom of that column' }),
+    status_id: statusRef(
+      'A status of the task’s project; the task goes to the bottom of that column',
+    ).optional(),
     priority: priority.optional(),
     assignee_id: z.uuid().nullable().optional(),
     due_at: time.nullable().optional(),
     estimate_hours: hoursValue.nullable().optional(),
     actual_hours: hoursValue.nullable().optional(),
-    parent_id: z.string().max(100).nullable().optional(),
+    parent_id: taskRef('A task of the same project; null removes the parent').nullable().optional(),
     labels: labels.optional(),
   })
   .strict();
 
 export const moveTaskBody = z
   .object({
-    status_id: z.uuid().meta({ description: 'The target column (a status of the project)' }),
-    before_id: z.uuid().optional().meta({ description: 'Place just above this task' }),
-    after_id: z.uuid().optional().meta({ description: 'Place just below this task' }),
+    status_id: statusRef('The target column, a status of the task’s project'),
+    before_id: taskRef('Place just above this task of the column').optional(),
+    after_id: taskRef('Place just below this task of the column').optional(),
   })
   .strict()
   .meta({ description: 'Neither before_id nor after_id: the bottom of the column' });
@@ -100,18 +122,22 @@ export const listTasksQuery = listQuery.extend({
         '`-created_at` (default) newest first; `created_at`; `due_at` (soonest, undated last); ' +
         '`priority` (critical first); `position` (column order). A cursor is bound to its sort.',
     }),
-  status_id: z.uuid().optional(),
+  status_id: statusRef(
+    'Only tasks in this status (across projects, a name matches that status of every project having it)',
+  ).optional(),
   status_category: z.enum(STATUS_CATEGORIES).optional(),
   assignee_id: z
     .union([z.uuid(), z.literal('me')])
     .optional()
     .meta({ description: 'A user id, or `me`' }),
   priority: priority.optional(),
-  label: z.uuid().optional().meta({ description: 'A label id' }),
+  label: labelRef.optional().meta({
+    description: 'Only tasks carrying this label: a UUID or a label name (any case)',
+  }),
   type: z.uuid().optional().meta({ description: 'A task type id' }),
   due_before: time.optional(),
   due_after: time.optional(),
-  parent_id: z.uuid().optional(),
+  parent_id: taskRef('Only the subtasks of this task').optional(),
   q: z.string().trim().min(1).max(200).optional().meta({
     description: 'Words to find in title and description (full-text, web search syntax)',
   }),

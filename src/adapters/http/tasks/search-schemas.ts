@@ -17,7 +17,12 @@ export const searchTasksQuery = listQuery.extend({
         'must match, stemmed: `login` finds "logins"), `"exact phrase"`, `or`, `-excluded`',
       example: 'login timeout',
     }),
-  project_id: z.uuid().optional().meta({ description: 'Only the tasks of this project' }),
+  project_id: z
+    .string()
+    .min(1)
+    .max(100)
+    .optional()
+    .meta({ description: 'Only the tasks of this project: a UUID or a project key (e.g. RE)' }),
 });
 
 export const taskSearchHitSchema = taskSchema

@@ -144,6 +144,7 @@ function filterConditions(filter: BoundFilter): Condition[] {
   const add = (condition: Condition) => conditions.push(condition);
   if (filter.projectId !== undefined) add(sql`t.project_id = ${filter.projectId}`);
   if (filter.statusId !== undefined) add(sql`t.status_id = ${filter.statusId}`);
+  if (filter.statusIds !== undefined) add(sql`t.status_id = any(${filter.statusIds}::uuid[])`);
   if (filter.statusCategory !== undefined) add(sql`s.category = ${filter.statusCategory}`);
   if (filter.assigneeId !== undefined) add(sql`t.assignee_id = ${filter.assigneeId}`);
   if (filter.priority !== undefined) add(sql`t.priority = ${filter.priority}`);

@@ -12,6 +12,7 @@ import { postgresTaskCommentRepository } from '../task-comment-repository.js';
 import { postgresTaskHistoryRepository } from '../task-history-repository.js';
 import { postgresTaskRelationRepository } from '../task-relation-repository.js';
 import { postgresTaskWatcherRepository } from '../task-watcher-repository.js';
+import { taskKeys } from './keys.js';
 import { taskLists } from './list.js';
 import { taskPlacement } from './placement.js';
 import { taskQueries, taskReads, type TaskQueries } from './reads.js';
@@ -63,6 +64,9 @@ class PostgresTaskRepository implements TaskRepository {
   }
   findMany(...args: Args<'findMany'>) {
     return this.#r.findMany(...args);
+  }
+  idsByKey(...args: Args<'idsByKey'>) {
+    return taskKeys(this.#db).idsByKey(...args);
   }
   create(...args: Args<'create'>) {
     return this.#w.create(...args);

@@ -5,6 +5,7 @@ import {
   MAX_WORKFLOW_STATUSES,
   moveTarget,
   planWorkflow,
+  statusNamed,
   type DesiredStatus,
   type WorkflowStatus,
 } from '../../../../src/domain/projects/workflow.js';
@@ -217,5 +218,33 @@ describe('moveTarget', () => {
     expect(() => moveTarget(plan, ref)).toThrow(
       expect.objectContaining({ details: [expect.objectContaining({ field: 'move_to' })] }),
     );
+  });
+});
+
+describe('statusNamed', () => {
+  const statuses: WorkflowStatus[] = [
+    { id: '0190a0b0-0000-7000-8000-00000000000a', name: 'To Do', category: 'todo', position: 0 },
+    { id: '0190a0b0-0000-7000-8000-00000000000b', name: 'Done', category: 'done', position: 1 },
+    // A name that looks like an id is never found by it: a UUID is always read as an id.
+    {
+      id: '0190a0b0-0000-7000-8000-00000000000c',
+      name: '0190a0b0-0000-7000-8000-00000000000a',
+      category: 'done',
+      position: 2,
+    },
+  ];
+  const [todo, done] = statuses;
+
+  it('finds a status by id (any case) or by name (any case, surrounding spaces ignored)', () => {
+    expect(statusNamed(statuses, todo!.id)).toBe(todo);
+    expect(statusNamed(statuses, done!.id.toUpperCase())).toBe(done);
+    expect(statusNamed(statuses, 'to do')).toBe(todo);
+    expect(statusNamed(statuses, '  DONE ')).toBe(done);
+  });
+
+  it('finds nothing for an unknown name or an id of another workflow', () => {
+    expect(statusNamed(statuses, 'Doing')).toBeUndefined();
+    expect(statusNamed(statuses, 'To')).toBeUndefined();
+    expect(statusNamed(statuses, '0190a0b0-0000-7000-8000-0000000000ff')).toBeUndefined();
   });
 });

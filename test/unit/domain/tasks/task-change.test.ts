@@ -93,10 +93,25 @@ describe('planTaskEdit', () => {
     },
   );
 
-  it('refuses a status of another workflow', () => {
+  it('refuses a status of another workflow, by id or by name', () => {
+    const foreign = '0190a0b0-0000-7000-8000-000000000001';
+    expect(issuesOf(() => planTaskEdit(aTask(), { statusId: foreign }, NOW, WORKFLOW))).toEqual([
+      { field: 'status_id', message: 'Not a status of the task’s project' },
+    ]);
     expect(issuesOf(() => planTaskEdit(aTask(), { statusId: 'elsewhere' }, NOW, WORKFLOW))).toEqual(
-      [{ field: 'status_id', message: 'Not a status of the task’s project' }],
+      [{ field: 'status_id', message: 'No status named “elsewhere” in the task’s project' }],
     );
+  });
+
+  it('takes a status by name, in any case; its own status by name changes nothing', () => {
+    expect(planTaskEdit(aTask(), { statusId: ' SHIPPED ' }, NOW, WORKFLOW)).toEqual({
+      fields: { statusId: 'shipped', completedAt: NOW },
+      placement: { kind: 'bottom' },
+    });
+    expect(planTaskEdit(aTask(), { statusId: 'to do', priority: 'high' }, NOW, WORKFLOW)).toEqual({
+      fields: { priority: 'high' },
+      placement: { kind: 'keep' },
+    });
   });
 });
 
@@ -124,9 +139,15 @@ describe('planTaskMove', () => {
   it('reports every broken rule at once', () => {
     const move = { statusId: 'elsewhere', placement: placementOf({ beforeId: 'task-1' }) };
     expect(issuesOf(() => planTaskMove(aTask(), WORKFLOW, move, NOW))).toEqual([
-      { field: 'status_id', message: 'Not a status of the task’s project' },
+      { field: 'status_id', message: 'No status named “elsewhere” in the task’s project' },
       { field: 'before_id', message: 'Must be another task of the target column' },
     ]);
+  });
+
+  it('takes the column by name, in any case', () => {
+    expect(
+      planTaskMove(aTask(), WORKFLOW, { statusId: 'dOiNg', placement: placementOf({}) }, NOW),
+    ).toEqual({ fields: { statusId: 'doing', completedAt: null }, placement: { kind: 'bottom' } });
   });
 
   it('takes before_id or after_id, not both', () => {
@@ -147,8 +168,10 @@ describe('planTaskCreation', () => {
       status: WORKFLOW[3],
       completedAt: NOW,
     });
+    expect(planTaskCreation(WORKFLOW, 'TO DO', NOW).status).toBe(WORKFLOW[0]);
+    expect(planTaskCreation(WORKFLOW, 'DOING', NOW).status).toBe(WORKFLOW[1]);
     expect(issuesOf(() => planTaskCreation(WORKFLOW, 'elsewhere', NOW))).toEqual([
-      { field: 'status_id', message: 'Not a status of the task’s project' },
+      { field: 'status_id', message: 'No status named “elsewhere” in the task’s project' },
     ]);
   });
 });
