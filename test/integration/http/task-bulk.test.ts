@@ -324,7 +324,7 @@ describe('the request', () => {
     const cases: [unknown, string][] = [
       [{ task_ids: [a.id, b.id, a.id], set: { priority: 'low' } }, 'task_ids.2'],
       [{ task_ids: [a.id], set: {} }, 'set'],
-      [{ task_ids: [a.id], set: { title: 'Renamed' } }, 'set'],
+      [{ task_ids: [a.id], set: { title: 'Renamed' } }, 'set.title'],
       [{ task_ids: ['RE-1'], set: { priority: 'low' } }, 'task_ids.0'],
       [{ task_ids: [a.id], set: { priority: 'urgent' } }, 'set.priority'],
       [{ task_ids: [a.id], set: { assignee_id: crypto.randomUUID() } }, 'set.assignee_id'],
