@@ -4,6 +4,7 @@ import type { Deps } from '../../../application/deps.js';
 import { createTaskType } from '../../../application/projects/create-task-type.js';
 import { deleteTaskType } from '../../../application/projects/delete-task-type.js';
 import { listTaskTypes } from '../../../application/projects/list-task-types.js';
+import { MAX_TASK_TYPES_PER_PROJECT } from '../../../domain/projects/task-type.js';
 import { respond } from '../envelope.js';
 import { accessOf } from '../middleware/organization-access.js';
 import { route, type RouteSpec } from '../route.js';
@@ -21,13 +22,16 @@ export function taskTypesRoutes(deps: Deps): RouteSpec[] {
       method: 'get',
       path: '/organizations/:org/projects/:project/task-types',
       operationId: 'listTaskTypes',
-      summary: 'The project’s task types, in the order they were added',
+      summary: `The project’s task types, in the order they were added: the whole set (at most ${MAX_TASK_TYPES_PER_PROJECT}), not paged`,
       tags,
       scope: 'organization',
       permission: 'project:read',
       params: projectParams,
       responses: {
-        200: { description: 'Task types', data: z.array(taskTypeSchema) },
+        200: {
+          description: `Every task type of the project, at most ${MAX_TASK_TYPES_PER_PROJECT}; no meta.pagination (limit or cursor → 422)`,
+          data: z.array(taskTypeSchema),
+        },
         403: forbidden,
         404: notFound,
       },
@@ -50,7 +54,9 @@ export function taskTypesRoutes(deps: Deps): RouteSpec[] {
         201: { description: 'Created', data: taskTypeSchema },
         403: forbidden,
         404: notFound,
-        409: { description: 'The project has a task type of this name' },
+        409: {
+          description: `The project has a task type of this name, or has ${MAX_TASK_TYPES_PER_PROJECT} task types already (the most)`,
+        },
         422: { description: 'Invalid name' },
       },
       handler: async (ctx, { params, body }) => {
