@@ -70,12 +70,20 @@ function trimmed(fragment: Fragment, text: string): Fragment | undefined {
   return { at: fragment.at + lead, length, marks };
 }
 
+/** ts_headline's ShortWord: a fragment never starts or ends on a word this short or shorter. */
+export const SHORT_WORD = 2;
+
+/** A longer word: what makes the text between two fragments worth a gap. */
+const WORD = new RegExp(`[\\p{L}\\p{N}]{${SHORT_WORD + 1},}`, 'u');
+
 /**
  * The excerpt of `text` that `headline` (ts_headline over `headlineInput(text)`) stands for:
  * each fragment cut from `text` itself, in order, joined by EXCERPT_GAP, with the matched
- * words' ranges. Fragments that touch are one (ts_headline also breaks a fragment after a word
- * that matches two terms of the query). A fragment that cannot be found (never expected) is
- * left out.
+ * words' ranges. Fragments with no word of 3 characters or more between them are one, the text
+ * between included: ts_headline starts and ends a fragment on a longer word, so two fragments a
+ * tag or a few punctuation marks apart would otherwise show a gap where next to nothing was
+ * left out (and it breaks a fragment after a word that matches two terms of the query). A fragment that cannot be found (never expected)
+ * is left out.
  */
 export function excerptOf(text: string, headline: string): Excerpt {
   const searched = headlineInput(text);
@@ -88,14 +96,16 @@ export function excerptOf(text: string, headline: string): Excerpt {
     if (at < 0) at = searched.indexOf(plain);
     if (at < 0) continue;
     const previous = located.at(-1);
-    if (previous !== undefined && previous.at + previous.length === at) {
-      const shifted = marks.map((mark) => ({
-        start: mark.start + previous.length,
-        end: mark.end + previous.length,
-      }));
+    const gap = previous && at >= previous.at + previous.length ? at - previous.at : -1;
+    if (
+      previous !== undefined &&
+      gap >= 0 &&
+      !WORD.test(text.slice(previous.at + previous.length, at))
+    ) {
+      const shifted = marks.map((mark) => ({ start: mark.start + gap, end: mark.end + gap }));
       located[located.length - 1] = {
         at: previous.at,
-        length: previous.length + plain.length,
+        length: gap + plain.length,
         marks: [...previous.marks, ...shifted],
       };
     } else {

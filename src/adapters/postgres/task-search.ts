@@ -11,10 +11,12 @@ import {
   FRAGMENT_DELIMITER,
   MATCH_START,
   MATCH_STOP,
+  SHORT_WORD,
 } from './search-excerpt.js';
 
 const HEADLINE_OPTIONS =
-  `StartSel="${MATCH_START}", StopSel="${MATCH_STOP}", MaxWords=30, MinWords=10, ShortWord=2, ` +
+  `StartSel="${MATCH_START}", StopSel="${MATCH_STOP}", MaxWords=30, MinWords=10, ` +
+  `ShortWord=${SHORT_WORD}, ` +
   `MaxFragments=2, FragmentDelimiter="${FRAGMENT_DELIMITER}"`;
 
 interface HitRow {

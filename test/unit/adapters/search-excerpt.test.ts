@@ -48,7 +48,7 @@ describe('excerptOf', () => {
   });
 
   it('finds a repeated fragment after the one before it', () => {
-    const text = 'alpha beta. alpha beta. gamma';
+    const text = 'alpha beta. delta. alpha beta. gamma';
     const headline = `${S}alpha${E} beta${GAP}${S}alpha${E} beta`;
 
     const excerpt = excerptOf(text, headline);
@@ -68,6 +68,16 @@ describe('excerptOf', () => {
 
     expect(excerpt.text).toBe(text);
     expect(marked(excerpt)).toEqual(['ocarina']);
+  });
+
+  it('fills in what lies between two fragments without a word over 2 characters: a tag is no gap', () => {
+    const text = 'Fix <b>login</b> & "logout" now; then, later: login again';
+    const headline = `Fix  b>${S}login${E}${GAP}logout" now${GAP}${S}login${E} again`;
+
+    const excerpt = excerptOf(text, headline);
+
+    expect(excerpt.text).toBe(`Fix <b>login</b> & "logout" now${EXCERPT_GAP}login again`);
+    expect(marked(excerpt)).toEqual(['login', 'login']);
   });
 
   it('trims white space at a fragment’s ends and keeps what is inside', () => {
