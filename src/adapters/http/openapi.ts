@@ -64,9 +64,12 @@ function responsesOf(spec: RouteSpec) {
   if (needsCredential(spec) && !responses['401']) {
     responses['401'] = errorResponse('Missing, invalid or expired credentials');
   }
-  if ((spec.body || spec.query || spec.params) && !responses['422']) {
-    responses['422'] = errorResponse('Input that breaks a rule; details name each field');
-  }
+  // Every route refuses a query parameter it does not declare (route.ts), so every route may 422.
+  responses['422'] ??= errorResponse(
+    spec.body || spec.query || spec.params
+      ? 'Input that breaks a rule, or an unknown query parameter or body field; details name each'
+      : 'An unknown query parameter (this operation takes none); details name it',
+  );
   if (spec.body) responses['400'] ??= errorResponse('Malformed JSON or wrong content type');
   // The general rate limits (app.ts) cover every route but the operational ones.
   if (!spec.tags.includes('Operations')) {
@@ -122,7 +125,10 @@ export function buildOpenApiDocument(groups: readonly RouteGroup[], version: str
       title: 'TeamFlow API',
       version,
       description:
-        'Multi-tenant work management. Every JSON answer is the envelope `{success, data | error, meta}`.',
+        'Multi-tenant work management. Every JSON answer is the envelope `{success, data | error, meta}`. ' +
+        'A query parameter or body field an operation does not declare answers 422 VALIDATION_ERROR, ' +
+        'with a `details` entry naming it. Lists are keyset-paged (`limit`, `cursor`, ' +
+        '`meta.pagination`) unless their description says they answer the whole set (bounded).',
       license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
     },
     servers: [{ url: '/', description: 'This server' }],

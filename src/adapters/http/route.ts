@@ -1,6 +1,6 @@
 // A route is declared once: its schemas validate the request and describe it in the OpenAPI document.
 import type { Middleware } from 'koa';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ValidationError, type FieldIssue } from '../../domain/shared/errors.js';
 import type { AppContext, RequestState, RouterFields } from './context.js';
 
@@ -77,7 +77,7 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown> extends RouteD
 /** Where the organization sits in a path: the scope and the path must say the same thing. */
 const ORGANIZATION_SEGMENT = /(^|\/):org(\/|$)/;
 
-function invalid(spec: RouteDeclaration<never, never, never>, problem: string): Error {
+function invalid(spec: { method: HttpMethod; path: string }, problem: string): Error {
   return new Error(`Route ${spec.method.toUpperCase()} ${spec.path}: ${problem}`);
 }
 
@@ -111,33 +111,105 @@ export function route<P = undefined, Q = undefined, B = undefined>(
   return { ...spec, apiKeys, idempotent } as unknown as RouteSpec;
 }
 
-function issuesOf(error: z.ZodError, where: string): FieldIssue[] {
-  return error.issues.map((issue) => ({
-    field: issue.path.length > 0 ? issue.path.join('.') : where,
-    message: issue.message,
-  }));
+/**
+ * One issue per field. An unknown key (a strict object's `unrecognized_keys`) is named as the
+ * field itself, like every other issue: `{field: "sort_by", message: "Unknown query parameter"}`.
+ */
+function issuesOf(
+  error: z.ZodError,
+  where: string,
+  unknownKey: (key: string) => string,
+): FieldIssue[] {
+  return error.issues.flatMap((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({
+        field: [...issue.path, key].join('.'),
+        message: unknownKey(key),
+      }));
+    }
+    return [
+      {
+        field: issue.path.length > 0 ? issue.path.join('.') : where,
+        message: issue.message,
+      },
+    ];
+  });
 }
 
-function parsePart<T>(
-  schema: z.ZodType<T> | undefined,
-  value: unknown,
-  where: string,
-  issues: FieldIssue[],
-): T {
-  if (!schema) return undefined as T;
-  const result = schema.safeParse(value);
+interface Part<T> {
+  readonly schema: z.ZodType<T> | undefined;
+  readonly where: 'path' | 'query' | 'body';
+  /** The message of an unknown key. */
+  readonly unknownKey: (key: string) => string;
+}
+
+function parsePart<T>(part: Part<T>, value: unknown, issues: FieldIssue[]): T {
+  if (!part.schema) return undefined as T;
+  const result = part.schema.safeParse(value);
   if (result.success) return result.data;
-  issues.push(...issuesOf(result.error, where));
+  issues.push(...issuesOf(result.error, part.where, part.unknownKey));
   return undefined as T;
+}
+
+const PAGING_PARAMETERS = new Set(['limit', 'cursor']);
+
+/** A route that answers a list in one piece: its 200 is an array without `meta.pagination`. */
+function answersWholeList(spec: RouteSpec): boolean {
+  const ok = spec.responses[200];
+  return ok?.data instanceof z.ZodArray && ok.paginated !== true;
+}
+
+/**
+ * Strict unless loose on purpose: an object schema that says nothing of unknown keys refuses
+ * them; one that does (`.strict()`, `z.looseObject`) is kept as declared.
+ */
+function refusingUnknownKeys(schema: z.ZodObject): z.ZodObject {
+  return schema._zod.def.catchall === undefined ? schema.strict() : schema;
+}
+
+/**
+ * The one rule for unknown input: a query parameter or body field the route does not declare
+ * is a 422 naming it. Applied here, once per route, so no schema has to remember it: a route
+ * that declares no query takes no parameter at all, and a body object is strict at its top
+ * level (nested objects say `.strict()` themselves). A loose object (`z.looseObject`) keeps
+ * its unknown keys: only the email-link pages declare one (mail services add tracking
+ * parameters to links, and the pages read nothing from the query).
+ */
+export function strictQuery(spec: RouteSpec): z.ZodType {
+  const declared = spec.query;
+  if (declared === undefined) return z.object({}).strict();
+  if (!(declared instanceof z.ZodObject)) {
+    throw invalid(spec, 'a query schema must be a zod object');
+  }
+  return refusingUnknownKeys(declared);
+}
+
+export function strictBody(spec: RouteSpec): z.ZodType | undefined {
+  const declared = spec.body;
+  return declared instanceof z.ZodObject ? refusingUnknownKeys(declared) : declared;
 }
 
 /** The koa middleware that validates params, query and body, then calls the handler. */
 export function handlerOf(spec: RouteSpec): Middleware<RequestState, RouterFields> {
+  const wholeList = answersWholeList(spec);
+  const parts: { params: Part<unknown>; query: Part<unknown>; body: Part<unknown> } = {
+    params: { schema: spec.params, where: 'path', unknownKey: () => 'Unknown path parameter' },
+    query: {
+      schema: strictQuery(spec),
+      where: 'query',
+      // `limit` or `cursor` on a list answered whole: say why the route has no such parameter.
+      unknownKey: (key) =>
+        wholeList && PAGING_PARAMETERS.has(key)
+          ? 'Unknown query parameter: this list is not paged, it answers the whole set'
+          : 'Unknown query parameter',
+    },
+    body: { schema: strictBody(spec), where: 'body', unknownKey: () => 'Unknown field' },
+  };
   return async (ctx: AppContext) => {
     const issues: FieldIssue[] = [];
-    const params = parsePart(spec.params, ctx.params, 'path', issues);
-    const query = parsePart(spec.query, ctx.query, 'query', issues);
-    const body = parsePart(spec.body, ctx.request.body ?? {}, 'body', issues);
+    const params = parsePart(parts.params, ctx.params, issues);
+    const query = parsePart(parts.query, ctx.query, issues);
+    const body = parsePart(parts.body, ctx.request.body ?? {}, issues);
     if (issues.length > 0) throw new ValidationError(issues);
     await spec.handler(ctx, { params, query, body });
   };

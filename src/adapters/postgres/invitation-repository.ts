@@ -73,8 +73,8 @@ export function postgresInvitationRepository(db: Db): InvitationRepository {
       return row && toInvitation(row);
     },
 
-    async listPending(organizationId, now) {
-      const rows = await db
+    async listPending(organizationId, now, page) {
+      let query = db
         .selectFrom('invitations')
         .selectAll()
         .where('organization_id', '=', organizationId)
@@ -83,13 +83,36 @@ export function postgresInvitationRepository(db: Db): InvitationRepository {
         .where('expires_at', '>', now)
         .orderBy('created_at', 'desc')
         .orderBy('id', 'desc')
-        .execute();
-      return rows.map(toInvitation);
+        .limit(page.limit);
+      const after = page.after;
+      if (after !== undefined) {
+        // Keyset on (created_at, id), both descending: rows strictly after the cursor's row.
+        query = query.where((eb) =>
+          eb(
+            eb.refTuple('created_at', 'id'),
+            '<',
+            eb.tuple(
+              eb
+                .selectFrom('invitations as cursor')
+                .select('cursor.created_at')
+                .where('cursor.organization_id', '=', organizationId)
+                .where('cursor.id', '=', after),
+              after,
+            ),
+          ),
+        );
+      }
+      return (await query.execute()).map(toInvitation);
     },
 
     async revokePendingFor(organizationId, email, now) {
       // Expired ones too: they still hold the (organization, email) slot of the unique index.
-      await open(organizationId).set({ revoked_at: now }).where('email', '=', email).execute();
+      const rows = await open(organizationId)
+        .set({ revoked_at: now })
+        .where('email', '=', email)
+        .returningAll()
+        .execute();
+      return rows.map(toInvitation);
     },
 
     async revoke(organizationId, id, now) {

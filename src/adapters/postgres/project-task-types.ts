@@ -3,10 +3,12 @@
 import type { Selectable } from 'kysely';
 import type { TaskTypeRepository } from '../../application/projects/ports.js';
 import type { TaskType } from '../../domain/projects/task-type.js';
+import { advisoryXactLock } from './advisory-lock.js';
 import type { Db } from './database.js';
 import type { TaskTypesTable } from './database-projects.js';
 import { conflictOnUnique, versionMissOrGone } from './errors.js';
 import { isUuid } from '../../domain/shared/id.js';
+import { defer } from './wire/index.js';
 
 const NAME_TAKEN = 'The project has a task type with this name';
 
@@ -42,6 +44,19 @@ export function postgresTaskTypeRepository(db: Db): TaskTypeRepository {
       if (!isUuid(projectId) || !isUuid(id)) return undefined;
       const row = await types(organizationId, projectId).where('id', '=', id).executeTakeFirst();
       return row && toTaskType(row);
+    },
+
+    async countLocked(organizationId, projectId) {
+      const key = `${organizationId}:${projectId}:task-types`;
+      // Its own statement ahead of the count, so the count's snapshot is taken after the wait.
+      await defer(db, db.selectNoFrom(advisoryXactLock(key).as('locked')));
+      const row = await db
+        .selectFrom('task_types')
+        .select((eb) => eb.fn.countAll<string>().as('count'))
+        .where('organization_id', '=', organizationId)
+        .where('project_id', '=', projectId)
+        .executeTakeFirstOrThrow();
+      return Number(row.count);
     },
 
     async create(type) {

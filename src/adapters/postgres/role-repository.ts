@@ -3,9 +3,11 @@
 import type { Selectable } from 'kysely';
 import type { CustomRole, RoleRepository } from '../../application/access/ports.js';
 import type { Permission } from '../../domain/access/permissions.js';
+import { advisoryXactLock } from './advisory-lock.js';
 import type { Db, RolesTable } from './database.js';
 import { conflictOnUnique, versionMissOrGone } from './errors.js';
 import { isUuid } from '../../domain/shared/id.js';
+import { defer } from './wire/index.js';
 
 type RoleRow = Selectable<RolesTable>;
 
@@ -38,6 +40,17 @@ export function postgresRoleRepository(db: Db): RoleRepository {
     async list(organizationId) {
       const rows = await inOrganization(organizationId).orderBy('id').execute();
       return rows.map(toRole);
+    },
+
+    async countLocked(organizationId) {
+      // Its own statement ahead of the count, so the count's snapshot is taken after the wait.
+      await defer(db, db.selectNoFrom(advisoryXactLock(`${organizationId}:roles`).as('locked')));
+      const row = await db
+        .selectFrom('roles')
+        .select((eb) => eb.fn.countAll<string>().as('count'))
+        .where('organization_id', '=', organizationId)
+        .executeTakeFirstOrThrow();
+      return Number(row.count);
     },
 
     async find(organizationId, id) {

@@ -62,17 +62,35 @@ export function postgresSessionRepository(db: Db): SessionRepository {
       return row && toSession(row);
     },
 
-    async listActive(userId, now) {
-      const rows = await db
+    async listActive(userId, now, page) {
+      let query = db
         .selectFrom('sessions')
         .select(SESSION_COLUMNS)
         .where('user_id', '=', userId)
         .where('revoked_at', 'is', null)
         .where('expires_at', '>', now)
         .orderBy('created_at', 'asc')
-        .orderBy('id', 'asc')
-        .execute();
-      return rows.map(toSession);
+        .orderBy('id', 'asc');
+      if (page !== undefined) query = query.limit(page.limit);
+      const after = page?.after;
+      if (after !== undefined) {
+        // Keyset on (created_at, id), both ascending: rows strictly after the cursor's row.
+        query = query.where((eb) =>
+          eb(
+            eb.refTuple('created_at', 'id'),
+            '>',
+            eb.tuple(
+              eb
+                .selectFrom('sessions as cursor')
+                .select('cursor.created_at')
+                .where('cursor.user_id', '=', userId)
+                .where('cursor.id', '=', after),
+              after,
+            ),
+          ),
+        );
+      }
+      return (await query.execute()).map(toSession);
     },
 
     async touch(id, now, expiresAt) {

@@ -10,10 +10,11 @@ import type {
 import { isUuid } from '../../domain/shared/id.js';
 import { relationSeenFrom, type TaskRelation } from '../../domain/tasks/relation.js';
 import { taskKey } from '../../domain/tasks/task.js';
+import { advisoryXactLock } from './advisory-lock.js';
 import type { Db } from './database.js';
 import type { TaskRelationsTable } from './database-tasks.js';
 import { conflictOnUnique } from './errors.js';
-import { QueryTemplates } from './wire/index.js';
+import { defer, QueryTemplates } from './wire/index.js';
 
 function toRelation(row: Selectable<TaskRelationsTable>): TaskRelation {
   return {
@@ -154,6 +155,28 @@ export function postgresTaskRelationRepository(db: Db): TaskRelationRepository {
           ? `${organizationId}:blocks`
           : `${organizationId}:relation:${first ?? ''}:${second ?? ''}`;
       await sql`select pg_advisory_xact_lock(hashtextextended(${key}::text, 0))`.execute(db);
+    },
+
+    async countLocked(organizationId, taskIds) {
+      // Every creation takes its tasks' locks in id order, so two never wait on each other. Each
+      // lock is a statement of its own ahead of the count, whose snapshot follows the waits.
+      for (const taskId of [...new Set(taskIds)].sort()) {
+        const key = `${organizationId}:${taskId}:relations`;
+        await defer(db, db.selectNoFrom(advisoryXactLock(key).as('locked')));
+      }
+      const involving = (taskId: string) =>
+        sql<SqlBool>`(source_task_id = ${taskId} or target_task_id = ${taskId})`;
+      const row: Record<string, unknown> = await db
+        .selectFrom('task_relations')
+        .select(
+          taskIds.map((taskId, i) =>
+            sql<string>`count(*) filter (where ${involving(taskId)})`.as(`n${i}`),
+          ),
+        )
+        .where('organization_id', '=', organizationId)
+        .where(sql<SqlBool>`(${sql.join(taskIds.map(involving), sql` or `)})`)
+        .executeTakeFirstOrThrow();
+      return taskIds.map((_, i) => Number(row[`n${i}`]));
     },
 
     async create(relation) {

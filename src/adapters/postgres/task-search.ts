@@ -5,41 +5,32 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { TaskSearch, TaskSearchHit } from '../../application/tasks/search-ports.js';
 import type { Db } from './database.js';
+import {
+  BLANKED_SQL,
+  excerptOf,
+  FRAGMENT_DELIMITER,
+  MATCH_START,
+  MATCH_STOP,
+  SHORT_WORD,
+} from './search-excerpt.js';
 
-/** Matched words come back between these (removed from the text first), then become <mark>. */
-const START = '\u0002';
-const STOP = '\u0003';
 const HEADLINE_OPTIONS =
-  `StartSel="${START}", StopSel="${STOP}", MaxWords=30, MinWords=10, ShortWord=2, ` +
-  `MaxFragments=2, FragmentDelimiter=" … "`;
-
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-/**
- * The headline as HTML on one line: every character of the task's text escaped, the matches
- * marked. (ts_headline itself drops what its parser reads as tags, like `<b>`.)
- */
-export function headlineHtml(headline: string): string {
-  return headline
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/[&<>"']/g, (c) => ESCAPES[c]!)
-    .replaceAll(START, '<mark>')
-    .replaceAll(STOP, '</mark>');
-}
+  `StartSel="${MATCH_START}", StopSel="${MATCH_STOP}", MaxWords=30, MinWords=10, ` +
+  `ShortWord=${SHORT_WORD}, ` +
+  `MaxFragments=2, FragmentDelimiter="${FRAGMENT_DELIMITER}"`;
 
 interface HitRow {
   task_id: string;
   /** numeric: a string from pg, a number or string from PGlite. */
   rank: string | number;
-  snippet: string;
+  title: string;
+  description: string;
+  headline: string;
 }
+
+/** What a hit's excerpt is cut from: the title, a line break, the description. */
+const searchedText = (row: Pick<HitRow, 'title' | 'description'>) =>
+  `${row.title}\n${row.description}`;
 
 export function postgresTaskSearch(db: Db): TaskSearch {
   return {
@@ -79,20 +70,25 @@ export function postgresTaskSearch(db: Db): TaskSearch {
           order by r.rank desc, r.task_id
           limit ${query.limit}
         )
-        select page.task_id, page.rank,
+        select page.task_id, page.rank, t.title, t.description,
                ts_headline('english',
-                           translate(t.title || E'\n' || t.description, ${START + STOP}, ''),
+                           translate(t.title || E'\n' || t.description,
+                                     ${BLANKED_SQL.from}, ${BLANKED_SQL.to}),
                            ${tsquery},
-                           ${HEADLINE_OPTIONS}) as snippet
+                           ${HEADLINE_OPTIONS}) as headline
         from page
         join tasks as t on t.organization_id = ${organizationId} and t.id = page.task_id
         order by page.rank desc, page.task_id
       `.execute(db);
-      return rows.map((row) => ({
-        taskId: row.task_id,
-        rank: Number(row.rank),
-        snippet: headlineHtml(row.snippet),
-      }));
+      return rows.map((row) => {
+        const excerpt = excerptOf(searchedText(row), row.headline);
+        return {
+          taskId: row.task_id,
+          rank: Number(row.rank),
+          snippet: excerpt.text,
+          highlights: excerpt.highlights,
+        };
+      });
     },
   };
 }

@@ -1,6 +1,6 @@
 // Teams (departments) and their members. Names are unique per organization, whatever their case;
 // a team's member count is counted by the query that reads the team, never stored.
-import { sql, type Selectable } from 'kysely';
+import { sql, type Selectable, type SqlBool } from 'kysely';
 import type { Team, TeamMember, TeamRepository } from '../../application/access/ports.js';
 import type { Db, TeamsTable } from './database.js';
 import { conflictOnUnique, versionMissOrGone } from './errors.js';
@@ -117,9 +117,9 @@ export function postgresTeamRepository(db: Db): TeamRepository {
       return result.numDeletedRows === 1n;
     },
 
-    async listMembers(organizationId, teamId) {
+    async listMembers(organizationId, teamId, page) {
       if (!isUuid(teamId)) return [];
-      const rows = await db
+      let query = db
         .selectFrom('team_members')
         .innerJoin('users', 'users.id', 'team_members.user_id')
         .select([
@@ -132,8 +132,19 @@ export function postgresTeamRepository(db: Db): TeamRepository {
         .where('team_members.organization_id', '=', organizationId)
         .where('team_members.team_id', '=', teamId)
         .orderBy('team_members.created_at')
-        .orderBy('team_members.id')
-        .execute();
+        .orderBy('team_members.id');
+      if (page !== undefined) query = query.limit(page.limit);
+      if (page?.after !== undefined) {
+        // Keyset on (created_at, id): rows strictly after the cursor member's row.
+        query = query.where(
+          sql<SqlBool>`(team_members.created_at, team_members.id) > (
+            select c.created_at, c.id from team_members as c
+            where c.organization_id = ${organizationId} and c.team_id = ${teamId}
+              and c.user_id = ${page.after}
+          )`,
+        );
+      }
+      const rows = await query.execute();
       return rows.map((row): TeamMember => ({
         teamId: row.team_id,
         userId: row.user_id,

@@ -5,6 +5,7 @@ import { recordAudit } from './audit.js';
 import { inOrganization, type OrganizationAccess } from './resolve-access.js';
 import {
   assertMayGrant,
+  assertRoomForRole,
   type CustomRoleView,
   customView,
   validDescription,
@@ -30,6 +31,7 @@ export async function createRole(
   assertMayGrant(access, permissions);
   const organizationId = access.organization.id;
   const role = await inOrganization(deps, access, async (tx) => {
+    assertRoomForRole(await tx.roles.countLocked(organizationId));
     const created = await tx.roles.create({
       id: deps.ids.next(),
       organizationId,

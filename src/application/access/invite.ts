@@ -56,10 +56,10 @@ export async function invite(
     }
 
     const now = deps.clock.now();
-    const replaced = (await tx.invitations.listPending(organizationId, now)).find(
-      (pending) => pending.email === email,
+    // The one it replaces: revoked, expired or not; only one still pending is recorded.
+    const replaced = (await tx.invitations.revokePendingFor(organizationId, email, now)).find(
+      (revoked) => revoked.expiresAt.getTime() > now.getTime(),
     );
-    await tx.invitations.revokePendingFor(organizationId, email, now);
     const invitation = await tx.invitations.create({
       id: deps.ids.next(),
       organizationId,

@@ -58,6 +58,11 @@ export interface CustomRole {
 
 export interface RoleRepository {
   list(organizationId: string): Promise<CustomRole[]>;
+  /**
+   * Serializes the organization's role creations until the transaction ends, then counts its
+   * custom roles (those committed by a creation it waited for included).
+   */
+  countLocked(organizationId: string): Promise<number>;
   find(organizationId: string, id: string): Promise<CustomRole | undefined>;
   /** Throws ConflictError when the name is taken in the organization. */
   create(role: {
@@ -103,10 +108,16 @@ export interface InvitationRepository {
     expiresAt: Date;
   }): Promise<Invitation>;
   find(organizationId: string, id: string): Promise<Invitation | undefined>;
-  /** Pending (not accepted, not revoked, not expired at `now`), newest first. */
-  listPending(organizationId: string, now: Date): Promise<Invitation[]>;
-  /** Revokes the pending invitation for this email, if any (a re-invite replaces it). */
-  revokePendingFor(organizationId: string, email: string, now: Date): Promise<void>;
+  /**
+   * A page of the pending ones (not accepted, not revoked, not expired at `now`), newest first
+   * (`created_at`, then id, both descending), after the invitation `page.after` names.
+   */
+  listPending(organizationId: string, now: Date, page: PageRequest): Promise<Invitation[]>;
+  /**
+   * Revokes the open invitation for this email, if any (a re-invite replaces it), expired or
+   * not; answers what it revoked.
+   */
+  revokePendingFor(organizationId: string, email: string, now: Date): Promise<Invitation[]>;
   revoke(organizationId: string, id: string, now: Date): Promise<boolean>;
   markAccepted(organizationId: string, id: string, userId: string, now: Date): Promise<boolean>;
   /** Global lookup: which organization and invitation a token belongs to (no tenant scope needed). */
@@ -152,7 +163,11 @@ export interface TeamRepository {
     expectedVersion?: number,
   ): Promise<Team | undefined>;
   delete(organizationId: string, id: string): Promise<boolean>;
-  listMembers(organizationId: string, teamId: string): Promise<TeamMember[]>;
+  /**
+   * The team's members in the order they joined (`created_at`, then the membership row); with
+   * `page`, at most `page.limit` of them after the member whose user id `page.after` is.
+   */
+  listMembers(organizationId: string, teamId: string, page?: PageRequest): Promise<TeamMember[]>;
   /** ConflictError when already a member. */
   addMember(member: {
     id: string;

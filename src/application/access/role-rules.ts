@@ -23,6 +23,21 @@ export const ROLE_NAME_MAX_LENGTH = 64;
 
 export const ROLE_DESCRIPTION_MAX_LENGTH = 500;
 
+/**
+ * The most custom roles an organization holds: the role list is read whole (the built-in ones,
+ * then these), so it stays bounded.
+ */
+export const MAX_CUSTOM_ROLES = 50;
+
+/** Refuses a new custom role when the organization holds `count` already and that is the most. */
+export function assertRoomForRole(count: number): void {
+  if (count >= MAX_CUSTOM_ROLES) {
+    throw new ConflictError(
+      `An organization has at most ${MAX_CUSTOM_ROLES} custom roles; delete one first`,
+    );
+  }
+}
+
 export interface BuiltInRoleView {
   readonly builtIn: true;
   readonly name: BuiltInRole;

@@ -2,6 +2,7 @@ import type { Session } from '../../domain/identity/session.js';
 import type { UserPrincipal } from '../../domain/identity/principal.js';
 import { notFound } from '../../domain/shared/errors.js';
 import type { Deps } from '../deps.js';
+import { pageOf, type Page } from '../shared/page.js';
 import { forgetSessions } from './sessions.js';
 
 type SessionDeps = Pick<Deps, 'repos' | 'uow' | 'clock' | 'cache'>;
@@ -21,11 +22,18 @@ export async function logoutAll(deps: SessionDeps, actor: UserPrincipal): Promis
   await forgetSessions(deps, ids);
 }
 
+/** A page of the caller's open sessions, oldest first. */
 export async function listSessions(
   deps: Pick<Deps, 'repos' | 'clock'>,
   actor: UserPrincipal,
-): Promise<Session[]> {
-  return deps.repos.sessions.listActive(actor.userId, deps.clock.now());
+  page: { readonly limit: number; readonly after?: string | undefined },
+): Promise<Page<Session>> {
+  const rows = await deps.repos.sessions.listActive(actor.userId, deps.clock.now(), {
+    limit: page.limit + 1,
+    after: page.after,
+  });
+  const { items, next } = pageOf(rows, page.limit, (last) => last.id);
+  return { items, nextCursor: next };
 }
 
 /** Ends one of the caller's own sessions; another user's session is simply not found. */

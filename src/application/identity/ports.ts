@@ -48,7 +48,15 @@ export interface NewSession {
 export interface SessionRepository {
   create(session: NewSession): Promise<Session>;
   findById(id: string): Promise<Session | undefined>;
-  listActive(userId: string, now: Date): Promise<Session[]>;
+  /**
+   * The user's open sessions (not revoked, not expired at `now`), oldest first (`created_at`,
+   * then id); with `page`, at most `page.limit` of them after the session `page.after` names.
+   */
+  listActive(
+    userId: string,
+    now: Date,
+    page?: { readonly limit: number; readonly after?: string | undefined },
+  ): Promise<Session[]>;
   touch(id: string, now: Date, expiresAt: Date): Promise<void>;
   /** Revokes the given sessions (only those of `userId`); returns the ids actually revoked. */
   revoke(userId: string, ids: readonly string[], now: Date, reason: string): Promise<string[]>;

@@ -1,12 +1,19 @@
 // Adding a task type to a project.
 import { authorize } from '../../domain/access/authorize.js';
-import { taskTypeName, type TaskType } from '../../domain/projects/task-type.js';
+import {
+  assertRoomForTaskType,
+  taskTypeName,
+  type TaskType,
+} from '../../domain/projects/task-type.js';
 import { recordAudit } from '../access/audit.js';
 import { inOrganization, type OrganizationAccess } from '../access/resolve-access.js';
 import type { Deps } from '../deps.js';
 import { liveProject } from './live-project.js';
 
-/** Adds a task type; ConflictError when the project has one of this name, whatever its case. */
+/**
+ * Adds a task type; ConflictError when the project has one of this name, whatever its case, or
+ * holds the most task types it may.
+ */
 export async function createTaskType(
   deps: Pick<Deps, 'uow' | 'clock' | 'ids'>,
   access: OrganizationAccess,
@@ -18,6 +25,7 @@ export async function createTaskType(
   const organizationId = access.organization.id;
   return inOrganization(deps, access, async (tx) => {
     const project = await liveProject(tx, organizationId, projectRef);
+    assertRoomForTaskType(await tx.projects.taskTypes.countLocked(organizationId, project.id));
     const type = await tx.projects.taskTypes.create({
       id: deps.ids.next(),
       organizationId,

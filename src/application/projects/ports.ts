@@ -162,6 +162,11 @@ export interface TaskTypeRepository {
   /** In the order they were created. */
   list(organizationId: string, projectId: string): Promise<TaskType[]>;
   find(organizationId: string, projectId: string, id: string): Promise<TaskType | undefined>;
+  /**
+   * Serializes the project's task type creations until the transaction ends, then counts its
+   * task types (those committed by a creation it waited for included).
+   */
+  countLocked(organizationId: string, projectId: string): Promise<number>;
   /** Throws ConflictError when the project has a type of this name, whatever its case. */
   create(type: NewTaskType): Promise<TaskType>;
   /**

@@ -5,6 +5,7 @@ import { ValidationError } from '../../domain/shared/errors.js';
 import {
   assertNoBlockingCycle,
   assertNotYetRelated,
+  assertRoomForRelation,
   forwardRelation,
   relationSeenFrom,
   type RelatedTask,
@@ -25,7 +26,8 @@ export interface AddRelationInput {
 /**
  * Relates the task to another live task the caller sees, in any project of the organization.
  * 422 on `task_id` for the task itself or a task the caller cannot see (whether it exists is not
- * told); 409 for a relation the tasks already have (either way round) or a blocking cycle.
+ * told); 409 for a relation the tasks already have (either way round), a blocking cycle, or a
+ * task that takes part in the most relations it may.
  */
 export async function addRelation(
   deps: RelationDeps,
@@ -55,6 +57,11 @@ export async function addRelation(
         ),
       );
     }
+    const [mine = 0, theirs = 0] = await relations.countLocked(organizationId, [task.id, other.id]);
+    assertRoomForRelation([
+      { taskKey: task.key, relations: mine },
+      { taskKey: other.key, relations: theirs },
+    ]);
     const relation = await relations.create({
       id: deps.ids.next(),
       organizationId,

@@ -45,6 +45,12 @@ export interface TaskRelationRepository {
     taskId: string,
     otherTaskId: string,
   ): Promise<void>;
+  /**
+   * Serializes, until the transaction ends, the relation creations that involve any of
+   * `taskIds`, then counts the relations each takes part in (either side, whatever the other
+   * task's state), in the order given.
+   */
+  countLocked(organizationId: string, taskIds: readonly string[]): Promise<number[]>;
   /** Inserts the relation; ConflictError when the same relation exists. */
   create(relation: TaskRelation): Promise<TaskRelation>;
   /** Removes the relation; false when there was none. */

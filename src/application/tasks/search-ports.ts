@@ -28,10 +28,19 @@ export interface TaskSearchHit {
    */
   readonly rank: number;
   /**
-   * An excerpt of the title and description as HTML: the text escaped, matched words inside
-   * `<mark>…</mark>`. The opening words when only a comment matched.
+   * An excerpt of the title and description (a line break between them) as plain text: one or
+   * two fragments of the task's own text, character for character, joined by ` … `. The
+   * opening words when only a comment matched.
    */
   readonly snippet: string;
+  /** Where the snippet holds the matched words. */
+  readonly highlights: readonly TextRange[];
+}
+
+/** A range of a string in UTF-16 code units (JavaScript string indices), `end` exclusive. */
+export interface TextRange {
+  readonly start: number;
+  readonly end: number;
 }
 
 export interface TaskSearch {

@@ -6,7 +6,7 @@ import { readInOrganization, type OrganizationAccess } from '../access/resolve-a
 import type { Deps } from '../deps.js';
 import { liveProjectRef } from '../projects/live-project.js';
 import { visibilityFilter } from './visibility.js';
-import type { TaskSearchCursor } from './search-ports.js';
+import type { TaskSearchCursor, TextRange } from './search-ports.js';
 
 export const SEARCH_QUERY_MAX_LENGTH = 200;
 
@@ -22,6 +22,7 @@ export interface TaskSearchResult {
   readonly task: Task;
   readonly rank: number;
   readonly snippet: string;
+  readonly highlights: readonly TextRange[];
 }
 
 export interface TaskSearchPage {
@@ -71,7 +72,7 @@ export async function searchTasks(
   const page = hits.slice(0, input.limit);
   const items = page.flatMap((hit) => {
     const task = byId.get(hit.taskId);
-    return task ? [{ task, rank: hit.rank, snippet: hit.snippet }] : [];
+    return task ? [{ task, rank: hit.rank, snippet: hit.snippet, highlights: hit.highlights }] : [];
   });
   const last = page.at(-1);
   return {

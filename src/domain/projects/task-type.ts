@@ -1,5 +1,5 @@
 // Task types are a project's own kinds of work (Bug, Incident; or BDL, SDL, nBDL, nPO).
-import { ValidationError } from '../shared/errors.js';
+import { ConflictError, ValidationError } from '../shared/errors.js';
 
 export interface TaskType {
   readonly id: string;
@@ -17,6 +17,18 @@ export interface TaskType {
 export const DEFAULT_TASK_TYPES = ['Bug', 'Task', 'Story'] as const;
 
 export const TASK_TYPE_NAME_MAX_LENGTH = 50;
+
+/** The most task types a project holds: the list is read whole, so it stays bounded. */
+export const MAX_TASK_TYPES_PER_PROJECT = 50;
+
+/** Refuses a new task type when the project holds `count` already and that is the most. */
+export function assertRoomForTaskType(count: number): void {
+  if (count >= MAX_TASK_TYPES_PER_PROJECT) {
+    throw new ConflictError(
+      `A project has at most ${MAX_TASK_TYPES_PER_PROJECT} task types; delete one first`,
+    );
+  }
+}
 
 /** The name, trimmed; 1–50 characters, unique in the project whatever its case (the repository). */
 export function taskTypeName(raw: string, field = 'name'): string {

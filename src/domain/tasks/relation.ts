@@ -114,3 +114,25 @@ export function assertNoBlockingCycle(wanted: ForwardRelation, targetBlocksSourc
 }
 
 const blockingCycle = () => new ConflictError('The relation would make a blocking cycle');
+
+/**
+ * The most relations a task takes part in, from either side: its relations are read whole (the
+ * task's relation list, and `relations` in a single read), so they stay bounded.
+ */
+export const MAX_RELATIONS_PER_TASK = 100;
+
+/**
+ * Refuses a new relation when either of its tasks takes part in the most relations already
+ * (`counts`: each task's key and its relations, deleted other tasks included).
+ */
+export function assertRoomForRelation(
+  counts: ReadonlyArray<{ readonly taskKey: string; readonly relations: number }>,
+): void {
+  const full = counts.filter((task) => task.relations >= MAX_RELATIONS_PER_TASK);
+  if (full.length === 0) return;
+  throw new ConflictError(
+    `A task takes part in at most ${MAX_RELATIONS_PER_TASK} relations, and ` +
+      `${full.map((task) => task.taskKey).join(' and ')} ${full.length > 1 ? 'have' : 'has'} ` +
+      'that many; remove one first',
+  );
+}

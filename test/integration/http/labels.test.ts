@@ -245,7 +245,7 @@ describe('changing and deleting labels', () => {
 
   it.each([
     ['an empty body', {}, ['body']],
-    ['an unknown field', { title: 'x' }, ['body']],
+    ['an unknown field', { title: 'x' }, ['title']],
     ['a bad color', { color: '#zzzzzz' }, ['color']],
     ['a blank name', { name: ' ' }, ['name']],
     ['a long description', { description: 'd'.repeat(201) }, ['description']],

@@ -324,7 +324,7 @@ describe('the request', () => {
     const cases: [unknown, string][] = [
       [{ task_ids: [a.id, b.id, a.id], set: { priority: 'low' } }, 'task_ids.2'],
       [{ task_ids: [a.id], set: {} }, 'set'],
-      [{ task_ids: [a.id], set: { title: 'Renamed' } }, 'set'],
+      [{ task_ids: [a.id], set: { title: 'Renamed' } }, 'set.title'],
       // A key is a task id too (identifiers.test.ts); an empty string names nothing.
       [{ task_ids: [''], set: { priority: 'low' } }, 'task_ids.0'],
       [{ task_ids: [a.id], set: { priority: 'urgent' } }, 'set.priority'],

@@ -241,7 +241,7 @@ describe('refusals when adding', () => {
       [{ type: 'duplicated_by', task_id: b.id }, ['type']],
       [{ type: 'blocks' }, ['task_id']],
       [{ type: 'blocks', task_id: '' }, ['task_id']],
-      [{ type: 'blocks', task_id: b.id, note: 'x' }, ['body']],
+      [{ type: 'blocks', task_id: b.id, note: 'x' }, ['note']],
     ] as const) {
       const reply = await relate(a, body);
       expectError(reply, 422, 'VALIDATION_ERROR');

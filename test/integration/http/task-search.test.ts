@@ -1,6 +1,6 @@
 // GET /organizations/{org}/search through HTTP: ranked full-text over titles, descriptions and
-// comments, the task fields plus rank and snippet, keyset pages through next_cursor, what a
-// requester sees, and the 403 / 404 / 422 answers.
+// comments, the task fields plus rank, a plain-text snippet and its match ranges, keyset pages
+// through next_cursor, what a requester sees, and the 403 / 404 / 422 answers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn, type SignedInUser } from '../../support/actors.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
@@ -84,13 +84,37 @@ describe('GET /organizations/{org}/search', () => {
     expect(first).toEqual({
       ...inTitle,
       rank: expect.any(Number),
-      snippet: '<mark>Xylophone</mark> &amp; drums',
+      snippet: 'Xylophone & drums',
+      highlights: [{ start: 0, end: 9 }],
     });
     expect(first.rank).toBeGreaterThan(second.rank);
     expect(second.rank).toBeGreaterThan(third.rank);
-    expect(second.snippet).toBe('Music module Needs a <mark>xylophone</mark> sound');
+    expect(second.snippet).toBe('Music module\nNeeds a xylophone sound');
+    expect(second.highlights).toEqual([{ start: 21, end: 30 }]);
     expect(third.snippet).toBe('Tidy the backlog');
+    expect(third.highlights).toEqual([]);
     expect(reply.body.meta.pagination).toEqual({ limit: 50, next_cursor: null, has_more: false });
+  });
+
+  it('answers the snippet as plain text, every character as stored, the matches as ranges', async () => {
+    const title = `Bandoneon <b>bold</b> & "quoted" 'single' crème brûlée 日本 🎵 a<b 1 < 2 &amp;`;
+    const description = 'Tune the <script>bandoneons</script>\n\n  before Friday';
+    const task = await aTask({ title, description });
+
+    // The second query names the same word twice (one stem), which ts_headline answers in
+    // pieces; the snippet is the same text.
+    for (const q of ['bandoneon', 'bandoneon bandoneons']) {
+      const reply = await api.get(searchPath({ q }), as(owner));
+
+      expect(reply.status).toBe(200);
+      const hit = reply.body.data.find((item: any) => item.id === task.id);
+      expect(hit.title).toBe(title);
+      expect(hit.snippet).toBe(`${title}\n${description}`.trim());
+      const matched = hit.highlights.map((range: { start: number; end: number }) =>
+        hit.snippet.slice(range.start, range.end),
+      );
+      expect(matched).toEqual(['Bandoneon', 'bandoneons']);
+    }
   });
 
   it('pages through next_cursor without repeating or skipping a task, ties included', async () => {

@@ -347,6 +347,52 @@ describe(`task relation repository on ${ENGINE}`, () => {
     expect(outcomes.sort()).toEqual(['created', 'refused']);
     expect((await listFor(world, a)).length).toBe(1);
   });
+
+  it('counts the relations each task takes part in, from either side, in the order asked', async () => {
+    const world = await aWorld();
+    const [a, b, c, lone] = [
+      await aTask(world),
+      await aTask(world),
+      await aTask(world),
+      await aTask(world),
+    ];
+    await relate(world, a, 'blocks', b);
+    await relate(world, c, 'relates_to', a);
+    await relate(world, b, 'duplicates', c);
+    await relate(world, a, 'blocked_by', c);
+
+    expect(
+      await inOrg(world.org, (tx) => tx.tasks.relations.countLocked(world.org, [a.id, lone.id])),
+    ).toEqual([3, 0]);
+    expect(
+      await inOrg(world.org, (tx) => tx.tasks.relations.countLocked(world.org, [c.id, b.id, a.id])),
+    ).toEqual([3, 2, 3]);
+  });
+
+  it('serializes creations on a task: two that would pass its bound together cannot both count under it', async () => {
+    const world = await aWorld();
+    const hub = await aTask(world);
+    await relate(world, hub, 'relates_to', await aTask(world));
+    const bound = 2;
+    const arrived = barrier(testDatabaseUrl ? 2 : 1);
+    const attempt = (other: Task) =>
+      inOrg(world.org, async (tx) => {
+        await arrived();
+        const [count = 0] = await tx.tasks.relations.countLocked(world.org, [hub.id, other.id]);
+        if (count >= bound) return 'refused';
+        await tx.tasks.relations.create({
+          id: newId(),
+          organizationId: world.org,
+          ...forwardRelation(hub.id, 'relates_to', other.id),
+          createdBy: null,
+          createdAt: NOW,
+        });
+        return 'created';
+      });
+    const outcomes = await Promise.all([attempt(await aTask(world)), attempt(await aTask(world))]);
+    expect(outcomes.sort()).toEqual(['created', 'refused']);
+    expect((await listFor(world, hub)).length).toBe(bound);
+  });
 });
 
 /** The advisory locks this transaction holds, as the signed 64-bit keys they were taken with. */

@@ -1,10 +1,16 @@
 // Route metadata: every route declares its scope, `route()` derives Idempotency-Key handling from
 // it, and a scope that disagrees with the path stops the application while it lists its routes.
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { apiRouteGroups } from '../../../src/adapters/http/app.js';
 import { operationsRoutes, servedOn } from '../../../src/adapters/http/operations/routes.js';
 import { pagesRoutes } from '../../../src/adapters/http/pages/routes.js';
-import { route, type RouteDeclaration } from '../../../src/adapters/http/route.js';
+import {
+  route,
+  strictBody,
+  strictQuery,
+  type RouteDeclaration,
+} from '../../../src/adapters/http/route.js';
 import type { Deps } from '../../../src/application/deps.js';
 
 const base = {
@@ -137,5 +143,44 @@ describe("the application's routes", () => {
       'get /docs/assets/:file': ['admin'],
     });
     expect(() => servedOn('somethingNew', 'api')).toThrow(/somethingNew: no listener named/);
+  });
+
+  it('refuse an unknown query parameter and an unknown top-level body field, but on the email-link pages', () => {
+    // The pages are the routes that declare a loose query; their assets declare none.
+    for (const spec of specs) {
+      const page = spec.tags.includes('Pages') && spec.query !== undefined;
+      const name = `${spec.method} ${spec.path}`;
+      const query = strictQuery(spec).safeParse({ not_declared: 'x' });
+      const refused =
+        !query.success && query.error.issues.some((i) => i.code === 'unrecognized_keys');
+      expect(refused, name).toBe(!page);
+      const body = strictBody(spec);
+      if (body !== undefined && !(spec.body instanceof z.ZodArray)) {
+        const parsed = body.safeParse({ not_declared: 'x' });
+        expect(
+          !parsed.success && parsed.error.issues.some((i) => i.code === 'unrecognized_keys'),
+          name,
+        ).toBe(true);
+      }
+    }
+  });
+
+  it('answer a list either in pages or whole, and say which', () => {
+    for (const spec of specs) {
+      const ok = spec.responses[200];
+      if (!(ok?.data instanceof z.ZodArray) || spec.method !== 'get') continue;
+      const name = `${spec.method} ${spec.path}`;
+      if (ok.paginated) {
+        // A limit and where to go on from: an opaque cursor, or (the events feed) an event id.
+        const parameters = Object.keys((spec.query as z.ZodObject).shape);
+        expect(parameters, name).toContain('limit');
+        expect(
+          parameters.filter((p) => p === 'cursor' || p === 'after'),
+          name,
+        ).toHaveLength(1);
+      } else {
+        expect(spec.summary, name).toMatch(/the whole set \(at most \d+\), not paged$/);
+      }
+    }
   });
 });

@@ -12,6 +12,7 @@ import { userOf } from '../middleware/authenticate.js';
 import { accessOf } from '../middleware/organization-access.js';
 import { organizationParams } from '../organizations/schemas.js';
 import { route, type RouteSpec } from '../route.js';
+import { decodeIdCursor, encodeCursor, listQuery } from '../schemas.js';
 import {
   acceptedInvitationSchema,
   acceptInvitationBody,
@@ -68,18 +69,29 @@ export function invitationsRoutes(deps: Deps): RouteSpec[] {
       method: 'get',
       path: '/organizations/:org/invitations',
       operationId: 'listInvitations',
-      summary: 'Pending invitations, newest first',
+      summary: 'Pending invitations, newest first, in keyset pages',
       tags,
       scope: 'organization',
       permission: 'invitation:manage',
       params: organizationParams,
+      query: listQuery,
       responses: {
-        200: { description: 'Pending invitations', data: z.array(invitationSchema) },
+        200: {
+          description: 'Pending invitations (not accepted, revoked or expired)',
+          data: z.array(invitationSchema),
+          paginated: true,
+        },
         403: forbidden,
         404: notMember,
+        422: { description: 'Invalid limit or cursor, or an unknown query parameter' },
       },
-      handler: async (ctx) => {
-        respond(ctx, (await listInvitations(deps, accessOf(ctx))).map(presentInvitation));
+      handler: async (ctx, { query }) => {
+        const after = decodeIdCursor(query.cursor);
+        const page = await listInvitations(deps, accessOf(ctx), { limit: query.limit, after });
+        const next = page.nextCursor === null ? null : encodeCursor(page.nextCursor);
+        respond(ctx, page.items.map(presentInvitation), {
+          pagination: { limit: query.limit, next_cursor: next, has_more: next !== null },
+        });
       },
     }),
     route({

@@ -5,7 +5,12 @@ import { deleteRole } from '../../../application/access/delete-role.js';
 import { getRole } from '../../../application/access/get-role.js';
 import { listRoles } from '../../../application/access/list-roles.js';
 import { updateRole } from '../../../application/access/update-role.js';
-import { type CustomRoleView, type RoleView } from '../../../application/access/role-rules.js';
+import {
+  MAX_CUSTOM_ROLES,
+  type CustomRoleView,
+  type RoleView,
+} from '../../../application/access/role-rules.js';
+import { BUILT_IN_ROLES } from '../../../domain/access/permissions.js';
 import type { Deps } from '../../../application/deps.js';
 import { expectedVersion, setEtag } from '../conditional.js';
 import type { AppContext } from '../context.js';
@@ -56,13 +61,19 @@ export function rolesRoutes(deps: Deps): RouteSpec[] {
       path: '/organizations/:org/roles',
       operationId: 'listRoles',
       summary:
-        'The built-in roles with their permissions (the whole matrix), then the custom roles',
+        'The built-in roles with their permissions (the whole matrix), then the custom roles: ' +
+        `the whole set (at most ${BUILT_IN_ROLES.length + MAX_CUSTOM_ROLES}), not paged`,
       tags,
       scope: 'organization',
       permission: 'role:read',
       params: organizationParams,
       responses: {
-        200: { description: 'Roles', data: z.array(roleSchema) },
+        200: {
+          description:
+            `Every role: the ${BUILT_IN_ROLES.length} built-in ones, then at most ` +
+            `${MAX_CUSTOM_ROLES} custom ones; no meta.pagination (limit or cursor → 422)`,
+          data: z.array(roleSchema),
+        },
         403: forbidden,
         404: notFound,
       },
@@ -104,7 +115,9 @@ export function rolesRoutes(deps: Deps): RouteSpec[] {
         201: { description: 'Created', data: customRoleSchema },
         403: { description: 'The caller lacks role:manage or a permission the role would grant' },
         404: notFound,
-        409: { description: 'A role with this name exists' },
+        409: {
+          description: `A role with this name exists, or the organization has ${MAX_CUSTOM_ROLES} custom roles already (the most)`,
+        },
         422: { description: 'Invalid name or description, or an unknown permission' },
       },
       handler: async (ctx, { body }) => {

@@ -173,19 +173,27 @@ export function teamsRoutes(deps: Deps): RouteSpec[] {
       method: 'get',
       path: '/organizations/:org/teams/:id/members',
       operationId: 'listTeamMembers',
-      summary: 'The members of a team, in the order they joined',
+      summary: 'The members of a team, in the order they joined, in keyset pages',
       tags,
       scope: 'organization',
       permission: 'team:read',
       params: teamParams,
+      query: listQuery,
       responses: {
-        200: { description: 'Team members', data: z.array(teamMemberSchema) },
+        200: { description: 'Team members', data: z.array(teamMemberSchema), paginated: true },
         403: forbidden,
         404: notFound,
       },
-      handler: async (ctx, { params }) => {
-        const members = await listTeamMembers(deps, accessOf(ctx), params.id);
-        respond(ctx, members.map(presentMember));
+      handler: async (ctx, { params, query }) => {
+        const after = decodeIdCursor(query.cursor);
+        const page = await listTeamMembers(deps, accessOf(ctx), params.id, {
+          limit: query.limit,
+          after,
+        });
+        const next = page.nextCursor === null ? null : encodeCursor(page.nextCursor);
+        respond(ctx, page.items.map(presentMember), {
+          pagination: { limit: query.limit, next_cursor: next, has_more: next !== null },
+        });
       },
     }),
     route({

@@ -18,6 +18,7 @@ import type { AppContext } from '../context.js';
 import { respond } from '../envelope.js';
 import { userOf } from '../middleware/authenticate.js';
 import { route, type RouteSpec } from '../route.js';
+import { decodeIdCursor, encodeCursor, listQuery } from '../schemas.js';
 import { presentSession, presentTokenPair, presentUser } from './presenters.js';
 import {
   acceptedSchema,
@@ -189,16 +190,22 @@ export function identityRoutes(deps: Deps): RouteSpec[] {
       method: 'get',
       path: '/auth/sessions',
       operationId: 'listSessions',
-      summary: 'The open sessions of the user',
+      summary: 'The open sessions of the user, oldest first, in keyset pages',
       tags,
       scope: 'user',
-      responses: { 200: { description: 'Sessions, oldest first', data: z.array(sessionSchema) } },
-      handler: async (ctx) => {
+      query: listQuery,
+      responses: {
+        200: { description: 'Sessions', data: z.array(sessionSchema), paginated: true },
+      },
+      handler: async (ctx, { query }) => {
         const actor = userOf(ctx);
-        const sessions = await listSessions(deps, actor);
+        const after = decodeIdCursor(query.cursor);
+        const page = await listSessions(deps, actor, { limit: query.limit, after });
+        const next = page.nextCursor === null ? null : encodeCursor(page.nextCursor);
         respond(
           ctx,
-          sessions.map((s) => presentSession(s, actor.sessionId)),
+          page.items.map((s) => presentSession(s, actor.sessionId)),
+          { pagination: { limit: query.limit, next_cursor: next, has_more: next !== null } },
         );
       },
     }),

@@ -56,6 +56,9 @@ const urls: AssetUrls = {
   icon: addAsset('icon', 'svg', 'image/svg+xml', pagesIcon),
 };
 
+/** Anything: `?token=` is the script's, and whatever else a mail service adds is ignored. */
+const pageQuery = z.looseObject({});
+
 const PAGES = [
   { path: '/verify-email', operationId: 'verifyEmailPage', html: verifyEmailPage(urls) },
   { path: '/reset-password', operationId: 'resetPasswordPage', html: resetPasswordPage(urls) },
@@ -85,6 +88,9 @@ export function pagesRoutes(): RouteSpec[] {
         summary: `The page the ${page.path} email link opens (HTML)`,
         tags: ['Pages'],
         scope: 'public',
+        // The link's `?token=` is read by the page's script, never by the server. Loose: mail
+        // services add tracking parameters (`utm_*`) to links, and the page must open anyway.
+        query: pageQuery,
         responses: { 200: { description: 'HTML' } },
         handler: async (ctx) => {
           pageHeaders(ctx);

@@ -6,7 +6,7 @@ import { createTaskType } from '../../../application/projects/create-task-type.j
 import { deleteTaskType } from '../../../application/projects/delete-task-type.js';
 import { listTaskTypes } from '../../../application/projects/list-task-types.js';
 import { renameTaskType } from '../../../application/projects/rename-task-type.js';
-import type { TaskType } from '../../../domain/projects/task-type.js';
+import { MAX_TASK_TYPES_PER_PROJECT, type TaskType } from '../../../domain/projects/task-type.js';
 import { expectedVersion, setEtag } from '../conditional.js';
 import type { AppContext } from '../context.js';
 import { respond } from '../envelope.js';
@@ -36,13 +36,16 @@ export function taskTypesRoutes(deps: Deps): RouteSpec[] {
       method: 'get',
       path: '/organizations/:org/projects/:project/task-types',
       operationId: 'listTaskTypes',
-      summary: 'The project’s task types, in the order they were added',
+      summary: `The project’s task types, in the order they were added: the whole set (at most ${MAX_TASK_TYPES_PER_PROJECT}), not paged`,
       tags,
       scope: 'organization',
       permission: 'project:read',
       params: projectParams,
       responses: {
-        200: { description: 'Task types', data: z.array(taskTypeSchema) },
+        200: {
+          description: `Every task type of the project, at most ${MAX_TASK_TYPES_PER_PROJECT}; no meta.pagination (limit or cursor → 422)`,
+          data: z.array(taskTypeSchema),
+        },
         403: forbidden,
         404: notFound,
       },
@@ -65,7 +68,9 @@ export function taskTypesRoutes(deps: Deps): RouteSpec[] {
         201: { description: 'Created', data: taskTypeSchema },
         403: forbidden,
         404: notFound,
-        409: { description: 'The project has a task type of this name' },
+        409: {
+          description: `The project has a task type of this name, or has ${MAX_TASK_TYPES_PER_PROJECT} task types already (the most)`,
+        },
         422: { description: 'Invalid name' },
       },
       handler: async (ctx, { params, body }) => {

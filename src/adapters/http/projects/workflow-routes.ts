@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { Deps } from '../../../application/deps.js';
 import { getWorkflow } from '../../../application/projects/get-workflow.js';
+import { MAX_WORKFLOW_STATUSES } from '../../../domain/projects/workflow.js';
 import { replaceWorkflow } from '../../../application/projects/replace-workflow.js';
 import { respond } from '../envelope.js';
 import { accessOf } from '../middleware/organization-access.js';
@@ -19,13 +20,16 @@ export function workflowRoutes(deps: Deps): RouteSpec[] {
       method: 'get',
       path: '/organizations/:org/projects/:project/statuses',
       operationId: 'listProjectStatuses',
-      summary: 'The project’s workflow statuses, in order',
+      summary: `The project’s workflow statuses, in order: the whole set (at most ${MAX_WORKFLOW_STATUSES}), not paged`,
       tags,
       scope: 'organization',
       permission: 'project:read',
       params: projectParams,
       responses: {
-        200: { description: 'Statuses', data: z.array(statusSchema) },
+        200: {
+          description: `Every status of the workflow, at most ${MAX_WORKFLOW_STATUSES}; no meta.pagination (limit or cursor → 422)`,
+          data: z.array(statusSchema),
+        },
         403: { description: 'The caller lacks the permission' },
         404: notFound,
       },

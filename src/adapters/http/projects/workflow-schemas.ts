@@ -12,14 +12,20 @@ const category = z.enum(STATUS_CATEGORIES);
 
 export const replaceStatusesBody = z
   .array(
-    z.object({
-      id: z
-        .uuid()
-        .optional()
-        .meta({ description: 'An existing status to keep; omit for a new one' }),
-      name: z.string().max(STATUS_NAME_MAX_LENGTH * 4),
-      category,
-    }),
+    z
+      .object({
+        id: z
+          .uuid()
+          .optional()
+          .meta({ description: 'An existing status to keep; omit for a new one' }),
+        name: z.string().max(STATUS_NAME_MAX_LENGTH * 4),
+        category,
+        position: z.number().int().optional().meta({
+          description:
+            'Ignored, so that what GET answers can be sent back as it is: the order of the list is the order',
+        }),
+      })
+      .strict(),
   )
   .max(MAX_WORKFLOW_STATUSES * 2)
   .meta({

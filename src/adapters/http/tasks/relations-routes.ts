@@ -6,7 +6,7 @@ import type { Deps } from '../../../application/deps.js';
 import { addRelation } from '../../../application/tasks/add-relation.js';
 import { listRelations } from '../../../application/tasks/list-relations.js';
 import { removeRelation } from '../../../application/tasks/remove-relation.js';
-import type { RelatedTask } from '../../../domain/tasks/relation.js';
+import { MAX_RELATIONS_PER_TASK, type RelatedTask } from '../../../domain/tasks/relation.js';
 import { respond } from '../envelope.js';
 import { accessOf } from '../middleware/organization-access.js';
 import { route, type RouteSpec } from '../route.js';
@@ -40,14 +40,14 @@ export function taskRelationsRoutes(deps: Deps): RouteSpec[] {
       method: 'get',
       path: '/organizations/:org/tasks/:task/relations',
       operationId: 'listTaskRelations',
-      summary: 'The task’s relations, oldest first, from its side',
+      summary: `The task’s relations, oldest first, from its side: the whole set (at most ${MAX_RELATIONS_PER_TASK}), not paged`,
       tags,
       scope: 'organization',
       permission: 'task:read',
       params: taskParams,
       responses: {
         200: {
-          description: 'Relations, leaving out those whose other task is deleted or hidden',
+          description: `Every relation of the task, at most ${MAX_RELATIONS_PER_TASK}, leaving out those whose other task is deleted or hidden; no meta.pagination (limit or cursor → 422)`,
           data: z.array(relationSchema),
         },
         403: { description: 'The caller lacks the permission' },
@@ -77,8 +77,9 @@ export function taskRelationsRoutes(deps: Deps): RouteSpec[] {
         404: notFound,
         409: {
           description:
-            'The tasks already have a relation of this type (either way round), or it would ' +
-            'make a blocking cycle',
+            'The tasks already have a relation of this type (either way round), it would ' +
+            `make a blocking cycle, or either task takes part in ${MAX_RELATIONS_PER_TASK} ` +
+            'relations already (the most)',
         },
         422: {
           description:

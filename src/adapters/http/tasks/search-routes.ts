@@ -77,6 +77,7 @@ export function taskSearchRoutes(deps: Deps): RouteSpec[] {
             ...presentTask(item.task),
             rank: item.rank,
             snippet: item.snippet,
+            highlights: item.highlights,
           })),
           { pagination: { limit: query.limit, next_cursor: next, has_more: next !== null } },
         );

@@ -35,9 +35,24 @@ export const taskSearchHitSchema = taskSchema
     }),
     snippet: z.string().meta({
       description:
-        'An excerpt of the title and description as HTML: the text escaped, matched words in ' +
-        '`<mark>…</mark>` (the opening words when only a comment matched)',
-      example: 'Fix the <mark>login</mark> timeout in billing',
+        'An excerpt of the title and description (a line break between them) as plain text, ' +
+        'not HTML: one or two fragments of the task’s own text, every character as stored ' +
+        '(nothing escaped or dropped), joined by ` … `; the opening words when only a comment ' +
+        'matched. Escape it before putting it into HTML.',
+      example: 'Fix the login timeout in billing',
     }),
+    highlights: z
+      .array(
+        z.object({
+          start: z.number().int().min(0).meta({ description: 'First code unit of the match' }),
+          end: z.number().int().min(0).meta({ description: 'One past its last code unit' }),
+        }),
+      )
+      .meta({
+        description:
+          'Where `snippet` holds the matched words, in order: offsets in UTF-16 code units ' +
+          '(JavaScript string indices, `snippet.slice(start, end)`), `end` exclusive',
+        example: [{ start: 8, end: 13 }],
+      }),
   })
   .meta({ id: 'TaskSearchHit' });

@@ -234,9 +234,18 @@ describe('team members', () => {
     deps.clock.advance(1000);
     await addTeamMember(deps, world.owner, team.id, second.userId);
 
-    const members = await listTeamMembers(deps, world.owner, team.id);
+    const members = (await listTeamMembers(deps, world.owner, team.id, { limit: 50 })).items;
     expect(members.map((m) => m.userId)).toEqual([first.userId, second.userId]);
     expect(members[0]).toEqual(added);
+    const opening = await listTeamMembers(deps, world.owner, team.id, { limit: 1 });
+    expect(opening.items).toEqual([added]);
+    expect(opening.nextCursor).toBe(first.userId);
+    const rest = await listTeamMembers(deps, world.owner, team.id, {
+      limit: 1,
+      after: first.userId,
+    });
+    expect(rest.items.map((m) => m.userId)).toEqual([second.userId]);
+    expect(rest.nextCursor).toBeNull();
     expect((await getTeam(deps, world.owner, team.id)).memberCount).toBe(2);
     expect(await auditOf(world, 'team.member_added')).toHaveLength(2);
   });
@@ -263,9 +272,9 @@ describe('team members', () => {
   it('answers NotFoundError for the members of a team that does not exist', async () => {
     const world = await anOrganization();
     const member = await aMember(world);
-    await expect(listTeamMembers(deps, world.owner, deps.ids.next())).rejects.toBeInstanceOf(
-      NotFoundError,
-    );
+    await expect(
+      listTeamMembers(deps, world.owner, deps.ids.next(), { limit: 50 }),
+    ).rejects.toBeInstanceOf(NotFoundError);
     await expect(
       addTeamMember(deps, world.owner, deps.ids.next(), member.userId),
     ).rejects.toBeInstanceOf(NotFoundError);
@@ -279,7 +288,7 @@ describe('team members', () => {
 
     await removeTeamMember(deps, world.owner, team.id, member.userId);
 
-    expect(await listTeamMembers(deps, world.owner, team.id)).toEqual([]);
+    expect((await listTeamMembers(deps, world.owner, team.id, { limit: 50 })).items).toEqual([]);
     expect(await auditOf(world, 'team.member_removed')).toEqual([
       expect.objectContaining({ targetId: team.id, changes: { user_id: member.userId } }),
     ]);

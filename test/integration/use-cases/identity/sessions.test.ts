@@ -188,15 +188,33 @@ describe('logout, logoutAll and revokeSession', () => {
     ).rejects.toBeInstanceOf(NotFoundError);
   });
 
-  it('listSessions shows the caller’s open sessions, oldest first', async () => {
+  it('listSessions shows the caller’s open sessions, oldest first, in pages', async () => {
     const first = await signedIn(deps);
     deps.clock.advance(1000);
     const second = await signInAgain(deps, first);
-    const listed = await listSessions(deps, first.principal);
-    expect(listed.map((s) => s.id)).toEqual([
+    deps.clock.advance(1000);
+    const third = await signInAgain(deps, first);
+
+    const whole = await listSessions(deps, first.principal, { limit: 50 });
+    expect(whole.items.map((s) => s.id)).toEqual([
+      first.principal.sessionId,
+      second.principal.sessionId,
+      third.principal.sessionId,
+    ]);
+    expect(whole.nextCursor).toBeNull();
+
+    const opening = await listSessions(deps, first.principal, { limit: 2 });
+    expect(opening.items.map((s) => s.id)).toEqual([
       first.principal.sessionId,
       second.principal.sessionId,
     ]);
+    expect(opening.nextCursor).toBe(second.principal.sessionId);
+    const rest = await listSessions(deps, first.principal, {
+      limit: 2,
+      after: opening.nextCursor ?? undefined,
+    });
+    expect(rest.items.map((s) => s.id)).toEqual([third.principal.sessionId]);
+    expect(rest.nextCursor).toBeNull();
   });
 });
 

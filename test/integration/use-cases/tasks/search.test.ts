@@ -109,20 +109,22 @@ describe('searchTasks: what matches and in which order', () => {
     );
   });
 
-  it('returns the whole task with a one-line escaped snippet that marks the matched words', async () => {
+  it('returns the whole task with its text as the snippet, as stored, and the matched words', async () => {
     const board = await aBoard();
     const task = await aTask(board, {
       title: 'Tom & "Jerry" <b>crash</b>',
-      description: 'It crashes\u0002 on\u0003 start',
+      description: 'It crashes\u0001 on\u0002\u0003 start',
       priority: 'high',
     });
 
     const [hit] = (await search(board.world.owner, 'crash')).items;
 
     expect(hit!.task).toEqual(task);
-    expect(hit!.snippet).toBe(
-      'Tom &amp; &quot;Jerry&quot; <mark>crash</mark> It <mark>crashes</mark> on start',
-    );
+    expect(hit!.snippet).toBe('Tom & "Jerry" <b>crash</b>\nIt crashes\u0001 on\u0002\u0003 start');
+    expect(hit!.highlights.map(({ start, end }) => hit!.snippet.slice(start, end))).toEqual([
+      'crash',
+      'crashes',
+    ]);
   });
 
   it('finds nothing for a query of stop words only, and nothing of another organization', async () => {
