@@ -11,6 +11,7 @@ import type { LabelCursor } from '../../../application/labels/ports.js';
 import type { Label } from '../../../domain/labels/label.js';
 import { ValidationError } from '../../../domain/shared/errors.js';
 import { respond } from '../envelope.js';
+import { organizationUrl } from '../locations.js';
 import { accessOf } from '../middleware/organization-access.js';
 import { organizationParams } from '../organizations/schemas.js';
 import { route, type RouteSpec } from '../route.js';
@@ -113,7 +114,11 @@ export function labelsRoutes(deps: Deps): RouteSpec[] {
         422: { description: 'Invalid name, color or description' },
       },
       handler: async (ctx, { body }) => {
-        respond(ctx, present(await createLabel(deps, accessOf(ctx), body)), { status: 201 });
+        const label = await createLabel(deps, accessOf(ctx), body);
+        respond(ctx, present(label), {
+          status: 201,
+          location: organizationUrl(ctx, 'labels', label.id),
+        });
       },
     }),
     route({

@@ -71,6 +71,9 @@ const docsHtml = `<!doctype html>
 
 const docsInit = `window.ui = SwaggerUIBundle({ url: '/api/v1/openapi.json', dom_id: '#swagger-ui' });`;
 
+/** The reference page's files change only with a release. */
+const ASSET_CACHE_CONTROL = 'public, max-age=86400';
+
 const DOC_ASSETS: Record<string, string> = {
   'swagger-ui.css': 'text/css; charset=utf-8',
   'swagger-ui-bundle.js': 'application/javascript; charset=utf-8',
@@ -172,7 +175,9 @@ export function operationsRoutes(ops: Operations, openApiDocument: () => unknown
       summary: 'Prometheus metrics (text exposition format)',
       tags,
       scope: 'public',
-      responses: { 200: { description: 'Prometheus text' } },
+      responses: {
+        200: { description: 'Prometheus text', content: { 'text/plain': z.string() } },
+      },
       handler: async (ctx) => {
         const { contentType, body } = await ops.metrics();
         ctx.type = contentType;
@@ -186,7 +191,13 @@ export function operationsRoutes(ops: Operations, openApiDocument: () => unknown
       summary: 'Public keys that verify access tokens (a bare JWKS, not the envelope)',
       tags,
       scope: 'public',
-      responses: { 200: { description: 'JWKS', data: jwksSchema } },
+      responses: {
+        200: {
+          description: 'JWKS',
+          content: { 'application/json': jwksSchema },
+          headers: ['Cache-Control'],
+        },
+      },
       handler: async (ctx) => {
         ctx.set('Cache-Control', 'public, max-age=300');
         ctx.body = ops.jwks();
@@ -199,7 +210,12 @@ export function operationsRoutes(ops: Operations, openApiDocument: () => unknown
       summary: 'This OpenAPI document',
       tags,
       scope: 'public',
-      responses: { 200: { description: 'OpenAPI 3.1 document' } },
+      responses: {
+        200: {
+          description: 'OpenAPI 3.1 document',
+          content: { 'application/json': z.looseObject({ openapi: z.string() }) },
+        },
+      },
       handler: async (ctx) => {
         ctx.body = openApiDocument();
       },
@@ -211,7 +227,7 @@ export function operationsRoutes(ops: Operations, openApiDocument: () => unknown
       summary: 'The API reference, rendered from the OpenAPI document',
       tags,
       scope: 'public',
-      responses: { 200: { description: 'HTML' } },
+      responses: { 200: { description: 'HTML', content: { 'text/html': z.string() } } },
       handler: async (ctx) => {
         ctx.type = 'text/html; charset=utf-8';
         ctx.body = docsHtml;
@@ -225,17 +241,25 @@ export function operationsRoutes(ops: Operations, openApiDocument: () => unknown
       tags,
       scope: 'public',
       params: z.object({ file: z.string() }),
-      responses: { 200: { description: 'A static file' }, 404: { description: 'No such file' } },
+      responses: {
+        200: {
+          description: 'A static file',
+          content: { 'text/css': z.string(), 'application/javascript': z.string() },
+          headers: ['Cache-Control'],
+        },
+        404: { description: 'No such file' },
+      },
       handler: async (ctx: AppContext, { params }) => {
         const file = params.file;
         if (file === 'docs-init.js') {
+          ctx.set('Cache-Control', ASSET_CACHE_CONTROL);
           ctx.type = 'application/javascript; charset=utf-8';
           ctx.body = docsInit;
           return;
         }
         const type = DOC_ASSETS[file];
         if (type === undefined) return; // falls through to the 404 envelope
-        ctx.set('Cache-Control', 'public, max-age=86400');
+        ctx.set('Cache-Control', ASSET_CACHE_CONTROL);
         ctx.type = type;
         ctx.body = await readFile(path.join(swaggerDir, file));
       },

@@ -5,6 +5,7 @@ import { createTaskType } from '../../../application/projects/create-task-type.j
 import { deleteTaskType } from '../../../application/projects/delete-task-type.js';
 import { listTaskTypes } from '../../../application/projects/list-task-types.js';
 import { respond } from '../envelope.js';
+import { organizationUrl } from '../locations.js';
 import { accessOf } from '../middleware/organization-access.js';
 import { route, type RouteSpec } from '../route.js';
 import { presentTaskType } from './presenters.js';
@@ -55,7 +56,10 @@ export function taskTypesRoutes(deps: Deps): RouteSpec[] {
       },
       handler: async (ctx, { params, body }) => {
         const type = await createTaskType(deps, accessOf(ctx), params.project, body);
-        respond(ctx, presentTaskType(type), { status: 201 });
+        respond(ctx, presentTaskType(type), {
+          status: 201,
+          location: organizationUrl(ctx, 'projects', type.projectId, 'task-types', type.id),
+        });
       },
     }),
     route({
