@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { client } from '../support/client.js';
 import { servedNames } from '../support/metrics.js';
 
 const MONITORING = new URL('../../k8s/monitoring/', import.meta.url);
@@ -43,7 +44,7 @@ let served: Set<string>;
 
 beforeAll(async () => {
   t = await startTestApp();
-  served = servedNames(await (await fetch(`${t.baseUrl}/metrics`)).text());
+  served = servedNames((await client(t.baseUrl).get('/metrics')).body as string);
 });
 afterAll(() => t.close());
 
