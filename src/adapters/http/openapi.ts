@@ -120,6 +120,8 @@ function generalResponses(spec: RouteSpec): Record<number, ResponseSpec> {
   if (isRateLimited(spec)) {
     general[429] = { description: 'Over a rate limit: see RateLimit-* and Retry-After' };
   }
+  // Node's own refusal, before any route: the request line and headers over 16 KiB.
+  general[431] = { description: 'The request line and headers are over 16 KiB' };
   general[500] = { description: 'Unexpected error; the request id finds the log line' };
   general[503] = {
     description:
