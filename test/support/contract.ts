@@ -34,7 +34,7 @@ export type ContractDocument = object;
 /** The parts of the document the check reads. */
 interface DocumentParts {
   readonly paths?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
-  readonly components?: { readonly headers?: Readonly<Record<string, unknown>> };
+  readonly components?: { readonly headers?: Readonly<Record<string, HeaderObject>> };
 }
 
 /**
@@ -168,7 +168,7 @@ class Contract {
     const ref = (reference as { $ref?: string }).$ref;
     if (ref === undefined) return reference as HeaderObject;
     const name = decodeURIComponent(ref.replace('#/components/headers/', ''));
-    return (this.document.components?.headers?.[name] ?? {}) as HeaderObject;
+    return this.document.components?.headers?.[name] ?? {};
   }
 
   validatorAt(pointer: string): ValidateFunction {
@@ -217,7 +217,7 @@ export function servedDocument(): ContractDocument {
 function contractOf(document: ContractDocument): Contract {
   let contract = contracts.get(document);
   if (contract === undefined) {
-    contract = new Contract(document as DocumentParts);
+    contract = new Contract(document);
     contracts.set(document, contract);
   }
   return contract;
@@ -245,6 +245,7 @@ function textOf(body: string | Buffer, encoding: string | undefined): string {
       return brotliDecompressSync(body).toString('utf8');
     case 'deflate':
       return inflateSync(body).toString('utf8');
+    case undefined:
     default:
       return body.toString('utf8');
   }

@@ -79,8 +79,9 @@ function responseOf(spec: RouteSpec, status: number, response: ResponseSpec) {
     return { ...described, content: { 'application/json': { schema: errorSchema } } };
   }
   if (response.content !== undefined) {
-    const content = Object.entries(response.content).map(([type, schema]) => [type, { schema }]);
-    return { ...described, content: Object.fromEntries(content) };
+    const content: Record<string, { schema: z.ZodType }> = {};
+    for (const [type, schema] of Object.entries(response.content)) content[type] = { schema };
+    return { ...described, content };
   }
   if (response.data === undefined) return described;
   const data = envelopeOf(response.data);
