@@ -15,6 +15,7 @@ import { migrateToLatest } from '../../src/adapters/postgres/migrator.js';
 import { LOCK_FILE } from '../../src/adapters/system/folder-lock.js';
 import { startApiProcess, untilHealthy, type ApiProcess } from '../support/api-process.js';
 import { eventually } from '../support/async.js';
+import { client } from '../support/client.js';
 import {
   freePort,
   hasPostgresBinaries,
@@ -174,7 +175,7 @@ describe('two processes on one DATA_DIR (the embedded database)', () => {
           'process at a time): stop that process, set DATA_DIR to another folder, or set DATABASE_URL',
       );
       // The first one never noticed.
-      expect((await fetch(`http://127.0.0.1:${port}/health/ready`)).status).toBe(200);
+      expect((await client(`http://127.0.0.1:${port}`).get('/health/ready')).status).toBe(200);
       expect(existsSync(path.join(dataDir, LOCK_FILE))).toBe(true);
     } finally {
       expect(await first.stop(), first.output.stderr).toBe(0);

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { client } from '../support/client.js';
 import { servedNames } from '../support/metrics.js';
 
 const MONITORING = new URL('../../k8s/monitoring/', import.meta.url);
@@ -46,9 +47,9 @@ let served: Set<string>;
 
 beforeAll(async () => {
   t = await startTestApp({ ADMIN_PORT: '0' });
-  const scrape = await fetch(`${t.adminUrl}${endpoint.path}`);
+  const scrape = await client(t.adminUrl!).get(endpoint.path);
   expect(scrape.status).toBe(200);
-  served = servedNames(await scrape.text());
+  served = servedNames(scrape.body as string);
 });
 afterAll(() => t.close());
 

@@ -11,6 +11,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/adapters/postgres/connect.js';
 import { migrateToLatest } from '../../src/adapters/postgres/migrator.js';
+import { client } from '../support/client.js';
 import { testDatabaseUrl, testRedisUrl, uniqueTag } from '../support/env.js';
 import type { ChildMessage, ParentMessage, TracedSpan } from '../support/traced-server.js';
 
@@ -141,15 +142,12 @@ describe(`tracing, exported in memory (${engine})`, () => {
     child = await startChild(dataDir, databaseUrl);
     const base = `http://127.0.0.1:${child.port}`;
 
-    expect((await fetch(`${base}/health`)).status).toBe(200);
-    const response = await fetch(`${base}/api/v1/auth/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        email: `t-${tag}@example.com`,
-        password: 'correct-horse-1',
-        name: 'T',
-      }),
+    const api = client(base);
+    expect((await api.get('/health')).status).toBe(200);
+    const response = await api.post('/api/v1/auth/register', {
+      email: `t-${tag}@example.com`,
+      password: 'correct-horse-1',
+      name: 'T',
     });
     expect(response.status).toBe(201);
     requestId = response.headers.get('x-request-id') ?? '';

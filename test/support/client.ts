@@ -1,4 +1,6 @@
-// A small HTTP client for tests: JSON in, the parsed envelope and headers out.
+// A small HTTP client for tests: JSON in, the parsed envelope and headers out. Every answer is
+// checked against the OpenAPI document first (contract.ts): one that breaks it fails the test.
+import { checkAgainstContract, type ContractDocument } from './contract.js';
 
 export interface Reply<T = any> {
   readonly status: number;
@@ -13,7 +15,15 @@ export interface RequestOptions {
   readonly raw?: string;
 }
 
-export function client(baseUrl: string) {
+export interface ClientOptions {
+  /**
+   * The document the app under test serves, when it is not the application's own: a test that
+   * mounts routes of its own on a bare Koa app passes `buildOpenApiDocument` of them.
+   */
+  readonly contract?: ContractDocument;
+}
+
+export function client(baseUrl: string, clientOptions: ClientOptions = {}) {
   async function call(
     method: string,
     path: string,
@@ -29,6 +39,10 @@ export function client(baseUrl: string) {
     }
     const response = await fetch(`${baseUrl}${path}`, { method, headers, body: payload ?? null });
     const text = await response.text();
+    checkAgainstContract(
+      { method, target: path, status: response.status, headers: response.headers, body: text },
+      clientOptions.contract,
+    );
     let parsed: unknown = text;
     if ((response.headers.get('content-type') ?? '').includes('json') && text.length > 0) {
       parsed = JSON.parse(text);

@@ -1,6 +1,8 @@
 // Raw HTTP/1.1 over a socket, for requests no HTTP client will send (bad bytes, odd methods,
-// header floods) and answers no client would parse (Node's own refusals).
+// header floods) and answers no client would parse (Node's own refusals). Each answer is checked
+// against the OpenAPI document (contract.ts) but in the tests listed in UNCHECKED_RAW_TESTS.
 import net from 'node:net';
+import { checkAgainstContract, isUncheckedRawTest } from './contract.js';
 
 export interface RawReply {
   readonly status: number;
@@ -21,7 +23,18 @@ export function rawExchange(baseUrl: string, request: string | Buffer): Promise<
     });
     socket.on('close', () => {
       try {
-        resolve(parseReply(Buffer.concat(chunks)));
+        const { reply, body } = parseReply(Buffer.concat(chunks));
+        if (!isUncheckedRawTest()) {
+          const [method = '', target = ''] = requestLineOf(request).split(' ');
+          checkAgainstContract({
+            method,
+            target,
+            status: reply.status,
+            headers: reply.headers,
+            body,
+          });
+        }
+        resolve(reply);
       } catch (error) {
         reject(error instanceof Error ? error : new Error(String(error)));
       }
@@ -29,7 +42,13 @@ export function rawExchange(baseUrl: string, request: string | Buffer): Promise<
   });
 }
 
-function parseReply(bytes: Buffer): RawReply {
+function requestLineOf(request: string | Buffer): string {
+  const text = typeof request === 'string' ? request : request.toString('latin1');
+  return text.slice(0, text.indexOf('\r\n'));
+}
+
+/** The answer, and its body as the bytes on the wire (still compressed, if it was). */
+function parseReply(bytes: Buffer): { reply: RawReply; body: Buffer } {
   const end = bytes.indexOf('\r\n\r\n');
   if (end < 0) throw new Error(`no HTTP answer: ${JSON.stringify(bytes.toString('latin1'))}`);
   const [statusLine = '', ...lines] = bytes.subarray(0, end).toString('latin1').split('\r\n');
@@ -45,7 +64,7 @@ function parseReply(bytes: Buffer): RawReply {
   else if (headers['content-length'] !== undefined) {
     body = body.subarray(0, Number(headers['content-length']));
   }
-  return { status, headers, body: body.toString('utf8') };
+  return { reply: { status, headers, body: body.toString('utf8') }, body };
 }
 
 function unchunk(bytes: Buffer): Buffer {

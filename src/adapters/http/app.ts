@@ -44,8 +44,7 @@ import { operationsRoutes, servedOn } from './operations/routes.js';
 import { organizationRoutes } from './organizations/routes.js';
 import { pagesRoutes } from './pages/routes.js';
 import { handlerOf, type RouteSpec } from './route.js';
-
-export const API_PREFIX = '/api/v1';
+import { API_PREFIX } from './locations.js';
 
 export interface HttpOptions {
   readonly corsOrigins: readonly string[];

@@ -1,6 +1,23 @@
 // ETag and If-Match for versioned resources: the ETag is the row version, quoted.
+import { z } from 'zod';
 import { PreconditionFailedError } from '../../domain/shared/errors.js';
 import type { AppContext } from './context.js';
+
+/**
+ * The header as the OpenAPI document describes it, on every route that honours it: those that
+ * document a 412 (openapi.ts).
+ */
+export const ifMatchHeaders = z.object({
+  'If-Match': z
+    .string()
+    .optional()
+    .meta({
+      description:
+        'The ETag last read: the change applies only if the resource is still at that version, ' +
+        'else 412 PRECONDITION_FAILED. Absent or `*`: unconditional.',
+      example: '"3"',
+    }),
+});
 
 export function setEtag(ctx: AppContext, version: number): void {
   ctx.set('ETag', `"${version}"`);

@@ -16,12 +16,20 @@ function meta(ctx: AppContext, pagination?: Pagination) {
   };
 }
 
-export function respond(
-  ctx: AppContext,
-  data: unknown,
-  options: { status?: number; pagination?: Pagination } = {},
-): void {
-  ctx.status = options.status ?? 200;
+export interface RespondOptions {
+  readonly status?: number;
+  readonly pagination?: Pagination;
+  /** The created resource's URL (locations.ts): required with status 201, sent as `Location`. */
+  readonly location?: string;
+}
+
+export function respond(ctx: AppContext, data: unknown, options: RespondOptions = {}): void {
+  const status = options.status ?? 200;
+  if ((status === 201) !== (options.location !== undefined)) {
+    throw new Error('A 201 answer names the created resource in Location, and only a 201 does');
+  }
+  ctx.status = status;
+  if (options.location !== undefined) ctx.set('Location', options.location);
   ctx.body = { success: true, data, meta: meta(ctx, options.pagination) };
 }
 

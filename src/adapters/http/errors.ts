@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'HEADERS_TOO_LARGE'
   | 'INTERNAL_ERROR';
 
+/** Each code's status; a code is added here (the type makes the table whole) and nowhere else. */
 export const STATUS_OF: Record<ErrorCode, number> = {
   BAD_REQUEST: 400,
   UNAUTHENTICATED: 401,
@@ -29,6 +30,9 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   INTERNAL_ERROR: 500,
   SERVICE_UNAVAILABLE: 503,
 };
+
+/** Every code the API answers with, in the order of their statuses: the error schema's enum. */
+export const ERROR_CODES = Object.keys(STATUS_OF) as readonly ErrorCode[];
 
 /** An error raised by the HTTP edge itself (bad JSON, body too large, unknown route). */
 export class HttpError extends Error {

@@ -1,7 +1,11 @@
 // The OpenAPI 3.1 document, generated from the same route specs (and zod schemas) that validate requests.
+import type { z } from 'zod';
 import { createDocument, type ZodOpenApiOperationObject } from 'zod-openapi';
+import { ifMatchHeaders } from './conditional.js';
+import { RESPONSE_HEADERS, type ResponseHeader } from './headers.js';
 import { idempotencyKeyHeaders } from './middleware/idempotency.js';
-import type { RouteSpec } from './route.js';
+import { SECURITY_HEADERS } from './middleware/security.js';
+import type { ResponseSpec, RouteSpec } from './route.js';
 import { envelopeOf, errorSchema, paginationSchema } from './schemas.js';
 
 export interface RouteGroup {
@@ -30,10 +34,10 @@ const TAGS = [
   { name: 'Operations', description: 'Health, metrics, keys and this document' },
 ];
 
-const errorResponse = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: errorSchema } },
-});
+/** The headers of a response, as references to components.headers. */
+function headerRefs(names: readonly ResponseHeader[]) {
+  return Object.fromEntries(names.map((name) => [name, { $ref: `#/components/headers/${name}` }]));
+}
 
 /**
  * A route that needs a credential: a user's access token, or (where the route takes them) an API
@@ -43,45 +47,115 @@ function needsCredential(spec: RouteSpec): boolean {
   return spec.scope !== 'public';
 }
 
-function responsesOf(spec: RouteSpec) {
-  const responses: Record<string, unknown> = {};
-  for (const [status, response] of Object.entries(spec.responses)) {
-    if (Number(status) >= 400) {
-      responses[status] = errorResponse(response.description);
-    } else if (response.data === undefined) {
-      responses[status] = { description: response.description };
-    } else {
-      const data = envelopeOf(response.data);
-      const schema = response.paginated
-        ? data.extend({ meta: data.shape.meta.extend({ pagination: paginationSchema }) })
-        : data;
-      responses[status] = {
-        description: response.description,
-        content: { 'application/json': { schema } },
-      };
+/** The general rate limits (app.ts) count every route but the operational ones. */
+function isRateLimited(spec: RouteSpec): boolean {
+  return !spec.tags.includes('Operations');
+}
+
+/** The headers an answer of this status carries by rule, then the ones its route declares. */
+function headersOf(
+  spec: RouteSpec,
+  status: number,
+  declared: readonly ResponseHeader[] = [],
+): ResponseHeader[] {
+  const names: ResponseHeader[] = ['X-Request-Id', 'X-Process-Time'];
+  if (isRateLimited(spec)) names.push('RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset');
+  if (status === 201) names.push('Location');
+  if (status === 401) names.push('WWW-Authenticate');
+  // 409 on an idempotent route: the first request with the key is still running.
+  if (status === 429 || status === 503 || (status === 409 && spec.idempotent)) {
+    names.push('Retry-After');
+  }
+  // Every answer but a 5xx or a 429 is kept and may come back as a replay.
+  if (spec.idempotent && status < 500 && status !== 429) names.push('Idempotent-Replayed');
+  return [...new Set([...names, ...declared])];
+}
+
+function responseOf(spec: RouteSpec, status: number, response: ResponseSpec) {
+  const described = {
+    description: response.description,
+    headers: headerRefs(headersOf(spec, status, response.headers)),
+  };
+  if (status >= 400) {
+    return { ...described, content: { 'application/json': { schema: errorSchema } } };
+  }
+  if (response.content !== undefined) {
+    const content: Record<string, { schema: z.ZodType }> = {};
+    for (const [type, schema] of Object.entries(response.content)) content[type] = { schema };
+    return { ...described, content };
+  }
+  if (response.data === undefined) return described;
+  const data = envelopeOf(response.data);
+  const schema = response.paginated
+    ? data.extend({ meta: data.shape.meta.extend({ pagination: paginationSchema }) })
+    : data;
+  return { ...described, content: { 'application/json': { schema } } };
+}
+
+/** The answers every route of its kind can give, whether or not the route lists them. */
+function generalResponses(spec: RouteSpec): Record<number, ResponseSpec> {
+  const general: Record<number, ResponseSpec> = {};
+  general[400] = {
+    description: spec.body
+      ? 'Malformed JSON, a content type other than JSON, a body that does not decode as its ' +
+        'Content-Encoding says, or a path or query whose percent-encoding does not decode'
+      : 'A path or query whose percent-encoding does not decode',
+  };
+  if (needsCredential(spec)) {
+    general[401] = { description: 'Missing, invalid or expired credentials' };
+    if (!spec.apiKeys) {
+      general[403] = { description: 'This route needs a user’s access token, not an API key' };
     }
   }
-  if (needsCredential(spec) && !responses['401']) {
-    responses['401'] = errorResponse('Missing, invalid or expired credentials');
+  if (spec.scope === 'organization') {
+    general[404] = { description: 'No such organization, or the caller is not a member' };
   }
+  if (spec.idempotent) {
+    general[409] = {
+      description: 'A request with this Idempotency-Key is still running; see Retry-After',
+    };
+  }
+  if (spec.body) general[413] = { description: 'The body is over the size limit' };
   // Every route refuses a query parameter it does not declare (route.ts), so every route may 422.
-  responses['422'] ??= errorResponse(
-    spec.body || spec.query || spec.params
-      ? 'Input that breaks a rule, or an unknown query parameter or body field; details name each'
-      : 'An unknown query parameter (this operation takes none); details name it',
-  );
-  if (spec.body) responses['400'] ??= errorResponse('Malformed JSON or wrong content type');
-  // The general rate limits (app.ts) cover every route but the operational ones.
-  if (!spec.tags.includes('Operations')) {
-    responses['429'] ??= errorResponse('Over a rate limit: see RateLimit-* and Retry-After');
+  general[422] = {
+    description:
+      spec.body || spec.query || spec.params || spec.idempotent
+        ? 'Input that breaks a rule, or an unknown query parameter or body field; details name each'
+        : 'An unknown query parameter (this operation takes none); details name it',
+  };
+  if (isRateLimited(spec)) {
+    general[429] = { description: 'Over a rate limit: see RateLimit-* and Retry-After' };
   }
-  responses['500'] ??= errorResponse('Unexpected error; the request id finds the log line');
-  responses['503'] ??= errorResponse(
-    'A required dependency is down (the database restarting, or not ready yet at start) or ' +
-      'the instance is draining; ' +
-      'Retry-After says when to try again',
+  // Node's own refusal, before any route: the request line and headers over 16 KiB.
+  general[431] = { description: 'The request line and headers are over 16 KiB' };
+  general[500] = { description: 'Unexpected error; the request id finds the log line' };
+  general[503] = {
+    description:
+      'A required dependency is down (the database restarting, or not ready yet at start) or ' +
+      'the instance is draining; Retry-After says when to try again',
+  };
+  return general;
+}
+
+function responsesOf(spec: RouteSpec) {
+  const all = { ...generalResponses(spec), ...spec.responses };
+  const statuses = Object.keys(all)
+    .map(Number)
+    .sort((a, b) => a - b);
+  return Object.fromEntries(
+    statuses.map((status) => [String(status), responseOf(spec, status, all[status]!)]),
   );
-  return responses;
+}
+
+/** Request headers: the route's own, If-Match where a 412 is documented, Idempotency-Key. */
+function requestHeadersOf(spec: RouteSpec): z.ZodObject | undefined {
+  let headers = spec.headers;
+  const add = (more: z.ZodObject) => (headers = headers?.extend(more.shape) ?? more);
+  // If-Match is what a 412 answers: the routes that honour it document their 412.
+  if (spec.responses[412] !== undefined) add(ifMatchHeaders);
+  // The routes that honour Idempotency-Key (mounted in app.ts) document the header.
+  if (spec.idempotent) add(idempotencyKeyHeaders);
+  return headers;
 }
 
 function operationOf(spec: RouteSpec): ZodOpenApiOperationObject {
@@ -96,10 +170,7 @@ function operationOf(spec: RouteSpec): ZodOpenApiOperationObject {
   const requestParams: Record<string, unknown> = {};
   if (spec.params) requestParams.path = spec.params;
   if (spec.query) requestParams.query = spec.query;
-  // The routes that honour Idempotency-Key (mounted in app.ts) document the header.
-  const headers = spec.idempotent
-    ? (spec.headers?.extend(idempotencyKeyHeaders.shape) ?? idempotencyKeyHeaders)
-    : spec.headers;
+  const headers = requestHeadersOf(spec);
   if (headers) requestParams.header = headers;
   if (Object.keys(requestParams).length > 0) operation.requestParams = requestParams;
   if (spec.body) {
@@ -110,6 +181,15 @@ function operationOf(spec: RouteSpec): ZodOpenApiOperationObject {
   }
   return operation as unknown as ZodOpenApiOperationObject;
 }
+
+const DESCRIPTION =
+  'Multi-tenant work management. Every JSON answer is the envelope `{success, data | error, ' +
+  'meta}` (but the JWKS and this document). Each response lists the headers it carries; every ' +
+  `answer also carries the security headers ${SECURITY_HEADERS.map((h) => `\`${h}\``).join(', ')} ` +
+  '(and, for a configured CORS origin, the `Access-Control-*` headers). A query parameter or ' +
+  'body field an operation does not declare answers 422 VALIDATION_ERROR, with a `details` ' +
+  'entry naming it. Lists are keyset-paged (`limit`, `cursor`, `meta.pagination`) unless their ' +
+  'description says they answer the whole set (bounded).';
 
 export function buildOpenApiDocument(groups: readonly RouteGroup[], version: string) {
   const paths: Record<string, Record<string, ZodOpenApiOperationObject>> = {};
@@ -124,17 +204,16 @@ export function buildOpenApiDocument(groups: readonly RouteGroup[], version: str
     info: {
       title: 'TeamFlow API',
       version,
-      description:
-        'Multi-tenant work management. Every JSON answer is the envelope `{success, data | error, meta}`. ' +
-        'A query parameter or body field an operation does not declare answers 422 VALIDATION_ERROR, ' +
-        'with a `details` entry naming it. Lists are keyset-paged (`limit`, `cursor`, ' +
-        '`meta.pagination`) unless their description says they answer the whole set (bounded).',
+      description: DESCRIPTION,
       license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
     },
     servers: [{ url: '/', description: 'This server' }],
     tags: TAGS,
     paths: paths,
     components: {
+      headers: Object.fromEntries(
+        Object.entries(RESPONSE_HEADERS).map(([name, header]) => [name, { ...header }]),
+      ),
       securitySchemes: {
         bearerAuth: {
           type: 'http',

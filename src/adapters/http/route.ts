@@ -3,6 +3,7 @@ import type { Middleware } from 'koa';
 import { z } from 'zod';
 import { ValidationError, type FieldIssue } from '../../domain/shared/errors.js';
 import type { AppContext, RequestState, RouterFields } from './context.js';
+import type { ResponseHeader } from './headers.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -12,6 +13,17 @@ export interface ResponseSpec {
   readonly data?: z.ZodType;
   /** Adds `meta.pagination` to the documented envelope. */
   readonly paginated?: boolean;
+  /**
+   * An answer that is not the envelope (a JWKS, Prometheus text, HTML): each media type it comes
+   * in, with the schema of its body. Instead of `data`.
+   */
+  readonly content?: Readonly<Record<string, z.ZodType>>;
+  /**
+   * The headers this answer carries (headers.ts), beyond those openapi.ts adds by rule: the
+   * request id and timing everywhere, RateLimit-* on rate-limited routes, Retry-After on 429 and
+   * 503, WWW-Authenticate on 401, Location on 201, Idempotent-Replayed on idempotent routes.
+   */
+  readonly headers?: readonly ResponseHeader[];
 }
 
 export interface RouteInput<P, Q, B> {
@@ -101,6 +113,11 @@ export function route<P = undefined, Q = undefined, B = undefined>(
   }
   if (spec.scope === 'public' && spec.apiKeys) {
     throw invalid(spec, 'a public route takes no credential, so no API key');
+  }
+  for (const [status, response] of Object.entries(spec.responses)) {
+    if (response.data !== undefined && response.content !== undefined) {
+      throw invalid(spec, `the ${status} answer is the envelope (data) or not (content), not both`);
+    }
   }
   const apiKeys = spec.apiKeys ?? inOrganization;
   const idempotent = spec.idempotent ?? (inOrganization && spec.method === 'post');

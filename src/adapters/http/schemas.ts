@@ -3,6 +3,7 @@ import { z } from 'zod';
 import 'zod-openapi';
 import { isUuid } from '../../domain/shared/id.js';
 import { ValidationError } from '../../domain/shared/errors.js';
+import { ERROR_CODES } from './errors.js';
 
 export const uuid = z.uuid();
 
@@ -41,9 +42,10 @@ export const errorSchema = z
   .object({
     success: z.literal(false),
     error: z.object({
-      code: z
-        .string()
-        .meta({ description: 'A stable code (listed in docs/api.md), e.g. VALIDATION_ERROR' }),
+      code: z.enum(ERROR_CODES).meta({
+        id: 'ErrorCode',
+        description: 'A stable code; its status is fixed (docs/api.md lists them)',
+      }),
       message: z.string(),
       details: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
     }),

@@ -9,6 +9,7 @@ import Koa from 'koa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compress } from '../../../src/adapters/http/middleware/compress.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
+import { checkAgainstContract } from '../../support/contract.js';
 
 let t: TestApp;
 
@@ -25,9 +26,11 @@ interface Reply {
   readonly body: Buffer;
 }
 
-/** A GET whose body is read as the bytes on the wire (fetch would decode it). */
-function get(path: string, headers: Record<string, string> = {}): Promise<Reply> {
-  return getFrom(t.baseUrl, path, headers);
+/** A GET of the app whose body is read as the bytes on the wire (fetch would decode it). */
+async function get(path: string, headers: Record<string, string> = {}): Promise<Reply> {
+  const reply = await getFrom(t.baseUrl, path, headers);
+  checkAgainstContract({ method: 'GET', target: path, ...reply });
+  return reply;
 }
 
 function getFrom(base: string, path: string, headers: Record<string, string>): Promise<Reply> {

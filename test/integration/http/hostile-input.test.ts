@@ -9,6 +9,7 @@ import { STATUS_OF } from '../../../src/adapters/http/errors.js';
 import { signIn, type SignedInUser } from '../../support/actors.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
 import { client, type Client } from '../../support/client.js';
+import { checkAgainstContract } from '../../support/contract.js';
 import { rawExchange } from '../../support/raw-http.js';
 import { createOrganization, type TestOrganization } from '../../support/tenancy.js';
 
@@ -613,6 +614,14 @@ describe('every operation of the OpenAPI document', () => {
             token = login.body.data.access_token;
           }
           if (problem) throw new Error(problem);
+          const { status, headers: answered } = response;
+          checkAgainstContract({
+            method: op.method,
+            target,
+            status,
+            headers: answered,
+            body: text,
+          });
         });
         const details = await fc.check(property, { seed: SEED, numRuns: RUNS_PER_OPERATION });
         if (details.failed) failures.push(`${op.id}: ${fc.defaultReportMessage(details) ?? ''}`);

@@ -13,11 +13,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { AppContext, RequestState, RouterFields } from '../../../src/adapters/http/context.js';
 import { respond } from '../../../src/adapters/http/envelope.js';
+import { organizationUrl } from '../../../src/adapters/http/locations.js';
 import { jsonBody } from '../../../src/adapters/http/middleware/body.js';
 import { errorHandler } from '../../../src/adapters/http/middleware/error-handler.js';
 import { idempotency } from '../../../src/adapters/http/middleware/idempotency.js';
 import { organizationAccess } from '../../../src/adapters/http/middleware/organization-access.js';
 import { requestContext } from '../../../src/adapters/http/middleware/request-context.js';
+import { buildOpenApiDocument } from '../../../src/adapters/http/openapi.js';
 import { handlerOf, route, type RouteSpec } from '../../../src/adapters/http/route.js';
 import { memoryCache } from '../../../src/adapters/memory/memory-cache.js';
 import type { Db } from '../../../src/adapters/postgres/database.js';
@@ -61,7 +63,7 @@ const scripted = route<{ org: string }, undefined, { name: string }>({
   permission: 'team:manage',
   params: z.object({ org: z.string() }),
   body: z.object({ name: z.string().min(1) }),
-  responses: { 201: { description: 'Created' } },
+  responses: { 201: { description: 'Created', data: z.looseObject({}) } },
   async handler(ctx, { body }) {
     runs += 1;
     await script(ctx, body.name);
@@ -84,7 +86,11 @@ const aTeam = (name: string) =>
 /** Creates the team and answers 201 with it. */
 const createAndAnswer: Script = async (ctx, name) => {
   const team = await aTeam(name);
-  respond(ctx, { id: team.id, name: team.name }, { status: 201 });
+  respond(
+    ctx,
+    { id: team.id, name: team.name },
+    { status: 201, location: organizationUrl(ctx, 'teams') },
+  );
 };
 
 const testAuthentication: AppMiddleware = async (ctx, next) => {
@@ -172,7 +178,9 @@ beforeAll(async () => {
   const handle = app.callback();
   server = createServer((req, res) => void handle(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  api = client(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  api = client(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, {
+    contract: buildOpenApiDocument([{ prefix: '/api/v1', routes: [scripted] }], 'test'),
+  });
 });
 afterAll(async () => {
   await new Promise((resolve) => server?.close(resolve));
@@ -250,7 +258,11 @@ describe(`An Idempotency-Key request commits its answer with its change, on ${EN
     script = async (ctx, teamName) => {
       const one = await aTeam(`${teamName}-1`);
       const two = await aTeam(`${teamName}-2`);
-      respond(ctx, { ids: [one.id, two.id] }, { status: 201 });
+      respond(
+        ctx,
+        { ids: [one.id, two.id] },
+        { status: 201, location: organizationUrl(ctx, 'teams') },
+      );
     };
     const first = await post(name, key);
     expect(first.status).toBe(201);
@@ -286,7 +298,7 @@ describe(`An Idempotency-Key request commits its answer with its change, on ${EN
       // A statement PostgreSQL refuses (a unique violation) leaves the transaction usable.
       await expect(aTeam(taken)).rejects.toBeInstanceOf(ConflictError);
       await aTeam(`${teamName}-after`);
-      respond(ctx, { ok: true }, { status: 201 });
+      respond(ctx, { ok: true }, { status: 201, location: organizationUrl(ctx, 'teams') });
     };
     expect((await post(name, aName('key'))).status).toBe(201);
     expect(await teamsNamed(name)).toEqual([`${name}-after`, `${name}-before`]);
@@ -317,7 +329,7 @@ describe(`An Idempotency-Key request commits its answer with its change, on ${EN
         async (tx) => (await tx.teams.list(org, { limit: 200 })).map((team) => team.name),
         { organizationId: org },
       );
-      respond(ctx, {}, { status: 201 });
+      respond(ctx, {}, { status: 201, location: organizationUrl(ctx, 'teams') });
     };
     expect((await post(name, aName('key'))).status).toBe(201);
     expect(seen).toContain(name);
@@ -334,7 +346,7 @@ describe(`An Idempotency-Key request commits its answer with its change, on ${EN
       await aTeam(teamName);
       await uow.afterCommit(effect);
       expect(sawTheTeam).toEqual([]); // queued, not run
-      respond(ctx, {}, { status: 201 });
+      respond(ctx, {}, { status: 201, location: organizationUrl(ctx, 'teams') });
     };
     expect((await post(name, aName('key'))).status).toBe(201);
     expect(sawTheTeam).toEqual([true]);
@@ -365,7 +377,7 @@ describe(`An Idempotency-Key request commits its answer with its change, on ${EN
       const run = runs;
       if (run === 1) await gate.promise;
       const team = await aTeam(`${teamName}-run-${run}`);
-      respond(ctx, { id: team.id }, { status: 201 });
+      respond(ctx, { id: team.id }, { status: 201, location: organizationUrl(ctx, 'teams') });
     };
     const stuck = post(name, key);
     await waitFor(() => runs === 1);

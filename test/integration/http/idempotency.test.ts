@@ -12,6 +12,7 @@ import { z } from 'zod';
 import type { RequestState, RouterFields } from '../../../src/adapters/http/context.js';
 import { setEtag } from '../../../src/adapters/http/conditional.js';
 import { respond } from '../../../src/adapters/http/envelope.js';
+import { organizationUrl } from '../../../src/adapters/http/locations.js';
 import { jsonBody } from '../../../src/adapters/http/middleware/body.js';
 import { errorHandler } from '../../../src/adapters/http/middleware/error-handler.js';
 import { idempotency } from '../../../src/adapters/http/middleware/idempotency.js';
@@ -20,6 +21,7 @@ import {
   organizationAccess,
 } from '../../../src/adapters/http/middleware/organization-access.js';
 import { requestContext } from '../../../src/adapters/http/middleware/request-context.js';
+import { buildOpenApiDocument } from '../../../src/adapters/http/openapi.js';
 import { handlerOf, route, type RouteSpec } from '../../../src/adapters/http/route.js';
 import { memoryCache } from '../../../src/adapters/memory/memory-cache.js';
 import type { Db } from '../../../src/adapters/postgres/database.js';
@@ -77,7 +79,13 @@ const createTeam = route<{ org: string }, undefined, { name: string }>({
   permission: 'team:manage',
   params: z.object({ org: z.string() }),
   body: z.object({ name: z.string().min(1) }),
-  responses: { 201: { description: 'Created' } },
+  responses: {
+    201: {
+      description: 'Created',
+      data: z.object({ id: z.uuid(), name: z.string(), description: z.string() }),
+      headers: ['ETag'],
+    },
+  },
   async handler(ctx, { body }) {
     behaviour.runs += 1;
     if (behaviour.failures > 0) {
@@ -99,8 +107,13 @@ const createTeam = route<{ org: string }, undefined, { name: string }>({
       { organizationId: organization.id },
     );
     setEtag(ctx, team.version);
-    ctx.set('Location', `/api/v1/organizations/${organization.id}/teams/${team.id}`);
-    respond(ctx, { id: team.id, name: team.name, description: team.description }, { status: 201 });
+    // The one URL of the team this app serves.
+    const location = organizationUrl(ctx, 'teams', team.id, 'touch');
+    respond(
+      ctx,
+      { id: team.id, name: team.name, description: team.description },
+      { status: 201, location },
+    );
   },
 });
 
@@ -195,7 +208,12 @@ beforeAll(async () => {
   const handle = buildApp().callback();
   server = createServer((req, res) => void handle(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  api = client(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  api = client(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, {
+    contract: buildOpenApiDocument(
+      [{ prefix: '/api/v1', routes: [createTeam, touchTeam] }],
+      'test',
+    ),
+  });
 });
 afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));

@@ -12,6 +12,7 @@ import type { Deps } from '../../../src/application/deps.js';
 import { registerVerified, tokenFromMail } from '../../support/actors.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
 import { client, type Client } from '../../support/client.js';
+import { servedDocument } from '../../support/contract.js';
 import { uniqueTag } from '../../support/env.js';
 
 const envelopeMeta = { request_id: expect.any(String), timestamp: expect.any(String) };
@@ -132,8 +133,7 @@ describe('with the default configuration', () => {
 
   describe('CORS', () => {
     const preflight = (origin: string) =>
-      fetch(`${t.baseUrl}/api/v1/organizations`, {
-        method: 'OPTIONS',
+      api.options('/api/v1/organizations', {
         headers: {
           origin,
           'access-control-request-method': 'POST',
@@ -175,12 +175,12 @@ describe('with the default configuration', () => {
       expect(tags.join('\n')).not.toMatch(/https?:/);
 
       for (const url of urls) {
-        const asset = await fetch(`${t.baseUrl}${url!}`);
+        const asset = await api.get(url!);
         expect(asset.status, url).toBe(200);
         expect(asset.headers.get('content-type'), url).toMatch(
           url!.endsWith('.css') ? /^text\/css/ : /^application\/javascript/,
         );
-        expect((await asset.text()).length, url).toBeGreaterThan(0);
+        expect((asset.body as string).length, url).toBeGreaterThan(0);
       }
     });
 
@@ -207,6 +207,10 @@ describe('with the default configuration', () => {
       const reply = await api.get('/api/v1/openapi.json');
       expect(reply.status).toBe(200);
       doc = reply.body;
+    });
+
+    it('is the document the tests hold every answer to (test/support/contract.ts)', () => {
+      expect(doc).toEqual(JSON.parse(JSON.stringify(servedDocument())));
     });
 
     it('is OpenAPI 3.1', () => {

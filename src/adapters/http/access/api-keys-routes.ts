@@ -7,6 +7,7 @@ import { revokeApiKey } from '../../../application/access/revoke-api-key.js';
 import type { ApiKey } from '../../../application/access/ports.js';
 import type { Deps } from '../../../application/deps.js';
 import { respond } from '../envelope.js';
+import { organizationUrl } from '../locations.js';
 import { accessOf } from '../middleware/organization-access.js';
 import { organizationParams } from '../organizations/schemas.js';
 import { route, type RouteSpec } from '../route.js';
@@ -74,7 +75,11 @@ export function apiKeysRoutes(deps: Deps): RouteSpec[] {
       params: organizationParams,
       body: createApiKeyBody,
       responses: {
-        201: { description: 'Created, with the whole key', data: createdApiKeySchema },
+        201: {
+          description: 'Created, with the whole key',
+          data: createdApiKeySchema,
+          headers: ['Cache-Control'],
+        },
         403: { description: 'The caller lacks apikey:manage or a permission of the role' },
         404: notMember,
         422: { description: 'Unknown role, invalid name, or an expiry not in the future' },
@@ -86,7 +91,14 @@ export function apiKeysRoutes(deps: Deps): RouteSpec[] {
           expiresAt: body.expires_at ? new Date(body.expires_at) : undefined,
         });
         ctx.set('Cache-Control', 'no-store');
-        respond(ctx, { ...presentApiKey(created.key), key: created.token }, { status: 201 });
+        respond(
+          ctx,
+          { ...presentApiKey(created.key), key: created.token },
+          {
+            status: 201,
+            location: organizationUrl(ctx, 'api-keys', created.key.id),
+          },
+        );
       },
     }),
     route({

@@ -8,6 +8,7 @@ import { previewInvitation } from '../../../application/access/preview-invitatio
 import type { Invitation } from '../../../application/access/ports.js';
 import type { Deps } from '../../../application/deps.js';
 import { respond } from '../envelope.js';
+import { organizationUrl } from '../locations.js';
 import { userOf } from '../middleware/authenticate.js';
 import { accessOf } from '../middleware/organization-access.js';
 import { organizationParams } from '../organizations/schemas.js';
@@ -62,7 +63,11 @@ export function invitationsRoutes(deps: Deps): RouteSpec[] {
         422: { description: 'Invalid email or unknown role' },
       },
       handler: async (ctx, { body }) => {
-        respond(ctx, presentInvitation(await invite(deps, accessOf(ctx), body)), { status: 201 });
+        const invitation = await invite(deps, accessOf(ctx), body);
+        respond(ctx, presentInvitation(invitation), {
+          status: 201,
+          location: organizationUrl(ctx, 'invitations', invitation.id),
+        });
       },
     }),
     route({

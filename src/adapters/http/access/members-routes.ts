@@ -73,7 +73,7 @@ export function membersRoutes(deps: Deps): RouteSpec[] {
       permission: 'member:read',
       params: memberParams,
       responses: {
-        200: { description: 'The member', data: memberSchema },
+        200: { description: 'The member', data: memberSchema, headers: ['ETag'] },
         403: forbidden,
         404: noSuchMember,
       },
@@ -92,7 +92,7 @@ export function membersRoutes(deps: Deps): RouteSpec[] {
       params: memberParams,
       body: changeRoleBody,
       responses: {
-        200: { description: 'The member with the new role', data: memberSchema },
+        200: { description: 'The member with the new role', data: memberSchema, headers: ['ETag'] },
         403: {
           description:
             'The caller lacks the permission, or the new or current role grants permissions the caller does not hold, or only an owner may make or unmake owners',

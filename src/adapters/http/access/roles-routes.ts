@@ -15,6 +15,7 @@ import type { Deps } from '../../../application/deps.js';
 import { expectedVersion, setEtag } from '../conditional.js';
 import type { AppContext } from '../context.js';
 import { respond } from '../envelope.js';
+import { organizationUrl } from '../locations.js';
 import { accessOf } from '../middleware/organization-access.js';
 import { organizationParams } from '../organizations/schemas.js';
 import { route, type RouteSpec } from '../route.js';
@@ -46,9 +47,13 @@ function present(role: RoleView) {
   return { id: role.name, name: role.name, built_in: true as const, permissions: role.permissions };
 }
 
-function respondCustom(ctx: AppContext, role: CustomRoleView, status = 200) {
+function respondCustom(ctx: AppContext, role: CustomRoleView, created = false) {
   setEtag(ctx, role.version);
-  respond(ctx, presentCustom(role), { status });
+  respond(
+    ctx,
+    presentCustom(role),
+    created ? { status: 201, location: organizationUrl(ctx, 'roles', role.id) } : {},
+  );
 }
 
 const notFound = { description: 'No such organization or role, or the caller is not a member' };
@@ -91,7 +96,11 @@ export function rolesRoutes(deps: Deps): RouteSpec[] {
       permission: 'role:read',
       params: roleParams,
       responses: {
-        200: { description: 'The role', data: roleSchema },
+        200: {
+          description: 'The role (a custom role with its ETag)',
+          data: roleSchema,
+          headers: ['ETag'],
+        },
         403: forbidden,
         404: notFound,
       },
@@ -112,7 +121,7 @@ export function rolesRoutes(deps: Deps): RouteSpec[] {
       params: organizationParams,
       body: createRoleBody,
       responses: {
-        201: { description: 'Created', data: customRoleSchema },
+        201: { description: 'Created', data: customRoleSchema, headers: ['ETag'] },
         403: { description: 'The caller lacks role:manage or a permission the role would grant' },
         404: notFound,
         409: {
@@ -121,7 +130,7 @@ export function rolesRoutes(deps: Deps): RouteSpec[] {
         422: { description: 'Invalid name or description, or an unknown permission' },
       },
       handler: async (ctx, { body }) => {
-        respondCustom(ctx, await createRole(deps, accessOf(ctx), body), 201);
+        respondCustom(ctx, await createRole(deps, accessOf(ctx), body), true);
       },
     }),
     route({
@@ -135,7 +144,7 @@ export function rolesRoutes(deps: Deps): RouteSpec[] {
       params: roleParams,
       body: updateRoleBody,
       responses: {
-        200: { description: 'The updated role', data: customRoleSchema },
+        200: { description: 'The updated role', data: customRoleSchema, headers: ['ETag'] },
         403: { description: 'The caller lacks role:manage or a permission the role would grant' },
         404: notFound,
         409: { description: 'A built-in role, or the new name is taken' },

@@ -13,6 +13,7 @@ import type { Deps } from '../../../application/deps.js';
 import { expectedVersion, setEtag } from '../conditional.js';
 import type { AppContext } from '../context.js';
 import { respond } from '../envelope.js';
+import { organizationUrl } from '../locations.js';
 import { accessOf } from '../middleware/organization-access.js';
 import { organizationParams } from '../organizations/schemas.js';
 import { route, type RouteSpec } from '../route.js';
@@ -50,9 +51,13 @@ function presentMember(member: TeamMember) {
   };
 }
 
-function respondOne(ctx: AppContext, team: Team, status = 200) {
+function respondOne(ctx: AppContext, team: Team, created = false) {
   setEtag(ctx, team.version);
-  respond(ctx, present(team), { status });
+  respond(
+    ctx,
+    present(team),
+    created ? { status: 201, location: organizationUrl(ctx, 'teams', team.id) } : {},
+  );
 }
 
 const notFound = { description: 'No such organization or team, or the caller is not a member' };
@@ -96,14 +101,14 @@ export function teamsRoutes(deps: Deps): RouteSpec[] {
       params: organizationParams,
       body: createTeamBody,
       responses: {
-        201: { description: 'Created', data: teamSchema },
+        201: { description: 'Created', data: teamSchema, headers: ['ETag'] },
         403: forbidden,
         404: notFound,
         409: { description: 'A team with this name exists' },
         422: { description: 'Invalid name or description' },
       },
       handler: async (ctx, { body }) => {
-        respondOne(ctx, await createTeam(deps, accessOf(ctx), body), 201);
+        respondOne(ctx, await createTeam(deps, accessOf(ctx), body), true);
       },
     }),
     route({
@@ -116,7 +121,7 @@ export function teamsRoutes(deps: Deps): RouteSpec[] {
       permission: 'team:read',
       params: teamParams,
       responses: {
-        200: { description: 'The team', data: teamSchema },
+        200: { description: 'The team', data: teamSchema, headers: ['ETag'] },
         403: forbidden,
         404: notFound,
       },
@@ -135,7 +140,7 @@ export function teamsRoutes(deps: Deps): RouteSpec[] {
       params: teamParams,
       body: updateTeamBody,
       responses: {
-        200: { description: 'The updated team', data: teamSchema },
+        200: { description: 'The updated team', data: teamSchema, headers: ['ETag'] },
         403: forbidden,
         404: notFound,
         409: { description: 'The new name is taken' },
@@ -215,7 +220,10 @@ export function teamsRoutes(deps: Deps): RouteSpec[] {
       },
       handler: async (ctx, { params, body }) => {
         const member = await addTeamMember(deps, accessOf(ctx), params.id, body.user_id);
-        respond(ctx, presentMember(member), { status: 201 });
+        respond(ctx, presentMember(member), {
+          status: 201,
+          location: organizationUrl(ctx, 'teams', member.teamId, 'members', member.userId),
+        });
       },
     }),
     route({

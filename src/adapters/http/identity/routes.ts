@@ -16,6 +16,7 @@ import { UnauthenticatedError } from '../../../domain/shared/errors.js';
 import { expectedVersion, setEtag } from '../conditional.js';
 import type { AppContext } from '../context.js';
 import { respond } from '../envelope.js';
+import { apiUrl } from '../locations.js';
 import { userOf } from '../middleware/authenticate.js';
 import { route, type RouteSpec } from '../route.js';
 import { decodeIdCursor, encodeCursor, listQuery } from '../schemas.js';
@@ -68,13 +69,17 @@ export function identityRoutes(deps: Deps): RouteSpec[] {
       scope: 'public',
       body: registerBody,
       responses: {
-        201: { description: 'The new, unverified user', data: userSchema },
+        201: {
+          description: 'The new, unverified user; Location is /api/v1/users/me',
+          data: userSchema,
+        },
         422: { description: 'Invalid input' },
         429: { description: 'Too many mail-sending requests from this client address' },
       },
       handler: async (ctx, { body }) => {
         const user = await register(deps, { ...body, ip: ctx.ip });
-        respond(ctx, presentUser(user), { status: 201 });
+        // The account's own URL once its owner signs in (a user is read only by themselves).
+        respond(ctx, presentUser(user), { status: 201, location: apiUrl('users', 'me') });
       },
     }),
     route({
@@ -120,7 +125,7 @@ export function identityRoutes(deps: Deps): RouteSpec[] {
       scope: 'public',
       body: loginBody,
       responses: {
-        200: { description: 'Signed in', data: loginSchema },
+        200: { description: 'Signed in', data: loginSchema, headers: ['Set-Cookie'] },
         401: { description: 'Unknown email or wrong password' },
         403: { description: 'Email not verified yet' },
         429: {
@@ -147,7 +152,7 @@ export function identityRoutes(deps: Deps): RouteSpec[] {
       scope: 'public',
       body: refreshBody,
       responses: {
-        200: { description: 'A new token pair', data: tokenPairSchema },
+        200: { description: 'A new token pair', data: tokenPairSchema, headers: ['Set-Cookie'] },
         401: { description: 'Invalid, expired or reused refresh token (reuse ends the session)' },
       },
       handler: async (ctx, { body }) => {
@@ -165,7 +170,7 @@ export function identityRoutes(deps: Deps): RouteSpec[] {
       summary: 'End this session',
       tags,
       scope: 'user',
-      responses: { 204: { description: 'Signed out' } },
+      responses: { 204: { description: 'Signed out', headers: ['Set-Cookie'] } },
       handler: async (ctx) => {
         await logout(deps, userOf(ctx));
         setRefreshCookie(ctx, null);
@@ -179,7 +184,7 @@ export function identityRoutes(deps: Deps): RouteSpec[] {
       summary: 'End every session of the user',
       tags,
       scope: 'user',
-      responses: { 204: { description: 'Signed out everywhere' } },
+      responses: { 204: { description: 'Signed out everywhere', headers: ['Set-Cookie'] } },
       handler: async (ctx) => {
         await logoutAll(deps, userOf(ctx));
         setRefreshCookie(ctx, null);
@@ -269,7 +274,7 @@ export function identityRoutes(deps: Deps): RouteSpec[] {
       summary: 'The caller’s profile; the ETag is its version',
       tags: ['Users'],
       scope: 'user',
-      responses: { 200: { description: 'The user', data: userSchema } },
+      responses: { 200: { description: 'The user', data: userSchema, headers: ['ETag'] } },
       handler: async (ctx) => {
         const user = await getProfile(deps, userOf(ctx));
         setEtag(ctx, user.version);
@@ -285,7 +290,7 @@ export function identityRoutes(deps: Deps): RouteSpec[] {
       scope: 'user',
       body: updateMeBody,
       responses: {
-        200: { description: 'The updated user', data: userSchema },
+        200: { description: 'The updated user', data: userSchema, headers: ['ETag'] },
         412: { description: 'If-Match does not match the current ETag (or is not one of ours)' },
         422: { description: 'Invalid input or wrong current password' },
       },

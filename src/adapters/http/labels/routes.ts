@@ -13,6 +13,7 @@ import { ValidationError } from '../../../domain/shared/errors.js';
 import { expectedVersion, setEtag } from '../conditional.js';
 import type { AppContext } from '../context.js';
 import { respond } from '../envelope.js';
+import { organizationUrl } from '../locations.js';
 import { accessOf } from '../middleware/organization-access.js';
 import { organizationParams } from '../organizations/schemas.js';
 import { route, type RouteSpec } from '../route.js';
@@ -40,9 +41,14 @@ function present(label: Label) {
   };
 }
 
-function respondOne(ctx: AppContext, label: Label, status = 200) {
+/** A label with its ETag; a created one answers 201 with its Location. */
+function respondOne(ctx: AppContext, label: Label, options: { created?: boolean } = {}) {
   setEtag(ctx, label.version);
-  respond(ctx, present(label), { status });
+  respond(
+    ctx,
+    present(label),
+    options.created ? { status: 201, location: organizationUrl(ctx, 'labels', label.id) } : {},
+  );
 }
 
 /** Cursors carry the last label's name and id (JSON `[name, id]`, then base64url). */
@@ -115,14 +121,14 @@ export function labelsRoutes(deps: Deps): RouteSpec[] {
       params: organizationParams,
       body: createLabelBody,
       responses: {
-        201: { description: 'Created', data: labelSchema },
+        201: { description: 'Created', data: labelSchema, headers: ['ETag'] },
         403: forbidden,
         404: notFound,
         409: { description: 'A label with this name exists, whatever its case' },
         422: { description: 'Invalid name, color or description' },
       },
       handler: async (ctx, { body }) => {
-        respondOne(ctx, await createLabel(deps, accessOf(ctx), body), 201);
+        respondOne(ctx, await createLabel(deps, accessOf(ctx), body), { created: true });
       },
     }),
     route({
@@ -135,7 +141,7 @@ export function labelsRoutes(deps: Deps): RouteSpec[] {
       permission: 'project:read',
       params: labelParams,
       responses: {
-        200: { description: 'The label', data: labelSchema },
+        200: { description: 'The label', data: labelSchema, headers: ['ETag'] },
         403: forbidden,
         404: notFound,
       },
@@ -154,7 +160,7 @@ export function labelsRoutes(deps: Deps): RouteSpec[] {
       params: labelParams,
       body: updateLabelBody,
       responses: {
-        200: { description: 'The updated label', data: labelSchema },
+        200: { description: 'The updated label', data: labelSchema, headers: ['ETag'] },
         403: forbidden,
         404: notFound,
         409: { description: 'The new name is taken, whatever its case' },

@@ -35,8 +35,11 @@ export const REPLAYED_HEADER = 'Idempotent-Replayed';
 /** 1–255 visible ASCII characters (no spaces, no control characters). */
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
-/** The response headers a replay repeats; the rest (request id, timing) belong to each request. */
-const KEPT_HEADERS = ['ETag', 'Location'] as const;
+/**
+ * The response headers a replay repeats; the rest (request id, timing) belong to each request.
+ * Cache-Control: a new API key's `no-store` must hold for its replay too.
+ */
+const KEPT_HEADERS = ['ETag', 'Location', 'Cache-Control'] as const;
 
 /** The header as the OpenAPI document describes it, on every POST under /organizations/{org}. */
 export const idempotencyKeyHeaders = z.object({

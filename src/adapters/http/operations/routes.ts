@@ -104,6 +104,9 @@ const ON_ADMIN_PORT = {
   description: 'Asked on the API’s port while ADMIN_PORT is set: served on the admin port instead',
 };
 
+/** The reference page's files change only with a release. */
+const ASSET_CACHE_CONTROL = 'public, max-age=86400';
+
 const DOC_ASSETS: Record<string, string> = {
   'swagger-ui.css': 'text/css; charset=utf-8',
   'swagger-ui-bundle.js': 'application/javascript; charset=utf-8',
@@ -206,7 +209,10 @@ export function operationsRoutes(ops: Operations, openApiDocument: () => unknown
       summary: 'Prometheus metrics, text exposition format (on ADMIN_PORT when set)',
       tags,
       scope: 'public',
-      responses: { 200: { description: 'Prometheus text' }, 404: ON_ADMIN_PORT },
+      responses: {
+        200: { description: 'Prometheus text', content: { 'text/plain': z.string() } },
+        404: ON_ADMIN_PORT,
+      },
       handler: async (ctx) => {
         const { contentType, body } = await ops.metrics();
         ctx.type = contentType;
@@ -220,7 +226,17 @@ export function operationsRoutes(ops: Operations, openApiDocument: () => unknown
       summary: 'Public keys that verify access tokens (a bare JWKS, not the envelope)',
       tags,
       scope: 'public',
-      responses: { 200: { description: 'JWKS', data: jwksSchema } },
+      responses: {
+        200: {
+          description: 'JWKS',
+          content: { 'application/json': jwksSchema },
+          headers: ['Cache-Control'],
+        },
+        404: {
+          description:
+            'Asked on the admin port (ADMIN_PORT): the public keys are served on the API’s port',
+        },
+      },
       handler: async (ctx) => {
         ctx.set('Cache-Control', 'public, max-age=300');
         ctx.body = ops.jwks();
@@ -233,7 +249,12 @@ export function operationsRoutes(ops: Operations, openApiDocument: () => unknown
       summary: 'This OpenAPI document',
       tags,
       scope: 'public',
-      responses: { 200: { description: 'OpenAPI 3.1 document' } },
+      responses: {
+        200: {
+          description: 'OpenAPI 3.1 document',
+          content: { 'application/json': z.looseObject({ openapi: z.string() }) },
+        },
+      },
       handler: async (ctx) => {
         ctx.body = openApiDocument();
       },
@@ -245,7 +266,10 @@ export function operationsRoutes(ops: Operations, openApiDocument: () => unknown
       summary: 'The API reference, rendered from the OpenAPI document (on ADMIN_PORT when set)',
       tags,
       scope: 'public',
-      responses: { 200: { description: 'HTML' }, 404: ON_ADMIN_PORT },
+      responses: {
+        200: { description: 'HTML', content: { 'text/html': z.string() } },
+        404: ON_ADMIN_PORT,
+      },
       handler: async (ctx) => {
         ctx.type = 'text/html; charset=utf-8';
         ctx.body = docsHtml;
@@ -260,19 +284,24 @@ export function operationsRoutes(ops: Operations, openApiDocument: () => unknown
       scope: 'public',
       params: z.object({ file: z.string() }),
       responses: {
-        200: { description: 'A static file' },
+        200: {
+          description: 'A static file',
+          content: { 'text/css': z.string(), 'application/javascript': z.string() },
+          headers: ['Cache-Control'],
+        },
         404: { description: 'No such file; or asked on the API’s port while ADMIN_PORT is set' },
       },
       handler: async (ctx: AppContext, { params }) => {
         const file = params.file;
         if (file === 'docs-init.js') {
+          ctx.set('Cache-Control', ASSET_CACHE_CONTROL);
           ctx.type = 'application/javascript; charset=utf-8';
           ctx.body = docsInit;
           return;
         }
         const type = DOC_ASSETS[file];
         if (type === undefined) return; // falls through to the 404 envelope
-        ctx.set('Cache-Control', 'public, max-age=86400');
+        ctx.set('Cache-Control', ASSET_CACHE_CONTROL);
         ctx.type = type;
         ctx.body = await readFile(path.join(swaggerDir, file));
       },

@@ -11,6 +11,7 @@ import { DEFAULT_EXEMPT_PRIORITIES } from '../../../domain/tasks/write-window.js
 import { expectedVersion, setEtag } from '../conditional.js';
 import type { AppContext } from '../context.js';
 import { respond } from '../envelope.js';
+import { apiUrl } from '../locations.js';
 import { principalOf } from '../middleware/authenticate.js';
 import { accessOf } from '../middleware/organization-access.js';
 import { route, type RouteSpec } from '../route.js';
@@ -43,10 +44,15 @@ function present({ organization, role }: OrganizationWithRole) {
   };
 }
 
-function respondOne(ctx: AppContext, result: OrganizationWithRole, status = 200) {
-  ctx.state.organizationId = result.organization.id;
+function respondOne(ctx: AppContext, result: OrganizationWithRole, created = false) {
+  const id = result.organization.id;
+  ctx.state.organizationId = id;
   setEtag(ctx, result.organization.version);
-  respond(ctx, present(result), { status });
+  respond(
+    ctx,
+    present(result),
+    created ? { status: 201, location: apiUrl('organizations', id) } : {},
+  );
 }
 
 const notMember = { description: 'No such organization, or the caller is not a member' };
@@ -86,12 +92,12 @@ export function organizationRoutes(deps: Deps): RouteSpec[] {
       scope: 'user',
       body: createOrganizationBody,
       responses: {
-        201: { description: 'Created', data: organizationSchema },
+        201: { description: 'Created', data: organizationSchema, headers: ['ETag'] },
         409: { description: 'The slug is taken' },
         422: { description: 'Invalid name, slug or timezone' },
       },
       handler: async (ctx, { body }) => {
-        respondOne(ctx, await createOrganization(deps, principalOf(ctx), body), 201);
+        respondOne(ctx, await createOrganization(deps, principalOf(ctx), body), true);
       },
     }),
     route({
@@ -104,7 +110,7 @@ export function organizationRoutes(deps: Deps): RouteSpec[] {
       permission: 'organization:read',
       params: organizationParams,
       responses: {
-        200: { description: 'The organization', data: organizationSchema },
+        200: { description: 'The organization', data: organizationSchema, headers: ['ETag'] },
         404: notMember,
       },
       handler: async (ctx) => {
@@ -122,7 +128,11 @@ export function organizationRoutes(deps: Deps): RouteSpec[] {
       params: organizationParams,
       body: updateOrganizationBody,
       responses: {
-        200: { description: 'The updated organization', data: organizationSchema },
+        200: {
+          description: 'The updated organization',
+          data: organizationSchema,
+          headers: ['ETag'],
+        },
         403: { description: 'The caller lacks the permission' },
         404: notMember,
         409: { description: 'The new slug is taken' },

@@ -12,6 +12,7 @@ import type { Project } from '../../../domain/projects/project.js';
 import { expectedVersion, setEtag } from '../conditional.js';
 import type { AppContext } from '../context.js';
 import { respond } from '../envelope.js';
+import { organizationUrl } from '../locations.js';
 import { accessOf } from '../middleware/organization-access.js';
 import { organizationParams } from '../organizations/schemas.js';
 import { route, type RouteSpec } from '../route.js';
@@ -28,9 +29,13 @@ import { workflowRoutes } from './workflow-routes.js';
 
 const tags = ['Projects'];
 
-function respondOne(ctx: AppContext, project: Project, status = 200) {
+function respondOne(ctx: AppContext, project: Project, created = false) {
   setEtag(ctx, project.version);
-  respond(ctx, presentProject(project), { status });
+  respond(
+    ctx,
+    presentProject(project),
+    created ? { status: 201, location: organizationUrl(ctx, 'projects', project.id) } : {},
+  );
 }
 
 const notFound = { description: 'No such organization or project, or the caller is not a member' };
@@ -78,7 +83,7 @@ export function projectsRoutes(deps: Deps): RouteSpec[] {
       params: organizationParams,
       body: createProjectBody,
       responses: {
-        201: { description: 'Created', data: projectSchema },
+        201: { description: 'Created', data: projectSchema, headers: ['ETag'] },
         403: forbidden,
         404: notFound,
         409: { description: 'The key is taken (by a deleted project too)' },
@@ -91,7 +96,7 @@ export function projectsRoutes(deps: Deps): RouteSpec[] {
           description: body.description,
           publicLookup: body.public_lookup,
         });
-        respondOne(ctx, project, 201);
+        respondOne(ctx, project, true);
       },
     }),
     route({
@@ -104,7 +109,7 @@ export function projectsRoutes(deps: Deps): RouteSpec[] {
       permission: 'project:read',
       params: projectParams,
       responses: {
-        200: { description: 'The project', data: projectSchema },
+        200: { description: 'The project', data: projectSchema, headers: ['ETag'] },
         403: forbidden,
         404: notFound,
       },
@@ -123,7 +128,7 @@ export function projectsRoutes(deps: Deps): RouteSpec[] {
       params: projectParams,
       body: updateProjectBody,
       responses: {
-        200: { description: 'The updated project', data: projectSchema },
+        200: { description: 'The updated project', data: projectSchema, headers: ['ETag'] },
         403: forbidden,
         404: notFound,
         412: stale,
@@ -168,7 +173,7 @@ export function projectsRoutes(deps: Deps): RouteSpec[] {
       permission: 'project:delete',
       params: projectParams,
       responses: {
-        200: { description: 'The restored project', data: projectSchema },
+        200: { description: 'The restored project', data: projectSchema, headers: ['ETag'] },
         403: forbidden,
         404: notFound,
         409: { description: 'The project is not deleted' },

@@ -10,6 +10,7 @@ import { MAX_TASK_TYPES_PER_PROJECT, type TaskType } from '../../../domain/proje
 import { expectedVersion, setEtag } from '../conditional.js';
 import type { AppContext } from '../context.js';
 import { respond } from '../envelope.js';
+import { organizationUrl } from '../locations.js';
 import { accessOf } from '../middleware/organization-access.js';
 import { route, type RouteSpec } from '../route.js';
 import { presentTaskType } from './presenters.js';
@@ -25,9 +26,11 @@ const tags = ['Projects'];
 const forbidden = { description: 'The caller lacks the permission' };
 const notFound = { description: 'No such organization or project, or the caller is not a member' };
 
-function respondOne(ctx: AppContext, type: TaskType, status = 200) {
+/** A task type with its ETag; a created one answers 201 with its Location. */
+function respondOne(ctx: AppContext, type: TaskType, options: { created?: boolean } = {}) {
   setEtag(ctx, type.version);
-  respond(ctx, presentTaskType(type), { status });
+  const location = organizationUrl(ctx, 'projects', type.projectId, 'task-types', type.id);
+  respond(ctx, presentTaskType(type), options.created ? { status: 201, location } : {});
 }
 
 export function taskTypesRoutes(deps: Deps): RouteSpec[] {
@@ -65,7 +68,7 @@ export function taskTypesRoutes(deps: Deps): RouteSpec[] {
       params: projectParams,
       body: createTaskTypeBody,
       responses: {
-        201: { description: 'Created', data: taskTypeSchema },
+        201: { description: 'Created', data: taskTypeSchema, headers: ['ETag'] },
         403: forbidden,
         404: notFound,
         409: {
@@ -75,7 +78,7 @@ export function taskTypesRoutes(deps: Deps): RouteSpec[] {
       },
       handler: async (ctx, { params, body }) => {
         const type = await createTaskType(deps, accessOf(ctx), params.project, body);
-        respondOne(ctx, type, 201);
+        respondOne(ctx, type, { created: true });
       },
     }),
     route({
@@ -89,7 +92,7 @@ export function taskTypesRoutes(deps: Deps): RouteSpec[] {
       params: taskTypeParams,
       body: renameTaskTypeBody,
       responses: {
-        200: { description: 'The renamed task type', data: taskTypeSchema },
+        200: { description: 'The renamed task type', data: taskTypeSchema, headers: ['ETag'] },
         403: forbidden,
         404: { description: 'No such organization, project or task type' },
         409: { description: 'The project has another task type of this name' },

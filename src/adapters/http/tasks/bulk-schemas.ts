@@ -4,6 +4,7 @@ import 'zod-openapi';
 import { MAX_BULK_TASKS } from '../../../application/tasks/bulk-request.js';
 import { MAX_LABELS_PER_TASK, PRIORITIES } from '../../../domain/tasks/task.js';
 import { labelRef, statusRef, taskRef } from './schemas.js';
+import { ERROR_CODES } from '../errors.js';
 
 const labelIds = (description: string) =>
   z
@@ -55,7 +56,7 @@ const bulkResultSchema = z
     }),
     error: z
       .object({
-        code: z.string().meta({
+        code: z.enum(ERROR_CODES).meta({
           description: 'NOT_FOUND, FORBIDDEN, OUTSIDE_WORKING_HOURS or VALIDATION_ERROR',
         }),
         message: z.string(),

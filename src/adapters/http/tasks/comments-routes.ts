@@ -14,6 +14,7 @@ import type { TaskComment } from '../../../domain/tasks/comment.js';
 import { expectedVersion, setEtag } from '../conditional.js';
 import type { AppContext } from '../context.js';
 import { respond } from '../envelope.js';
+import { organizationUrl } from '../locations.js';
 import { accessOf } from '../middleware/organization-access.js';
 import { route, type RouteSpec } from '../route.js';
 import { listQuery } from '../schemas.js';
@@ -40,9 +41,18 @@ export function presentComment(comment: TaskComment) {
   };
 }
 
-function respondOne(ctx: AppContext, comment: TaskComment, status = 200) {
+function respondOne(ctx: AppContext, comment: TaskComment, created = false) {
   setEtag(ctx, comment.version);
-  respond(ctx, presentComment(comment), { status });
+  respond(
+    ctx,
+    presentComment(comment),
+    created
+      ? {
+          status: 201,
+          location: organizationUrl(ctx, 'tasks', comment.taskId, 'comments', comment.id),
+        }
+      : {},
+  );
 }
 
 // The same wire form as history cursors: the last row's time and id.
@@ -104,7 +114,7 @@ export function taskCommentsRoutes(deps: Deps): RouteSpec[] {
       params: taskParams,
       body: createCommentBody,
       responses: {
-        201: { description: 'The comment; ETag is its version', data: commentSchema },
+        201: { description: 'The comment', data: commentSchema, headers: ['ETag'] },
         403: {
           description:
             'The caller lacks comment:create, or OUTSIDE_WORKING_HOURS under the write window',
@@ -114,7 +124,7 @@ export function taskCommentsRoutes(deps: Deps): RouteSpec[] {
       },
       handler: async (ctx, { params, body }) => {
         const comment = await createComment(deps, accessOf(ctx), params.task, body);
-        respondOne(ctx, comment, 201);
+        respondOne(ctx, comment, true);
       },
     }),
     route({
@@ -127,7 +137,7 @@ export function taskCommentsRoutes(deps: Deps): RouteSpec[] {
       permission: 'task:read',
       params: commentParams,
       responses: {
-        200: { description: 'The comment; ETag is its version', data: commentSchema },
+        200: { description: 'The comment', data: commentSchema, headers: ['ETag'] },
         403: { description: 'The caller lacks the permission' },
         404: notFound,
       },
@@ -146,7 +156,7 @@ export function taskCommentsRoutes(deps: Deps): RouteSpec[] {
       params: commentParams,
       body: updateCommentBody,
       responses: {
-        200: { description: 'The comment; ETag is its version', data: commentSchema },
+        200: { description: 'The comment', data: commentSchema, headers: ['ETag'] },
         403: forbiddenChange('update'),
         404: notFound,
         412: stale,

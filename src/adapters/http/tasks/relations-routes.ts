@@ -8,6 +8,7 @@ import { listRelations } from '../../../application/tasks/list-relations.js';
 import { removeRelation } from '../../../application/tasks/remove-relation.js';
 import { MAX_RELATIONS_PER_TASK, type RelatedTask } from '../../../domain/tasks/relation.js';
 import { respond } from '../envelope.js';
+import { organizationUrl } from '../locations.js';
 import { accessOf } from '../middleware/organization-access.js';
 import { route, type RouteSpec } from '../route.js';
 import { createRelationBody, relationParams, relationSchema } from './relations-schemas.js';
@@ -92,7 +93,11 @@ export function taskRelationsRoutes(deps: Deps): RouteSpec[] {
           type: body.type,
           taskId: body.task_id,
         });
-        respond(ctx, presentRelation(relation), { status: 201 });
+        // The task as the request named it (its id or its key): both name it for good.
+        respond(ctx, presentRelation(relation), {
+          status: 201,
+          location: organizationUrl(ctx, 'tasks', params.task, 'relations', relation.id),
+        });
       },
     }),
     route({

@@ -95,7 +95,7 @@ export function tasksRoutes(deps: Deps): RouteSpec[] {
       params: projectParams,
       body: createTaskBody,
       responses: {
-        201: { description: 'Created', data: taskSchema },
+        201: { description: 'Created', data: taskSchema, headers: ['ETag'] },
         403: outside,
         404: { description: 'No such organization or project' },
         422: { description: 'Invalid field, unknown status/type/label/assignee, bad parent' },
@@ -113,7 +113,7 @@ export function tasksRoutes(deps: Deps): RouteSpec[] {
           parentId: body.parent_id,
           labels: body.labels,
         });
-        respondOne(ctx, task, 201);
+        respondOne(ctx, task, true);
       },
     }),
     route({
@@ -145,7 +145,7 @@ export function tasksRoutes(deps: Deps): RouteSpec[] {
       permission: 'task:read',
       params: taskParams,
       responses: {
-        200: { description: 'The task', data: taskWithRelationsSchema },
+        200: { description: 'The task', data: taskWithRelationsSchema, headers: ['ETag'] },
         403: forbidden,
         404: notFound,
       },
@@ -166,7 +166,7 @@ export function tasksRoutes(deps: Deps): RouteSpec[] {
       params: taskParams,
       body: updateTaskBody,
       responses: {
-        200: { description: 'The updated task', data: taskSchema },
+        200: { description: 'The updated task', data: taskSchema, headers: ['ETag'] },
         403: outside,
         404: notFound,
         412: stale,

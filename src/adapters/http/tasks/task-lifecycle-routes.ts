@@ -51,7 +51,7 @@ export function taskLifecycleRoutes(deps: Deps): RouteSpec[] {
       permission: 'task:delete',
       params: taskParams,
       responses: {
-        200: { description: 'The restored task', data: taskSchema },
+        200: { description: 'The restored task', data: taskSchema, headers: ['ETag'] },
         403: outside,
         404: notFound,
         409: { description: 'The task is not deleted' },
@@ -72,7 +72,7 @@ export function taskLifecycleRoutes(deps: Deps): RouteSpec[] {
       params: taskParams,
       body: moveTaskBody,
       responses: {
-        200: { description: 'The moved task', data: taskSchema },
+        200: { description: 'The moved task', data: taskSchema, headers: ['ETag'] },
         403: outside,
         404: notFound,
         412: stale,

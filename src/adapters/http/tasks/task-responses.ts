@@ -4,13 +4,18 @@ import type { Task } from '../../../domain/tasks/task.js';
 import { setEtag } from '../conditional.js';
 import type { AppContext } from '../context.js';
 import { respond } from '../envelope.js';
+import { organizationUrl } from '../locations.js';
 import { presentTask } from '../../shared/task-fields.js';
 
 export const tags = ['Tasks'];
 
-export function respondOne(ctx: AppContext, task: Task, status = 200) {
+export function respondOne(ctx: AppContext, task: Task, created = false) {
   setEtag(ctx, task.version);
-  respond(ctx, presentTask(task), { status });
+  respond(
+    ctx,
+    presentTask(task),
+    created ? { status: 201, location: organizationUrl(ctx, 'tasks', task.id) } : {},
+  );
 }
 
 export const notFound = {

@@ -9,6 +9,7 @@ import { addWatcher } from '../../../application/tasks/add-watcher.js';
 import { listWatchers } from '../../../application/tasks/list-watchers.js';
 import { removeWatcher } from '../../../application/tasks/remove-watcher.js';
 import { respond } from '../envelope.js';
+import { organizationUrl } from '../locations.js';
 import { accessOf } from '../middleware/organization-access.js';
 import { route, type RouteSpec } from '../route.js';
 import { listQuery } from '../schemas.js';
@@ -99,7 +100,9 @@ export function taskWatchersRoutes(deps: Deps): RouteSpec[] {
         const { watcher, added } = await addWatcher(deps, accessOf(ctx), params.task, {
           userId: body.user_id,
         });
-        respond(ctx, presentWatcher(watcher), { status: added ? 201 : 200 });
+        // The task as the request named it (its id or its key): both name it for good.
+        const location = organizationUrl(ctx, 'tasks', params.task, 'watchers', watcher.userId);
+        respond(ctx, presentWatcher(watcher), added ? { status: 201, location } : {});
       },
     }),
     route({
