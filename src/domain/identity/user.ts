@@ -31,14 +31,23 @@ export function assertAcceptablePassword(password: string, field = 'password'): 
   }
 }
 
+/**
+ * The runtime's spelling of an IANA zone name it knows, or undefined. Intl takes UTC offsets
+ * (`+01:00`, `-05`) as time zones too since ECMA-402 2024 (Node 24); they name no IANA zone (no
+ * daylight-saving rules), so they are no answer here, as on Node 20 where Intl refused them.
+ */
+function ianaZone(zone: string): string | undefined {
+  try {
+    const { timeZone } = new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions();
+    return /^[+-]/.test(timeZone) ? undefined : timeZone;
+  } catch {
+    return undefined;
+  }
+}
+
 /** An IANA zone name the runtime knows, e.g. Europe/Amsterdam. */
 export function isKnownTimezone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
+  return ianaZone(zone) !== undefined;
 }
 
 export function assertKnownTimezone(zone: string, field = 'timezone'): void {
@@ -47,11 +56,9 @@ export function assertKnownTimezone(zone: string, field = 'timezone'): void {
 
 /** The zone as the runtime spells it (`europe/amsterdam` → `Europe/Amsterdam`); unknown → 422. */
 export function canonicalTimezone(zone: string, field = 'timezone'): string {
-  try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
-  } catch {
-    throw ValidationError.field(field, 'Unknown IANA time zone');
-  }
+  const canonical = ianaZone(zone);
+  if (canonical === undefined) throw ValidationError.field(field, 'Unknown IANA time zone');
+  return canonical;
 }
 
 export function isEmailVerified(user: User): boolean {
