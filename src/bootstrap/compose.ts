@@ -58,7 +58,7 @@ export interface ComposeOverrides {
   readonly extraProbes?: readonly HealthProbe[];
   /** The time the use cases and the token service read; the system's unless a test moves it. */
   readonly clock?: Clock;
-  /** The timer of the database start-up retries (own database only). */
+  /** The timer of the database start-up retries (own database only) and the shutdown grace. */
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
@@ -274,6 +274,7 @@ export async function compose(
     graceMs: config.SHUTDOWN_GRACE_MS,
     timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     closers,
+    sleep: overrides.sleep,
   });
 
   let bound: number | undefined;

@@ -24,6 +24,8 @@ export interface HttpServerOptions {
   readonly timeoutMs: number;
   /** Closed in this order after the server; read when the stop begins. */
   readonly closers: readonly Closer[];
+  /** The timer of the grace period (a test holds it to look inside the drain). */
+  readonly sleep?: ((ms: number) => Promise<void>) | undefined;
 }
 
 /** The ports to listen on, or the ports bound (0 → a free one). */
@@ -81,7 +83,7 @@ export function createHttpServer(handle: Handler, options: HttpServerOptions): H
       for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
     }
     // Readiness answers 503 during the grace period, so load balancers stop sending traffic first.
-    if (graceMs > 0) await new Promise((r) => setTimeout(r, graceMs));
+    if (graceMs > 0) await (options.sleep ?? pause)(graceMs);
     await Promise.all(
       all
         .filter(({ server }) => server.listening)
@@ -111,6 +113,8 @@ export function createHttpServer(handle: Handler, options: HttpServerOptions): H
     },
   };
 }
+
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function listenOn(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -10,6 +10,7 @@ import type { HealthProbe } from '../../../src/adapters/http/operations/probes.j
 import { DatabaseUnavailableError } from '../../../src/adapters/postgres/errors.js';
 import type { Deps } from '../../../src/application/deps.js';
 import { registerVerified, tokenFromMail } from '../../support/actors.js';
+import { deferred } from '../../support/async.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
 import { client, type Client } from '../../support/client.js';
 import { servedDocument } from '../../support/contract.js';
@@ -18,23 +19,22 @@ import { uniqueTag } from '../../support/env.js';
 const envelopeMeta = { request_id: expect.any(String), timestamp: expect.any(String) };
 
 /** A probe that answers ok after `ms`, and tells when it was asked and whether it answered. */
-function slowProbe(ms: number) {
+/** A probe that answers only when the test releases it: a request held in flight at will. */
+function heldProbe() {
   let markAsked = () => undefined as void;
+  const answer = deferred();
   const state = { answered: false, asked: new Promise<void>((r) => (markAsked = r)) };
   const probe: HealthProbe = {
     name: 'slow',
     critical: false,
-    check: () => {
+    check: async () => {
       markAsked();
-      return new Promise((resolve) =>
-        setTimeout(() => {
-          state.answered = true;
-          resolve({ status: 'ok' });
-        }, ms),
-      );
+      await answer.promise;
+      state.answered = true;
+      return { status: 'ok' };
     },
   };
-  return { probe, state };
+  return { probe, state, release: () => answer.resolve() };
 }
 
 /** A pino logger whose lines land in `lines`, to see what the app said while it stopped. */
@@ -419,15 +419,20 @@ describe('with a critical component down', () => {
 });
 
 describe('graceful shutdown', () => {
-  const slow = slowProbe(1_000);
+  const slow = heldProbe();
   const log = capturingLogger();
+  // The grace period (readiness 503, connections still accepted) lasts until the test ends it.
+  const GRACE_MS = 300;
+  const grace = deferred();
+  const sleep = (ms: number) =>
+    ms === GRACE_MS ? grace.promise : new Promise<void>((r) => setTimeout(r, ms));
   let t: TestApp;
   let api: Client;
 
   beforeAll(async () => {
     t = await startTestApp(
-      { SHUTDOWN_GRACE_MS: '300' },
-      { extraProbes: [slow.probe], logger: log.logger },
+      { SHUTDOWN_GRACE_MS: String(GRACE_MS) },
+      { extraProbes: [slow.probe], logger: log.logger, sleep },
     );
     api = client(t.baseUrl);
   });
@@ -452,6 +457,7 @@ describe('graceful shutdown', () => {
       meta: envelopeMeta,
     });
 
+    slow.release();
     const finished = await inFlight;
     expect(slow.state.answered).toBe(true);
     expect(finished.status).toBe(200);
@@ -466,6 +472,7 @@ describe('graceful shutdown', () => {
       meta: envelopeMeta,
     });
 
+    grace.resolve();
     await expect(stopped).resolves.toBeUndefined();
     // Drained, not cut: the kept-alive connections closed once their answers were out.
     const said = log.lines.map((l) => l.msg);
@@ -477,13 +484,14 @@ describe('graceful shutdown', () => {
 });
 
 describe('drain bound', () => {
-  const verySlow = slowProbe(5_000);
+  const verySlow = heldProbe(); // never released: the drain has to cut it
   let t: TestApp;
 
   beforeAll(async () => {
     t = await startTestApp({ SHUTDOWN_TIMEOUT_MS: '200' }, { extraProbes: [verySlow.probe] });
   });
   afterAll(async () => {
+    verySlow.release();
     await t.close();
   });
 
