@@ -1,6 +1,6 @@
 // Opens the database: PostgreSQL through `pg` when a URL is given, else PGlite in a local folder.
-import { mkdir } from 'node:fs/promises';
-import { PGlite } from '@electric-sql/pglite';
+import { mkdir, readFile } from 'node:fs/promises';
+import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database, Db } from './database.js';
@@ -133,9 +133,12 @@ export async function openDatabase(
     };
   }
   if (target.dataDir !== undefined) await mkdir(target.dataDir, { recursive: true });
+  const modules = await pgliteModules();
   const client = new PGlite({
     ...(target.dataDir !== undefined && { dataDir: target.dataDir }),
     ...(target.loadDataDir !== undefined && { loadDataDir: target.loadDataDir }),
+    pgliteWasmModule: modules.pglite,
+    initdbWasmModule: modules.initdb,
   });
   await client.waitReady;
   if (target.role !== undefined) await client.exec(setRoleStatement(target.role));
@@ -164,4 +167,35 @@ export async function pingDatabase(db: Db): Promise<{ latencyMs: number; role: s
   const started = performance.now();
   const { rows } = await sql<{ role: string }>`select current_user as role`.execute(db);
   return { latencyMs: performance.now() - started, role: rows[0]?.role ?? '' };
+}
+
+/**
+ * PGlite's WebAssembly, compiled once per process and shared by every instance it opens. Left to
+ * itself, PGlite compiles its modules again for each instance, and a process that opens many in
+ * turn (a test worker: one per test file) has V8 allocate and free wasm code for each; on Node
+ * 24.22 freeing it once ended a worker in a V8 check failure
+ * (`jit_page_->allocations_.erase(addr) == 1`, in UnregisterWasmAllocation). One compiled
+ * module, kept for the life of the process, is never freed, and starts each instance sooner.
+ */
+type WasmModule = NonNullable<PGliteOptions['pgliteWasmModule']>;
+
+/** The global WebAssembly object (this project's TypeScript libraries do not declare it). */
+const { WebAssembly: wasm } = globalThis as {
+  WebAssembly?: { compile(bytes: Uint8Array): Promise<WasmModule> };
+};
+
+let compiled: Promise<{ pglite: WasmModule; initdb: WasmModule }> | undefined;
+
+function pgliteModules() {
+  compiled ??= (async () => {
+    if (wasm === undefined) throw new Error('This runtime has no WebAssembly: PGlite needs it');
+    const compile = async (file: string) =>
+      wasm.compile(await readFile(new URL(file, import.meta.resolve('@electric-sql/pglite'))));
+    const [pglite, initdb] = await Promise.all([
+      compile('./pglite.wasm'),
+      compile('./initdb.wasm'),
+    ]);
+    return { pglite, initdb };
+  })();
+  return compiled;
 }
