@@ -9,6 +9,7 @@ import type { Logger, RateLimiter } from '../../application/shared/ports.js';
 import type { RequestState, RouterFields } from './context.js';
 import { apiKeysRoutes } from './access/api-keys-routes.js';
 import { auditRoutes } from './access/audit-routes.js';
+import { activityRoutes } from './events/activity-routes.js';
 import { eventsRoutes } from './events/routes.js';
 import { invitationsRoutes } from './access/invitations-routes.js';
 import { membersRoutes } from './access/members-routes.js';
@@ -118,6 +119,7 @@ export function apiRouteGroups(deps: Deps): RouteGroup[] {
         ...apiKeysRoutes(deps),
         ...auditRoutes(deps),
         ...eventsRoutes(deps),
+        ...activityRoutes(deps),
         ...whoamiRoutes(deps),
         ...projectsRoutes(deps),
         ...labelsRoutes(deps),

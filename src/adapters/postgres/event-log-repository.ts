@@ -1,8 +1,15 @@
 // The events table (migration 2026_12_05_0015): appended in the write's transaction, read in
 // (tx_id, seq) order up to the oldest transaction still running, so that no reader ever moves past
 // an event whose transaction has yet to commit.
-import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import {
+  sql,
+  type Expression,
+  type ExpressionBuilder,
+  type Selectable,
+  type SqlBool,
+} from 'kysely';
 import type { EventLog, EventPosition } from '../../application/events/ports.js';
+import type { ActivityEntry } from '../../domain/events/activity.js';
 import {
   EVENT_TYPES,
   familyOf,
@@ -11,6 +18,7 @@ import {
   type EventType,
   type EventVisibility,
 } from '../../domain/events/event.js';
+import type { EventsTable } from './database-events.js';
 import type { Database, Db } from './database.js';
 import { defer, QueryTemplates } from './wire/index.js';
 
@@ -119,21 +127,81 @@ export function postgresEventLog(db: Db): EventLog {
         .limit(page.limit);
       if (page.after !== undefined) query = query.where(after(page.after));
       if (page.types !== undefined) query = query.where('type', 'in', [...page.types]);
-      const rows = await query.execute();
-      return rows.map((row): DomainEvent => ({
-        id: row.id,
-        type: row.type as EventType,
-        organizationId: row.organization_id,
-        subject: { type: row.subject_type, id: row.subject_id, key: row.subject_key },
-        actor: { type: row.actor_type, id: row.actor_id },
-        change: row.change,
-        occurredAt: row.occurred_at,
-        projectId: row.project_id,
-        assigneeId: row.assignee_id,
-        reporterId: row.reporter_id,
-        requestId: row.request_id,
+      return (await query.execute()).map(toEvent);
+    },
+
+    async activity(organizationId, projectId, visibility, page) {
+      const visible = db
+        .selectFrom('events')
+        .selectAll()
+        .where('organization_id', '=', organizationId)
+        .where('project_id', '=', projectId)
+        .where((eb) => visibleTo(visibility, eb));
+      let query = db
+        .selectFrom(visible.as('e'))
+        .leftJoin('users as u', (join) =>
+          join.on('e.actor_type', '=', 'user').onRef('u.id', '=', 'e.actor_id'),
+        )
+        .leftJoin('api_keys as k', (join) =>
+          join
+            .on('e.actor_type', '=', 'apikey')
+            .onRef('k.organization_id', '=', 'e.organization_id')
+            .onRef('k.id', '=', 'e.actor_id'),
+        )
+        // The task an event is about: its subject, or (a comment's) the task it names.
+        .leftJoin('tasks as t', (join) =>
+          join.onRef('t.organization_id', '=', 'e.organization_id').on(
+            sql<SqlBool>`t.id::text = CASE WHEN e.subject_type = 'task' THEN e.subject_id
+                WHEN e.subject_type = 'comment' THEN e.change ->> 'task_id' END`,
+          ),
+        )
+        .selectAll('e')
+        .select([
+          sql<string | null>`coalesce(u.name, k.name)`.as('actor_name'),
+          't.title as task_title',
+        ])
+        .orderBy('e.occurred_at', 'desc')
+        .orderBy('e.id', 'desc')
+        .limit(page.limit);
+      if (page.before !== undefined) {
+        const before = page.before;
+        query = query.where((eb) =>
+          eb(
+            eb.refTuple('e.occurred_at', 'e.id'),
+            '<',
+            eb.tuple(
+              eb
+                .selectFrom('events as cursor')
+                .select('cursor.occurred_at')
+                .where('cursor.organization_id', '=', organizationId)
+                .where('cursor.id', '=', before),
+              before,
+            ),
+          ),
+        );
+      }
+      return (await query.execute()).map((row): ActivityEntry => ({
+        event: toEvent(row),
+        actorName: row.actor_name,
+        taskTitle: row.task_title,
       }));
     },
+  };
+}
+
+function toEvent(row: Omit<Selectable<EventsTable>, 'tx_id' | 'seq'>): DomainEvent {
+  return {
+    id: row.id,
+    type: row.type as EventType,
+    organizationId: row.organization_id,
+    subject: { type: row.subject_type, id: row.subject_id, key: row.subject_key },
+    actor: { type: row.actor_type, id: row.actor_id },
+    change: row.change,
+    occurredAt: row.occurred_at,
+    projectId: row.project_id,
+    assigneeId: row.assignee_id,
+    reporterId: row.reporter_id,
+    requestId: row.request_id,
   };
 }
 

@@ -1,5 +1,6 @@
 // The events of an organization: appended in the transaction of the write they tell of, read in
 // an order that never skips one (see EventLog.list).
+import type { ActivityEntry } from '../../domain/events/activity.js';
 import type { DomainEvent, EventType, EventVisibility } from '../../domain/events/event.js';
 
 /** Where an event stands in the order readers see: its transaction, then its place in it. */
@@ -28,4 +29,15 @@ export interface EventLog {
       readonly limit: number;
     },
   ): Promise<DomainEvent[]>;
+  /**
+   * The project's events that `visibility` lets through, newest first, at most `limit`, before
+   * `before` (the id of the last entry of the previous page), with the actor's name and, for what
+   * is about a task, the task's current title.
+   */
+  activity(
+    organizationId: string,
+    projectId: string,
+    visibility: EventVisibility,
+    page: { readonly before?: string | undefined; readonly limit: number },
+  ): Promise<ActivityEntry[]>;
 }
