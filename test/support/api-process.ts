@@ -73,7 +73,14 @@ export async function startApiProcess(
   env: Record<string, string>,
   options: ApiProcessOptions = {},
 ): Promise<ApiProcess> {
-  const port = await freePort();
+  // Port 0 and the port the process says it bound ('listening'): a port picked here and handed
+  // over could be taken by another test's process in between, whose /health would then answer
+  // for this one. Only when the logs cannot say it (pretty or quieter than info) is one picked.
+  const learnsPort =
+    env.PORT === undefined &&
+    env.LOG_FORMAT !== 'pretty' &&
+    ['info', 'debug', 'trace', undefined].includes(env.LOG_LEVEL);
+  const requestedPort = env.PORT ?? (learnsPort ? '0' : String(await freePort()));
   const ownDataDir =
     options.dataDir === undefined ? await mkdtemp(path.join(tmpdir(), 'teamflow-api-')) : undefined;
   const inherited: Record<string, string> = {};
@@ -87,7 +94,7 @@ export async function startApiProcess(
       ...inherited,
       NODE_ENV: 'test',
       HOST: '127.0.0.1',
-      PORT: String(port),
+      PORT: requestedPort,
       DATA_DIR: options.dataDir ?? ownDataDir!,
       LOG_LEVEL: 'info',
       ...env,
@@ -127,6 +134,15 @@ export async function startApiProcess(
     return status;
   };
 
+  let port = Number(requestedPort);
+  if (learnsPort) {
+    try {
+      port = await boundPort(logs, () => exitCode !== null);
+    } catch (error) {
+      await cleanUp(await exited);
+      throw new Error(`${(error as Error).message} (exit ${exitCode}):\n${stderr}`);
+    }
+  }
   const baseUrl = `http://127.0.0.1:${port}`;
   const api: ApiProcess = {
     pid: child.pid!,
@@ -169,6 +185,18 @@ export async function startApiProcess(
     throw new Error(`${(error as Error).message} (exit ${api.exitCode}):\n${stderr}`);
   }
   return api;
+}
+
+/** The port of the process's 'listening' log line, once it is written; throws if it exits first. */
+async function boundPort(logs: readonly LogLine[], hasExited: () => boolean): Promise<number> {
+  let port: number | undefined;
+  await eventually(async () => {
+    if (hasExited()) throw new Error('the API exited during start-up');
+    const listening = logs.find((line) => line.msg === 'listening');
+    port = typeof listening?.port === 'number' ? listening.port : undefined;
+    return port !== undefined;
+  }, Number.POSITIVE_INFINITY);
+  return port!;
 }
 
 /**
