@@ -172,10 +172,9 @@ export async function pingDatabase(db: Db): Promise<{ latencyMs: number; role: s
 /**
  * PGlite's WebAssembly, compiled once per process and shared by every instance it opens. Left to
  * itself, PGlite compiles its modules again for each instance, and a process that opens many in
- * turn (a test worker: one per test file) has V8 allocate and free wasm code for each; on Node
- * 24.22 freeing it once ended a worker in a V8 check failure
- * (`jit_page_->allocations_.erase(addr) == 1`, in UnregisterWasmAllocation). One compiled
- * module, kept for the life of the process, is never freed, and starts each instance sooner.
+ * turn (a test worker: one per test file) compiles them again each time; shared, each instance
+ * starts sooner. (It was meant to keep Node 24.22's V8 from freeing wasm code between instances,
+ * after a check failure there; that failure still happens: see .ci/run.)
  */
 type WasmModule = NonNullable<PGliteOptions['pgliteWasmModule']>;
 
