@@ -31,7 +31,7 @@ const knownVariables = new Set(
   ].map((m) => m[1]!),
 );
 
-function only(manifests: Manifest[], kind: string, component?: string): any {
+function single(manifests: Manifest[], kind: string, component?: string): any {
   const found = manifests
     .map((m) => m.object)
     .filter(
@@ -68,7 +68,7 @@ describe.each([
 
   it('name only variables that config.ts knows, in a configuration the app accepts', () => {
     expect(knownVariables.size).toBeGreaterThan(20);
-    const configMap = only(manifests, 'ConfigMap');
+    const configMap = single(manifests, 'ConfigMap');
     const secret = secretNamed('teamflow-secrets').stringData;
     const named = [
       ...Object.keys(configMap.data),
@@ -84,8 +84,8 @@ describe.each([
   });
 
   it('let the HPA own the api’s replica count and roll out without losing capacity', () => {
-    const deployment = only(manifests, 'Deployment');
-    const hpa = only(manifests, 'HorizontalPodAutoscaler');
+    const deployment = single(manifests, 'Deployment');
+    const hpa = single(manifests, 'HorizontalPodAutoscaler');
     expect(deployment.spec).not.toHaveProperty('replicas');
     expect(hpa.apiVersion).toBe('autoscaling/v2');
     expect(hpa.spec.scaleTargetRef).toMatchObject({
@@ -101,17 +101,17 @@ describe.each([
   });
 
   it('point the Service, PDB, NetworkPolicy and Ingress at the api pods', () => {
-    const deployment = only(manifests, 'Deployment');
+    const deployment = single(manifests, 'Deployment');
     const podLabels = deployment.spec.template.metadata.labels;
-    const service = only(manifests, 'Service');
+    const service = single(manifests, 'Service');
     expect(podLabels).toMatchObject(service.spec.selector);
     expect(podLabels).toMatchObject(
-      only(manifests, 'PodDisruptionBudget').spec.selector.matchLabels,
+      single(manifests, 'PodDisruptionBudget').spec.selector.matchLabels,
     );
     expect(podLabels).toMatchObject(
-      only(manifests, 'NetworkPolicy', 'api').spec.podSelector.matchLabels,
+      single(manifests, 'NetworkPolicy', 'api').spec.podSelector.matchLabels,
     );
-    const backends = only(manifests, 'Ingress').spec.rules.flatMap((r: any) =>
+    const backends = single(manifests, 'Ingress').spec.rules.flatMap((r: any) =>
       r.http.paths.map((p: any) => ({ path: p.path, ...p.backend.service })),
     );
     for (const backend of backends) {
@@ -125,10 +125,10 @@ describe.each([
 
   it('open the API on PORT and the operations on ADMIN_PORT, and probe and scrape the latter', () => {
     const config = loadConfig({
-      ...only(manifests, 'ConfigMap').data,
+      ...single(manifests, 'ConfigMap').data,
       ...secretNamed('teamflow-secrets').stringData,
     });
-    const template = only(manifests, 'Deployment').spec.template;
+    const template = single(manifests, 'Deployment').spec.template;
     const container = template.spec.containers[0];
     const portOf = (name: string) =>
       container.ports.find((p: any) => p.name === name)?.containerPort;
@@ -169,7 +169,7 @@ describe('k8s/monitoring/podmonitor.yaml', () => {
 
 describe('the schema check', () => {
   it('refuses an object Kubernetes would refuse', async () => {
-    const deployment = structuredClone(only(base, 'Deployment'));
+    const deployment = structuredClone(single(base, 'Deployment'));
     deployment.spec.template.spec.containers[0].ports[0].containerPort = 'http';
     await expect(validate(deployment)).rejects.toThrow(/containerPort must be integer/);
     delete deployment.spec.selector;
@@ -192,12 +192,12 @@ describe('k8s/base', () => {
     expect(Object.keys(secretNamed('teamflow-secrets').stringData).sort()).toEqual(
       [...secretNames].sort(),
     );
-    for (const name of secretNames) expect(only(base, 'ConfigMap').data).not.toHaveProperty(name);
+    for (const name of secretNames) expect(single(base, 'ConfigMap').data).not.toHaveProperty(name);
   });
 
   it('gives the migrate Job the owner’s login and the api a login of its own', () => {
-    const api = only(base, 'Deployment').spec.template.spec.containers[0];
-    const job = only(base, 'Job').spec.template.spec.containers[0];
+    const api = single(base, 'Deployment').spec.template.spec.containers[0];
+    const job = single(base, 'Job').spec.template.spec.containers[0];
     expect(api.envFrom).toEqual([
       { configMapRef: { name: 'teamflow-config' } },
       { secretRef: { name: 'teamflow-secrets' } },
@@ -216,12 +216,12 @@ describe('k8s/base', () => {
   });
 
   it('probes readiness on /health/ready and liveness on /health (admin port), and drains before SIGKILL', () => {
-    const deployment = only(base, 'Deployment');
+    const deployment = single(base, 'Deployment');
     const c = deployment.spec.template.spec.containers[0];
     expect(c.readinessProbe.httpGet.path).toBe('/health/ready');
     expect(c.livenessProbe.httpGet.path).toBe('/health');
     expect(c.startupProbe.httpGet.path).toBe('/health');
-    const { SHUTDOWN_TIMEOUT_MS, SHUTDOWN_GRACE_MS } = only(base, 'ConfigMap').data;
+    const { SHUTDOWN_TIMEOUT_MS, SHUTDOWN_GRACE_MS } = single(base, 'ConfigMap').data;
     expect(deployment.spec.template.spec.terminationGracePeriodSeconds * 1000).toBeGreaterThan(
       Number(SHUTDOWN_TIMEOUT_MS) + Number(SHUTDOWN_GRACE_MS),
     );
@@ -229,7 +229,7 @@ describe('k8s/base', () => {
 
   it('runs as non-root on a read-only filesystem', () => {
     for (const kind of ['Deployment', 'Job']) {
-      const spec = only(base, kind).spec.template.spec;
+      const spec = single(base, kind).spec.template.spec;
       expect(spec.securityContext.runAsNonRoot).toBe(true);
       expect(spec.containers[0].securityContext.readOnlyRootFilesystem).toBe(true);
       expect(spec.containers[0].volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
@@ -237,7 +237,7 @@ describe('k8s/base', () => {
   });
 
   it('lets the ingress controller in on http and Prometheus on admin only, and out to its stores only', () => {
-    const policy = only(base, 'NetworkPolicy', 'api').spec;
+    const policy = single(base, 'NetworkPolicy', 'api').spec;
     expect(policy.policyTypes).toEqual(['Ingress', 'Egress']);
     const allowed = policy.ingress.map((rule: any) => ({
       from: rule.from.map((from: any) => ({
@@ -260,7 +260,7 @@ describe('k8s/base', () => {
       .flatMap((rule: any) => rule.ports.map((p: any) => `${p.port}/${p.protocol}`))
       .sort();
     expect(egressPorts).toEqual(['465/TCP', '53/TCP', '53/UDP', '5432/TCP', '587/TCP', '6379/TCP']);
-    const migrate = only(base, 'NetworkPolicy', 'migrate').spec;
+    const migrate = single(base, 'NetworkPolicy', 'migrate').spec;
     expect(migrate.ingress).toBeUndefined();
     expect(
       migrate.egress.flatMap((rule: any) => rule.ports.map((p: any) => p.port)).sort(),
@@ -275,7 +275,7 @@ describe('k8s/overlays/production', () => {
       (podSpecOf(m.object)?.containers ?? []).map((c: any) => c.image),
     );
     expect(images).toEqual(['ghcr.io/teamflow/teamflow:0.1.0', 'ghcr.io/teamflow/teamflow:0.1.0']);
-    expect(only(production, 'HorizontalPodAutoscaler').spec.minReplicas).toBe(3);
-    expect(only(production, 'ConfigMap').data.PUBLIC_URL).toMatch(/^https:\/\//);
+    expect(single(production, 'HorizontalPodAutoscaler').spec.minReplicas).toBe(3);
+    expect(single(production, 'ConfigMap').data.PUBLIC_URL).toMatch(/^https:\/\//);
   });
 });

@@ -16,6 +16,7 @@ import { membersRoutes } from './access/members-routes.js';
 import { rolesRoutes } from './access/roles-routes.js';
 import { teamsRoutes } from './access/teams-routes.js';
 import { whoamiRoutes } from './access/whoami-routes.js';
+import { profileRoutes } from './identity/profile-routes.js';
 import { identityRoutes } from './identity/routes.js';
 import { labelsRoutes } from './labels/routes.js';
 import { projectsRoutes } from './projects/routes.js';
@@ -41,7 +42,8 @@ import { startGate } from './middleware/start-gate.js';
 import { rejectMalformedUrl, rejectUnsafeParams } from './middleware/text-guard.js';
 import { buildOpenApiDocument, type RouteGroup } from './openapi.js';
 import type { Operations } from './operations/probes.js';
-import { operationsRoutes, servedOn } from './operations/routes.js';
+import { servedOn } from './operations/listeners.js';
+import { operationsRoutes } from './operations/routes.js';
 import { organizationRoutes } from './organizations/routes.js';
 import { pagesRoutes } from './pages/routes.js';
 import { handlerOf, type RouteSpec } from './route.js';
@@ -111,6 +113,7 @@ export function apiRouteGroups(deps: Deps): RouteGroup[] {
       prefix: API_PREFIX,
       routes: [
         ...identityRoutes(deps),
+        ...profileRoutes(deps),
         ...organizationRoutes(deps),
         ...membersRoutes(deps),
         ...invitationsRoutes(deps),

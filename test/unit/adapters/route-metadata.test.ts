@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { apiRouteGroups } from '../../../src/adapters/http/app.js';
-import { operationsRoutes, servedOn } from '../../../src/adapters/http/operations/routes.js';
+import { servedOn } from '../../../src/adapters/http/operations/listeners.js';
+import { operationsRoutes } from '../../../src/adapters/http/operations/routes.js';
 import { pagesRoutes } from '../../../src/adapters/http/pages/routes.js';
 import {
   route,

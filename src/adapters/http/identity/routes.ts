@@ -7,13 +7,11 @@ import {
   revokeSession,
 } from '../../../application/identity/logout.js';
 import { forgotPassword, resetPassword } from '../../../application/identity/password-reset.js';
-import { getProfile, updateProfile } from '../../../application/identity/profile.js';
 import { refresh } from '../../../application/identity/refresh.js';
 import { register } from '../../../application/identity/register.js';
 import { resendVerification, verifyEmail } from '../../../application/identity/verify-email.js';
 import type { Deps } from '../../../application/deps.js';
 import { UnauthenticatedError } from '../../../domain/shared/errors.js';
-import { expectedVersion, setEtag } from '../conditional.js';
 import type { AppContext } from '../context.js';
 import { respond } from '../envelope.js';
 import { apiUrl } from '../locations.js';
@@ -32,7 +30,6 @@ import {
   sessionParams,
   sessionSchema,
   tokenPairSchema,
-  updateMeBody,
   userSchema,
   verifyEmailBody,
 } from './schemas.js';
@@ -265,45 +262,6 @@ export function identityRoutes(deps: Deps): RouteSpec[] {
       handler: async (ctx, { body }) => {
         await resetPassword(deps, body);
         ctx.status = 204;
-      },
-    }),
-    route({
-      method: 'get',
-      path: '/users/me',
-      operationId: 'getMe',
-      summary: 'The caller’s profile; the ETag is its version',
-      tags: ['Users'],
-      scope: 'user',
-      responses: { 200: { description: 'The user', data: userSchema, headers: ['ETag'] } },
-      handler: async (ctx) => {
-        const user = await getProfile(deps, userOf(ctx));
-        setEtag(ctx, user.version);
-        respond(ctx, presentUser(user));
-      },
-    }),
-    route({
-      method: 'patch',
-      path: '/users/me',
-      operationId: 'updateMe',
-      summary: 'Change name, timezone or password (needs current_password; ends other sessions)',
-      tags: ['Users'],
-      scope: 'user',
-      body: updateMeBody,
-      responses: {
-        200: { description: 'The updated user', data: userSchema, headers: ['ETag'] },
-        412: { description: 'If-Match does not match the current ETag (or is not one of ours)' },
-        422: { description: 'Invalid input or wrong current password' },
-      },
-      handler: async (ctx, { body }) => {
-        const user = await updateProfile(deps, userOf(ctx), {
-          name: body.name,
-          timezone: body.timezone,
-          password: body.password,
-          currentPassword: body.current_password,
-          expectedVersion: expectedVersion(ctx),
-        });
-        setEtag(ctx, user.version);
-        respond(ctx, presentUser(user));
       },
     }),
   ];
