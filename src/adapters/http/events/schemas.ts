@@ -3,7 +3,7 @@ import { z } from 'zod';
 import 'zod-openapi';
 import { EVENT_TYPES, type EventType } from '../../../domain/events/event.js';
 import { organizationParams } from '../organizations/schemas.js';
-import { uuid } from '../schemas.js';
+import { listQuery, uuid } from '../schemas.js';
 
 export const eventsParams = organizationParams;
 
@@ -33,13 +33,7 @@ export const eventsQuery = z.object({
       description: 'Comma-separated event types to keep (all when left out)',
       example: 'task.created,task.moved',
     }),
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(200)
-    .default(50)
-    .meta({ description: '1–200, default 50' }),
+  limit: listQuery.shape.limit,
 });
 
 export const eventSchema = z
