@@ -41,3 +41,55 @@ export interface EventLog {
     page: { readonly before?: string | undefined; readonly limit: number },
   ): Promise<ActivityEntry[]>;
 }
+
+/** A committed event and its place in the order every reader sees (what dispatch hands on). */
+export interface PositionedEvent {
+  readonly position: EventPosition;
+  readonly event: DomainEvent;
+}
+
+/** Whether `a` comes before `b` in the readers' order (tx_id, then seq; both decimal text). */
+export function isBefore(a: EventPosition, b: EventPosition): boolean {
+  const tx = BigInt(a.txId) - BigInt(b.txId);
+  return tx < 0n || (tx === 0n && BigInt(a.seq) < BigInt(b.seq));
+}
+
+/**
+ * The events table as the dispatcher reads it: every organization's committed events, in the
+ * readers' order, behind a cursor per consumer that moves only when what it covers was handed on.
+ */
+export interface Outbox {
+  /**
+   * Takes `consumer`'s cursor (one dispatcher at a time: 'busy' when another holds it), hands
+   * `deliver` the committed events after it (at most `limit`, oldest first) and, once `deliver`
+   * resolves, moves the cursor past them in the same transaction. A `deliver` that throws, or a
+   * process that dies before the commit, leaves the cursor where it was: the events are handed on
+   * again (at least once; consumers tell repeats by position).
+   */
+  dispatch(
+    consumer: string,
+    limit: number,
+    deliver: (events: readonly PositionedEvent[]) => Promise<void>,
+  ): Promise<number | 'busy'>;
+  /** Deletes events that occurred before `before` and that every consumer is past; how many. */
+  purge(before: Date): Promise<number>;
+  /** Committed events not yet past `consumer`'s cursor, and when the oldest of them occurred. */
+  backlog(consumer: string): Promise<{ readonly depth: number; readonly oldest: Date | null }>;
+}
+
+/**
+ * Hands dispatched events to every API process (Redis pub/sub; in process on the embedded
+ * default). Best effort: a process that was not listening misses them and its sockets resume
+ * from the events table.
+ */
+export interface EventBus {
+  publish(events: readonly PositionedEvent[]): Promise<void>;
+  /** Calls `listener` with each published batch, in publication order; returns the unsubscribe. */
+  subscribe(listener: (events: readonly PositionedEvent[]) => void): () => void;
+  /** A hint that events committed: wakes the dispatchers at once instead of at their next poll. */
+  nudge(): void;
+  onNudge(listener: () => void): () => void;
+  /** Whether the bus is connected (always, in process). */
+  status(): 'up' | 'down';
+  close(): Promise<void>;
+}
