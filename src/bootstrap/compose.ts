@@ -5,19 +5,19 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import type { Logger as PinoLogger } from 'pino';
 import type { Deps } from '../application/deps.js';
-import type { Cache, Clock, RateLimiter } from '../application/shared/ports.js';
+import type { EventBus } from '../application/events/ports.js';
+import type { Cache, Clock } from '../application/shared/ports.js';
 import { createHttpApp } from '../adapters/http/app.js';
 import type { HealthProbe } from '../adapters/http/operations/probes.js';
 import { logMailer } from '../adapters/mail/log-mailer.js';
 import { smtpMailer } from '../adapters/mail/smtp-mailer.js';
 import { memoryCache } from '../adapters/memory/memory-cache.js';
-import { memoryRateLimiter } from '../adapters/memory/memory-rate-limiter.js';
+import { memoryEventBus } from '../adapters/memory/memory-event-bus.js';
 import type { DatabaseHandle } from '../adapters/postgres/connect.js';
 import { postgresIdempotencyStore } from '../adapters/postgres/idempotency-store.js';
 import { postgresRepositories, postgresUnitOfWork } from '../adapters/postgres/unit-of-work.js';
 import { redisCache } from '../adapters/redis/redis-cache.js';
 import { createRedisClient } from '../adapters/redis/redis-client.js';
-import { redisRateLimiter } from '../adapters/redis/redis-rate-limiter.js';
 import {
   argon2PasswordHasher,
   OWASP_ARGON2_PARAMS,
@@ -33,18 +33,15 @@ import { cryptoSecretTokens } from '../adapters/security/secret-tokens.js';
 import { inProcessBackgroundWork } from '../adapters/system/background-work.js';
 import { systemClock } from '../adapters/system/clock.js';
 import { uuidV7Ids } from '../adapters/system/uuid-v7-ids.js';
-import {
-  cacheNameOf,
-  observedCache,
-  observedMailer,
-  observedRateLimiter,
-} from '../adapters/telemetry/instruments.js';
+import { cacheNameOf, observedCache, observedMailer } from '../adapters/telemetry/instruments.js';
 import { createMetrics } from '../adapters/telemetry/metrics.js';
 import type { Config } from './config.js';
 import { healthProbes } from './health-probes.js';
 import { redisReady } from './redis-ready.js';
 import { createHttpServer, type Closer } from './http-server.js';
 import { openOwnDatabase } from './own-database.js';
+import { rateLimiters } from './rate-limiters.js';
+import { composeRealtime, type Realtime } from './realtime.js';
 import { ownLogger } from './own-logger.js';
 import { VERSION } from './version.js';
 
@@ -74,6 +71,8 @@ export interface Application {
   /** Graceful stop: readiness turns false, in-flight requests finish (bounded), then everything closes. */
   stop(): Promise<void>;
   isDraining(): boolean;
+  /** The realtime WebSocket: its hub (tests tick it) and the bus it hears. */
+  readonly realtime: Realtime & { readonly bus: EventBus };
 }
 
 export async function compose(
@@ -119,43 +118,7 @@ export async function compose(
   );
   closers.push({ name: 'cache', close: () => cache.close() });
 
-  // A counter Redis does not answer in time is kept in process memory until Redis answers again.
-  const limiterDeadlines = {
-    timeoutMs: config.REDIS_LIMITER_TIMEOUT_MS,
-    cooldownMs: config.REDIS_CIRCUIT_COOLDOWN_MS,
-  };
-  const limiter = (
-    keyPrefix: string,
-    points: number,
-    durationSeconds = config.LOGIN_FAILURE_WINDOW_SECONDS,
-  ): RateLimiter => {
-    const options = {
-      keyPrefix: `${config.REDIS_KEY_PREFIX}${keyPrefix}`,
-      points,
-      durationSeconds,
-    };
-    return observedRateLimiter(
-      redis
-        ? redisRateLimiter(redis, { ...options, ...limiterDeadlines })
-        : memoryRateLimiter(options),
-      keyPrefix,
-      metrics,
-    );
-  };
-
-  // The API's general limits (0 turns one off); in Redis when configured, which falls back to
-  // memory while Redis is down.
-  const apiLimiter = (keyPrefix: string, points: number): RateLimiter | undefined => {
-    if (points === 0) return undefined;
-    const options = {
-      keyPrefix: `${config.REDIS_KEY_PREFIX}${keyPrefix}`,
-      points,
-      durationSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
-    };
-    return redis
-      ? redisRateLimiter(redis, { ...options, ...limiterDeadlines })
-      : memoryRateLimiter(options);
-  };
+  const { limiter, apiLimiter } = rateLimiters(config, redis, metrics);
 
   const mailer = observedMailer(
     overrides.mailer ??
@@ -268,7 +231,11 @@ export async function compose(
       onThrottled: (scope) => metrics.observeThrottled(scope),
     },
   });
+  // In process until the dispatcher and the Redis bus are composed (issue 15).
+  const bus = memoryEventBus();
+  const realtime = composeRealtime({ config, deps, bus, logger, metrics });
   const http = createHttpServer(apps.api.callback(), {
+    upgrades: realtime.gateway,
     admin: apps.admin?.callback(),
     logger,
     graceMs: config.SHUTDOWN_GRACE_MS,
@@ -284,6 +251,7 @@ export async function compose(
     logger,
     server: http.server,
     isDraining: () => http.isDraining(),
+    realtime: { ...realtime, bus },
     async start() {
       const ports = await http.listen(
         { port: config.PORT, adminPort: config.ADMIN_PORT },

@@ -1,0 +1,143 @@
+// Realtime sockets for tests: a real `ws` client on the test server, every message it received
+// kept in order, and waits on conditions (never on time). Plus a stand-in for the dispatcher:
+// the committed events of an organization read from the events table and published on the app's
+// bus with their positions, as the dispatcher does (at least once: it may publish them again).
+import WebSocket from 'ws';
+import type { PositionedEvent, EventPosition } from '../../src/application/events/ports.js';
+import { EVENT_TYPES } from '../../src/domain/events/event.js';
+import type { TestApp } from './app.js';
+import { waitFor } from './async.js';
+
+export interface ServerMessage {
+  readonly type: string;
+  readonly [field: string]: any;
+}
+
+export interface TestSocket {
+  readonly ws: WebSocket;
+  /** Every message received, oldest first. */
+  readonly messages: ServerMessage[];
+  /** The ids of the `event` messages received, in order. */
+  eventIds(): string[];
+  send(message: unknown): void;
+  /** The first message (from `from` on) that `match` accepts, once it has arrived. */
+  next(match: (message: ServerMessage) => boolean, from?: number): Promise<ServerMessage>;
+  /** The close code and reason, once the socket has closed. */
+  readonly closed: Promise<{ code: number; reason: string }>;
+  close(): Promise<void>;
+}
+
+export const realtimeUrl = (baseUrl: string) => `${baseUrl.replace(/^http/, 'ws')}/api/v1/realtime`;
+
+/** Opens a socket with `bearer, <token>`; rejects if the upgrade is refused. */
+export function openSocket(
+  baseUrl: string,
+  token: string,
+  options: WebSocket.ClientOptions = {},
+): Promise<TestSocket> {
+  const ws = new WebSocket(realtimeUrl(baseUrl), ['bearer', token], options);
+  const messages: ServerMessage[] = [];
+  ws.on('message', (data: WebSocket.RawData) => {
+    messages.push(JSON.parse(String(data)) as ServerMessage);
+  });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.once('close', (code: number, reason: Buffer) => resolve({ code, reason: String(reason) })),
+  );
+  return new Promise((resolve, reject) => {
+    ws.once('error', reject);
+    ws.once('open', () => {
+      const socket: TestSocket = {
+        ws,
+        messages,
+        eventIds: () => messages.filter((m) => m.type === 'event').map((m) => m.id as string),
+        send: (message) => ws.send(JSON.stringify(message)),
+        async next(match, from = 0) {
+          let found: ServerMessage | undefined;
+          await waitFor(() => (found = messages.slice(from).find(match)) !== undefined, 30_000);
+          return found!;
+        },
+        closed,
+        async close() {
+          if (ws.readyState !== WebSocket.CLOSED) ws.close();
+          await closed;
+        },
+      };
+      resolve(socket);
+    });
+  });
+}
+
+/** Subscribes and waits for the `subscribed` (or `error`) answer. */
+export async function subscribe(
+  socket: TestSocket,
+  request: Record<string, unknown>,
+): Promise<ServerMessage> {
+  const from = socket.messages.length;
+  socket.send({ type: 'subscribe', ...request });
+  return socket.next((m) => m.type === 'subscribed' || m.type === 'error', from);
+}
+
+/** The answer to an upgrade the server refuses: its status and parsed envelope. */
+export function refusedUpgrade(
+  baseUrl: string,
+  protocols: string[],
+): Promise<{ status: number; headers: Record<string, unknown>; body: any }> {
+  const ws = new WebSocket(realtimeUrl(baseUrl), protocols);
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => {
+      ws.close();
+      reject(new Error('the upgrade was accepted'));
+    });
+    ws.once('error', () => undefined);
+    ws.once('unexpected-response', (_request, response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        resolve({
+          status: response.statusCode ?? 0,
+          headers: response.headers,
+          body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+        });
+      });
+    });
+  });
+}
+
+const EVERYTHING = { types: EVENT_TYPES, tasks: 'all' } as const;
+
+/**
+ * The dispatcher's part, for tests: publishes on the app's bus the organization's committed
+ * events after the last ones it published (all of them with `again`), with their positions.
+ */
+export function testDispatcher(t: TestApp) {
+  const cursors = new Map<string, EventPosition | undefined>();
+  async function read(organizationId: string, after: EventPosition | undefined) {
+    return t.app.deps.uow.read(
+      async (tx) => {
+        const events = await tx.events.list(organizationId, EVERYTHING, { after, limit: 1000 });
+        const positioned: PositionedEvent[] = [];
+        for (const event of events) {
+          const position = await tx.events.positionOf(organizationId, event.id);
+          if (position) positioned.push({ position, event });
+        }
+        return positioned;
+      },
+      { organizationId },
+    );
+  }
+  return {
+    /** Publishes what committed since the last call; returns it. */
+    async dispatch(organizationId: string): Promise<PositionedEvent[]> {
+      const batch = await read(organizationId, cursors.get(organizationId));
+      if (batch.length > 0) cursors.set(organizationId, batch.at(-1)!.position);
+      await t.app.realtime.bus.publish(batch);
+      return batch;
+    },
+    /** Publishes every committed event of the organization again (a dispatcher's repeat). */
+    async republishAll(organizationId: string): Promise<PositionedEvent[]> {
+      const batch = await read(organizationId, undefined);
+      await t.app.realtime.bus.publish(batch);
+      return batch;
+    },
+  };
+}
