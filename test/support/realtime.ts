@@ -38,7 +38,7 @@ export function openSocket(
   const ws = new WebSocket(realtimeUrl(baseUrl), ['bearer', token], options);
   const messages: ServerMessage[] = [];
   ws.on('message', (data: WebSocket.RawData) => {
-    messages.push(JSON.parse(String(data)) as ServerMessage);
+    messages.push(JSON.parse(Buffer.from(data as Buffer).toString('utf8')) as ServerMessage);
   });
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
     ws.once('close', (code: number, reason: Buffer) => resolve({ code, reason: String(reason) })),
@@ -111,6 +111,7 @@ const EVERYTHING = { types: EVENT_TYPES, tasks: 'all' } as const;
  */
 export function testDispatcher(t: TestApp) {
   const cursors = new Map<string, EventPosition | undefined>();
+  const published: PositionedEvent[] = [];
   async function read(organizationId: string, after: EventPosition | undefined) {
     return t.app.deps.uow.read(
       async (tx) => {
@@ -130,9 +131,12 @@ export function testDispatcher(t: TestApp) {
     async dispatch(organizationId: string): Promise<PositionedEvent[]> {
       const batch = await read(organizationId, cursors.get(organizationId));
       if (batch.length > 0) cursors.set(organizationId, batch.at(-1)!.position);
+      published.push(...batch);
       await t.app.realtime.bus.publish(batch);
       return batch;
     },
+    /** Everything `dispatch` has published so far, in order (to publish again at once). */
+    published: (): readonly PositionedEvent[] => [...published],
     /** Publishes every committed event of the organization again (a dispatcher's repeat). */
     async republishAll(organizationId: string): Promise<PositionedEvent[]> {
       const batch = await read(organizationId, undefined);

@@ -20,7 +20,7 @@ export const BEARER_PROTOCOL = 'bearer';
 /** A client frame over this is refused by ws (close 1009): requests are small. */
 const MAX_FRAME_BYTES = 16 * 1024;
 /** How long a closing socket may take to answer the close before it is cut. */
-const CLOSE_WAIT_MS = 2_000;
+const CLOSE_WAIT_MS = 5_000;
 
 /** Counts for the metrics; the telemetry adapter implements it. */
 export interface RealtimeObserver {
@@ -118,7 +118,12 @@ export function webSocketGateway(settings: GatewaySettings): WebSocketGateway {
     observer.connected();
     alive.set(ws, true);
     const close = (code: number, reason: string) => {
-      if (ws.readyState === WebSocket.OPEN) ws.close(code, reason);
+      if (ws.readyState !== WebSocket.OPEN) return;
+      ws.close(code, reason);
+      // Nothing more is sent: the hub forgets the socket now, not when the client answers.
+      connected.closed();
+      // A client that does not read may never answer the close: cut it after a while.
+      setTimeout(() => ws.terminate(), CLOSE_WAIT_MS).unref();
     };
     const send = (message: RealtimeMessage | { readonly type: 'pong' }) => {
       if (ws.readyState !== WebSocket.OPEN) return;
@@ -130,7 +135,7 @@ export function webSocketGateway(settings: GatewaySettings): WebSocketGateway {
       ws.send(frame);
       observer.sent(message.type);
     };
-    const session = hub.connect({ send, close }, credential.principal, credential.expiresAt);
+    const connected = hub.connect({ send, close }, credential.principal, credential.expiresAt);
     // The expiry is checked at the moment it falls due, not only at the next periodic tick.
     const expiry =
       credential.expiresAt &&
@@ -149,12 +154,12 @@ export function webSocketGateway(settings: GatewaySettings): WebSocketGateway {
         : parseClientMessage(rawText(data));
       if (isProblem(parsed)) send({ type: 'error', ...parsed });
       else if (parsed.type === 'ping') send({ type: 'pong' });
-      else void session.handle(parsed);
+      else void connected.handle(parsed);
     });
     ws.on('error', (error) => logger.debug({ err: error }, 'realtime socket error'));
     ws.once('close', (code: number) => {
       if (expiry) clearTimeout(expiry);
-      session.closed();
+      connected.closed();
       observer.disconnected(code);
     });
   }
