@@ -5,19 +5,17 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import type { Logger as PinoLogger } from 'pino';
 import type { Deps } from '../application/deps.js';
-import type { Cache, Clock, RateLimiter } from '../application/shared/ports.js';
+import type { Cache, Clock } from '../application/shared/ports.js';
 import { createHttpApp } from '../adapters/http/app.js';
 import type { HealthProbe } from '../adapters/http/operations/probes.js';
 import { logMailer } from '../adapters/mail/log-mailer.js';
 import { smtpMailer } from '../adapters/mail/smtp-mailer.js';
 import { memoryCache } from '../adapters/memory/memory-cache.js';
-import { memoryRateLimiter } from '../adapters/memory/memory-rate-limiter.js';
 import type { DatabaseHandle } from '../adapters/postgres/connect.js';
 import { postgresIdempotencyStore } from '../adapters/postgres/idempotency-store.js';
 import { postgresRepositories, postgresUnitOfWork } from '../adapters/postgres/unit-of-work.js';
 import { redisCache } from '../adapters/redis/redis-cache.js';
 import { createRedisClient } from '../adapters/redis/redis-client.js';
-import { redisRateLimiter } from '../adapters/redis/redis-rate-limiter.js';
 import {
   argon2PasswordHasher,
   OWASP_ARGON2_PARAMS,
@@ -33,14 +31,11 @@ import { cryptoSecretTokens } from '../adapters/security/secret-tokens.js';
 import { inProcessBackgroundWork } from '../adapters/system/background-work.js';
 import { systemClock } from '../adapters/system/clock.js';
 import { uuidV7Ids } from '../adapters/system/uuid-v7-ids.js';
-import {
-  cacheNameOf,
-  observedCache,
-  observedMailer,
-  observedRateLimiter,
-} from '../adapters/telemetry/instruments.js';
+import { cacheNameOf, observedCache, observedMailer } from '../adapters/telemetry/instruments.js';
 import { createMetrics } from '../adapters/telemetry/metrics.js';
 import type { Config } from './config.js';
+import { composeEvents, nudgingUnitOfWork, type EventsRuntime } from './compose-events.js';
+import { rateLimiters } from './compose-limits.js';
 import { healthProbes } from './health-probes.js';
 import { redisReady } from './redis-ready.js';
 import { createHttpServer, type Closer } from './http-server.js';
@@ -65,6 +60,8 @@ export interface ComposeOverrides {
 export interface Application {
   readonly deps: Deps;
   readonly config: Config;
+  /** The event bus and, when this process dispatches, the dispatcher (started by start()). */
+  readonly events: EventsRuntime;
   readonly logger: PinoLogger;
   readonly server: Server;
   /** Listens on config.PORT (0 → a free port), then ADMIN_PORT if set; resolves with the first. */
@@ -119,43 +116,11 @@ export async function compose(
   );
   closers.push({ name: 'cache', close: () => cache.close() });
 
-  // A counter Redis does not answer in time is kept in process memory until Redis answers again.
-  const limiterDeadlines = {
-    timeoutMs: config.REDIS_LIMITER_TIMEOUT_MS,
-    cooldownMs: config.REDIS_CIRCUIT_COOLDOWN_MS,
-  };
-  const limiter = (
-    keyPrefix: string,
-    points: number,
-    durationSeconds = config.LOGIN_FAILURE_WINDOW_SECONDS,
-  ): RateLimiter => {
-    const options = {
-      keyPrefix: `${config.REDIS_KEY_PREFIX}${keyPrefix}`,
-      points,
-      durationSeconds,
-    };
-    return observedRateLimiter(
-      redis
-        ? redisRateLimiter(redis, { ...options, ...limiterDeadlines })
-        : memoryRateLimiter(options),
-      keyPrefix,
-      metrics,
-    );
-  };
-
-  // The API's general limits (0 turns one off); in Redis when configured, which falls back to
-  // memory while Redis is down.
-  const apiLimiter = (keyPrefix: string, points: number): RateLimiter | undefined => {
-    if (points === 0) return undefined;
-    const options = {
-      keyPrefix: `${config.REDIS_KEY_PREFIX}${keyPrefix}`,
-      points,
-      durationSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
-    };
-    return redis
-      ? redisRateLimiter(redis, { ...options, ...limiterDeadlines })
-      : memoryRateLimiter(options);
-  };
+  const { limiter, apiLimiter } = rateLimiters(config, redis, metrics);
+  const events = composeEvents({
+    ...{ config, database, redis, logger, clock, registry: metrics.registry },
+    dispatch: config.WORKER_MODE === 'inline',
+  });
 
   const mailer = observedMailer(
     overrides.mailer ??
@@ -169,6 +134,7 @@ export async function compose(
   // Drained before the database and the mailer close: its jobs use both.
   const background = inProcessBackgroundWork(logger.child({ component: 'background' }));
   closers.unshift({ name: 'background work', close: () => background.idle() });
+  closers.unshift(events.closeFirst);
 
   // The first key signs; the older ones (rotated out, still in either variable) only verify.
   const signingKeys = config.JWT_PRIVATE_KEY
@@ -191,16 +157,19 @@ export async function compose(
 
   const deps: Deps = {
     repos: postgresRepositories(database.db),
-    uow: postgresUnitOfWork(database.db, {
-      pipelined: database.pipelined,
-      scopedRead: database.scopedRead,
-      // Writers waiting on a hot row never take the connections the reads need (PostgreSQL).
-      maxConcurrentTransactions:
-        database.kind === 'postgres'
-          ? (config.DATABASE_MAX_TRANSACTIONS ??
-            Math.max(1, Math.floor(config.DATABASE_POOL_SIZE / 2)))
-          : undefined,
-    }),
+    uow: nudgingUnitOfWork(
+      postgresUnitOfWork(database.db, {
+        pipelined: database.pipelined,
+        scopedRead: database.scopedRead,
+        // Writers waiting on a hot row never take the connections the reads need (PostgreSQL).
+        maxConcurrentTransactions:
+          database.kind === 'postgres'
+            ? (config.DATABASE_MAX_TRANSACTIONS ??
+              Math.max(1, Math.floor(config.DATABASE_POOL_SIZE / 2)))
+            : undefined,
+      }),
+      events.bus,
+    ),
     clock,
     ids: uuidV7Ids,
     cache,
@@ -235,6 +204,7 @@ export async function compose(
 
   const probes = [
     ...healthProbes({ database, cache, redisCache: sharedCache, logger }),
+    ...events.probes,
     ...(own?.probes ?? []),
     ...(overrides.extraProbes ?? []),
   ];
@@ -268,6 +238,7 @@ export async function compose(
       onThrottled: (scope) => metrics.observeThrottled(scope),
     },
   });
+  closers.push(events.closeLast);
   const http = createHttpServer(apps.api.callback(), {
     admin: apps.admin?.callback(),
     logger,
@@ -281,6 +252,7 @@ export async function compose(
   return {
     deps,
     config,
+    events,
     logger,
     server: http.server,
     isDraining: () => http.isDraining(),
@@ -291,6 +263,7 @@ export async function compose(
       );
       bound = ports.adminPort;
       const stores = { database: database.kind, cache: redis ? 'redis' : 'memory' };
+      events.dispatcher?.start();
       logger.info({ port: ports.port, admin_port: bound, ...stores }, 'listening');
       return ports.port;
     },

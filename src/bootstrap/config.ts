@@ -100,6 +100,21 @@ const schema = z.object({
    * (the attempt's process died before committing) the repeat runs afresh. Longer than any request.
    */
   IDEMPOTENCY_LOCK_SECONDS: positive.max(3600).default(60),
+  /**
+   * `inline`: this API process also runs the event dispatcher (the embedded default needs it; with
+   * PostgreSQL several may run it, one dispatches at a time). `off`: a separate worker does
+   * (`npm run worker`; k8s/worker.yaml).
+   */
+  WORKER_MODE: z.enum(['inline', 'off']).default('inline'),
+  /** The longest the dispatcher waits between two looks at the events table without a nudge. */
+  WORKER_POLL_MS: positive.max(60_000).default(500),
+  WORKER_BATCH_SIZE: positive.max(5_000).default(200),
+  /** Events older than this are deleted once dispatched: how far back a feed or socket resumes. */
+  EVENT_RETENTION_DAYS: positive.max(3650).default(7),
+  /** How often the worker deletes expired events. */
+  EVENT_PURGE_INTERVAL_SECONDS: positive.max(86_400).default(3600),
+  /** The port of the worker process's /health, /health/ready and /metrics (k8s probes, scrapes). */
+  WORKER_ADMIN_PORT: port.default(9091),
 });
 
 export type Env = z.infer<typeof schema>;

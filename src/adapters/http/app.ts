@@ -96,8 +96,8 @@ function isUnlimitedPath(path: string): boolean {
   );
 }
 
-type AppMiddleware = Middleware<RequestState, RouterFields>;
-type App = Koa<RequestState, RouterFields>;
+export type AppMiddleware = Middleware<RequestState, RouterFields>;
+export type App = Koa<RequestState, RouterFields>;
 
 export interface HttpApps {
   /** The API (PORT). */
@@ -149,7 +149,7 @@ interface MountParts {
   readonly idempotency: AppMiddleware;
 }
 
-function mount(
+export function mount(
   router: Router<RequestState, RouterFields>,
   routes: readonly RouteSpec[],
   parts: MountParts,
@@ -177,7 +177,7 @@ function mount(
 }
 
 /** Outermost, on both listeners: request id and log line, compression, the envelope, headers. */
-function outerMiddleware(parts: HttpAppParts): AppMiddleware[] {
+export function outerMiddleware(parts: Pick<HttpAppParts, 'logger' | 'observe'>): AppMiddleware[] {
   return [
     requestContext(parts.logger),
     requestLog(parts.observe ?? (() => undefined)),

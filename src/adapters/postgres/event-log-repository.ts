@@ -189,7 +189,7 @@ export function postgresEventLog(db: Db): EventLog {
   };
 }
 
-function toEvent(row: Omit<Selectable<EventsTable>, 'tx_id' | 'seq'>): DomainEvent {
+export function toEvent(row: Omit<Selectable<EventsTable>, 'tx_id' | 'seq'>): DomainEvent {
   return {
     id: row.id,
     type: row.type as EventType,
