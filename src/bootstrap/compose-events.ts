@@ -52,7 +52,7 @@ export function composeEvents(sources: EventsSources): EventsRuntime {
     redis && config.REDIS_URL
       ? redisEventBus(redis, createRedisSubscriber(config.REDIS_URL), {
           prefix: config.REDIS_KEY_PREFIX,
-          publishTimeoutMs: 2_000,
+          publishTimeoutMs: config.EVENT_BUS_PUBLISH_TIMEOUT_MS,
         })
       : memoryEventBus();
   const outbox = postgresOutbox(sources.database.db);
@@ -94,7 +94,7 @@ export function composeEvents(sources: EventsSources): EventsRuntime {
       const loop = dispatcher?.status();
       return {
         status: lagSeconds > LAG_DEGRADED_SECONDS ? 'degraded' : 'ok',
-        worker: config.WORKER_MODE === 'inline' || sources.dispatch ? 'in process' : 'separate',
+        worker: sources.dispatch ? 'in process' : 'separate',
         backlog: depth,
         lag_seconds: Math.round(lagSeconds * 1000) / 1000,
         ...(loop && {

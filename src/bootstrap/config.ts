@@ -109,6 +109,8 @@ const schema = z.object({
   /** The longest the dispatcher waits between two looks at the events table without a nudge. */
   WORKER_POLL_MS: positive.max(60_000).default(500),
   WORKER_BATCH_SIZE: positive.max(5_000).default(200),
+  /** A publish Redis has not acknowledged this long fails: the batch is published again later. */
+  EVENT_BUS_PUBLISH_TIMEOUT_MS: positive.max(600_000).default(2_000),
   /** Events older than this are deleted once dispatched: how far back a feed or socket resumes. */
   EVENT_RETENTION_DAYS: positive.max(3650).default(7),
   /** How often the worker deletes expired events. */

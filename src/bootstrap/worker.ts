@@ -88,7 +88,7 @@ await new Promise<void>((resolve, reject) => {
 });
 events.dispatcher!.start();
 const port = (server.address() as AddressInfo).port;
-logger.info({ admin_port: port, bus: redis ? 'redis' : 'memory' }, 'worker listening');
+logger.info({ port, bus: redis ? 'redis' : 'memory' }, 'listening');
 
 process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
 process.on('uncaughtException', (error) => {

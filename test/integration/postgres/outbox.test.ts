@@ -213,4 +213,35 @@ describe.skipIf(!testDatabaseUrl)('the outbox on PostgreSQL, under concurrency',
     await a;
     expect((await drain(consumer, 2)).map((d) => d.event.id)).toEqual([first.id, second.id]);
   });
+
+  it('is not held back by a transaction still running in another database', async () => {
+    const elsewhere = await createTestDatabase();
+    const org = await anOrganization();
+    const consumer = aConsumer();
+    await outbox.backlog(consumer);
+    const holding = deferred();
+    const release = deferred();
+    const otherUow = postgresUnitOfWork(elsewhere.handle.db);
+    const otherOrg = await repositoryBuilders(() => otherUow, NOW).anOrganization();
+    // A write in the other database that stays open (it holds a transaction id, older than ours).
+    const long = otherUow.run(
+      async (tx) => {
+        await tx.events.append(anEvent(otherOrg));
+        await tx.events.positionOf(otherOrg, newId());
+        holding.resolve();
+        await release.promise;
+      },
+      { organizationId: otherOrg },
+    );
+    try {
+      await holding.promise;
+      const event = anEvent(org);
+      await append(org, [event]);
+      expect((await drain(consumer, 1)).map((d) => d.event.id)).toEqual([event.id]);
+    } finally {
+      release.resolve();
+      await long;
+      await elsewhere.close();
+    }
+  });
 });
