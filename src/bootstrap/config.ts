@@ -103,7 +103,7 @@ const schema = z.object({
   /**
    * `inline`: this API process also runs the event dispatcher (the embedded default needs it; with
    * PostgreSQL several may run it, one dispatches at a time). `off`: a separate worker does
-   * (`npm run worker`; k8s/worker.yaml).
+   * (`npm run worker`; k8s/base/worker-deployment.yaml).
    */
   WORKER_MODE: z.enum(['inline', 'off']).default('inline'),
   /** The longest the dispatcher waits between two looks at the events table without a nudge. */
