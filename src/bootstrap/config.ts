@@ -197,6 +197,14 @@ export function loadConfig(
   if (parsed.success && parsed.data.CACHE_STORE === 'redis' && !parsed.data.REDIS_URL) {
     problems.push('CACHE_STORE: redis needs REDIS_URL');
   }
+  // Events reach this process's sockets from another process's dispatcher through Redis only.
+  const redisBus =
+    parsed.success && parsed.data.REDIS_URL !== undefined && parsed.data.CACHE_STORE !== 'memory';
+  if (parsed.success && parsed.data.WORKER_MODE === 'off' && !redisBus) {
+    problems.push(
+      'WORKER_MODE: off needs Redis (REDIS_URL, not CACHE_STORE=memory): a separate worker reaches this process through Redis pub/sub; without Redis, leave WORKER_MODE=inline (one instance)',
+    );
+  }
   const adminPort = parsed.success ? adminPortOf(parsed.data) : undefined;
   if (
     parsed.success &&

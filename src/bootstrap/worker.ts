@@ -36,17 +36,21 @@ if (!config.DATABASE_URL) {
   );
 }
 
+if (config.CACHE_STORE !== 'redis') {
+  refuseToStart(
+    'The worker needs Redis: set REDIS_URL (and not CACHE_STORE=memory). It hands events to the ' +
+      'API processes through Redis pub/sub; without Redis, run one API with WORKER_MODE=inline.',
+  );
+}
+
 const logger = (await ownLogger(config)).child({ process: 'worker' });
 const metrics = createMetrics({ poolStats: () => database.poolStats() });
 const own = await openOwnDatabase(config, logger, {
   onPoolWait: (seconds) => metrics.observePoolWait(seconds),
 });
 const database = own.database;
-const redis =
-  config.CACHE_STORE === 'redis' && config.REDIS_URL
-    ? createRedisClient(config.REDIS_URL)
-    : undefined;
-if (redis) await redisReady(redis, 2_000, logger);
+const redis = createRedisClient(config.REDIS_URL!);
+await redisReady(redis, 2_000, logger);
 const events = composeEvents({
   ...{ config, database, redis, logger, clock: systemClock, registry: metrics.registry },
   dispatch: true,
@@ -88,7 +92,7 @@ await new Promise<void>((resolve, reject) => {
 });
 events.dispatcher!.start();
 const port = (server.address() as AddressInfo).port;
-logger.info({ port, bus: redis ? 'redis' : 'memory' }, 'listening');
+logger.info({ port, bus: 'redis' }, 'listening');
 
 process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
 process.on('uncaughtException', (error) => {
@@ -110,7 +114,7 @@ async function shutdown(signal: string): Promise<void> {
   await events.closeFirst.close();
   await new Promise((resolve) => server.close(resolve));
   await events.closeLast.close();
-  redis?.disconnect();
+  redis.disconnect();
   for (const closer of own.closers) await closer.close().catch(() => undefined);
   process.exit(0);
 }

@@ -12,6 +12,7 @@ import { isBefore } from '../../../src/application/events/ports.js';
 import type { UnitOfWork } from '../../../src/application/shared/unit-of-work.js';
 import type { DomainEvent } from '../../../src/domain/events/event.js';
 import { deferred, eventually } from '../../support/async.js';
+import { anEvent } from '../../support/builders/events.js';
 import { repositoryBuilders } from '../../support/builders/repositories.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
 import { testDatabaseUrl } from '../../support/env.js';
@@ -35,23 +36,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await database?.close();
 });
-
-function anEvent(organizationId: string, fields: Partial<DomainEvent> = {}): DomainEvent {
-  return {
-    id: newId(),
-    type: 'task.created',
-    organizationId,
-    subject: { type: 'task', id: newId(), key: 'RE-1' },
-    actor: { type: 'user', id: newId() },
-    change: { title: { from: null, to: 'A title' } },
-    occurredAt: NOW,
-    projectId: newId(),
-    assigneeId: null,
-    reporterId: newId(),
-    requestId: null,
-    ...fields,
-  };
-}
 
 const append = (organizationId: string, events: DomainEvent[]) =>
   uow.run(
