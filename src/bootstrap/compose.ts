@@ -5,14 +5,12 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import type { Logger as PinoLogger } from 'pino';
 import type { Deps } from '../application/deps.js';
-import type { EventBus } from '../application/events/ports.js';
 import type { Cache, Clock } from '../application/shared/ports.js';
 import { createHttpApp } from '../adapters/http/app.js';
 import type { HealthProbe } from '../adapters/http/operations/probes.js';
 import { logMailer } from '../adapters/mail/log-mailer.js';
 import { smtpMailer } from '../adapters/mail/smtp-mailer.js';
 import { memoryCache } from '../adapters/memory/memory-cache.js';
-import { memoryEventBus } from '../adapters/memory/memory-event-bus.js';
 import type { DatabaseHandle } from '../adapters/postgres/connect.js';
 import { postgresIdempotencyStore } from '../adapters/postgres/idempotency-store.js';
 import { postgresRepositories, postgresUnitOfWork } from '../adapters/postgres/unit-of-work.js';
@@ -36,13 +34,14 @@ import { uuidV7Ids } from '../adapters/system/uuid-v7-ids.js';
 import { cacheNameOf, observedCache, observedMailer } from '../adapters/telemetry/instruments.js';
 import { createMetrics } from '../adapters/telemetry/metrics.js';
 import type { Config } from './config.js';
+import { composeEvents, nudgingUnitOfWork, type EventsRuntime } from './compose-events.js';
+import { rateLimiters } from './compose-limits.js';
 import { healthProbes } from './health-probes.js';
 import { redisReady } from './redis-ready.js';
 import { createHttpServer, type Closer } from './http-server.js';
 import { openOwnDatabase } from './own-database.js';
-import { rateLimiters } from './rate-limiters.js';
-import { composeRealtime, type Realtime } from './realtime.js';
 import { ownLogger } from './own-logger.js';
+import { composeRealtime, type Realtime } from './realtime.js';
 import { VERSION } from './version.js';
 
 /** What tests (and tools) may swap; production passes none of these. */
@@ -62,6 +61,10 @@ export interface ComposeOverrides {
 export interface Application {
   readonly deps: Deps;
   readonly config: Config;
+  /** The event bus and, when this process dispatches, the dispatcher (started by start()). */
+  readonly events: EventsRuntime;
+  /** The realtime WebSocket's hub (tests tick it) and gateway (tests beat its heart). */
+  readonly realtime: Realtime;
   readonly logger: PinoLogger;
   readonly server: Server;
   /** Listens on config.PORT (0 → a free port), then ADMIN_PORT if set; resolves with the first. */
@@ -71,8 +74,6 @@ export interface Application {
   /** Graceful stop: readiness turns false, in-flight requests finish (bounded), then everything closes. */
   stop(): Promise<void>;
   isDraining(): boolean;
-  /** The realtime WebSocket: its hub (tests tick it) and the bus it hears. */
-  readonly realtime: Realtime & { readonly bus: EventBus };
 }
 
 export async function compose(
@@ -119,6 +120,10 @@ export async function compose(
   closers.push({ name: 'cache', close: () => cache.close() });
 
   const { limiter, apiLimiter } = rateLimiters(config, redis, metrics);
+  const events = composeEvents({
+    ...{ config, database, redis, logger, clock, registry: metrics.registry },
+    dispatch: config.WORKER_MODE === 'inline',
+  });
 
   const mailer = observedMailer(
     overrides.mailer ??
@@ -132,6 +137,7 @@ export async function compose(
   // Drained before the database and the mailer close: its jobs use both.
   const background = inProcessBackgroundWork(logger.child({ component: 'background' }));
   closers.unshift({ name: 'background work', close: () => background.idle() });
+  closers.unshift(events.closeFirst);
 
   // The first key signs; the older ones (rotated out, still in either variable) only verify.
   const signingKeys = config.JWT_PRIVATE_KEY
@@ -154,16 +160,19 @@ export async function compose(
 
   const deps: Deps = {
     repos: postgresRepositories(database.db),
-    uow: postgresUnitOfWork(database.db, {
-      pipelined: database.pipelined,
-      scopedRead: database.scopedRead,
-      // Writers waiting on a hot row never take the connections the reads need (PostgreSQL).
-      maxConcurrentTransactions:
-        database.kind === 'postgres'
-          ? (config.DATABASE_MAX_TRANSACTIONS ??
-            Math.max(1, Math.floor(config.DATABASE_POOL_SIZE / 2)))
-          : undefined,
-    }),
+    uow: nudgingUnitOfWork(
+      postgresUnitOfWork(database.db, {
+        pipelined: database.pipelined,
+        scopedRead: database.scopedRead,
+        // Writers waiting on a hot row never take the connections the reads need (PostgreSQL).
+        maxConcurrentTransactions:
+          database.kind === 'postgres'
+            ? (config.DATABASE_MAX_TRANSACTIONS ??
+              Math.max(1, Math.floor(config.DATABASE_POOL_SIZE / 2)))
+            : undefined,
+      }),
+      events.bus,
+    ),
     clock,
     ids: uuidV7Ids,
     cache,
@@ -198,6 +207,7 @@ export async function compose(
 
   const probes = [
     ...healthProbes({ database, cache, redisCache: sharedCache, logger }),
+    ...events.probes,
     ...(own?.probes ?? []),
     ...(overrides.extraProbes ?? []),
   ];
@@ -231,9 +241,8 @@ export async function compose(
       onThrottled: (scope) => metrics.observeThrottled(scope),
     },
   });
-  // In process until the dispatcher and the Redis bus are composed (issue 15).
-  const bus = memoryEventBus();
-  const realtime = composeRealtime({ config, deps, bus, logger, metrics });
+  closers.push(events.closeLast);
+  const realtime = composeRealtime({ config, deps, bus: events.bus, logger, metrics });
   const http = createHttpServer(apps.api.callback(), {
     upgrades: realtime.gateway,
     admin: apps.admin?.callback(),
@@ -248,10 +257,11 @@ export async function compose(
   return {
     deps,
     config,
+    events,
+    realtime,
     logger,
     server: http.server,
     isDraining: () => http.isDraining(),
-    realtime: { ...realtime, bus },
     async start() {
       const ports = await http.listen(
         { port: config.PORT, adminPort: config.ADMIN_PORT },
@@ -259,6 +269,7 @@ export async function compose(
       );
       bound = ports.adminPort;
       const stores = { database: database.kind, cache: redis ? 'redis' : 'memory' };
+      events.dispatcher?.start();
       logger.info({ port: ports.port, admin_port: bound, ...stores }, 'listening');
       return ports.port;
     },

@@ -108,6 +108,23 @@ const schema = z.object({
    * (the attempt's process died before committing) the repeat runs afresh. Longer than any request.
    */
   IDEMPOTENCY_LOCK_SECONDS: positive.max(3600).default(60),
+  /**
+   * `inline`: this API process also runs the event dispatcher (the embedded default needs it; with
+   * PostgreSQL several may run it, one dispatches at a time). `off`: a separate worker does
+   * (`npm run worker`; k8s/base/worker-deployment.yaml).
+   */
+  WORKER_MODE: z.enum(['inline', 'off']).default('inline'),
+  /** The longest the dispatcher waits between two looks at the events table without a nudge. */
+  WORKER_POLL_MS: positive.max(60_000).default(500),
+  WORKER_BATCH_SIZE: positive.max(5_000).default(200),
+  /** A publish Redis has not acknowledged this long fails: the batch is published again later. */
+  EVENT_BUS_PUBLISH_TIMEOUT_MS: positive.max(600_000).default(2_000),
+  /** Events older than this are deleted once dispatched: how far back a feed or socket resumes. */
+  EVENT_RETENTION_DAYS: positive.max(3650).default(7),
+  /** How often the worker deletes expired events. */
+  EVENT_PURGE_INTERVAL_SECONDS: positive.max(86_400).default(3600),
+  /** The port of the worker process's /health, /health/ready and /metrics (k8s probes, scrapes). */
+  WORKER_ADMIN_PORT: port.default(9091),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -187,6 +204,14 @@ export function loadConfig(
   }
   if (parsed.success && parsed.data.CACHE_STORE === 'redis' && !parsed.data.REDIS_URL) {
     problems.push('CACHE_STORE: redis needs REDIS_URL');
+  }
+  // Events reach this process's sockets from another process's dispatcher through Redis only.
+  const redisBus =
+    parsed.success && parsed.data.REDIS_URL !== undefined && parsed.data.CACHE_STORE !== 'memory';
+  if (parsed.success && parsed.data.WORKER_MODE === 'off' && !redisBus) {
+    problems.push(
+      'WORKER_MODE: off needs Redis (REDIS_URL, not CACHE_STORE=memory): a separate worker reaches this process through Redis pub/sub; without Redis, leave WORKER_MODE=inline (one instance)',
+    );
   }
   const adminPort = parsed.success ? adminPortOf(parsed.data) : undefined;
   if (

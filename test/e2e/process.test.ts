@@ -2,7 +2,6 @@
 // and data (and the generated signing key) surviving a restart.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,17 +49,19 @@ function startApi(env: Record<string, string>): RunningProcess {
   return { child, output, exited };
 }
 
-/** A port nobody listens on right now: bind port 0, read it, let it go. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
+/** The port of the process's 'listening' log line, once written; fails if the process dies first. */
+async function boundPort(api: RunningProcess): Promise<number> {
+  let died = false;
+  void api.exited.then(() => (died = true));
+  for (;;) {
+    for (const line of api.output.stdout.split('\n')) {
+      if (!line.startsWith('{') || !line.endsWith('}')) continue; // a line still being written
+      const entry = JSON.parse(line) as { msg?: string; port?: number };
+      if (entry.msg === 'listening' && typeof entry.port === 'number') return entry.port;
+    }
+    if (died) throw new Error(`the API exited during start-up:\n${api.output.stderr}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 /**
@@ -115,16 +116,18 @@ describe('the embedded default (PGlite in DATA_DIR)', () => {
   });
 
   async function run(check: (baseUrl: string) => Promise<void>): Promise<void> {
-    const port = await freePort();
+    // Port 0, reached at the port its 'listening' line names: a free port picked here could be
+    // taken by another test file's process before this one binds it.
     const api = startApi({
       NODE_ENV: 'development',
-      PORT: String(port),
+      PORT: '0',
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'info',
+      LOG_FORMAT: 'json',
     });
-    const baseUrl = `http://127.0.0.1:${port}`;
     try {
+      const baseUrl = `http://127.0.0.1:${await boundPort(api)}`;
       await waitUntilHealthy(api, baseUrl);
       await check(baseUrl);
     } finally {

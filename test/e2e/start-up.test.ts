@@ -46,13 +46,13 @@ interface SpawnedApi {
 }
 
 /** Starts the API with only `env` (plus what node needs). */
-function spawnApi(env: Record<string, string>): SpawnedApi {
+function spawnApi(env: Record<string, string>, entry = 'src/bootstrap/main.ts'): SpawnedApi {
   const inherited: Record<string, string> = {};
   for (const name of ['PATH', 'HOME', 'TMPDIR', 'LANG']) {
     const value = process.env[name];
     if (value !== undefined) inherited[name] = value;
   }
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/bootstrap/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: ROOT,
     env: { ...inherited, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -102,6 +102,29 @@ describe('production fails closed', () => {
     expect(stderr).toMatch(/^ {2}- SMTP_URL: required .* unless MAIL_TRANSPORT=log/m);
     expect(stderr).toMatch(/^ {2}- REDIS_URL: required .* unless CACHE_STORE=memory/m);
     expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
+  }, 60_000);
+});
+
+describe('the worker process', () => {
+  const runWorker = async (env: Record<string, string>) => {
+    const worker = spawnApi(env, 'src/bootstrap/worker.ts');
+    return { code: await worker.exited, ...worker.output };
+  };
+
+  it('refuses the embedded database, saying the API dispatches there', async () => {
+    const { code, stderr } = await runWorker({ DATA_DIR: await tempFolder() });
+    expect(code).toBe(1);
+    expect(stderr.trim()).toBe(
+      'The worker needs PostgreSQL: set DATABASE_URL. The embedded database (no DATABASE_URL) runs ' +
+        'its dispatcher inside the API process: `npm start` alone does everything.',
+    );
+  }, 60_000);
+
+  it('refuses to run without Redis, through which it reaches the API processes', async () => {
+    const { code, stderr } = await runWorker({ DATABASE_URL: await nowhereUrl() });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^The worker needs Redis: set REDIS_URL/);
+    expect(stderr).not.toMatch(/\n\s+at /);
   }, 60_000);
 });
 

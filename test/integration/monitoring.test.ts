@@ -1,10 +1,12 @@
 // The Grafana dashboard and the Prometheus alert rules in k8s/monitoring/ query only metrics the
 // application serves: the app is started with an admin listener as in production, scraped where
 // the PodMonitor says (its path, on the admin port), and every series name in every expression
-// looked up (a histogram's _bucket/_sum/_count included).
+// looked up (a histogram's _bucket/_sum/_count included). The worker's rules (job teamflow-worker)
+// are looked up here too: in the default WORKER_MODE=inline this process registers the dispatcher's
+// metrics exactly as the worker process does (composeEvents), on the same kind of registry.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { client } from '../support/client.js';
 import { servedNames } from '../support/metrics.js';
@@ -12,7 +14,11 @@ import { servedNames } from '../support/metrics.js';
 const MONITORING = new URL('../../k8s/monitoring/', import.meta.url);
 const dashboard = JSON.parse(readFileSync(new URL('grafana-dashboard.json', MONITORING), 'utf8'));
 const rules = parse(readFileSync(new URL('alerts.yaml', MONITORING), 'utf8'));
-const [endpoint] = parse(readFileSync(new URL('podmonitor.yaml', MONITORING), 'utf8')).spec
+/** The api's PodMonitor; the worker's scrapes its own admin port at the same path. */
+const podMonitors = parseAllDocuments(
+  readFileSync(new URL('podmonitor.yaml', MONITORING), 'utf8'),
+).map((doc) => doc.toJS());
+const [endpoint] = podMonitors.find((m) => m.metadata.name === 'teamflow-api').spec
   .podMetricsEndpoints;
 
 /** Series Prometheus makes itself for each scrape target: not in /metrics. */

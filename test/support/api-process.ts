@@ -21,6 +21,7 @@ import { freePort } from './own-postgres.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MAIN = 'src/bootstrap/main.ts';
+const WORKER = 'src/bootstrap/worker.ts';
 /** Log lines kept (parsed), the newest; enough to find the mails and the warnings of a test. */
 const KEPT_LINES = 5_000;
 
@@ -62,6 +63,11 @@ export interface ApiProcess {
 export interface ApiProcessOptions {
   /** DATA_DIR (the dev signing key lives there); a temporary folder when unset. */
   readonly dataDir?: string;
+  /**
+   * The worker process (src/bootstrap/worker.ts) instead of the API: `port` and `baseUrl` are then
+   * its operations listener's (WORKER_ADMIN_PORT).
+   */
+  readonly worker?: boolean;
 }
 
 /**
@@ -77,10 +83,11 @@ export async function startApiProcess(
   // over could be taken by another test's process in between, whose /health would then answer
   // for this one. Only when the logs cannot say it (pretty or quieter than info) is one picked.
   const learnsPort =
-    env.PORT === undefined &&
+    env[options.worker ? 'WORKER_ADMIN_PORT' : 'PORT'] === undefined &&
     env.LOG_FORMAT !== 'pretty' &&
     ['info', 'debug', 'trace', undefined].includes(env.LOG_LEVEL);
-  const requestedPort = env.PORT ?? (learnsPort ? '0' : String(await freePort()));
+  const portVariable = options.worker ? 'WORKER_ADMIN_PORT' : 'PORT';
+  const requestedPort = env[portVariable] ?? (learnsPort ? '0' : String(await freePort()));
   const ownDataDir =
     options.dataDir === undefined ? await mkdtemp(path.join(tmpdir(), 'teamflow-api-')) : undefined;
   const inherited: Record<string, string> = {};
@@ -88,13 +95,13 @@ export async function startApiProcess(
     const value = process.env[name];
     if (value !== undefined) inherited[name] = value;
   }
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+  const child = spawn(process.execPath, ['--import', 'tsx', options.worker ? WORKER : MAIN], {
     cwd: ROOT,
     env: {
       ...inherited,
       NODE_ENV: 'test',
       HOST: '127.0.0.1',
-      PORT: requestedPort,
+      [portVariable]: requestedPort,
       DATA_DIR: options.dataDir ?? ownDataDir!,
       LOG_LEVEL: 'info',
       ...env,

@@ -1,10 +1,8 @@
 // Realtime sockets for tests: a real `ws` client on the test server, every message it received
-// kept in order, and waits on conditions (never on time). Plus a stand-in for the dispatcher:
-// the committed events of an organization read from the events table and published on the app's
-// bus with their positions, as the dispatcher does (at least once: it may publish them again).
+// kept in order, and waits on conditions (never on time). Plus a recorder of what the app's
+// dispatcher publishes, to publish it again (the dispatcher delivers at least once).
 import WebSocket from 'ws';
-import type { PositionedEvent, EventPosition } from '../../src/application/events/ports.js';
-import { EVENT_TYPES } from '../../src/domain/events/event.js';
+import type { PositionedEvent } from '../../src/application/events/ports.js';
 import type { TestApp } from './app.js';
 import { waitFor } from './async.js';
 
@@ -103,45 +101,23 @@ export function refusedUpgrade(
   });
 }
 
-const EVERYTHING = { types: EVENT_TYPES, tasks: 'all' } as const;
-
 /**
- * The dispatcher's part, for tests: publishes on the app's bus the organization's committed
- * events after the last ones it published (all of them with `again`), with their positions.
+ * What the app's dispatcher publishes on its bus, heard and kept in order, so that a test can
+ * publish it again at a moment of its choosing: the repeat a dispatcher that crashed before
+ * moving its cursor makes (delivery is at least once).
  */
-export function testDispatcher(t: TestApp) {
-  const cursors = new Map<string, EventPosition | undefined>();
-  const published: PositionedEvent[] = [];
-  async function read(organizationId: string, after: EventPosition | undefined) {
-    return t.app.deps.uow.read(
-      async (tx) => {
-        const events = await tx.events.list(organizationId, EVERYTHING, { after, limit: 1000 });
-        const positioned: PositionedEvent[] = [];
-        for (const event of events) {
-          const position = await tx.events.positionOf(organizationId, event.id);
-          if (position) positioned.push({ position, event });
-        }
-        return positioned;
-      },
-      { organizationId },
-    );
-  }
+export function busRecorder(t: TestApp) {
+  // By event id, in the order first heard: the recorder hears its own repeats too.
+  const heard = new Map<string, PositionedEvent>();
+  const stop = t.app.events.bus.subscribe((batch) => {
+    for (const positioned of batch) {
+      if (!heard.has(positioned.event.id)) heard.set(positioned.event.id, positioned);
+    }
+  });
   return {
-    /** Publishes what committed since the last call; returns it. */
-    async dispatch(organizationId: string): Promise<PositionedEvent[]> {
-      const batch = await read(organizationId, cursors.get(organizationId));
-      if (batch.length > 0) cursors.set(organizationId, batch.at(-1)!.position);
-      published.push(...batch);
-      await t.app.realtime.bus.publish(batch);
-      return batch;
-    },
-    /** Everything `dispatch` has published so far, in order (to publish again at once). */
-    published: (): readonly PositionedEvent[] => [...published],
-    /** Publishes every committed event of the organization again (a dispatcher's repeat). */
-    async republishAll(organizationId: string): Promise<PositionedEvent[]> {
-      const batch = await read(organizationId, undefined);
-      await t.app.realtime.bus.publish(batch);
-      return batch;
-    },
+    heard: (): readonly PositionedEvent[] => [...heard.values()],
+    /** Publishes everything heard so far once more, as one batch. */
+    repeat: () => t.app.events.bus.publish([...heard.values()]),
+    stop,
   };
 }

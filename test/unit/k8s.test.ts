@@ -2,7 +2,8 @@
 // the production overlay rendered as kustomize would) is valid against the Kubernetes schemas
 // (kubernetes-models), names only variables config.ts knows in a configuration the app accepts,
 // probes the real health routes on the admin port, drains before SIGKILL, and is reachable only as
-// intended: the API's port from the ingress, the admin port (metrics) from Prometheus.
+// intended: the API's port from the ingress, the admin port (metrics) from Prometheus. The event
+// worker runs beside the api (which then does not dispatch), never in its Service, HPA or probes.
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
@@ -21,8 +22,11 @@ const base = kustomize(BASE);
 const production = kustomize(PRODUCTION);
 /** Not in the kustomization: the Secrets are made out of band. */
 const secrets = readManifests(`${BASE}/secret.example.yaml`);
-/** Not in the kustomization either: it needs the Prometheus operator's CRDs. */
-const [podMonitor] = readManifests(`${ROOT}k8s/monitoring/podmonitor.yaml`);
+/** Not in the kustomization either: they need the Prometheus operator's CRDs. */
+const podMonitors = readManifests(`${ROOT}k8s/monitoring/podmonitor.yaml`);
+const podMonitorNamed = (name: string) => podMonitors.find((m) => m.metadata.name === name);
+const podMonitor = podMonitorNamed('teamflow-api');
+const workerPodMonitor = podMonitorNamed('teamflow-worker');
 
 /** The variables config.ts validates: the keys of its (unexported) zod schema object. */
 const knownVariables = new Set(
@@ -84,7 +88,7 @@ describe.each([
   });
 
   it('let the HPA own the api’s replica count and roll out without losing capacity', () => {
-    const deployment = single(manifests, 'Deployment');
+    const deployment = single(manifests, 'Deployment', 'api');
     const hpa = single(manifests, 'HorizontalPodAutoscaler');
     expect(deployment.spec).not.toHaveProperty('replicas');
     expect(hpa.apiVersion).toBe('autoscaling/v2');
@@ -101,12 +105,12 @@ describe.each([
   });
 
   it('point the Service, PDB, NetworkPolicy and Ingress at the api pods', () => {
-    const deployment = single(manifests, 'Deployment');
+    const deployment = single(manifests, 'Deployment', 'api');
     const podLabels = deployment.spec.template.metadata.labels;
     const service = single(manifests, 'Service');
     expect(podLabels).toMatchObject(service.spec.selector);
     expect(podLabels).toMatchObject(
-      single(manifests, 'PodDisruptionBudget').spec.selector.matchLabels,
+      single(manifests, 'PodDisruptionBudget', 'api').spec.selector.matchLabels,
     );
     expect(podLabels).toMatchObject(
       single(manifests, 'NetworkPolicy', 'api').spec.podSelector.matchLabels,
@@ -128,7 +132,7 @@ describe.each([
       ...single(manifests, 'ConfigMap').data,
       ...secretNamed('teamflow-secrets').stringData,
     });
-    const template = single(manifests, 'Deployment').spec.template;
+    const template = single(manifests, 'Deployment', 'api').spec.template;
     const container = template.spec.containers[0];
     const portOf = (name: string) =>
       container.ports.find((p: any) => p.name === name)?.containerPort;
@@ -147,29 +151,130 @@ describe.each([
   });
 });
 
+describe.each([
+  ['k8s/base', base],
+  ['k8s/overlays/production', production],
+])('the event worker of %s', (_, manifests) => {
+  const config = () =>
+    loadConfig({
+      ...single(manifests, 'ConfigMap').data,
+      ...secretNamed('teamflow-secrets').stringData,
+    });
+  const worker = () => single(manifests, 'Deployment', 'worker');
+  const container = () => worker().spec.template.spec.containers[0];
+
+  it('runs the worker entry point from the api’s image and environment, the api not dispatching', () => {
+    const api = single(manifests, 'Deployment', 'api').spec.template.spec.containers[0];
+    expect(worker().spec.template.spec.containers).toHaveLength(1);
+    expect(container().command).toEqual(['node', 'dist/src/bootstrap/worker.js']);
+    expect(container().image).toBe(api.image);
+    expect(container().envFrom).toEqual(api.envFrom);
+    // Every variable it names is one config.ts knows, in a configuration the worker accepts.
+    const env = Object.fromEntries(container().env.map((e: any) => [e.name, e.value]));
+    expect(Object.keys(env).filter((name) => !knownVariables.has(name))).toEqual([]);
+    const own = loadConfig({
+      ...single(manifests, 'ConfigMap').data,
+      ...secretNamed('teamflow-secrets').stringData,
+      ...env,
+    });
+    expect(own.DATABASE_URL).toMatch(/^postgres:/);
+    expect(own.REDIS_URL).toMatch(/^redis:/);
+    expect(own.DATABASE_POOL_SIZE).toBeLessThan(config().DATABASE_POOL_SIZE);
+    // While the worker runs, the api pods leave dispatching to it.
+    expect(config().WORKER_MODE).toBe('off');
+    expect(worker().spec.replicas).toBe(2);
+  });
+
+  it('opens only its admin port, WORKER_ADMIN_PORT, and probes and scrapes it there', () => {
+    const template = worker().spec.template;
+    expect(container().ports).toEqual([
+      { name: 'admin', containerPort: config().WORKER_ADMIN_PORT, protocol: 'TCP' },
+    ]);
+    expect(container().startupProbe.httpGet).toEqual({ path: '/health', port: 'admin' });
+    expect(container().readinessProbe.httpGet).toEqual({ path: '/health/ready', port: 'admin' });
+    expect(container().livenessProbe.httpGet).toEqual({ path: '/health', port: 'admin' });
+    expect(template.metadata.annotations).toEqual({
+      'prometheus.io/scrape': 'true',
+      'prometheus.io/port': String(config().WORKER_ADMIN_PORT),
+      'prometheus.io/path': '/metrics',
+    });
+    // A publish in flight ends (or fails) before SIGKILL.
+    expect(template.spec.terminationGracePeriodSeconds * 1000).toBeGreaterThan(
+      config().EVENT_BUS_PUBLISH_TIMEOUT_MS,
+    );
+  });
+
+  it('is outside the api’s Service, HPA, PDB and PodMonitor, and inside its own', () => {
+    const apiLabels = single(manifests, 'Deployment', 'api').spec.template.metadata.labels;
+    const workerLabels = worker().spec.template.metadata.labels;
+    const selects = (selector: Record<string, string>, labels: Record<string, string>) =>
+      Object.entries(selector).every(([key, value]) => labels[key] === value);
+    const hpa = single(manifests, 'HorizontalPodAutoscaler');
+    expect(hpa.spec.scaleTargetRef.name).toBe('teamflow-api');
+    expect(selects(single(manifests, 'Service').spec.selector, workerLabels)).toBe(false);
+    for (const [kind, selectorOf] of [
+      ['PodDisruptionBudget', (o: any) => o.spec.selector.matchLabels],
+      ['NetworkPolicy', (o: any) => o.spec.podSelector.matchLabels],
+    ] as const) {
+      expect(selects(selectorOf(single(manifests, kind, 'api')), workerLabels), kind).toBe(false);
+      expect(selects(selectorOf(single(manifests, kind, 'worker')), workerLabels), kind).toBe(true);
+      expect(selects(selectorOf(single(manifests, kind, 'worker')), apiLabels), kind).toBe(false);
+    }
+    expect(single(manifests, 'PodDisruptionBudget', 'worker').spec.maxUnavailable).toBe(1);
+    expect(selects(podMonitor.spec.selector.matchLabels, workerLabels)).toBe(false);
+    expect(selects(workerPodMonitor.spec.selector.matchLabels, workerLabels)).toBe(true);
+    expect(selects(workerPodMonitor.spec.selector.matchLabels, apiLabels)).toBe(false);
+  });
+
+  it('lets Prometheus in on admin only, and out to PostgreSQL, Redis and DNS only', () => {
+    const policy = single(manifests, 'NetworkPolicy', 'worker').spec;
+    expect(policy.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(policy.ingress).toEqual([
+      {
+        from: [
+          {
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } },
+            podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } },
+          },
+        ],
+        ports: [{ port: 'admin', protocol: 'TCP' }],
+      },
+    ]);
+    const egressPorts = policy.egress
+      .flatMap((rule: any) => rule.ports.map((p: any) => `${p.port}/${p.protocol}`))
+      .sort();
+    expect(egressPorts).toEqual(['53/TCP', '53/UDP', '5432/TCP', '6379/TCP']);
+  });
+});
+
 describe('k8s/monitoring/podmonitor.yaml', () => {
-  it('scrapes /metrics on the admin port under the job the alerts and the dashboard read', () => {
-    expect(podMonitor).toMatchObject({
+  it.each([
+    ['teamflow-api', podMonitor],
+    ['teamflow-worker', workerPodMonitor],
+  ])('scrapes /metrics on the admin port under the job the alerts read: %s', (job, monitor) => {
+    expect(podMonitors).toHaveLength(2);
+    expect(monitor).toMatchObject({
       apiVersion: 'monitoring.coreos.com/v1',
       kind: 'PodMonitor',
+      metadata: { name: job },
     });
-    expect(podMonitor.metadata.namespace).toBeUndefined();
-    expect(podMonitor.spec.podMetricsEndpoints).toEqual([
+    expect(monitor.metadata.namespace).toBeUndefined();
+    expect(monitor.spec.podMetricsEndpoints).toEqual([
       {
         port: 'admin',
         path: '/metrics',
         interval: expect.stringMatching(/^\d+s$/),
-        relabelings: [{ targetLabel: 'job', replacement: 'teamflow-api' }],
+        relabelings: [{ targetLabel: 'job', replacement: job }],
       },
     ]);
     const alerts = readFileSync(`${ROOT}k8s/monitoring/alerts.yaml`, 'utf8');
-    expect(alerts).toContain('job="teamflow-api"');
+    expect(alerts).toContain(`job="${job}"`);
   });
 });
 
 describe('the schema check', () => {
   it('refuses an object Kubernetes would refuse', async () => {
-    const deployment = structuredClone(single(base, 'Deployment'));
+    const deployment = structuredClone(single(base, 'Deployment', 'api'));
     deployment.spec.template.spec.containers[0].ports[0].containerPort = 'http';
     await expect(validate(deployment)).rejects.toThrow(/containerPort must be integer/);
     delete deployment.spec.selector;
@@ -196,7 +301,7 @@ describe('k8s/base', () => {
   });
 
   it('gives the migrate Job the owner’s login and the api a login of its own', () => {
-    const api = single(base, 'Deployment').spec.template.spec.containers[0];
+    const api = single(base, 'Deployment', 'api').spec.template.spec.containers[0];
     const job = single(base, 'Job').spec.template.spec.containers[0];
     expect(api.envFrom).toEqual([
       { configMapRef: { name: 'teamflow-config' } },
@@ -216,7 +321,7 @@ describe('k8s/base', () => {
   });
 
   it('probes readiness on /health/ready and liveness on /health (admin port), and drains before SIGKILL', () => {
-    const deployment = single(base, 'Deployment');
+    const deployment = single(base, 'Deployment', 'api');
     const c = deployment.spec.template.spec.containers[0];
     expect(c.readinessProbe.httpGet.path).toBe('/health/ready');
     expect(c.livenessProbe.httpGet.path).toBe('/health');
@@ -228,8 +333,12 @@ describe('k8s/base', () => {
   });
 
   it('runs as non-root on a read-only filesystem', () => {
-    for (const kind of ['Deployment', 'Job']) {
-      const spec = single(base, kind).spec.template.spec;
+    for (const [kind, component] of [
+      ['Deployment', 'api'],
+      ['Deployment', 'worker'],
+      ['Job', 'migrate'],
+    ] as const) {
+      const spec = single(base, kind, component).spec.template.spec;
       expect(spec.securityContext.runAsNonRoot).toBe(true);
       expect(spec.containers[0].securityContext.readOnlyRootFilesystem).toBe(true);
       expect(spec.containers[0].volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
@@ -274,7 +383,7 @@ describe('k8s/overlays/production', () => {
     const images = production.flatMap((m) =>
       (podSpecOf(m.object)?.containers ?? []).map((c: any) => c.image),
     );
-    expect(images).toEqual(['ghcr.io/teamflow/teamflow:0.1.0', 'ghcr.io/teamflow/teamflow:0.1.0']);
+    expect(images).toEqual(Array(3).fill('ghcr.io/teamflow/teamflow:0.1.0'));
     expect(single(production, 'HorizontalPodAutoscaler').spec.minReplicas).toBe(3);
     expect(single(production, 'ConfigMap').data.PUBLIC_URL).toMatch(/^https:\/\//);
   });

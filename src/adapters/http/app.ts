@@ -97,8 +97,8 @@ function isUnlimitedPath(path: string): boolean {
   );
 }
 
-type AppMiddleware = Middleware<RequestState, RouterFields>;
-type App = Koa<RequestState, RouterFields>;
+export type AppMiddleware = Middleware<RequestState, RouterFields>;
+export type App = Koa<RequestState, RouterFields>;
 
 export interface HttpApps {
   /** The API (PORT). */
@@ -151,7 +151,7 @@ interface MountParts {
   readonly idempotency: AppMiddleware;
 }
 
-function mount(
+export function mount(
   router: Router<RequestState, RouterFields>,
   routes: readonly RouteSpec[],
   parts: MountParts,
@@ -179,7 +179,7 @@ function mount(
 }
 
 /** Outermost, on both listeners: request id and log line, compression, the envelope, headers. */
-function outerMiddleware(parts: HttpAppParts): AppMiddleware[] {
+export function outerMiddleware(parts: Pick<HttpAppParts, 'logger' | 'observe'>): AppMiddleware[] {
   return [
     requestContext(parts.logger),
     requestLog(parts.observe ?? (() => undefined)),

@@ -24,6 +24,15 @@ export interface EventsTable {
   occurred_at: Timestamp;
 }
 
+/** A consumer's cursor over the events (migration 2026_12_05_0016): the last it handed on. */
+export interface EventDispatchTable {
+  consumer: string;
+  tx_id: string;
+  seq: string;
+  dispatched_at: Timestamp | null;
+}
+
 export interface EventsTables {
   events: EventsTable;
+  event_dispatch: EventDispatchTable;
 }

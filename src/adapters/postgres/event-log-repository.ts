@@ -119,8 +119,9 @@ export function postgresEventLog(db: Db): EventLog {
           'request_id',
         ])
         .where('organization_id', '=', organizationId)
-        // Only transactions that ended before every one still running: see the migration.
-        .where(sql<SqlBool>`tx_id < pg_snapshot_xmin(pg_current_snapshot())`)
+        // Only transactions that ended before every one still running in this database: see
+        // migrations 0015 and 0016 (event_horizon).
+        .where(sql<SqlBool>`tx_id < (SELECT event_horizon())`)
         .where((eb) => visibleTo(visibility, eb))
         .orderBy('tx_id')
         .orderBy('seq')
@@ -189,7 +190,7 @@ export function postgresEventLog(db: Db): EventLog {
   };
 }
 
-function toEvent(row: Omit<Selectable<EventsTable>, 'tx_id' | 'seq'>): DomainEvent {
+export function toEvent(row: Omit<Selectable<EventsTable>, 'tx_id' | 'seq'>): DomainEvent {
   return {
     id: row.id,
     type: row.type as EventType,

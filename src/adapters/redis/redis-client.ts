@@ -32,3 +32,19 @@ export function createRedisClient(url: string, options: RedisClientOptions = {})
   client.on('error', () => undefined);
   return client;
 }
+
+/**
+ * A client for SUBSCRIBE: unlike the command client it queues its subscriptions until connected
+ * and subscribes again after every reconnection (ioredis' autoResubscribe).
+ */
+export function createRedisSubscriber(url: string): Redis {
+  const client = new Redis(url, {
+    enableOfflineQueue: true,
+    maxRetriesPerRequest: null,
+    connectTimeout: 2000,
+    retryStrategy: (attempt) => Math.min(attempt * 100, 2000),
+    autoResubscribe: true,
+  });
+  client.on('error', () => undefined);
+  return client;
+}

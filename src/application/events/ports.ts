@@ -71,8 +71,8 @@ export interface Outbox {
     limit: number,
     deliver: (events: readonly PositionedEvent[]) => Promise<void>,
   ): Promise<number | 'busy'>;
-  /** Deletes events that occurred before `before` and that every consumer is past; how many. */
-  purge(before: Date): Promise<number>;
+  /** Deletes up to `limit` events older than `before` that every consumer is past; how many. */
+  purge(before: Date, limit: number): Promise<number>;
   /** Committed events not yet past `consumer`'s cursor, and when the oldest of them occurred. */
   backlog(consumer: string): Promise<{ readonly depth: number; readonly oldest: Date | null }>;
 }

@@ -383,6 +383,8 @@ describe('with a critical component down', () => {
           { field: 'checks.database', message: 'ok' },
           { field: 'checks.migrations', message: 'ok' },
           { field: 'checks.cache', message: 'ok' },
+          { field: 'checks.event_bus', message: 'ok' },
+          { field: 'checks.outbox', message: 'ok' },
           { field: 'checks.queue', message: 'down: unreachable' },
           { field: 'checks.mailer', message: 'down: failed' },
         ],

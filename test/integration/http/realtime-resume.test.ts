@@ -20,13 +20,12 @@ import {
   type TestOrganization,
 } from '../../support/builders/http.js';
 import { client, type Client } from '../../support/client.js';
-import { openSocket, subscribe, testDispatcher, type TestSocket } from '../../support/realtime.js';
+import { busRecorder, openSocket, subscribe, type TestSocket } from '../../support/realtime.js';
 
 let t: TestApp;
 let api: Client;
 let owner: SignedInUser;
 let org: TestOrganization;
-let dispatcher: ReturnType<typeof testDispatcher>;
 const sockets: TestSocket[] = [];
 const { aProject, aTask } = httpBuilders<{ id: string; key: string }>(() => ({ api, owner, org }));
 
@@ -39,7 +38,6 @@ beforeAll(async () => {
   api = client(t.baseUrl);
   owner = await signIn(t, api);
   org = await createOrganization(api, owner);
-  dispatcher = testDispatcher(t);
 });
 afterAll(async () => {
   await Promise.all(sockets.map((s) => s.close()));
@@ -52,62 +50,62 @@ async function connect(token = owner.accessToken): Promise<TestSocket> {
   return socket;
 }
 
-/** Every event id of the organization in the readers' order, as the events table holds them. */
-async function committedIds(): Promise<string[]> {
-  const events = await t.app.deps.uow.read(
+const hasSubject = (socket: TestSocket, id: string) =>
+  socket.messages.some((m) => m.type === 'event' && m.data.subject.id === id);
+
+/** Every event of the organization in the readers' order, as the events table holds them. */
+const committed = () =>
+  t.app.deps.uow.read(
     (tx) => tx.events.list(org.id, { types: EVENT_TYPES, tasks: 'all' }, { limit: 10_000 }),
     { organizationId: org.id },
   );
-  return events.map((e) => e.id);
-}
+const committedIds = async () => (await committed()).map((e) => e.id);
 
 describe('resume', () => {
   it('replays what was missed and goes on live, with no gap and no repeat, under concurrent writes', async () => {
+    const recorder = busRecorder(t);
     const project = await aProject();
     for (let i = 0; i < 5; i++) await aTask(project);
     const live = await connect();
     await subscribe(live, { organization_id: org.id });
-    await eventually(async () => (await dispatcher.dispatch(org.id)).length === 0, 30_000);
-    const after = (await committedIds()).at(-1)!;
+    const marker = await aTask(project);
+    await waitFor(() => live.eventIds().length > 0 && hasSubject(live, marker.id), 30_000);
+    const after = live.eventIds().at(-1)!;
 
-    // Writers run; once some of their events are in the table the second socket resumes, and
-    // the dispatcher starts while it replays. Every third round the dispatcher hands on
-    // everything again, as one that crashed before its commit would.
-    let writing = true;
+    // Three writers; after each of its writes the first one has the dispatcher's batches
+    // published again, as a dispatcher that crashed before moving its cursor would.
+    let repeats = 0;
     const writers = Promise.all(
-      [0, 1, 2].map(async () => {
-        for (let i = 0; i < 8; i++) await aTask(project);
+      [0, 1, 2].map(async (writer) => {
+        for (let i = 0; i < 8; i++) {
+          await aTask(project);
+          if (writer === 0) await recorder.repeat().then(() => repeats++);
+        }
       }),
-    ).finally(() => (writing = false));
+    );
+    // Once some of their events are in the table, the second socket resumes; the moment its
+    // resume is answered the replay is under way, and everything published so far comes again.
     await eventually(async () => {
       const ids = await committedIds();
       return ids.length - ids.indexOf(after) > 6;
     }, 30_000);
     const resumed = await connect();
-    // The moment the resume is answered, its replay is under way: a repeat of what was
-    // published so far arrives in the middle of it.
-    resumed.ws.once('message', () => void t.app.realtime.bus.publish(dispatcher.published()));
+    resumed.ws.once('message', () => void recorder.repeat());
     resumed.send({ type: 'resume', organization_id: org.id, after });
-    const dispatching = (async () => {
-      for (let round = 0; writing || round < 3; round++) {
-        await dispatcher.dispatch(org.id);
-        if (round % 3 === 2) await dispatcher.republishAll(org.id);
-        // PGlite answers in process: let the writers' requests in between rounds.
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-    })();
     await writers;
-    await dispatching;
 
     const expected = await committedIds();
-    const all = expected.slice(expected.indexOf(after) + 1);
+    const missed = expected.slice(expected.indexOf(after) + 1);
     const last = expected.at(-1)!;
-    await eventually(async () => {
-      await dispatcher.dispatch(org.id);
-      return resumed.eventIds().includes(last) && live.eventIds().includes(last);
-    }, 30_000);
-    expect(resumed.eventIds()).toEqual(all);
-    expect(live.eventIds().slice(live.eventIds().indexOf(all[0]!))).toEqual(all);
+    await waitFor(
+      () => resumed.eventIds().includes(last) && live.eventIds().includes(last),
+      30_000,
+    );
+    recorder.stop();
+    expect(repeats).toBe(8);
+    expect(missed.length).toBe(24);
+    expect(resumed.eventIds()).toEqual(missed);
+    expect(live.eventIds().slice(live.eventIds().indexOf(after) + 1)).toEqual(missed);
     expect(new Set(live.eventIds()).size).toBe(live.eventIds().length);
   });
 
@@ -120,10 +118,7 @@ describe('resume', () => {
       organization_id: org.id,
     });
     const project = await aProject();
-    await eventually(async () => {
-      await dispatcher.dispatch(org.id);
-      return socket.messages.some((m) => m.type === 'event' && m.data.subject.id === project.id);
-    }, 30_000);
+    await waitFor(() => hasSubject(socket, project.id), 30_000);
   });
 });
 
@@ -149,6 +144,8 @@ function bigEvent(n: number): { position: { txId: string; seq: string }; event: 
 
 describe('the socket’s limits', () => {
   it('closes a socket that stops reading with 4008 once its send buffer is over the limit', async () => {
+    // The sockets of the tests before would hear these events too.
+    await Promise.all(sockets.splice(0).map((s) => s.close()));
     const slow = await connect();
     await subscribe(slow, { organization_id: org.id });
     const before = t.app.realtime.hub.size();
@@ -156,7 +153,7 @@ describe('the socket’s limits', () => {
     let n = 0;
     // The kernel's buffers take a few megabytes first; then ws queues, and the limit trips.
     while (t.app.realtime.hub.size() === before && n < 2_000) {
-      await t.app.realtime.bus.publish([bigEvent(n++)]);
+      await t.app.events.bus.publish([bigEvent(n++)]);
       await new Promise((resolve) => setImmediate(resolve));
     }
     expect(t.app.realtime.hub.size()).toBe(before - 1);
@@ -206,8 +203,12 @@ describe('the socket’s limits', () => {
 describe('the example client (examples/realtime-client.mjs)', () => {
   it('resumes after the id it saved and prints the events that follow', async () => {
     const project = await aProject();
-    await eventually(async () => (await dispatcher.dispatch(org.id)).length === 0, 30_000);
-    const saved = (await committedIds()).at(-1)!;
+    let saved = '';
+    await eventually(async () => {
+      const last = (await committed()).at(-1)!;
+      saved = last.id;
+      return last.subject.id === project.id;
+    }, 30_000);
     const first = await aTask(project);
     const second = await aTask(project);
     const dir = await mkdtemp(path.join(tmpdir(), 'realtime-client-'));
@@ -228,10 +229,7 @@ describe('the example client (examples/realtime-client.mjs)', () => {
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     // The client resumes from the table; the dispatcher's live copies are dropped as repeats.
-    await eventually(async () => {
-      await dispatcher.dispatch(org.id);
-      return child.exitCode !== null || out.split('\n').length > 2;
-    }, 30_000);
+    await waitFor(() => child.exitCode !== null || out.split('\n').length > 2, 30_000);
     expect(await exited).toBe(0);
     const printed = out
       .trim()

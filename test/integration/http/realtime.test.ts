@@ -2,11 +2,13 @@
 // credential (access token, API key, refused with 401 before the upgrade), the protocol's answers
 // and errors, what each subscriber is sent (viewer, requester, member, a project's subscriber),
 // a removed member's socket closed (4403), an expired token's socket closed (4401, on the test
-// clock) and the token kept out of the logs. Events reach the bus as the dispatcher hands them on.
+// clock) and the token kept out of the logs. Every event comes from a real write through the
+// HTTP API, committed, dispatched by the app's own dispatcher and carried by its bus (Redis
+// pub/sub when the run has Redis) to the socket.
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../support/app.js';
-import { eventually } from '../../support/async.js';
+import { waitFor } from '../../support/async.js';
 import {
   createOrganization,
   httpBuilders,
@@ -18,13 +20,7 @@ import {
 import { client, type Client } from '../../support/client.js';
 import { fakeClock } from '../../support/clock.js';
 import { rawExchange } from '../../support/raw-http.js';
-import {
-  openSocket,
-  refusedUpgrade,
-  subscribe,
-  testDispatcher,
-  type TestSocket,
-} from '../../support/realtime.js';
+import { openSocket, refusedUpgrade, subscribe, type TestSocket } from '../../support/realtime.js';
 
 const clock = fakeClock();
 const logLines: string[] = [];
@@ -32,7 +28,6 @@ let t: TestApp;
 let api: Client;
 let owner: SignedInUser;
 let org: TestOrganization;
-let dispatcher: ReturnType<typeof testDispatcher>;
 const sockets: TestSocket[] = [];
 const { aProject, aTask } = httpBuilders<{ id: string; key: string }>(() => ({ api, owner, org }));
 
@@ -42,7 +37,6 @@ beforeAll(async () => {
   api = client(t.baseUrl);
   owner = await signIn(t, api);
   org = await createOrganization(api, owner);
-  dispatcher = testDispatcher(t);
 });
 afterAll(async () => {
   await Promise.all(sockets.map((s) => s.close()));
@@ -55,13 +49,8 @@ async function connect(token: string): Promise<TestSocket> {
   return socket;
 }
 
-/** Hands the organization's new events to the bus until `done` holds. */
-async function deliverUntil(done: () => boolean): Promise<void> {
-  await eventually(async () => {
-    await dispatcher.dispatch(org.id);
-    return done();
-  }, 30_000);
-}
+/** Waits (with a generous bound) for the dispatched events to have reached the sockets. */
+const deliveredWhen = (done: () => boolean) => waitFor(done, 30_000);
 
 const eventsOf = (socket: TestSocket) => socket.messages.filter((m) => m.type === 'event');
 
@@ -192,7 +181,7 @@ describe('what each subscriber is sent', () => {
     const byOwner = await aTask(project, { title: 'Owner’s' });
     const asked = await aTask(project, { title: 'Requester’s' }, requester);
     const elsewhere = await aTask(other, { title: 'Elsewhere' });
-    await deliverUntil(
+    await deliveredWhen(
       () => eventsOf(sockets.viewer).length >= 3 && eventsOf(sockets.requester).length >= 1,
     );
 
@@ -221,7 +210,7 @@ describe('what each subscriber is sent', () => {
       token: owner.accessToken,
     });
     expect(removed.status).toBe(204);
-    await deliverUntil(() => socket.ws.readyState === socket.ws.CLOSED);
+    await deliveredWhen(() => socket.ws.readyState === socket.ws.CLOSED);
     expect((await socket.closed).code).toBe(4403);
   });
 
@@ -230,7 +219,7 @@ describe('what each subscriber is sent', () => {
     const socket = await connect(member.accessToken);
     await subscribe(socket, { organization_id: org.id });
     const project = await aProject();
-    await deliverUntil(() => eventsOf(socket).some((m) => m.event === 'project.created'));
+    await deliveredWhen(() => eventsOf(socket).some((m) => m.event === 'project.created'));
     const demoted = await api.patch(
       `/api/v1/organizations/${org.id}/members/${member.id}`,
       { role: 'requester' },
@@ -239,7 +228,7 @@ describe('what each subscriber is sent', () => {
     expect(demoted.status).toBe(200);
     const hidden = await aTask(project, { title: 'Not theirs any more' });
     const marker = await aProject();
-    await deliverUntil(() => eventsOf(socket).some((m) => m.data.subject.id === marker.id));
+    await deliveredWhen(() => eventsOf(socket).some((m) => m.data.subject.id === marker.id));
     expect(eventsOf(socket).some((m) => m.data.subject.id === hidden.id)).toBe(false);
   });
 });

@@ -18,6 +18,7 @@ import {
 import { BUILT_IN_ROLES, ROLE_PERMISSIONS } from '../../../src/domain/access/permissions.js';
 import { deferred, eventually } from '../../support/async.js';
 import { grantOf } from '../../support/builders/domain.js';
+import { anEvent } from '../../support/builders/events.js';
 import { repositoryBuilders } from '../../support/builders/repositories.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
 import { testDatabaseUrl } from '../../support/env.js';
@@ -39,23 +40,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await database?.close();
 });
-
-function anEvent(organizationId: string, fields: Partial<DomainEvent> = {}): DomainEvent {
-  return {
-    id: newId(),
-    type: 'task.created',
-    organizationId,
-    subject: { type: 'task', id: newId(), key: 'RE-1' },
-    actor: { type: 'user', id: newId() },
-    change: { title: { from: null, to: 'A title' } },
-    occurredAt: NOW,
-    projectId: newId(),
-    assigneeId: null,
-    reporterId: newId(),
-    requestId: 'req-1',
-    ...fields,
-  };
-}
 
 const ALL = { types: EVENT_TYPES, tasks: 'all' } as const;
 

@@ -137,6 +137,25 @@ describe('loadConfig', () => {
     expect(problemsOf({ CACHE_STORE: 'redis' })).toEqual(['CACHE_STORE: redis needs REDIS_URL']);
   });
 
+  it('dispatches events in process by default; off only with Redis, through which a worker reaches it', () => {
+    expect(loadConfig({})).toMatchObject({
+      WORKER_MODE: 'inline',
+      WORKER_POLL_MS: 500,
+      EVENT_RETENTION_DAYS: 7,
+      WORKER_ADMIN_PORT: 9091,
+    });
+    expect(problemsOf({ WORKER_MODE: 'off' })).toEqual([
+      expect.stringMatching(/^WORKER_MODE: off needs Redis/),
+    ]);
+    expect(
+      problemsOf({ WORKER_MODE: 'off', REDIS_URL: 'redis://r:6379', CACHE_STORE: 'memory' }),
+    ).toHaveLength(1);
+    expect(loadConfig({ WORKER_MODE: 'off', REDIS_URL: 'redis://r:6379' }).WORKER_MODE).toBe('off');
+    expect(problemsOf({ EVENT_RETENTION_DAYS: '0' }).map((p) => p.split(':')[0])).toEqual([
+      'EVENT_RETENTION_DAYS',
+    ]);
+  });
+
   it('takes LOG_FORMAT json or pretty, unset by default', () => {
     expect(loadConfig({}).LOG_FORMAT).toBeUndefined();
     expect(loadConfig({ LOG_FORMAT: 'pretty' }).LOG_FORMAT).toBe('pretty');

@@ -1,5 +1,5 @@
-// The rate limiters compose.ts hands out: in Redis when configured (falling back to process
-// memory while Redis does not answer in time), in memory otherwise.
+// The rate limiters compose hands out: in Redis when configured (each falling back to process
+// memory while Redis does not answer in time), in process memory otherwise.
 import type { Redis } from 'ioredis';
 import type { RateLimiter } from '../application/shared/ports.js';
 import { memoryRateLimiter } from '../adapters/memory/memory-rate-limiter.js';
@@ -14,7 +14,6 @@ export function rateLimiters(config: Config, redis: Redis | undefined, metrics: 
     timeoutMs: config.REDIS_LIMITER_TIMEOUT_MS,
     cooldownMs: config.REDIS_CIRCUIT_COOLDOWN_MS,
   };
-  /** A named limiter (login failures, auth mail), observed in the metrics. */
   const limiter = (
     keyPrefix: string,
     points: number,
@@ -34,7 +33,8 @@ export function rateLimiters(config: Config, redis: Redis | undefined, metrics: 
     );
   };
 
-  /** The API's general limits (0 turns one off). */
+  // The API's general limits (0 turns one off); in Redis when configured, which falls back to
+  // memory while Redis is down.
   const apiLimiter = (keyPrefix: string, points: number): RateLimiter | undefined => {
     if (points === 0) return undefined;
     const options = {
@@ -46,5 +46,6 @@ export function rateLimiters(config: Config, redis: Redis | undefined, metrics: 
       ? redisRateLimiter(redis, { ...options, ...limiterDeadlines })
       : memoryRateLimiter(options);
   };
+
   return { limiter, apiLimiter };
 }

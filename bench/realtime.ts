@@ -1,0 +1,261 @@
+// The realtime scenario (issue 15): two API processes and a worker against PostgreSQL and Redis,
+// `--sockets` WebSocket subscribers to one project spread over both processes, task moves at
+// `--rate` per second for `--duration` seconds through both. Reports commit-to-socket latency
+// (p50/p99: from the event's `occurred_at`, stamped before its commit, to its arrival, so a little
+// pessimistic), events lost (a socket missing a move that answered 200), out-of-order per task (a
+// move whose `from` is not the previous move's `to` on that socket), and the RSS the idle sockets
+// added to the two API processes.
+//
+//   npm run bench:realtime -- [--sockets 1000] [--rate 100] [--duration 60]
+// Reads DATABASE_URL (postgres://postgres@127.0.0.1:5432/teamflow_bench, seeded by bench/seed.ts)
+// and REDIS_URL (redis://127.0.0.1:6379); runs the build in dist/ (the script builds first).
+import { writeFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import WebSocket from 'ws';
+import { postgresFixture, readSeedSummary } from './harness/fixture.js';
+import { benchSigningKey } from './harness/keys.js';
+import { freePort, ROOT, rssOf, startService, type Service } from './harness/processes.js';
+
+const { values: args } = parseArgs({
+  options: {
+    sockets: { type: 'string', default: '1000' },
+    rate: { type: 'string', default: '100' },
+    duration: { type: 'string', default: '60' },
+  },
+});
+const SOCKETS = Number(args.sockets);
+const RATE = Number(args.rate);
+const DURATION_S = Number(args.duration);
+const databaseUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/teamflow_bench';
+const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+const log = (message: string) => process.stderr.write(`[realtime] ${message}\n`);
+
+function applicationUrl(url: string): string {
+  const parsed = new URL(url);
+  return `${url}${parsed.search === '' ? '?' : '&'}options=-c%20role%3Dteamflow_app`;
+}
+
+async function environment(): Promise<NodeJS.ProcessEnv> {
+  return {
+    PATH: process.env.PATH,
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    JWT_PRIVATE_KEY: await benchSigningKey(),
+    MAIL_TRANSPORT: 'log',
+    DATABASE_URL: applicationUrl(databaseUrl),
+    REDIS_URL: redisUrl,
+    REDIS_KEY_PREFIX: `bench-rt-${process.pid}:`,
+    RATE_LIMIT_PER_ADDRESS: '1000000000',
+    RATE_LIMIT_PER_PRINCIPAL: '1000000000',
+    LOGIN_MAX_FAILURES_PER_EMAIL_AND_IP: '1000000',
+  };
+}
+
+const started: Service[] = [];
+async function startApi(env: NodeJS.ProcessEnv, name: string): Promise<Service> {
+  const port = await freePort();
+  const service = await startService({
+    name,
+    args: ['--max-old-space-size=256', '--max-semi-space-size=32', 'dist/src/bootstrap/main.js'],
+    env: {
+      ...env,
+      PORT: String(port),
+      ADMIN_PORT: String(await freePort()),
+      WORKER_MODE: 'off',
+    },
+    port,
+    readyPath: '/health/ready',
+  });
+  started.push(service);
+  return service;
+}
+
+/** Latencies in whole milliseconds, counted (6 million samples need no array of them). */
+const latencyCounts = new Uint32Array(60_001);
+let latencySamples = 0;
+const percentile = (p: number) => {
+  let seen = 0;
+  const wanted = Math.ceil(p * latencySamples);
+  for (let ms = 0; ms < latencyCounts.length; ms += 1) {
+    seen += latencyCounts[ms]!;
+    if (seen >= wanted) return ms;
+  }
+  return Number.POSITIVE_INFINITY;
+};
+
+interface Subscriber {
+  readonly socket: WebSocket;
+  readonly moved: Set<string>;
+  /** Per task: the status its last move went to, as this socket heard it. */
+  readonly lastTo: Map<string, string>;
+  outOfOrder: number;
+}
+
+async function main(): Promise<void> {
+  const owner = new pg.Client({ connectionString: databaseUrl });
+  await owner.connect();
+  const seed = await readSeedSummary();
+  const fixture = await postgresFixture(owner, seed, 'login');
+  await owner.end();
+  const org = fixture.organization.id;
+  const env = await environment();
+
+  const workerPort = await freePort();
+  started.push(
+    await startService({
+      name: 'worker',
+      args: ['dist/src/bootstrap/worker.js'],
+      env: { ...env, WORKER_ADMIN_PORT: String(workerPort) },
+      port: workerPort,
+      readyPath: '/health/ready',
+    }),
+  );
+  const apis = [await startApi(env, 'api-a'), await startApi(env, 'api-b')];
+  const login = await fetch(`${apis[0]!.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: fixture.member.email, password: fixture.password }),
+  });
+  const token = ((await login.json()) as { data: { access_token: string } }).data.access_token;
+
+  await new Promise((r) => setTimeout(r, 2_000));
+  const rssBefore = await Promise.all(apis.map((a) => rssOf(a.pid)));
+  log(`opening ${SOCKETS} sockets`);
+  const subscribers: Subscriber[] = [];
+  const open = async (i: number) => {
+    const api = apis[i % apis.length]!;
+    const socket = new WebSocket(`${api.url.replace('http', 'ws')}/api/v1/realtime`, [
+      'bearer',
+      token,
+    ]);
+    const subscriber: Subscriber = { socket, moved: new Set(), lastTo: new Map(), outOfOrder: 0 };
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.once('open', () =>
+        socket.send(
+          JSON.stringify({
+            type: 'subscribe',
+            organization_id: org,
+            project_id: fixture.project.id,
+          }),
+        ),
+      );
+      const onAck = (raw: Buffer) => {
+        const message = JSON.parse(raw.toString()) as { type: string };
+        if (message.type === 'subscribed') {
+          socket.off('message', onAck);
+          resolve();
+        } else if (message.type === 'error') reject(new Error(raw.toString()));
+      };
+      socket.on('message', onAck);
+    });
+    socket.on('message', (raw: Buffer) => {
+      const at = Date.now();
+      const message = JSON.parse(raw.toString()) as {
+        type: string;
+        id: string;
+        event: string;
+        data: {
+          subject: { id: string };
+          data: { status?: { from: string; to: string } };
+          occurred_at: string;
+        };
+      };
+      if (message.type !== 'event' || message.event !== 'task.moved') return;
+      subscriber.moved.add(message.id);
+      const ms = Math.max(0, Math.min(60_000, at - Date.parse(message.data.occurred_at)));
+      latencyCounts[ms]! += 1;
+      latencySamples += 1;
+      const status = message.data.data.status;
+      const task = message.data.subject.id;
+      if (status) {
+        const last = subscriber.lastTo.get(task);
+        if (last !== undefined && status.from !== last) subscriber.outOfOrder += 1;
+        subscriber.lastTo.set(task, status.to);
+      }
+    });
+    subscribers.push(subscriber);
+  };
+  for (let i = 0; i < SOCKETS; i += 50) {
+    await Promise.all(Array.from({ length: Math.min(50, SOCKETS - i) }, (_, j) => open(i + j)));
+  }
+  await new Promise((r) => setTimeout(r, 3_000));
+  const rssIdle = await Promise.all(apis.map((a) => rssOf(a.pid)));
+  const perSocketKb =
+    rssIdle.reduce<number>((sum, rss, i) => sum + (rss ?? 0) - (rssBefore[i] ?? 0), 0) /
+    1024 /
+    SOCKETS;
+  log(`idle sockets: ${perSocketKb.toFixed(1)} KB each; moving ${RATE}/s for ${DURATION_S} s`);
+
+  // Open loop: one move every 1000/RATE ms whatever the answers, through both processes.
+  let ok = 0;
+  let failed = 0;
+  const next = fixture.moveTasks.map(() => 0);
+  const inFlight = new Set<Promise<void>>();
+  const total = RATE * DURATION_S;
+  const t0 = performance.now();
+  for (let n = 0; n < total; n += 1) {
+    const due = t0 + (n * 1000) / RATE;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const i = n % fixture.moveTasks.length;
+    const status = fixture.moveStatuses[next[i]! % 2]!;
+    next[i]! += 1;
+    const api = apis[n % apis.length]!;
+    const move = fetch(
+      `${api.url}/api/v1/organizations/${org}/tasks/${fixture.moveTasks[i]}/move`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ status_id: status }),
+      },
+    )
+      .then(async (reply) => {
+        await reply.arrayBuffer();
+        if (reply.ok) ok += 1;
+        else failed += 1;
+      })
+      .catch(() => {
+        failed += 1;
+      })
+      .finally(() => inFlight.delete(move));
+    inFlight.add(move);
+  }
+  await Promise.all(inFlight);
+  const settleUntil = Date.now() + 15_000;
+  while (Date.now() < settleUntil && subscribers.some((s) => s.moved.size < ok)) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const lost = subscribers.reduce((sum, s) => sum + Math.max(0, ok - s.moved.size), 0);
+  const outOfOrder = subscribers.reduce((sum, s) => sum + s.outOfOrder, 0);
+  const result = {
+    sockets: SOCKETS,
+    rate: RATE,
+    duration_s: DURATION_S,
+    moves_ok: ok,
+    moves_failed: failed,
+    deliveries: latencySamples,
+    latency_ms: { p50: percentile(0.5), p99: percentile(0.99), max: percentile(1) },
+    lost,
+    out_of_order: outOfOrder,
+    idle_socket_kb: Math.round(perSocketKb * 10) / 10,
+    rss_mb: rssIdle.map((rss) => Math.round((rss ?? 0) / 1024 / 1024)),
+  };
+  console.log(JSON.stringify(result, null, 2));
+  const dir = path.join(ROOT, 'bench', 'results');
+  await mkdir(dir, { recursive: true });
+  await writeFile(
+    path.join(dir, `realtime-${new Date().toISOString().replace(/[:.]/g, '-')}.json`),
+    `${JSON.stringify(result, null, 2)}\n`,
+  );
+  for (const s of subscribers) s.socket.terminate();
+}
+
+try {
+  await main();
+} finally {
+  for (const service of started.reverse()) await service.stop().catch(() => undefined);
+}

@@ -1,0 +1,79 @@
+// The dispatcher's reading of the events table (migration 2026_12_05_0016): one transaction per
+// batch that locks the consumer's cursor row (a second dispatcher skips it: 'busy'), reads the
+// committed events after it through outbox_events_after, hands them on, and moves the cursor in
+// the same transaction. A crash before the commit leaves the cursor behind: handed on again.
+import { sql, type Selectable } from 'kysely';
+import type { Outbox, PositionedEvent } from '../../application/events/ports.js';
+import type { EventsTable } from './database-events.js';
+import type { Db } from './database.js';
+import { toEvent } from './event-log-repository.js';
+
+type Row = Selectable<EventsTable>;
+
+export function postgresOutbox(db: Db): Outbox {
+  /** The consumer's cursor row, created at the head of the log the first time it is asked for. */
+  const ensureCursor = (consumer: string) =>
+    sql`
+      INSERT INTO event_dispatch (consumer, tx_id, seq)
+      SELECT ${consumer}, coalesce(h.tx_id, '0'::xid8), coalesce(h.seq, 0)
+      FROM (SELECT 1) one LEFT JOIN outbox_head() h ON true
+      ON CONFLICT (consumer) DO NOTHING
+    `.execute(db);
+
+  return {
+    async dispatch(consumer, limit, deliver) {
+      await ensureCursor(consumer);
+      return db.transaction().execute(async (trx) => {
+        const cursor = await trx
+          .selectFrom('event_dispatch')
+          .select([sql<string>`tx_id::text`.as('tx_id'), sql<string>`seq::text`.as('seq')])
+          .where('consumer', '=', consumer)
+          .forUpdate()
+          .skipLocked()
+          .executeTakeFirst();
+        if (cursor === undefined) return 'busy';
+        const { rows } = await sql<Row>`
+          SELECT organization_id, id, tx_id::text AS tx_id, seq::text AS seq, type, subject_type,
+            subject_id, subject_key, actor_type, actor_id, change, project_id, assignee_id,
+            reporter_id, request_id, occurred_at
+          FROM outbox_events_after(${cursor.tx_id}::xid8, ${cursor.seq}::bigint, ${limit})
+        `.execute(trx);
+        if (rows.length === 0) return 0;
+        const events: PositionedEvent[] = rows.map((row) => ({
+          position: { txId: row.tx_id, seq: row.seq },
+          event: toEvent(row),
+        }));
+        await deliver(events);
+        const last = events[events.length - 1]!.position;
+        await trx
+          .updateTable('event_dispatch')
+          .set({
+            tx_id: sql<string>`${last.txId}::xid8`,
+            seq: last.seq,
+            dispatched_at: sql<Date>`now()`,
+          })
+          .where('consumer', '=', consumer)
+          .execute();
+        return events.length;
+      });
+    },
+
+    async purge(before, limit) {
+      const { rows } = await sql<{ deleted: string }>`
+        SELECT outbox_purge(${before}, ${limit})::text AS deleted
+      `.execute(db);
+      return Number(rows[0]?.deleted ?? 0);
+    },
+
+    async backlog(consumer) {
+      await ensureCursor(consumer);
+      const { rows } = await sql<{ depth: string; oldest: Date | null }>`
+        SELECT b.depth::text AS depth, b.oldest
+        FROM event_dispatch d, outbox_backlog(d.tx_id, d.seq) b
+        WHERE d.consumer = ${consumer}
+      `.execute(db);
+      const row = rows[0];
+      return { depth: Number(row?.depth ?? 0), oldest: row?.oldest ?? null };
+    },
+  };
+}

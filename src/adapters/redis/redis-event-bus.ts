@@ -1,0 +1,92 @@
+// The event bus across API processes: Redis pub/sub. The dispatcher publishes each batch on one
+// channel; every process's subscriber hands it to its sockets. Nudges (a write committed: wake
+// the dispatchers) go on a second channel, at most one per event-loop turn per process.
+// Pub/sub keeps nothing: a process that was disconnected misses what was published meanwhile,
+// and its sockets catch up from the events table (resume).
+import type { Redis } from 'ioredis';
+import type { EventBus, PositionedEvent } from '../../application/events/ports.js';
+import type { DomainEvent } from '../../domain/events/event.js';
+import { withinDeadline } from './deadline.js';
+
+export interface RedisEventBusOptions {
+  /** Channel names start with it (REDIS_KEY_PREFIX), so deployments sharing a Redis stay apart. */
+  readonly prefix: string;
+  /** How long a publish may wait for Redis before the dispatcher counts it failed and retries. */
+  readonly publishTimeoutMs: number;
+}
+
+type Wire = [txId: string, seq: string, event: DomainEvent];
+
+export function redisEventBus(
+  publisher: Redis,
+  subscriber: Redis,
+  options: RedisEventBusOptions,
+): EventBus {
+  const eventsChannel = `${options.prefix}events`;
+  const nudgeChannel = `${options.prefix}events:nudge`;
+  const listeners = new Set<(events: readonly PositionedEvent[]) => void>();
+  const nudgeListeners = new Set<() => void>();
+  let nudgePending = false;
+
+  const hear = (channel: string, message: string) => {
+    if (channel === nudgeChannel) {
+      for (const listener of nudgeListeners) listener();
+      return;
+    }
+    if (channel !== eventsChannel) return;
+    const events = (JSON.parse(message) as Wire[]).map(([txId, seq, event]): PositionedEvent => ({
+      position: { txId, seq },
+      event: { ...event, occurredAt: new Date(event.occurredAt) },
+    }));
+    for (const listener of listeners) {
+      try {
+        listener(events);
+      } catch {
+        /* the listener logs its own errors */
+      }
+    }
+  };
+  subscriber.on('message', hear);
+  void subscriber.subscribe(eventsChannel, nudgeChannel).catch(() => undefined);
+
+  return {
+    async publish(events) {
+      const wire: Wire[] = events.map(({ position, event }) => [
+        position.txId,
+        position.seq,
+        event,
+      ]);
+      await withinDeadline(
+        publisher.publish(eventsChannel, JSON.stringify(wire)),
+        options.publishTimeoutMs,
+      );
+    },
+    subscribe(listener) {
+      const own = (events: readonly PositionedEvent[]) => listener(events);
+      listeners.add(own);
+      return () => listeners.delete(own);
+    },
+    nudge() {
+      if (nudgePending) return;
+      nudgePending = true;
+      setImmediate(() => {
+        nudgePending = false;
+        // A lost nudge costs latency only: the dispatchers poll as well.
+        publisher.publish(nudgeChannel, '').catch(() => undefined);
+      });
+    },
+    onNudge(listener) {
+      const own = () => listener();
+      nudgeListeners.add(own);
+      return () => nudgeListeners.delete(own);
+    },
+    status: () => (subscriber.status === 'ready' ? 'up' : 'down'),
+    async close() {
+      subscriber.off('message', hear);
+      listeners.clear();
+      nudgeListeners.clear();
+      subscriber.disconnect();
+      await Promise.resolve();
+    },
+  };
+}

@@ -1,0 +1,133 @@
+// The worker's loop: dispatches the events table to the bus whenever it is nudged (a write
+// committed, in this process or, through the bus, in another) and at least every `pollMs`; purges
+// expired events every `purgeEveryMs`. A failure (PostgreSQL restarting, Redis down) is logged and
+// retried with a growing pause: nothing is lost, the cursor only moves past what was published.
+import {
+  dispatchBatch,
+  purgeExpiredEvents,
+  type DispatchDeps,
+  type DispatchObserver,
+} from '../../application/events/dispatch-events.js';
+import type { Logger } from '../../application/shared/ports.js';
+
+export interface DispatchLoopOptions {
+  readonly batchSize: number;
+  /** The longest wait between two looks at the table when no nudge comes. */
+  readonly pollMs: number;
+  readonly retentionDays: number;
+  readonly purgeEveryMs: number;
+}
+
+export interface DispatchLoopStatus {
+  readonly running: boolean;
+  /** When the loop last read the table without an error (undefined: not yet). */
+  readonly lastSuccessAt: Date | undefined;
+  readonly lastError: string | undefined;
+  readonly consecutiveFailures: number;
+}
+
+export interface DispatchLoop {
+  start(): void;
+  /** Looks at the table now (what a nudge does). */
+  wake(): void;
+  /** Stops the timers and waits for the batch in flight. */
+  stop(): Promise<void>;
+  status(): DispatchLoopStatus;
+}
+
+const MAX_BACKOFF_MS = 5_000;
+
+export function dispatchLoop(
+  deps: DispatchDeps & { readonly logger: Logger },
+  options: DispatchLoopOptions,
+  observer?: DispatchObserver,
+): DispatchLoop {
+  const { logger } = deps;
+  let running = false;
+  let stopped = true;
+  let again = false;
+  let current: Promise<void> | undefined;
+  let pollTimer: NodeJS.Timeout | undefined;
+  let purgeTimer: NodeJS.Timeout | undefined;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let unsubscribe: (() => void) | undefined;
+  let lastSuccessAt: Date | undefined;
+  let lastError: string | undefined;
+  let failures = 0;
+
+  /** Batches until the table has no more than a partial batch, or another dispatcher has it. */
+  async function drain(): Promise<void> {
+    for (;;) {
+      const result = await dispatchBatch(deps, options.batchSize, observer);
+      lastSuccessAt = deps.clock.now();
+      if (result === 'busy' || result < options.batchSize || stopped) return;
+    }
+  }
+
+  function wake(): void {
+    if (stopped) return;
+    if (current !== undefined) {
+      again = true; // the batch in flight may have read before this write committed
+      return;
+    }
+    current = (async () => {
+      do {
+        again = false;
+        try {
+          await drain();
+          failures = 0;
+          lastError = undefined;
+        } catch (error) {
+          failures += 1;
+          lastError = error instanceof Error ? error.message : String(error);
+          logger.warn({ err: error, failures }, 'event dispatch failed; retrying');
+          const pause = Math.min(MAX_BACKOFF_MS, options.pollMs * 2 ** (failures - 1));
+          clearTimeout(retryTimer);
+          retryTimer = setTimeout(wake, pause);
+          retryTimer.unref();
+          return;
+        }
+      } while (again && !stopped);
+    })().finally(() => {
+      current = undefined;
+    });
+  }
+
+  let purging: Promise<void> | undefined;
+  function purge(): void {
+    purging ??= purgeExpiredEvents(deps, options.retentionDays, logger)
+      .then(() => undefined)
+      .catch((error: unknown) => {
+        logger.warn({ err: error }, 'event purge failed; trying again at the next round');
+      })
+      .finally(() => {
+        purging = undefined;
+      });
+  }
+
+  return {
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      running = true;
+      unsubscribe = deps.bus.onNudge(wake);
+      pollTimer = setInterval(wake, options.pollMs);
+      pollTimer.unref();
+      purgeTimer = setInterval(purge, options.purgeEveryMs);
+      purgeTimer.unref();
+      purge();
+      wake();
+    },
+    wake,
+    async stop() {
+      stopped = true;
+      running = false;
+      unsubscribe?.();
+      clearInterval(pollTimer);
+      clearInterval(purgeTimer);
+      clearTimeout(retryTimer);
+      await Promise.all([current, purging]);
+    },
+    status: () => ({ running, lastSuccessAt, lastError, consecutiveFailures: failures }),
+  };
+}

@@ -1,0 +1,58 @@
+// The worker's two jobs on the events table: hand the committed events on to the event bus, in
+// order, at least once; and delete what is older than the retention period once it was handed on.
+import type { Clock, Logger } from '../shared/ports.js';
+import type { EventBus, Outbox, PositionedEvent } from './ports.js';
+
+/** The cursor of the bus: how far the events reached the API processes' sockets. */
+export const BUS_CONSUMER = 'bus';
+
+export interface DispatchDeps {
+  readonly outbox: Outbox;
+  readonly bus: EventBus;
+  readonly clock: Clock;
+}
+
+export interface DispatchObserver {
+  /** A batch handed on (or not): how many, and each event's wait from its write. */
+  dispatched(outcome: 'published' | 'failed', events: readonly PositionedEvent[], at: Date): void;
+}
+
+/**
+ * Publishes the next batch (at most `batchSize`): how many were published, or 'busy' when
+ * another dispatcher holds the cursor. A publish that fails leaves the cursor where it was and
+ * throws: the same batch goes out on the next attempt.
+ */
+export async function dispatchBatch(
+  deps: DispatchDeps,
+  batchSize: number,
+  observer?: DispatchObserver,
+): Promise<number | 'busy'> {
+  return deps.outbox.dispatch(BUS_CONSUMER, batchSize, async (events) => {
+    try {
+      await deps.bus.publish(events);
+    } catch (error) {
+      observer?.dispatched('failed', events, deps.clock.now());
+      throw error;
+    }
+    observer?.dispatched('published', events, deps.clock.now());
+  });
+}
+
+/** Deletes the events older than `retentionDays` that every consumer is past; how many. */
+export async function purgeExpiredEvents(
+  deps: Pick<DispatchDeps, 'outbox' | 'clock'>,
+  retentionDays: number,
+  logger?: Logger,
+): Promise<number> {
+  const before = new Date(deps.clock.now().getTime() - retentionDays * 86_400_000);
+  const slice = 10_000;
+  let total = 0;
+  // In slices, so that a long backlog of deletions never holds one huge transaction.
+  for (;;) {
+    const deleted = await deps.outbox.purge(before, slice);
+    total += deleted;
+    if (deleted < slice) break;
+  }
+  if (total > 0) logger?.info({ deleted: total, before }, 'expired events purged');
+  return total;
+}

@@ -1,0 +1,231 @@
+// The dispatcher's reading of the events table (src/adapters/postgres/outbox.ts), on PostgreSQL
+// and PGlite: a new consumer starts at the head; batches come in the readers' order across
+// organizations; the cursor moves only past what was delivered (a delivery that fails is handed
+// on again: at least once); retention deletes only what every consumer is past. On PostgreSQL:
+// one dispatcher at a time per consumer, and no event skipped when transactions commit out of order.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postgresOutbox } from '../../../src/adapters/postgres/outbox.js';
+import { postgresUnitOfWork } from '../../../src/adapters/postgres/unit-of-work.js';
+import { uuidV7Ids } from '../../../src/adapters/system/uuid-v7-ids.js';
+import type { Outbox, PositionedEvent } from '../../../src/application/events/ports.js';
+import { isBefore } from '../../../src/application/events/ports.js';
+import type { UnitOfWork } from '../../../src/application/shared/unit-of-work.js';
+import type { DomainEvent } from '../../../src/domain/events/event.js';
+import { deferred, eventually } from '../../support/async.js';
+import { anEvent } from '../../support/builders/events.js';
+import { repositoryBuilders } from '../../support/builders/repositories.js';
+import { createTestDatabase, type TestDatabase } from '../../support/database.js';
+import { testDatabaseUrl } from '../../support/env.js';
+
+const NOW = new Date('2026-03-01T12:00:00.000Z');
+const newId = () => uuidV7Ids.next();
+
+let database: TestDatabase;
+let uow: UnitOfWork;
+let outbox: Outbox;
+const { anOrganization } = repositoryBuilders(() => uow, NOW);
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  uow = postgresUnitOfWork(database.handle.db, {
+    pipelined: database.handle.pipelined,
+    scopedRead: database.handle.scopedRead,
+  });
+  outbox = postgresOutbox(database.handle.db);
+});
+afterAll(async () => {
+  await database?.close();
+});
+
+const append = (organizationId: string, events: DomainEvent[]) =>
+  uow.run(
+    async (tx) => {
+      for (const event of events) await tx.events.append(event);
+    },
+    { organizationId },
+  );
+
+/** A consumer of its own per test: the tests of this file share one database. */
+const aConsumer = () => `test-${newId()}`;
+
+/** Dispatches until `count` events were delivered (a reader sees an event a moment after commit). */
+async function drain(consumer: string, count: number, limit = 100): Promise<PositionedEvent[]> {
+  const delivered: PositionedEvent[] = [];
+  await eventually(async () => {
+    await outbox.dispatch(consumer, limit, async (events) => {
+      delivered.push(...events);
+    });
+    return delivered.length >= count;
+  }, 30_000);
+  return delivered;
+}
+
+describe('the outbox', () => {
+  it('starts a new consumer after the events already written, and hands on the later ones in order', async () => {
+    const org = await anOrganization();
+    const other = await anOrganization();
+    await append(org, [anEvent(org)]);
+    const consumer = aConsumer();
+    await eventually(async () => (await outbox.backlog(consumer)).depth === 0, 30_000);
+    const later = [anEvent(org), anEvent(other), anEvent(org)];
+    await append(org, [later[0]!]);
+    await append(other, [later[1]!]);
+    await append(org, [later[2]!]);
+    const delivered = await drain(consumer, 3);
+    expect(delivered.map((d) => d.event)).toEqual(later);
+    for (let i = 1; i < delivered.length; i += 1) {
+      expect(isBefore(delivered[i - 1]!.position, delivered[i]!.position)).toBe(true);
+    }
+    // Delivered once: the cursor moved past them.
+    expect(await drain(consumer, 0)).toEqual([]);
+    expect(await outbox.backlog(consumer)).toEqual({ depth: 0, oldest: null });
+  });
+
+  it('hands a batch on again when its delivery failed, and in batches of at most the limit', async () => {
+    const org = await anOrganization();
+    const consumer = aConsumer();
+    await outbox.backlog(consumer); // starts the cursor here
+    const written = [anEvent(org), anEvent(org), anEvent(org)];
+    await append(org, written);
+    await eventually(async () => (await outbox.backlog(consumer)).depth === 3, 30_000);
+    expect(await outbox.backlog(consumer)).toEqual({ depth: 3, oldest: NOW });
+    await expect(
+      outbox.dispatch(consumer, 2, () => Promise.reject(new Error('the bus is down'))),
+    ).rejects.toThrow('the bus is down');
+    const batches: string[][] = [];
+    for (let i = 0; i < 3; i += 1) {
+      await outbox.dispatch(consumer, 2, async (events) => {
+        batches.push(events.map((e) => e.event.id));
+      });
+    }
+    expect(batches).toEqual([[written[0]!.id, written[1]!.id], [written[2]!.id]]);
+  });
+
+  it('purges events past retention only once every consumer is past them', async () => {
+    // A database of its own: every consumer of a database holds its events back.
+    const own = await createTestDatabase();
+    try {
+      const ownUow = postgresUnitOfWork(own.handle.db);
+      const ownOutbox = postgresOutbox(own.handle.db);
+      const org = await repositoryBuilders(() => ownUow, NOW).anOrganization();
+      const ahead = aConsumer();
+      const behind = aConsumer();
+      await ownOutbox.backlog(ahead);
+      await ownOutbox.backlog(behind);
+      const old = new Date('2026-01-01T00:00:00.000Z');
+      const recent = anEvent(org, { occurredAt: NOW });
+      await ownUow.run(
+        async (tx) => {
+          await tx.events.append(anEvent(org, { occurredAt: old }));
+          await tx.events.append(anEvent(org, { occurredAt: old }));
+          await tx.events.append(recent);
+        },
+        { organizationId: org },
+      );
+      const deliverAll = async (consumer: string) =>
+        eventually(async () => {
+          await ownOutbox.dispatch(consumer, 100, () => Promise.resolve());
+          return (await ownOutbox.backlog(consumer)).depth === 0;
+        }, 30_000);
+      await eventually(async () => (await ownOutbox.backlog(ahead)).depth === 3, 30_000);
+      await deliverAll(ahead);
+      const cutoff = new Date('2026-02-01T00:00:00.000Z');
+      // `behind` has not had them: nothing goes.
+      expect(await ownOutbox.purge(cutoff, 100)).toBe(0);
+      await deliverAll(behind);
+      expect(await ownOutbox.purge(cutoff, 1)).toBe(1);
+      expect(await ownOutbox.purge(cutoff, 100)).toBe(1);
+      const kept = await ownUow.read(
+        (tx) => tx.events.list(org, { types: ['task.created'], tasks: 'all' }, { limit: 10 }),
+        { organizationId: org },
+      );
+      expect(kept.map((e) => e.id)).toEqual([recent.id]);
+    } finally {
+      await own.close();
+    }
+  });
+});
+
+describe.skipIf(!testDatabaseUrl)('the outbox on PostgreSQL, under concurrency', () => {
+  it('lets one dispatcher at a time hold a consumer: a second one is told busy', async () => {
+    const org = await anOrganization();
+    const consumer = aConsumer();
+    await outbox.backlog(consumer);
+    await append(org, [anEvent(org)]);
+    const holding = deferred();
+    const release = deferred();
+    let first: Promise<number | 'busy'> | undefined;
+    await eventually(async () => {
+      first = outbox.dispatch(consumer, 10, async () => {
+        holding.resolve();
+        await release.promise;
+      });
+      const got = await Promise.race([first, holding.promise.then(() => 'holding' as const)]);
+      return got === 'holding';
+    }, 30_000);
+    expect(await outbox.dispatch(consumer, 10, () => Promise.resolve())).toBe('busy');
+    release.resolve();
+    expect(await first).toBe(1);
+  });
+
+  it('never skips an event whose transaction started first and committed last', async () => {
+    const org = await anOrganization();
+    const consumer = aConsumer();
+    await outbox.backlog(consumer);
+    const first = anEvent(org);
+    const second = anEvent(org);
+    const written = deferred();
+    const release = deferred();
+    const a = uow.run(
+      async (tx) => {
+        await tx.events.append(first);
+        await tx.events.positionOf(org, first.id);
+        written.resolve();
+        await release.promise;
+      },
+      { organizationId: org },
+    );
+    await written.promise;
+    await append(org, [second]);
+    // B committed, A is open: nothing is handed on (B waits behind A).
+    const early: PositionedEvent[] = [];
+    await outbox.dispatch(consumer, 10, async (events) => {
+      early.push(...events);
+    });
+    expect(early).toEqual([]);
+    release.resolve();
+    await a;
+    expect((await drain(consumer, 2)).map((d) => d.event.id)).toEqual([first.id, second.id]);
+  });
+
+  it('is not held back by a transaction still running in another database', async () => {
+    const elsewhere = await createTestDatabase();
+    const org = await anOrganization();
+    const consumer = aConsumer();
+    await outbox.backlog(consumer);
+    const holding = deferred();
+    const release = deferred();
+    const otherUow = postgresUnitOfWork(elsewhere.handle.db);
+    const otherOrg = await repositoryBuilders(() => otherUow, NOW).anOrganization();
+    // A write in the other database that stays open (it holds a transaction id, older than ours).
+    const long = otherUow.run(
+      async (tx) => {
+        await tx.events.append(anEvent(otherOrg));
+        await tx.events.positionOf(otherOrg, newId());
+        holding.resolve();
+        await release.promise;
+      },
+      { organizationId: otherOrg },
+    );
+    try {
+      await holding.promise;
+      const event = anEvent(org);
+      await append(org, [event]);
+      expect((await drain(consumer, 1)).map((d) => d.event.id)).toEqual([event.id]);
+    } finally {
+      release.resolve();
+      await long;
+      await elsewhere.close();
+    }
+  });
+});
