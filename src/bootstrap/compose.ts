@@ -41,6 +41,7 @@ import { redisReady } from './redis-ready.js';
 import { createHttpServer, type Closer } from './http-server.js';
 import { openOwnDatabase } from './own-database.js';
 import { ownLogger } from './own-logger.js';
+import { composeRealtime, type Realtime } from './realtime.js';
 import { VERSION } from './version.js';
 
 /** What tests (and tools) may swap; production passes none of these. */
@@ -62,6 +63,8 @@ export interface Application {
   readonly config: Config;
   /** The event bus and, when this process dispatches, the dispatcher (started by start()). */
   readonly events: EventsRuntime;
+  /** The realtime WebSocket's hub (tests tick it) and gateway (tests beat its heart). */
+  readonly realtime: Realtime;
   readonly logger: PinoLogger;
   readonly server: Server;
   /** Listens on config.PORT (0 → a free port), then ADMIN_PORT if set; resolves with the first. */
@@ -239,7 +242,9 @@ export async function compose(
     },
   });
   closers.push(events.closeLast);
+  const realtime = composeRealtime({ config, deps, bus: events.bus, logger, metrics });
   const http = createHttpServer(apps.api.callback(), {
+    upgrades: realtime.gateway,
     admin: apps.admin?.callback(),
     logger,
     graceMs: config.SHUTDOWN_GRACE_MS,
@@ -253,6 +258,7 @@ export async function compose(
     deps,
     config,
     events,
+    realtime,
     logger,
     server: http.server,
     isDraining: () => http.isDraining(),

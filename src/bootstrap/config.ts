@@ -95,6 +95,14 @@ const schema = z.object({
   RATE_LIMIT_PER_PRINCIPAL: z.coerce.number().int().min(0).default(1200),
   RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(0).default(3000),
   RATE_LIMIT_WINDOW_SECONDS: positive.default(60),
+  /** Realtime sockets are pinged this often; one that missed the previous ping is cut. */
+  REALTIME_HEARTBEAT_SECONDS: positive.max(3600).default(30),
+  /** Bytes a socket may have queued and unsent before it is closed as a slow consumer (4008). */
+  REALTIME_MAX_BUFFER_BYTES: positive.default(1_048_576),
+  /** Subscriptions one socket may hold (organizations, projects, tasks, the user's channel). */
+  REALTIME_MAX_SUBSCRIPTIONS: positive.max(10_000).default(100),
+  /** Events read per page when a socket resumes from the events table. */
+  REALTIME_REPLAY_PAGE_SIZE: positive.max(1000).default(200),
   /**
    * How long an Idempotency-Key attempt holds its key: a repeat within it answers 409; after it
    * (the attempt's process died before committing) the repeat runs afresh. Longer than any request.

@@ -1,8 +1,9 @@
 // The HTTP server's lifecycle: it tracks the responses in progress so that a graceful stop can
 // turn readiness off, let them finish (bounded), and then close the adapters in order. With an
 // admin listener (ADMIN_PORT) there are two servers in the process, stopped together.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Logger as PinoLogger } from 'pino';
 import { answerClientError, refuseConnect } from '../adapters/http/client-error.js';
 
@@ -13,6 +14,14 @@ export interface Closer {
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+/** Takes over the connections that ask to upgrade (the realtime WebSocket) on the API's listener. */
+export interface UpgradeHandler {
+  /** True when it took the request; the others are answered by the app like any request. */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** Ends the upgraded connections (close code 1001) once the grace period is over. */
+  close(): Promise<void>;
+}
 
 export interface HttpServerOptions {
   /** The admin listener's app (ADMIN_PORT); absent: one listener. */
@@ -26,6 +35,8 @@ export interface HttpServerOptions {
   readonly closers: readonly Closer[];
   /** The timer of the grace period (a test holds it to look inside the drain). */
   readonly sleep?: ((ms: number) => Promise<void>) | undefined;
+  /** Upgrades on the API's listener; without it an Upgrade header is ignored. */
+  readonly upgrades?: UpgradeHandler | undefined;
 }
 
 /** The ports to listen on, or the ports bound (0 → a free one). */
@@ -72,6 +83,12 @@ export function createHttpServer(handle: Handler, options: HttpServerOptions): H
     return { server, inFlight };
   };
   const api = tracked(handle);
+  const { upgrades } = options;
+  if (upgrades) {
+    api.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (!upgrades.upgrade(req, socket, head)) answerAsRequest(api.server, req, socket);
+    });
+  }
   const admin = options.admin && tracked(options.admin);
   const all = admin ? [api, admin] : [api];
 
@@ -84,6 +101,12 @@ export function createHttpServer(handle: Handler, options: HttpServerOptions): H
     }
     // Readiness answers 503 during the grace period, so load balancers stop sending traffic first.
     if (graceMs > 0) await (options.sleep ?? pause)(graceMs);
+    // Upgraded connections are the server's until they end: closed first, or the close waits.
+    await upgrades
+      ?.close()
+      .catch((error: unknown) =>
+        logger.warn({ err: error, component: 'upgrades' }, 'close failed'),
+      );
     await Promise.all(
       all
         .filter(({ server }) => server.listening)
@@ -112,6 +135,21 @@ export function createHttpServer(handle: Handler, options: HttpServerOptions): H
       return stopping;
     },
   };
+}
+
+/**
+ * An Upgrade that no handler takes is answered by the app, as it was before an 'upgrade' listener
+ * existed (Node then hands every Upgrade to the listener): the connection ends after the answer.
+ */
+function answerAsRequest(server: Server, req: IncomingMessage, socket: Duplex): void {
+  const res = new ServerResponse(req);
+  res.shouldKeepAlive = false;
+  res.assignSocket(socket as Socket);
+  res.once('finish', () => {
+    res.detachSocket(socket as Socket);
+    socket.end();
+  });
+  server.emit('request', req, res);
 }
 
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

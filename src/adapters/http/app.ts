@@ -10,6 +10,7 @@ import type { RequestState, RouterFields } from './context.js';
 import { apiKeysRoutes } from './access/api-keys-routes.js';
 import { auditRoutes } from './access/audit-routes.js';
 import { activityRoutes } from './events/activity-routes.js';
+import { realtimeRoutes } from './events/realtime-routes.js';
 import { eventsRoutes } from './events/routes.js';
 import { invitationsRoutes } from './access/invitations-routes.js';
 import { membersRoutes } from './access/members-routes.js';
@@ -123,6 +124,7 @@ export function apiRouteGroups(deps: Deps): RouteGroup[] {
         ...auditRoutes(deps),
         ...eventsRoutes(deps),
         ...activityRoutes(deps),
+        ...realtimeRoutes(),
         ...whoamiRoutes(deps),
         ...projectsRoutes(deps),
         ...labelsRoutes(deps),

@@ -1,19 +1,11 @@
 // Answers Node's own refusals in the envelope: a request its parser rejects (bad method, bad
 // header, headers too large, timed out) never reaches Koa, and Node's default answer is a bare
 // status line. CONNECT (and an Upgrade nobody serves) would otherwise just close the connection.
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../../application/shared/ports.js';
+import { writeRawEnvelope } from '../shared/raw-envelope.js';
 import { STATUS_OF, type ErrorCode } from './errors.js';
-
-const REASONS: Record<number, string> = {
-  400: 'Bad Request',
-  405: 'Method Not Allowed',
-  408: 'Request Timeout',
-  413: 'Payload Too Large',
-  431: 'Request Header Fields Too Large',
-};
 
 /** Node's error codes for what the client sent, as the envelope's codes. */
 function codeOf(error: NodeJS.ErrnoException): { code: ErrorCode; message: string } {
@@ -33,24 +25,8 @@ function codeOf(error: NodeJS.ErrnoException): { code: ErrorCode; message: strin
   }
 }
 
-/** Writes one envelope answer on the socket and closes it. */
-function writeEnvelope(socket: Duplex, code: ErrorCode, message: string, extraHeaders = ''): void {
-  const status = STATUS_OF[code];
-  const requestId = `req_${randomUUID()}`;
-  const body = JSON.stringify({
-    success: false,
-    error: { code, message },
-    meta: { timestamp: new Date().toISOString(), request_id: requestId },
-  });
-  socket.end(
-    `HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}\r\n` +
-      'Content-Type: application/json; charset=utf-8\r\n' +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
-      `X-Request-Id: ${requestId}\r\n` +
-      extraHeaders +
-      'Connection: close\r\n\r\n' +
-      body,
-  );
+function writeEnvelope(socket: Duplex, code: ErrorCode, message: string, extra = {}): void {
+  writeRawEnvelope(socket, STATUS_OF[code], { code, message }, extra);
 }
 
 /** The server's 'clientError' listener. */
@@ -71,11 +47,8 @@ export function answerClientError(logger: Logger) {
 /** The server's 'connect' listener: this API is no proxy. */
 export function refuseConnect() {
   return (_request: IncomingMessage, socket: Duplex): void => {
-    writeEnvelope(
-      socket,
-      'METHOD_NOT_ALLOWED',
-      'CONNECT is not supported',
-      'Allow: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS\r\n',
-    );
+    writeEnvelope(socket, 'METHOD_NOT_ALLOWED', 'CONNECT is not supported', {
+      Allow: 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS',
+    });
   };
 }

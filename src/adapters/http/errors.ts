@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'METHOD_NOT_ALLOWED'
   | 'REQUEST_TIMEOUT'
   | 'HEADERS_TOO_LARGE'
+  | 'UPGRADE_REQUIRED'
   | 'INTERNAL_ERROR';
 
 /** Each code's status; a code is added here (the type makes the table whole) and nowhere else. */
@@ -25,6 +26,7 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   PAYLOAD_TOO_LARGE: 413,
   VALIDATION_ERROR: 422,
   IDEMPOTENCY_KEY_REUSED: 422,
+  UPGRADE_REQUIRED: 426,
   RATE_LIMITED: 429,
   HEADERS_TOO_LARGE: 431,
   INTERNAL_ERROR: 500,

@@ -84,6 +84,12 @@ export const RESPONSE_HEADERS = {
     required: true,
     example: 'no-store',
   },
+  Upgrade: {
+    description: 'The protocol to switch to: `websocket`',
+    schema: { type: 'string', const: 'websocket' },
+    required: true,
+    example: 'websocket',
+  },
   'Set-Cookie': {
     description:
       'The refresh token as the `tf_refresh` cookie (HttpOnly, Secure, SameSite=Strict, ' +

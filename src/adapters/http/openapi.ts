@@ -162,7 +162,7 @@ function operationOf(spec: RouteSpec): ZodOpenApiOperationObject {
   const operation: Record<string, unknown> = {
     operationId: spec.operationId,
     summary: spec.summary,
-    description: spec.summary,
+    description: spec.description ?? spec.summary,
     tags: [...spec.tags],
     security: needsCredential(spec) ? [{ bearerAuth: [] }] : [],
     responses: responsesOf(spec),

@@ -49,6 +49,8 @@ export interface RouteDeclaration<P = unknown, Q = unknown, B = unknown> {
   readonly path: string;
   readonly operationId: string;
   readonly summary: string;
+  /** The operation's description in the document when it needs more than the summary. */
+  readonly description?: string;
   readonly tags: readonly string[];
   readonly scope: RouteScope;
   /**

@@ -2,25 +2,11 @@
 import { z } from 'zod';
 import type { Deps } from '../../../application/deps.js';
 import { listEvents } from '../../../application/events/list-events.js';
-import type { DomainEvent } from '../../../domain/events/event.js';
+import { presentEvent } from '../../shared/event-json.js';
 import { respond } from '../envelope.js';
 import { accessOf } from '../middleware/organization-access.js';
 import { route, type RouteSpec } from '../route.js';
 import { eventSchema, eventsParams, eventsQuery } from './schemas.js';
-
-export function presentEvent(event: DomainEvent) {
-  return {
-    id: event.id,
-    type: event.type,
-    organization_id: event.organizationId,
-    project_id: event.projectId,
-    subject: event.subject,
-    actor: event.actor,
-    data: event.change,
-    request_id: event.requestId,
-    occurred_at: event.occurredAt.toISOString(),
-  };
-}
 
 export function eventsRoutes(deps: Deps): RouteSpec[] {
   return [

@@ -1,0 +1,96 @@
+// The realtime protocol's frames (docs/api.md, "Realtime"): the client's JSON messages, checked
+// with zod into the hub's requests, and the hub's messages written as JSON.
+import { z } from 'zod';
+import type { RealtimeMessage, RealtimeRequest } from '../../application/events/realtime-hub.js';
+import { presentEvent } from '../shared/event-json.js';
+
+const uuid = z.uuid();
+/** An organization by id or by slug, as the HTTP routes take it. */
+const organizationRef = z.string().min(1).max(200);
+
+const organizationTarget = {
+  organization_id: organizationRef,
+  project_id: uuid.optional(),
+  task_id: uuid.optional(),
+};
+
+const clientMessage = z.union([
+  z.strictObject({ type: z.enum(['subscribe', 'unsubscribe']), ...organizationTarget }),
+  z.strictObject({ type: z.enum(['subscribe', 'unsubscribe']), channel: z.literal('user') }),
+  z.strictObject({ type: z.literal('resume'), after: uuid, ...organizationTarget }),
+  z.strictObject({ type: z.literal('ping') }),
+]);
+
+export type ClientMessage = RealtimeRequest | { readonly type: 'ping' };
+
+/** A problem with a frame, answered as an `error` message (the socket stays open). */
+export interface FrameProblem {
+  readonly code: 'BAD_REQUEST' | 'VALIDATION_ERROR';
+  readonly message: string;
+}
+
+/** The request a text frame holds, or what is wrong with it. */
+export function parseClientMessage(text: string): ClientMessage | FrameProblem {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { code: 'BAD_REQUEST', message: 'A message is one JSON object' };
+  }
+  const parsed = clientMessage.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) =>
+      issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
+    );
+    return {
+      code: 'VALIDATION_ERROR',
+      message: `Not a message of the protocol: ${issues.join('; ')}`,
+    };
+  }
+  const message = parsed.data;
+  if (message.type === 'ping') return { type: 'ping' };
+  if ('channel' in message) return { type: message.type, channel: 'user' };
+  const target = {
+    organization: message.organization_id,
+    ...(message.project_id !== undefined && { projectId: message.project_id }),
+    ...(message.task_id !== undefined && { taskId: message.task_id }),
+  };
+  return message.type === 'resume'
+    ? { type: 'resume', after: message.after, ...target }
+    : { type: message.type, ...target };
+}
+
+export const isProblem = (value: ClientMessage | FrameProblem): value is FrameProblem =>
+  'code' in value;
+
+/** A message of the hub (or the transport's pong) as the JSON text of a frame. */
+export function frameOf(message: RealtimeMessage | { readonly type: 'pong' }): string {
+  switch (message.type) {
+    case 'event':
+      return JSON.stringify({
+        type: 'event',
+        id: message.event.id,
+        event: message.event.type,
+        organization_id: message.event.organizationId,
+        data: presentEvent(message.event),
+      });
+    case 'resync_required':
+      return JSON.stringify({ type: message.type, organization_id: message.organizationId });
+    case 'subscribed':
+    case 'unsubscribed':
+      return JSON.stringify(
+        'channel' in message
+          ? { type: message.type, channel: message.channel }
+          : {
+              type: message.type,
+              organization_id: message.organizationId,
+              ...(message.projectId !== undefined && { project_id: message.projectId }),
+              ...(message.taskId !== undefined && { task_id: message.taskId }),
+            },
+      );
+    case 'error':
+      return JSON.stringify({ type: 'error', code: message.code, message: message.message });
+    case 'pong':
+      return '{"type":"pong"}';
+  }
+}

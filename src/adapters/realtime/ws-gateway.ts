@@ -1,0 +1,220 @@
+// GET /api/v1/realtime as a WebSocket (the `ws` package, on the HTTP server's 'upgrade' event):
+// the credential read from `Sec-WebSocket-Protocol: bearer, <token>` before the handshake, then
+// frames to the hub's requests and the hub's messages to frames, with heartbeats, a bounded
+// send buffer, the credential's expiry and a graceful close. The token is never logged.
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import type { SocketCredential } from '../../application/events/realtime-credential.js';
+import type { RealtimeHub, RealtimeMessage } from '../../application/events/realtime-hub.js';
+import type { Clock, Logger } from '../../application/shared/ports.js';
+import { CLOSE_CODES } from '../../domain/events/realtime.js';
+import type { Principal } from '../../domain/identity/principal.js';
+import { DomainError } from '../../domain/shared/errors.js';
+import { writeRawEnvelope } from '../shared/raw-envelope.js';
+import { frameOf, isProblem, parseClientMessage } from './messages.js';
+
+export const REALTIME_PATH = '/api/v1/realtime';
+/** The subprotocol the client offers first, with its token second; the server answers with it. */
+export const BEARER_PROTOCOL = 'bearer';
+/** A client frame over this is refused by ws (close 1009): requests are small. */
+const MAX_FRAME_BYTES = 16 * 1024;
+/** How long a closing socket may take to answer the close before it is cut. */
+const CLOSE_WAIT_MS = 5_000;
+
+/** Counts for the metrics; the telemetry adapter implements it. */
+export interface RealtimeObserver {
+  connected(): void;
+  disconnected(code: number): void;
+  sent(type: string): void;
+}
+
+export interface GatewaySettings {
+  readonly hub: RealtimeHub;
+  readonly authenticate: (token: string) => Promise<SocketCredential>;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly observer: RealtimeObserver;
+  /** Pings every this many ms; a socket that has not answered the previous ping is cut. */
+  readonly heartbeatMs: number;
+  /** Bytes a socket may have queued and unsent; a send over it closes the socket (4008). */
+  readonly maxBufferBytes: number;
+}
+
+export interface WebSocketGateway {
+  /** The server's 'upgrade' listener: true when it took the request (the realtime path). */
+  upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** One heartbeat round (the interval calls it; tests too). */
+  heartbeat(): void;
+  /** Closes every socket with 1001 and waits (bounded) for them to go; refuses new ones. */
+  close(): Promise<void>;
+}
+
+/** The token of `Sec-WebSocket-Protocol: bearer, <token>`, or of `Authorization: Bearer`. */
+export function offeredToken(request: IncomingMessage): string | undefined {
+  const offered = (request.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+  if (offered.length === 2 && offered[0] === BEARER_PROTOCOL && offered[1]) return offered[1];
+  const header = /^Bearer[ ]+([^ ]+)[ ]*$/i.exec(request.headers.authorization ?? '');
+  return header?.[1];
+}
+
+export function webSocketGateway(settings: GatewaySettings): WebSocketGateway {
+  const { hub, logger, observer } = settings;
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_FRAME_BYTES,
+    // The token is the second protocol offered: only `bearer` is ever answered.
+    handleProtocols: (protocols) => (protocols.has(BEARER_PROTOCOL) ? BEARER_PROTOCOL : false),
+  });
+  const alive = new WeakMap<WebSocket, boolean>();
+  let stopping = false;
+
+  const logLine = (status: number, started: bigint, principal?: Principal) => ({
+    method: 'GET',
+    route: REALTIME_PATH,
+    status,
+    duration_ms: Number(process.hrtime.bigint() - started) / 1e6,
+    ...(principal?.kind === 'user' && { user_id: principal.userId }),
+    ...(principal?.kind === 'apikey' && { api_key_id: principal.keyId }),
+  });
+
+  async function accept(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const started = process.hrtime.bigint();
+    socket.on('error', () => socket.destroy());
+    const refuse = (status: number, code: string, message: string) => {
+      const extra: Record<string, string> =
+        status === 401 ? { 'WWW-Authenticate': 'Bearer realm="teamflow"' } : { 'Retry-After': '1' };
+      writeRawEnvelope(socket, status, { code, message }, extra);
+      logger.info(logLine(status, started), 'request');
+    };
+    if (stopping) return refuse(503, 'SERVICE_UNAVAILABLE', 'The server is stopping');
+    const token = offeredToken(request);
+    if (token === undefined) {
+      return refuse(
+        401,
+        'UNAUTHENTICATED',
+        'Send the token as Sec-WebSocket-Protocol: bearer, <token>',
+      );
+    }
+    let credential: SocketCredential;
+    try {
+      credential = await settings.authenticate(token);
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'UNAUTHENTICATED') {
+        return refuse(401, 'UNAUTHENTICATED', error.message);
+      }
+      logger.error({ err: error, route: REALTIME_PATH }, 'realtime authentication failed');
+      return refuse(503, 'SERVICE_UNAVAILABLE', 'Could not check the credential; try again');
+    }
+    if (stopping || socket.destroyed)
+      return refuse(503, 'SERVICE_UNAVAILABLE', 'The server is stopping');
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      logger.info(logLine(101, started, credential.principal), 'request');
+      opened(ws, credential);
+    });
+  }
+
+  function opened(ws: WebSocket, credential: SocketCredential): void {
+    observer.connected();
+    alive.set(ws, true);
+    const close = (code: number, reason: string) => {
+      if (ws.readyState !== WebSocket.OPEN) return;
+      ws.close(code, reason);
+      // Nothing more is sent: the hub forgets the socket now, not when the client answers.
+      connected.closed();
+      // A client that does not read may never answer the close: cut it after a while.
+      setTimeout(() => ws.terminate(), CLOSE_WAIT_MS).unref();
+    };
+    const send = (message: RealtimeMessage | { readonly type: 'pong' }) => {
+      if (ws.readyState !== WebSocket.OPEN) return;
+      const frame = frameOf(message);
+      if (ws.bufferedAmount + Buffer.byteLength(frame) > settings.maxBufferBytes) {
+        close(CLOSE_CODES.slowConsumer, 'Slow consumer: reconnect and resume');
+        return;
+      }
+      ws.send(frame);
+      observer.sent(message.type);
+    };
+    const connected = hub.connect({ send, close }, credential.principal, credential.expiresAt);
+    // The expiry is checked at the moment it falls due, not only at the next periodic tick.
+    const expiry =
+      credential.expiresAt &&
+      setTimeout(
+        () => hub.tick(),
+        Math.min(
+          2 ** 31 - 1,
+          Math.max(0, credential.expiresAt.getTime() - settings.clock.now().getTime()),
+        ),
+      );
+    expiry?.unref();
+    ws.on('pong', () => alive.set(ws, true));
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      const parsed = isBinary
+        ? ({ code: 'BAD_REQUEST', message: 'Messages are JSON text frames' } as const)
+        : parseClientMessage(rawText(data));
+      if (isProblem(parsed)) send({ type: 'error', ...parsed });
+      else if (parsed.type === 'ping') send({ type: 'pong' });
+      else void connected.handle(parsed);
+    });
+    ws.on('error', (error) => logger.debug({ err: error }, 'realtime socket error'));
+    ws.once('close', (code: number) => {
+      if (expiry) clearTimeout(expiry);
+      connected.closed();
+      observer.disconnected(code);
+    });
+  }
+
+  function heartbeat(): void {
+    for (const ws of wss.clients) {
+      if (alive.get(ws) === false) {
+        ws.terminate();
+        continue;
+      }
+      alive.set(ws, false);
+      ws.ping();
+    }
+  }
+  const beat = setInterval(() => {
+    heartbeat();
+    hub.tick();
+  }, settings.heartbeatMs);
+  beat.unref();
+
+  return {
+    upgrade(request, socket, head) {
+      const path = (request.url ?? '').split('?')[0];
+      if (path !== REALTIME_PATH || request.headers.upgrade?.toLowerCase() !== 'websocket') {
+        return false;
+      }
+      void accept(request, socket, head);
+      return true;
+    },
+    heartbeat,
+    async close() {
+      stopping = true;
+      clearInterval(beat);
+      const open = [...wss.clients];
+      hub.closeAll(CLOSE_CODES.goingAway, 'Server stopping: reconnect and resume');
+      await Promise.all(open.map((ws) => closedWithin(ws, CLOSE_WAIT_MS)));
+      hub.stop();
+      wss.close();
+    },
+  };
+}
+
+function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
+}
+
+/** Resolves once `ws` has closed; cuts it if it has not after `ms`. */
+function closedWithin(ws: WebSocket, ms: number): Promise<void> {
+  if (ws.readyState === WebSocket.CLOSED) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => ws.terminate(), ms);
+    ws.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

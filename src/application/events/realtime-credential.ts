@@ -1,0 +1,23 @@
+// The credential of a realtime socket: an access token (a user, until the token expires) or an
+// API key (its service account), checked as the HTTP routes check a bearer token.
+import type { Principal } from '../../domain/identity/principal.js';
+import { authenticateApiKey, looksLikeApiKey } from '../access/api-key-auth.js';
+import type { Deps } from '../deps.js';
+import { authenticate } from '../identity/authenticate.js';
+
+export interface SocketCredential {
+  readonly principal: Principal;
+  /** When the socket must re-authenticate; undefined for an API key (revoking it closes). */
+  readonly expiresAt?: Date | undefined;
+}
+
+export async function authenticateSocket(
+  deps: Pick<Deps, 'accessTokens' | 'repos' | 'uow' | 'secrets' | 'clock' | 'cache'>,
+  token: string,
+): Promise<SocketCredential> {
+  if (looksLikeApiKey(token)) return { principal: await authenticateApiKey(deps, token) };
+  const principal = await authenticate(deps, token);
+  // authenticate() has verified the token already; this reads its expiry (a signature check).
+  const { expiresAt } = await deps.accessTokens.verify(token);
+  return { principal, expiresAt };
+}

@@ -1,0 +1,177 @@
+// One socket's view of one organization: its subscriptions there, the grant that decides what it
+// may read (resolved again when an event changes it), the last position it was handed, and the
+// replay of a resume with its seam to the live stream.
+import { can } from '../../domain/access/authorize.js';
+import { eventVisibility, mayRead, type DomainEvent } from '../../domain/events/event.js';
+import { changesGrant, withinAny, type EventFilter } from '../../domain/events/realtime.js';
+import { NotFoundError } from '../../domain/shared/errors.js';
+import { actorIdOf } from '../../domain/identity/principal.js';
+import {
+  grantCacheKey,
+  readInOrganization,
+  resolveAccess,
+  type OrganizationAccess,
+} from '../access/resolve-access.js';
+import type { Deps } from '../deps.js';
+import type { EventPosition, PositionedEvent } from './ports.js';
+import { isBefore } from './ports.js';
+
+/** What a feed tells its socket. */
+export type FeedMessage =
+  | { readonly type: 'event'; readonly event: DomainEvent }
+  | { readonly type: 'resync_required'; readonly organizationId: string };
+
+export interface FeedOwner {
+  send(message: FeedMessage): void;
+  /** The subscriber lost the organization (or its grant could not be read): end the socket. */
+  lost(reason: 'revoked' | 'failed', error?: unknown): void;
+}
+
+export interface OrganizationFeed {
+  readonly organizationId: string;
+  /** The organization's slug, so an unsubscribe may name it as the subscribe did. */
+  readonly slug: string;
+  readonly filters: Map<string, EventFilter>;
+  /** A dispatched event of this organization (in the readers' order; repeats are dropped). */
+  offer(positioned: PositionedEvent): void;
+  /**
+   * Replays the committed events after event `afterId` that the filters and the grant let
+   * through, then continues live: what arrives meanwhile is held and handed on after the last
+   * replayed position, so nothing is missed or sent twice at the seam. An unknown (or purged)
+   * id answers resync_required and the feed goes on live.
+   */
+  resume(afterId: string): Promise<void>;
+  /** Stops delivering (the socket closed, or the last subscription here was dropped). */
+  stop(): void;
+}
+
+export interface FeedSettings {
+  readonly replayPageSize: number;
+}
+
+export function organizationFeed(
+  deps: Pick<Deps, 'uow' | 'cache'>,
+  initial: OrganizationAccess,
+  owner: FeedOwner,
+  settings: FeedSettings,
+): OrganizationFeed {
+  const organizationId = initial.organization.id;
+  const principal = initial.principal;
+  let access = initial;
+  let stopped = false;
+  /** The last position handed on or passed over: anything not after it is a repeat. */
+  let seen: EventPosition | undefined;
+  /** Live events that arrived during a replay; undefined when no replay runs. */
+  let held: PositionedEvent[] | undefined;
+  /** Live events waiting their turn while a grant is being resolved again. */
+  const queue: PositionedEvent[] = [];
+  let draining = false;
+  const filters = new Map<string, EventFilter>();
+
+  const lets = (event: DomainEvent) =>
+    withinAny(filters.values(), event) && mayRead(access.grant, event);
+
+  async function regrant(): Promise<void> {
+    // The write's own cache invalidation runs after its commit, maybe after the dispatcher
+    // read the event: forget the cached grant here too, so the read below is the database's.
+    await deps.cache.delete(grantCacheKey(organizationId, actorIdOf(principal)));
+    access = await resolveAccess(deps, principal, organizationId);
+  }
+
+  /** Hands on the queued events in order; waits for a grant to be resolved again if need be. */
+  async function drain(): Promise<void> {
+    draining = true;
+    try {
+      while (!stopped && held === undefined && queue.length > 0) {
+        const { position, event } = queue.shift()!;
+        if (seen !== undefined && !isBefore(seen, position)) continue;
+        seen = position;
+        const { actorId, role } = access.grant;
+        if (changesGrant({ actorId, role, kind: principal.kind }, event)) {
+          try {
+            await regrant();
+          } catch (error) {
+            owner.lost(error instanceof NotFoundError ? 'revoked' : 'failed', error);
+            return;
+          }
+          if (!can(access.grant, 'organization:read')) {
+            owner.lost('revoked');
+            return;
+          }
+        }
+        // A resume that began meanwhile replays this event itself.
+        if (!stopped && held === undefined && lets(event)) owner.send({ type: 'event', event });
+      }
+    } finally {
+      draining = false;
+    }
+  }
+
+  function offer(positioned: PositionedEvent): void {
+    if (stopped) return;
+    if (held !== undefined) {
+      held.push(positioned);
+      return;
+    }
+    queue.push(positioned);
+    if (!draining) void drain();
+  }
+
+  async function replay(afterId: string): Promise<void> {
+    const read = <T>(work: Parameters<typeof readInOrganization<T>>[2]) =>
+      readInOrganization(deps, access, work);
+    let cursor = await read((tx) => tx.events.positionOf(organizationId, afterId));
+    if (cursor === undefined) {
+      owner.send({ type: 'resync_required', organizationId });
+      return;
+    }
+    for (;;) {
+      const after: EventPosition = cursor;
+      const page = await read((tx) =>
+        tx.events.list(organizationId, eventVisibility(access.grant), {
+          after,
+          limit: settings.replayPageSize,
+        }),
+      );
+      for (const event of page) if (!stopped && lets(event)) owner.send({ type: 'event', event });
+      const last = page.at(-1);
+      if (last === undefined) break;
+      const next = await read((tx) => tx.events.positionOf(organizationId, last.id));
+      if (next === undefined) {
+        // Purged while we read: what follows can no longer be told without a gap.
+        owner.send({ type: 'resync_required', organizationId });
+        return;
+      }
+      cursor = next;
+      if (page.length < settings.replayPageSize) break;
+    }
+    seen = cursor;
+  }
+
+  return {
+    organizationId,
+    slug: initial.organization.slug,
+    filters,
+    offer,
+    async resume(afterId) {
+      // Held from before the first read: an event dispatched while the replay reads is either
+      // in what it reads (and dropped below as not after `seen`) or after it (and handed on).
+      held = [];
+      // A live event still being handed on (a grant being resolved) goes out before the replay.
+      queue.splice(0);
+      try {
+        await replay(afterId);
+      } finally {
+        const arrived = held;
+        held = undefined;
+        for (const positioned of arrived) queue.push(positioned);
+        if (!draining) void drain();
+      }
+    },
+    stop() {
+      stopped = true;
+      queue.splice(0);
+      held = undefined;
+    },
+  };
+}
