@@ -63,17 +63,28 @@ export function parseClientMessage(text: string): ClientMessage | FrameProblem {
 export const isProblem = (value: ClientMessage | FrameProblem): value is FrameProblem =>
   'code' in value;
 
+/**
+ * The frame of each event, written once: a batch from the bus goes to every subscribed socket as
+ * the same event object, and a thousand sockets need one JSON text, not a thousand.
+ */
+const eventFrames = new WeakMap<object, string>();
+
 /** A message of the hub (or the transport's pong) as the JSON text of a frame. */
 export function frameOf(message: RealtimeMessage | { readonly type: 'pong' }): string {
   switch (message.type) {
-    case 'event':
-      return JSON.stringify({
+    case 'event': {
+      const known = eventFrames.get(message.event);
+      if (known !== undefined) return known;
+      const frame = JSON.stringify({
         type: 'event',
         id: message.event.id,
         event: message.event.type,
         organization_id: message.event.organizationId,
         data: presentEvent(message.event),
       });
+      eventFrames.set(message.event, frame);
+      return frame;
+    }
     case 'resync_required':
       return JSON.stringify({ type: message.type, organization_id: message.organizationId });
     case 'subscribed':
