@@ -9,14 +9,21 @@
 //   npm run bench:realtime -- [--sockets 1000] [--rate 100] [--duration 60]
 // Reads DATABASE_URL (postgres://postgres@127.0.0.1:5432/teamflow_bench, seeded by bench/seed.ts)
 // and REDIS_URL (redis://127.0.0.1:6379); runs the build in dist/ (the script builds first).
-import { writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import WebSocket from 'ws';
 import { postgresFixture, readSeedSummary } from './harness/fixture.js';
 import { benchSigningKey } from './harness/keys.js';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { freePort, ROOT, rssOf, startService, type Service } from './harness/processes.js';
+
+/** CPU seconds a process has used (user + system), from /proc. */
+async function cpuSeconds(pid: number | 'self'): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks
+}
 
 const { values: args } = parseArgs({
   options: {
@@ -196,6 +203,8 @@ async function main(): Promise<void> {
   const next = fixture.moveTasks.map(() => 0);
   const inFlight = new Set<Promise<void>>();
   const total = RATE * DURATION_S;
+  const cpuPids = [...started.map((service) => service.pid), 'self' as const];
+  const cpuBefore = await Promise.all(cpuPids.map(cpuSeconds));
   const t0 = performance.now();
   for (let n = 0; n < total; n += 1) {
     const due = t0 + (n * 1000) / RATE;
@@ -225,6 +234,11 @@ async function main(): Promise<void> {
     inFlight.add(move);
   }
   await Promise.all(inFlight);
+  const elapsed = (performance.now() - t0) / 1000;
+  const cpuAfter = await Promise.all(cpuPids.map(cpuSeconds));
+  const cores = cpuPids.map(
+    (_, i) => Math.round(((cpuAfter[i]! - cpuBefore[i]!) / elapsed) * 100) / 100,
+  );
   const settleUntil = Date.now() + 15_000;
   while (Date.now() < settleUntil && subscribers.some((s) => s.moved.size < ok)) {
     await new Promise((r) => setTimeout(r, 100));
@@ -243,6 +257,8 @@ async function main(): Promise<void> {
     out_of_order: outOfOrder,
     idle_socket_kb: Math.round(perSocketKb * 10) / 10,
     rss_mb: rssIdle.map((rss) => Math.round((rss ?? 0) / 1024 / 1024)),
+    // Cores each process used while the moves ran (of the machine's), the subscribers' client too.
+    cores: { worker: cores[0], api_a: cores[1], api_b: cores[2], subscribers: cores[3] },
   };
   console.log(JSON.stringify(result, null, 2));
   const dir = path.join(ROOT, 'bench', 'results');
