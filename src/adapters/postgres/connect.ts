@@ -173,8 +173,9 @@ export async function pingDatabase(db: Db): Promise<{ latencyMs: number; role: s
  * PGlite's WebAssembly, compiled once per process and shared by every instance it opens. Left to
  * itself, PGlite compiles its modules again for each instance, and a process that opens many in
  * turn (a test worker: one per test file) compiles them again each time; shared, each instance
- * starts sooner. (It was meant to keep Node 24.22's V8 from freeing wasm code between instances,
- * after a check failure there; that failure still happens: see .ci/run.)
+ * starts sooner. (It does not keep Node 24's V8 from freeing the wasm-to-JS wrappers of closed
+ * instances, which its wasm code GC can free twice: the test workers run without that GC, see
+ * vitest.config.ts.)
  */
 type WasmModule = NonNullable<PGliteOptions['pgliteWasmModule']>;
 
