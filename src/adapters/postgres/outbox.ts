@@ -11,14 +11,19 @@ import { toEvent } from './event-log-repository.js';
 type Row = Selectable<EventsTable>;
 
 export function postgresOutbox(db: Db): Outbox {
+  /** The consumers whose cursor row this process has made sure of (once each is enough). */
+  const ensured = new Set<string>();
   /** The consumer's cursor row, created at the head of the log the first time it is asked for. */
-  const ensureCursor = (consumer: string) =>
-    sql`
+  const ensureCursor = async (consumer: string) => {
+    if (ensured.has(consumer)) return;
+    await sql`
       INSERT INTO event_dispatch (consumer, tx_id, seq)
       SELECT ${consumer}, coalesce(h.tx_id, '0'::xid8), coalesce(h.seq, 0)
       FROM (SELECT 1) one LEFT JOIN outbox_head() h ON true
       ON CONFLICT (consumer) DO NOTHING
     `.execute(db);
+    ensured.add(consumer);
+  };
 
   return {
     async dispatch(consumer, limit, deliver) {
@@ -39,6 +44,9 @@ export function postgresOutbox(db: Db): Outbox {
           FROM outbox_events_after(${cursor.tx_id}::xid8, ${cursor.seq}::bigint, ${limit})
         `.execute(trx);
         if (rows.length === 0) return 0;
+        // The cursor's move need not wait for its WAL flush: lost in a crash, it only makes the
+        // batch go out again, which at-least-once allows (and the bus's readers tell by position).
+        await sql`SET LOCAL synchronous_commit = off`.execute(trx);
         const events: PositionedEvent[] = rows.map((row) => ({
           position: { txId: row.tx_id, seq: row.seq },
           event: toEvent(row),

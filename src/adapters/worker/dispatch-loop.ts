@@ -14,6 +14,11 @@ export interface DispatchLoopOptions {
   readonly batchSize: number;
   /** The longest wait between two looks at the table when no nudge comes. */
   readonly pollMs: number;
+  /**
+   * How long a nudge waits before the table is read: the writes committing meanwhile go out in
+   * the same batch (one read and one cursor move for several), at that much latency.
+   */
+  readonly nudgeDelayMs: number;
   readonly retentionDays: number;
   readonly purgeEveryMs: number;
 }
@@ -64,6 +69,17 @@ export function dispatchLoop(
     }
   }
 
+  let nudgeTimer: NodeJS.Timeout | undefined;
+  /** A nudge: a look at the table once the writes of the next few milliseconds have joined it. */
+  function nudged(): void {
+    if (stopped || nudgeTimer !== undefined) return;
+    if (options.nudgeDelayMs === 0) return wake();
+    nudgeTimer = setTimeout(() => {
+      nudgeTimer = undefined;
+      wake();
+    }, options.nudgeDelayMs);
+  }
+
   function wake(): void {
     if (stopped) return;
     if (current !== undefined) {
@@ -110,7 +126,7 @@ export function dispatchLoop(
       if (!stopped) return;
       stopped = false;
       running = true;
-      unsubscribe = deps.bus.onNudge(wake);
+      unsubscribe = deps.bus.onNudge(nudged);
       pollTimer = setInterval(wake, options.pollMs);
       pollTimer.unref();
       purgeTimer = setInterval(purge, options.purgeEveryMs);
@@ -126,6 +142,7 @@ export function dispatchLoop(
       clearInterval(pollTimer);
       clearInterval(purgeTimer);
       clearTimeout(retryTimer);
+      clearTimeout(nudgeTimer);
       await Promise.all([current, purging]);
     },
     status: () => ({ running, lastSuccessAt, lastError, consecutiveFailures: failures }),

@@ -94,7 +94,13 @@ describe('resume', () => {
     resumed.send({ type: 'resume', organization_id: org.id, after });
     await writers;
 
-    const expected = await committedIds();
+    // Every write has committed; each is readable once no older transaction is still running
+    // (the dispatcher's own, say): a moment later, not always at once.
+    let expected: string[] = [];
+    await eventually(async () => {
+      expected = await committedIds();
+      return expected.length - expected.indexOf(after) - 1 >= 24;
+    }, 30_000);
     const missed = expected.slice(expected.indexOf(after) + 1);
     const last = expected.at(-1)!;
     await waitFor(
