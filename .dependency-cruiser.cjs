@@ -1,4 +1,4 @@
-/** The dependency rule of ARCHITECTURE.md §1: domain ← application ← adapters ← bootstrap. */
+/** The dependency rule (docs/architecture.md, "Layers and the dependency rule"): domain ← application ← adapters ← bootstrap. */
 module.exports = {
   forbidden: [
     {

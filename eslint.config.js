@@ -1,4 +1,4 @@
-// Lint rules: typescript-eslint type-checked, with the promise and exhaustiveness rules STYLE.md asks for.
+// Lint rules: typescript-eslint type-checked, with the promise rules (no floating or misused promises) and exhaustive switches.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
