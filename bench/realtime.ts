@@ -13,6 +13,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import WebSocket from 'ws';
+import { applicationUrl } from './harness/database.js';
 import { postgresFixture, readSeedSummary } from './harness/fixture.js';
 import { benchSigningKey } from './harness/keys.js';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -38,11 +39,6 @@ const DURATION_S = Number(args.duration);
 const databaseUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/teamflow_bench';
 const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 const log = (message: string) => process.stderr.write(`[realtime] ${message}\n`);
-
-function applicationUrl(url: string): string {
-  const parsed = new URL(url);
-  return `${url}${parsed.search === '' ? '?' : '&'}options=-c%20role%3Dteamflow_app`;
-}
 
 async function environment(): Promise<NodeJS.ProcessEnv> {
   return {

@@ -26,7 +26,7 @@ import { openDatabase } from '../src/adapters/postgres/connect.js';
 import { migrateToLatest } from '../src/adapters/postgres/migrator.js';
 import { openRequestCapture, type CapturedRequest, type SentStatement } from './harness/capture.js';
 import { accountCpu, formatShare, medianShare, type CpuShare } from './harness/cpu.js';
-import { ensureDatabase } from './harness/database.js';
+import { applicationUrl, ensureDatabase } from './harness/database.js';
 import { seedEmbedded } from './harness/embedded.js';
 import { postgresFixture, readSeedSummary, SEED_FILE } from './harness/fixture.js';
 import { benchSigningKey } from './harness/keys.js';
@@ -264,17 +264,6 @@ function formatCpuTable(
 
 const databaseUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/teamflow_bench';
 const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
-
-/**
- * The URL the API (and pgbench) connect with: the database owner, switched at connection start to
- * teamflow_app (`options=-c role=…`) so row-level security applies, as README describes it.
- */
-function applicationUrl(url: string): string {
-  const parsed = new URL(url);
-  if (parsed.searchParams.has('options')) return url;
-  // %20, not the + URLSearchParams writes: libpq does not read + as a space.
-  return `${url}${parsed.search === '' ? '?' : '&'}options=-c%20role%3Dteamflow_app`;
-}
 
 const withoutPassword = (url: string) => url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 

@@ -29,3 +29,14 @@ export async function ensureDatabase(url: string): Promise<'existed' | 'created'
   }
   return 'created';
 }
+
+/**
+ * The URL the API (and pgbench) connect with: the database owner, switched at connection start to
+ * teamflow_app (`options=-c role=…`) so row-level security applies, as README describes it.
+ */
+export function applicationUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.searchParams.has('options')) return url;
+  // %20, not the + URLSearchParams writes: libpq does not read + as a space.
+  return `${url}${parsed.search === '' ? '?' : '&'}options=-c%20role%3Dteamflow_app`;
+}

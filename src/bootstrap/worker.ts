@@ -5,30 +5,18 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createOperationsApp } from '../adapters/http/operations-app.js';
-import { isDatabaseUnavailable } from '../adapters/postgres/errors.js';
 import { pingDatabase } from '../adapters/postgres/connect.js';
 import { createRedisClient } from '../adapters/redis/redis-client.js';
 import { systemClock } from '../adapters/system/clock.js';
 import { createMetrics } from '../adapters/telemetry/metrics.js';
 import { composeEvents } from './compose-events.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
 import { openOwnDatabase } from './own-database.js';
 import { ownLogger } from './own-logger.js';
+import { configOrExit, guardProcess, refuseToStart } from './process-guards.js';
 import { redisReady } from './redis-ready.js';
 import { VERSION } from './version.js';
 
-function refuseToStart(message: string): never {
-  process.stderr.write(`${message}\n`);
-  process.exit(1);
-}
-
-let config: Config;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (error instanceof ConfigError) refuseToStart(error.message);
-  throw error;
-}
+const config = configOrExit();
 if (!config.DATABASE_URL) {
   refuseToStart(
     'The worker needs PostgreSQL: set DATABASE_URL. The embedded database (no DATABASE_URL) runs ' +
@@ -94,15 +82,7 @@ events.dispatcher!.start();
 const port = (server.address() as AddressInfo).port;
 logger.info({ port, bus: 'redis' }, 'listening');
 
-process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
-process.on('uncaughtException', (error) => {
-  if (isDatabaseUnavailable(error)) {
-    logger.error({ err: error }, 'uncaught database connection error; carrying on');
-    return;
-  }
-  logger.fatal({ err: error }, 'uncaught exception; exiting');
-  process.exit(1);
-});
+guardProcess(logger);
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {

@@ -24,10 +24,8 @@ export interface DispatchLoopOptions {
 }
 
 export interface DispatchLoopStatus {
-  readonly running: boolean;
   /** When the loop last read the table without an error (undefined: not yet). */
   readonly lastSuccessAt: Date | undefined;
-  readonly lastError: string | undefined;
   readonly consecutiveFailures: number;
 }
 
@@ -48,7 +46,6 @@ export function dispatchLoop(
   observer?: DispatchObserver,
 ): DispatchLoop {
   const { logger } = deps;
-  let running = false;
   let stopped = true;
   let again = false;
   let current: Promise<void> | undefined;
@@ -57,7 +54,6 @@ export function dispatchLoop(
   let retryTimer: NodeJS.Timeout | undefined;
   let unsubscribe: (() => void) | undefined;
   let lastSuccessAt: Date | undefined;
-  let lastError: string | undefined;
   let failures = 0;
 
   /** Batches until the table has no more than a partial batch, or another dispatcher has it. */
@@ -92,10 +88,8 @@ export function dispatchLoop(
         try {
           await drain();
           failures = 0;
-          lastError = undefined;
         } catch (error) {
           failures += 1;
-          lastError = error instanceof Error ? error.message : String(error);
           logger.warn({ err: error, failures }, 'event dispatch failed; retrying');
           const pause = Math.min(MAX_BACKOFF_MS, options.pollMs * 2 ** (failures - 1));
           clearTimeout(retryTimer);
@@ -125,7 +119,6 @@ export function dispatchLoop(
     start() {
       if (!stopped) return;
       stopped = false;
-      running = true;
       unsubscribe = deps.bus.onNudge(nudged);
       pollTimer = setInterval(wake, options.pollMs);
       pollTimer.unref();
@@ -137,7 +130,6 @@ export function dispatchLoop(
     wake,
     async stop() {
       stopped = true;
-      running = false;
       unsubscribe?.();
       clearInterval(pollTimer);
       clearInterval(purgeTimer);
@@ -145,6 +137,6 @@ export function dispatchLoop(
       clearTimeout(nudgeTimer);
       await Promise.all([current, purging]);
     },
-    status: () => ({ running, lastSuccessAt, lastError, consecutiveFailures: failures }),
+    status: () => ({ lastSuccessAt, consecutiveFailures: failures }),
   };
 }

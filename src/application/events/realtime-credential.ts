@@ -3,7 +3,7 @@
 import type { Principal } from '../../domain/identity/principal.js';
 import { authenticateApiKey, looksLikeApiKey } from '../access/api-key-auth.js';
 import type { Deps } from '../deps.js';
-import { authenticate } from '../identity/authenticate.js';
+import { authenticateUntil } from '../identity/authenticate.js';
 
 export interface SocketCredential {
   readonly principal: Principal;
@@ -16,8 +16,5 @@ export async function authenticateSocket(
   token: string,
 ): Promise<SocketCredential> {
   if (looksLikeApiKey(token)) return { principal: await authenticateApiKey(deps, token) };
-  const principal = await authenticate(deps, token);
-  // authenticate() has verified the token already; this reads its expiry (a signature check).
-  const { expiresAt } = await deps.accessTokens.verify(token);
-  return { principal, expiresAt };
+  return authenticateUntil(deps, token);
 }

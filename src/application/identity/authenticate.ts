@@ -16,6 +16,14 @@ export async function authenticate(
   deps: Pick<Deps, 'accessTokens' | 'repos' | 'cache' | 'clock'>,
   bearer: string,
 ): Promise<UserPrincipal> {
+  return (await authenticateUntil(deps, bearer)).principal;
+}
+
+/** The same, with the token's expiry (a realtime socket must re-authenticate then). */
+export async function authenticateUntil(
+  deps: Pick<Deps, 'accessTokens' | 'repos' | 'cache' | 'clock'>,
+  bearer: string,
+): Promise<{ readonly principal: UserPrincipal; readonly expiresAt: Date }> {
   const claims = await deps.accessTokens.verify(bearer);
   const active = await cached(
     deps.cache,
@@ -31,5 +39,8 @@ export async function authenticate(
     },
   );
   if (!active) throw new UnauthenticatedError('The session has ended');
-  return { kind: 'user', userId: claims.userId, sessionId: claims.sessionId };
+  return {
+    principal: { kind: 'user', userId: claims.userId, sessionId: claims.sessionId },
+    expiresAt: claims.expiresAt,
+  };
 }
