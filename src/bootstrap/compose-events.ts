@@ -5,7 +5,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger as PinoLogger } from 'pino';
 import type { Registry } from 'prom-client';
-import { BUS_CONSUMER } from '../application/events/dispatch-events.js';
+import { BUS_CONSUMER, type EventConsumer } from '../application/events/dispatch-events.js';
 import type { EventBus, Outbox } from '../application/events/ports.js';
 import type { Clock } from '../application/shared/ports.js';
 import type { UnitOfWork } from '../application/shared/unit-of-work.js';
@@ -16,7 +16,8 @@ import { postgresOutbox } from '../adapters/postgres/outbox.js';
 import { createRedisSubscriber } from '../adapters/redis/redis-client.js';
 import { redisEventBus } from '../adapters/redis/redis-event-bus.js';
 import { registerEventMetrics } from '../adapters/telemetry/event-metrics.js';
-import { dispatchLoop, type DispatchLoop } from '../adapters/worker/dispatch-loop.js';
+import type { BatchLoop } from '../adapters/worker/batch-loop.js';
+import { consumerLoop, dispatchLoop, type DispatchLoop } from '../adapters/worker/dispatch-loop.js';
 import type { Config } from './config.js';
 import type { Closer } from './http-server.js';
 
@@ -25,8 +26,15 @@ export interface EventsRuntime {
   readonly outbox: Outbox;
   /** The dispatcher, when this process runs one. */
   readonly dispatcher: DispatchLoop | undefined;
+  /**
+   * Feeds `consumer` the committed events behind its own cursor, in this process when it
+   * dispatches (nothing otherwise: the worker process does).
+   */
+  consume(consumer: EventConsumer): void;
+  /** Starts the dispatcher and the consumers' loops (when this process runs them). */
+  start(): void;
   readonly probes: readonly HealthProbe[];
-  /** Stop the dispatcher first (before the database closes), the bus last. */
+  /** Stop the dispatcher and the consumers first (before the database closes), the bus last. */
   readonly closeFirst: Closer;
   readonly closeLast: Closer;
 }
@@ -106,12 +114,38 @@ export function composeEvents(sources: EventsSources): EventsRuntime {
     },
   };
 
+  const consumers: BatchLoop[] = [];
+  let started = false;
   return {
     bus,
     outbox,
     dispatcher,
+    consume(consumer) {
+      if (!sources.dispatch) return;
+      const loop = consumerLoop(
+        consumer,
+        { outbox, bus, clock, logger: logger.child({ component: 'consumer' }) },
+        {
+          batchSize: config.WORKER_BATCH_SIZE,
+          pollMs: config.WORKER_POLL_MS,
+          nudgeDelayMs: config.WORKER_NUDGE_DELAY_MS,
+        },
+      );
+      consumers.push(loop);
+      if (started) loop.start();
+    },
+    start() {
+      started = true;
+      dispatcher?.start();
+      for (const loop of consumers) loop.start();
+    },
     probes: [busProbe, outboxProbe],
-    closeFirst: { name: 'event dispatcher', close: async () => dispatcher?.stop() },
+    closeFirst: {
+      name: 'event dispatcher',
+      close: async () => {
+        await Promise.all([dispatcher?.stop(), ...consumers.map((loop) => loop.stop())]);
+      },
+    },
     closeLast: { name: 'event bus', close: () => bus.close() },
   };
 }

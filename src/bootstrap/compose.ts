@@ -269,7 +269,7 @@ export async function compose(
       );
       bound = ports.adminPort;
       const stores = { database: database.kind, cache: redis ? 'redis' : 'memory' };
-      events.dispatcher?.start();
+      events.start();
       logger.info({ port: ports.port, admin_port: bound, ...stores }, 'listening');
       return ports.port;
     },

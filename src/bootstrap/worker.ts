@@ -78,7 +78,7 @@ await new Promise<void>((resolve, reject) => {
   }
   throw error;
 });
-events.dispatcher!.start();
+events.start();
 const port = (server.address() as AddressInfo).port;
 logger.info({ port, bus: 'redis' }, 'listening');
 

@@ -38,6 +38,31 @@ export async function dispatchBatch(
   });
 }
 
+/**
+ * What reacts to the committed events besides the bus (notifications, webhooks): a cursor of its
+ * own in the outbox, moved at its own pace. `handle` runs inside the transaction that holds the
+ * cursor, so it does quick writes only (a row per notification or delivery), never network calls:
+ * those are jobs the worker runs afterwards.
+ */
+export interface EventConsumer {
+  /** Its cursor's name in the outbox (stable: a new name starts at the head of the log). */
+  readonly name: string;
+  /**
+   * Does what the events call for. At least once: after a crash or a throw the same events come
+   * again, so it must be idempotent (keyed by the event's id).
+   */
+  handle(events: readonly PositionedEvent[]): Promise<void>;
+}
+
+/** Hands `consumer` its next batch (at most `batchSize`): how many, or 'busy' (see dispatchBatch). */
+export async function consumeBatch(
+  outbox: Outbox,
+  consumer: EventConsumer,
+  batchSize: number,
+): Promise<number | 'busy'> {
+  return outbox.dispatch(consumer.name, batchSize, (events) => consumer.handle(events));
+}
+
 /** Deletes the events older than `retentionDays` that every consumer is past; how many. */
 export async function purgeExpiredEvents(
   deps: Pick<DispatchDeps, 'outbox' | 'clock'>,
