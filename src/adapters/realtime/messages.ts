@@ -65,43 +65,46 @@ export const isProblem = (value: ClientMessage | FrameProblem): value is FramePr
 
 /**
  * The frame of each event, written once: a batch from the bus goes to every subscribed socket as
- * the same event object, and a thousand sockets need one JSON text, not a thousand.
+ * the same event object, and a thousand sockets need one UTF-8 text, not a thousand (nor a
+ * thousand encodings of it: ws writes a Buffer as it is).
  */
-const eventFrames = new WeakMap<object, string>();
+const eventFrames = new WeakMap<object, Buffer>();
 
-/** A message of the hub (or the transport's pong) as the JSON text of a frame. */
-export function frameOf(message: RealtimeMessage | { readonly type: 'pong' }): string {
+/** A message of the hub (or the transport's pong) as the UTF-8 JSON text of a frame. */
+export function frameOf(message: RealtimeMessage | { readonly type: 'pong' }): Buffer {
+  if (message.type !== 'event') return Buffer.from(JSON.stringify(jsonOf(message)));
+  const known = eventFrames.get(message.event);
+  if (known !== undefined) return known;
+  const frame = Buffer.from(
+    JSON.stringify({
+      type: 'event',
+      id: message.event.id,
+      event: message.event.type,
+      organization_id: message.event.organizationId,
+      data: presentEvent(message.event),
+    }),
+  );
+  eventFrames.set(message.event, frame);
+  return frame;
+}
+
+function jsonOf(message: Exclude<RealtimeMessage, { type: 'event' }> | { readonly type: 'pong' }) {
   switch (message.type) {
-    case 'event': {
-      const known = eventFrames.get(message.event);
-      if (known !== undefined) return known;
-      const frame = JSON.stringify({
-        type: 'event',
-        id: message.event.id,
-        event: message.event.type,
-        organization_id: message.event.organizationId,
-        data: presentEvent(message.event),
-      });
-      eventFrames.set(message.event, frame);
-      return frame;
-    }
     case 'resync_required':
-      return JSON.stringify({ type: message.type, organization_id: message.organizationId });
+      return { type: message.type, organization_id: message.organizationId };
     case 'subscribed':
     case 'unsubscribed':
-      return JSON.stringify(
-        'channel' in message
-          ? { type: message.type, channel: message.channel }
-          : {
-              type: message.type,
-              organization_id: message.organizationId,
-              ...(message.projectId !== undefined && { project_id: message.projectId }),
-              ...(message.taskId !== undefined && { task_id: message.taskId }),
-            },
-      );
+      return 'channel' in message
+        ? { type: message.type, channel: message.channel }
+        : {
+            type: message.type,
+            organization_id: message.organizationId,
+            ...(message.projectId !== undefined && { project_id: message.projectId }),
+            ...(message.taskId !== undefined && { task_id: message.taskId }),
+          };
     case 'error':
-      return JSON.stringify({ type: 'error', code: message.code, message: message.message });
+      return { type: 'error', code: message.code, message: message.message };
     case 'pong':
-      return '{"type":"pong"}';
+      return { type: 'pong' };
   }
 }

@@ -128,11 +128,11 @@ export function webSocketGateway(settings: GatewaySettings): WebSocketGateway {
     const send = (message: RealtimeMessage | { readonly type: 'pong' }) => {
       if (ws.readyState !== WebSocket.OPEN) return;
       const frame = frameOf(message);
-      if (ws.bufferedAmount + Buffer.byteLength(frame) > settings.maxBufferBytes) {
+      if (ws.bufferedAmount + frame.length > settings.maxBufferBytes) {
         close(CLOSE_CODES.slowConsumer, 'Slow consumer: reconnect and resume');
         return;
       }
-      ws.send(frame);
+      ws.send(frame, { binary: false });
       observer.sent(message.type);
     };
     const connected = hub.connect({ send, close }, credential.principal, credential.expiresAt);

@@ -65,7 +65,8 @@ export function organizationFeed(
   let held: PositionedEvent[] | undefined;
   /** Live events waiting their turn while a grant is being resolved again. */
   const queue: PositionedEvent[] = [];
-  let draining = false;
+  /** A grant is being resolved again: the queue waits. */
+  let resolving = false;
   const filters = new Map<string, EventFilter>();
 
   const lets = (event: DomainEvent) =>
@@ -78,33 +79,52 @@ export function organizationFeed(
     access = await resolveAccess(deps, principal, organizationId);
   }
 
-  /** Hands on the queued events in order; waits for a grant to be resolved again if need be. */
-  async function drain(): Promise<void> {
-    draining = true;
-    try {
-      while (!stopped && held === undefined && queue.length > 0) {
-        const { position, event } = queue.shift()!;
-        if (seen !== undefined && !isBefore(seen, position)) continue;
-        seen = position;
-        const { actorId, role } = access.grant;
-        if (changesGrant({ actorId, role, kind: principal.kind }, event)) {
-          try {
-            await regrant();
-          } catch (error) {
-            owner.lost(error instanceof NotFoundError ? 'revoked' : 'failed', error);
-            return;
-          }
-          if (!can(access.grant, 'organization:read')) {
-            owner.lost('revoked');
-            return;
-          }
-        }
-        // A resume that began meanwhile replays this event itself.
-        if (!stopped && held === undefined && lets(event)) owner.send({ type: 'event', event });
+  /**
+   * Hands on the queued events in order, synchronously (a thousand sockets hear each event: no
+   * promise per socket), until one changes this subscriber's grant: that one waits for the grant
+   * to be resolved again, and the rest of the queue with it.
+   */
+  function drain(): void {
+    while (!stopped && !resolving && held === undefined && queue.length > 0) {
+      const { position, event } = queue[0]!;
+      if (seen !== undefined && !isBefore(seen, position)) {
+        queue.shift();
+        continue;
       }
-    } finally {
-      draining = false;
+      const { actorId, role } = access.grant;
+      if (changesGrant({ actorId, role, kind: principal.kind }, event)) {
+        void regrantThenDrain(queue[0]!);
+        return;
+      }
+      queue.shift();
+      seen = position;
+      if (lets(event)) owner.send({ type: 'event', event });
     }
+  }
+
+  async function regrantThenDrain(asking: PositionedEvent): Promise<void> {
+    resolving = true;
+    try {
+      await regrant();
+    } catch (error) {
+      owner.lost(error instanceof NotFoundError ? 'revoked' : 'failed', error);
+      return;
+    } finally {
+      resolving = false;
+    }
+    if (!can(access.grant, 'organization:read')) {
+      owner.lost('revoked');
+      return;
+    }
+    if (stopped) return;
+    // The event that asked for it goes out now, unless a resume began meanwhile: that cleared
+    // the queue and replays the event itself.
+    if (queue[0] === asking) {
+      queue.shift();
+      seen = asking.position;
+      if (lets(asking.event)) owner.send({ type: 'event', event: asking.event });
+    }
+    drain();
   }
 
   function offer(positioned: PositionedEvent): void {
@@ -114,7 +134,7 @@ export function organizationFeed(
       return;
     }
     queue.push(positioned);
-    if (!draining) void drain();
+    drain();
   }
 
   async function replay(afterId: string): Promise<void> {
@@ -165,7 +185,7 @@ export function organizationFeed(
         const arrived = held;
         held = undefined;
         for (const positioned of arrived) queue.push(positioned);
-        if (!draining) void drain();
+        drain();
       }
     },
     stop() {
