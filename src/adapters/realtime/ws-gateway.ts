@@ -110,12 +110,19 @@ export function webSocketGateway(settings: GatewaySettings): WebSocketGateway {
       return refuse(503, 'SERVICE_UNAVAILABLE', 'The server is stopping');
     wss.handleUpgrade(request, socket, head, (ws) => {
       logger.info(logLine(101, started, credential.principal), 'request');
-      opened(ws, credential);
+      opened(ws, socket, credential);
     });
   }
 
-  function opened(ws: WebSocket, credential: SocketCredential): void {
+  function opened(ws: WebSocket, socket: Duplex, credential: SocketCredential): void {
     observer.connected();
+    // The frames of one turn of the event loop (a batch of events from the bus) leave in one
+    // write: the socket is corked at the first and uncorked once the turn's work is done.
+    let corked = false;
+    const uncork = () => {
+      corked = false;
+      socket.uncork();
+    };
     alive.set(ws, true);
     const close = (code: number, reason: string) => {
       if (ws.readyState !== WebSocket.OPEN) return;
@@ -131,6 +138,11 @@ export function webSocketGateway(settings: GatewaySettings): WebSocketGateway {
       if (ws.bufferedAmount + frame.length > settings.maxBufferBytes) {
         close(CLOSE_CODES.slowConsumer, 'Slow consumer: reconnect and resume');
         return;
+      }
+      if (!corked) {
+        corked = true;
+        socket.cork();
+        process.nextTick(uncork);
       }
       ws.send(frame, { binary: false });
       observer.sent(message.type);

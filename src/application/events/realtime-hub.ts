@@ -81,6 +81,8 @@ export function realtimeHub(
   interface Connected {
     readonly peer: RealtimePeer;
     readonly principal: Principal;
+    /** Who the socket's principal is, as revokesAccess asks (the same for every event). */
+    readonly subscriber: Parameters<typeof revokesAccess>[0];
     readonly expiresAt: Date | undefined;
     readonly feeds: Map<string, OrganizationFeed>;
     userChannel: boolean;
@@ -111,9 +113,7 @@ export function realtimeHub(
       const listeners = byOrganization.get(positioned.event.organizationId);
       if (listeners === undefined) continue;
       for (const socket of [...listeners]) {
-        const { principal } = socket;
-        const subscriber = { actorId: actorIdOf(principal), kind: principal.kind };
-        if (revokesAccess(subscriber, positioned.event)) {
+        if (revokesAccess(socket.subscriber, positioned.event)) {
           end(socket, CLOSE_CODES.accessRevoked, 'Access to the organization was removed');
           continue;
         }
@@ -231,6 +231,7 @@ export function realtimeHub(
       const socket: Connected = {
         peer,
         principal,
+        subscriber: { actorId: actorIdOf(principal), kind: principal.kind },
         expiresAt,
         feeds: new Map(),
         userChannel: false,
