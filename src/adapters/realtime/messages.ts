@@ -16,7 +16,11 @@ const organizationTarget = {
 
 const clientMessage = z.union([
   z.strictObject({ type: z.enum(['subscribe', 'unsubscribe']), ...organizationTarget }),
-  z.strictObject({ type: z.enum(['subscribe', 'unsubscribe']), channel: z.literal('user') }),
+  z.strictObject({
+    type: z.enum(['subscribe', 'unsubscribe']),
+    channel: z.literal('user'),
+    user_id: uuid.optional(),
+  }),
   z.strictObject({ type: z.literal('resume'), after: uuid, ...organizationTarget }),
   z.strictObject({ type: z.literal('ping') }),
 ]);
@@ -49,7 +53,13 @@ export function parseClientMessage(text: string): ClientMessage | FrameProblem {
   }
   const message = parsed.data;
   if (message.type === 'ping') return { type: 'ping' };
-  if ('channel' in message) return { type: message.type, channel: 'user' };
+  if ('channel' in message) {
+    return {
+      type: message.type,
+      channel: 'user',
+      ...(message.user_id !== undefined && { userId: message.user_id }),
+    };
+  }
   const target = {
     organization: message.organization_id,
     ...(message.project_id !== undefined && { projectId: message.project_id }),
@@ -99,6 +109,12 @@ export function frameOf(message: RealtimeMessage | { readonly type: 'pong' }): s
               ...(message.taskId !== undefined && { task_id: message.taskId }),
             },
       );
+    case 'user_message':
+      return JSON.stringify({
+        type: message.message.type,
+        channel: 'user',
+        data: message.message.data,
+      });
     case 'error':
       return JSON.stringify({ type: 'error', code: message.code, message: message.message });
     case 'pong':
