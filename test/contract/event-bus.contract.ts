@@ -4,7 +4,11 @@
 // listeners of every bus; signals reach the signal listeners of every bus, in order, as they were
 // sent; an unsubscribed listener hears nothing more.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventBus, PositionedEvent, RealtimeSignal } from '../../src/application/events/ports.js';
+import type {
+  EventBus,
+  PositionedEvent,
+  RealtimeSignal,
+} from '../../src/application/events/ports.js';
 import { uuidV7Ids } from '../../src/adapters/system/uuid-v7-ids.js';
 import { waitFor } from '../support/async.js';
 

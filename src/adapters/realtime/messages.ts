@@ -1,7 +1,10 @@
 // The realtime protocol's frames (docs/api.md, "Realtime"): the client's JSON messages, checked
 // with zod into the hub's requests, and the hub's messages written as JSON.
 import { z } from 'zod';
-import type { RealtimeMessage, RealtimeRequest } from '../../application/events/realtime-hub.js';
+import type {
+  RealtimeMessage,
+  RealtimeRequest,
+} from '../../application/events/realtime-messages.js';
 import { presentEvent } from '../shared/event-json.js';
 
 const uuid = z.uuid();

@@ -3,12 +3,12 @@
 // signals: sessions that ended close their sockets, messages for a user reach that user's
 // sockets. Which socket holds which subscription is realtime-subscriptions.ts; the WebSocket
 // adapter turns frames into requests and messages into frames.
-import { CLOSE_CODES, revokesAccess, type EventFilter } from '../../domain/events/realtime.js';
+import { CLOSE_CODES, revokesAccess } from '../../domain/events/realtime.js';
 import { actorIdOf, type Principal } from '../../domain/identity/principal.js';
 import { DomainError } from '../../domain/shared/errors.js';
 import type { Deps } from '../deps.js';
 import type { EventBus, PositionedEvent, RealtimeSignal, UserMessage } from './ports.js';
-import type { FeedMessage } from './realtime-feed.js';
+import type { RealtimePeer, RealtimeRequest } from './realtime-messages.js';
 import {
   socketIndex,
   socketSubscriptions,
@@ -16,42 +16,6 @@ import {
   type ConnectedSocket,
   type SubscriptionSettings,
 } from './realtime-subscriptions.js';
-
-export { SubscriptionLimitError };
-
-/** An organization (by id or slug) and, optionally, one project or one task of it. */
-export interface OrganizationTarget extends EventFilter {
-  readonly organization: string;
-}
-
-/** What a client asks, once the transport has parsed and checked it. */
-export type RealtimeRequest =
-  | ({ readonly type: 'subscribe' | 'unsubscribe' } & OrganizationTarget)
-  | ({ readonly type: 'resume'; readonly after: string } & OrganizationTarget)
-  | {
-      readonly type: 'subscribe' | 'unsubscribe';
-      readonly channel: 'user';
-      /** Whose channel; the caller's own when absent (and it may name no other). */
-      readonly userId?: string | undefined;
-    };
-
-/** What the hub tells a client. */
-export type RealtimeMessage =
-  | FeedMessage
-  | ({
-      readonly type: 'subscribed' | 'unsubscribed';
-      readonly organizationId: string;
-    } & EventFilter)
-  | { readonly type: 'subscribed' | 'unsubscribed'; readonly channel: 'user' }
-  | { readonly type: 'user_message'; readonly message: UserMessage }
-  | { readonly type: 'error'; readonly code: string; readonly message: string };
-
-/** One connected socket, as the transport hands it to the hub. */
-export interface RealtimePeer {
-  send(message: RealtimeMessage): void;
-  /** Ends the socket with a close code (CLOSE_CODES); the transport then calls `closed()`. */
-  close(code: number, reason: string): void;
-}
 
 export interface RealtimeSession {
   /** Handles one request; requests of a socket are handled one after another, in order. */

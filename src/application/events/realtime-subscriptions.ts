@@ -9,14 +9,11 @@ import { resolveAccess } from '../access/resolve-access.js';
 import type { Deps } from '../deps.js';
 import type { Logger } from '../shared/ports.js';
 import { organizationFeed, type OrganizationFeed } from './realtime-feed.js';
-import type { RealtimeMessage, RealtimeRequest, OrganizationTarget } from './realtime-hub.js';
+import type { OrganizationTarget, RealtimePeer, RealtimeRequest } from './realtime-messages.js';
 
 /** One connected socket, as the hub sees it. */
 export interface ConnectedSocket {
-  readonly peer: {
-    send(message: RealtimeMessage): void;
-    close(code: number, reason: string): void;
-  };
+  readonly peer: RealtimePeer;
   readonly principal: Principal;
   /** When its credential expires (an access token's `exp`, an API key's `expires_at`). */
   readonly expiresAt: Date | undefined;
