@@ -229,6 +229,9 @@ export function webSocketGateway(settings: GatewaySettings): WebSocketGateway {
   const beat = setInterval(() => {
     heartbeat();
     hub.tick();
+    hub.checkSessions().catch((error: unknown) => {
+      logger.warn({ err: error }, 'realtime session check failed; next heartbeat retries');
+    });
   }, settings.heartbeatMs);
   beat.unref();
 

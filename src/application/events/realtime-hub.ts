@@ -30,6 +30,12 @@ export interface RealtimeHub {
   /** Closes (4401) every socket whose credential has expired by the clock; the transport's timers and tests call it. */
   tick(): void;
   /**
+   * Closes (4401) the sockets whose session has ended, reading the sessions table once per
+   * SESSION_CHECK_BATCH sessions: the net under the `sessions.ended` signal, for a process that
+   * missed it (the bus keeps nothing). The gateway calls it every heartbeat; one at a time.
+   */
+  checkSessions(): Promise<void>;
+  /**
    * Sends `message` to the sockets of user `userId` that subscribed to their user channel, on
    * every API process (through the bus; best effort, like events).
    */
@@ -44,8 +50,12 @@ export interface RealtimeHub {
 
 export type RealtimeSettings = SubscriptionSettings;
 
+/** Session ids per read of checkSessions (a bound on the query's parameters). */
+const SESSION_CHECK_BATCH = 1000;
+const SESSION_ENDED = 'The session ended: reauthenticate';
+
 export function realtimeHub(
-  deps: Pick<Deps, 'uow' | 'cache' | 'clock'>,
+  deps: Pick<Deps, 'uow' | 'cache' | 'clock' | 'repos'>,
   bus: EventBus,
   settings: RealtimeSettings,
 ): RealtimeHub {
@@ -97,7 +107,7 @@ export function realtimeHub(
     if (signal.type === 'sessions.ended') {
       for (const sessionId of signal.sessionIds) {
         for (const socket of bySession.get(sessionId)) {
-          end(socket, CLOSE_CODES.reauthenticate, 'The session ended: reauthenticate');
+          end(socket, CLOSE_CODES.reauthenticate, SESSION_ENDED);
         }
       }
       return;
@@ -108,6 +118,21 @@ export function realtimeHub(
       }
     }
   }
+
+  async function checkSessions(): Promise<void> {
+    const ids = bySession.keys();
+    for (let from = 0; from < ids.length; from += SESSION_CHECK_BATCH) {
+      const batch = ids.slice(from, from + SESSION_CHECK_BATCH);
+      const open = new Set(await deps.repos.sessions.activeAmong(batch, deps.clock.now()));
+      for (const id of batch) {
+        if (open.has(id)) continue;
+        for (const socket of bySession.get(id)) {
+          end(socket, CLOSE_CODES.reauthenticate, SESSION_ENDED);
+        }
+      }
+    }
+  }
+  let checking: Promise<void> | undefined;
 
   const stopEvents = bus.subscribe(hear);
   const stopSignals = bus.onSignal(hearSignal);
@@ -154,6 +179,10 @@ export function realtimeHub(
           end(socket, CLOSE_CODES.reauthenticate, `The ${what} expired: reauthenticate`);
         }
       }
+    },
+    checkSessions() {
+      checking ??= checkSessions().finally(() => (checking = undefined));
+      return checking;
     },
     publishToUser: (userId, message) => bus.signal({ type: 'user.message', userId, message }),
     closeAll(code, reason) {

@@ -38,6 +38,7 @@ export function socketIndex() {
     },
     /** A copy: ending a socket while going through them removes it from the index. */
     get: (key: string): ConnectedSocket[] => [...(map.get(key) ?? [])],
+    keys: (): string[] => [...map.keys()],
   };
 }
 

@@ -1,6 +1,7 @@
 // A realtime socket lives as long as its credential, on every API process: a session that ends
 // (logout, logout-all, session revoked, password changed or reset, a refresh token reused) closes
-// the sockets opened with its access tokens with 4401; an API key's sockets close 4401 when the
+// the sockets opened with its access tokens with 4401 (and one that ended unsignalled, at the
+// next session check); an API key's sockets close 4401 when the
 // key expires (on the test clock) and 4403 when it is revoked, subscribed or not. And the user
 // channel: a user's own only, and what is published to a user reaches that user's subscribed
 // sockets only. With Redis, the sockets live on two API instances (B reached through Redis
@@ -163,6 +164,27 @@ describe('a session that ends closes its sockets, on every instance', () => {
     await stillOpen(socket);
     expect((await api.post('/api/v1/auth/refresh', body)).status).toBe(401);
     await closedToReauthenticate(socket, renewed);
+  });
+});
+
+describe('a session that ended without the signal (a process that missed it)', () => {
+  it('closes its sockets at the next session check; open sessions’ sockets stay', async () => {
+    const user = await signIn(a, api);
+    const other = await anotherSession(user);
+    const [ended, kept] = [await connect(user.accessToken, 'b'), await connect(other.accessToken)];
+    const whoami = await api.get('/api/v1/auth/whoami', { token: user.accessToken });
+    // Straight in the table: no use case, so no signal on the bus.
+    const revoked = await a.app.deps.repos.sessions.revoke(
+      user.id,
+      [whoami.body.data.principal.session_id as string],
+      clock.now(),
+      'test',
+    );
+    expect(revoked).toHaveLength(1);
+    await stillOpen(ended);
+    await Promise.all([a.app.realtime.hub.checkSessions(), b.app.realtime.hub.checkSessions()]);
+    await closedToReauthenticate(ended);
+    await stillOpen(kept);
   });
 });
 
