@@ -1,4 +1,5 @@
 // Everything a use case may be handed. Each use case names the part it touches with Pick<Deps, …>.
+import type { EventBus } from './events/ports.js';
 import type { AccessTokenService, Mailer, PasswordHasher, SecretTokens } from './identity/ports.js';
 import type { IdempotencyStore } from './shared/idempotency.js';
 import type { BackgroundWork, Cache, Clock, IdGenerator, RateLimiter } from './shared/ports.js';
@@ -44,4 +45,6 @@ export interface Deps {
   readonly background: BackgroundWork;
   readonly identity: IdentitySettings;
   readonly idempotency: IdempotencyStore;
+  /** Tells the realtime hub of every API process what is not an event (sessions that ended). */
+  readonly signals: Pick<EventBus, 'signal'>;
 }

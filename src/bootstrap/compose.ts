@@ -14,6 +14,7 @@ import { memoryCache } from '../adapters/memory/memory-cache.js';
 import type { DatabaseHandle } from '../adapters/postgres/connect.js';
 import { postgresIdempotencyStore } from '../adapters/postgres/idempotency-store.js';
 import { postgresRepositories, postgresUnitOfWork } from '../adapters/postgres/unit-of-work.js';
+import { addressKey } from '../adapters/http/middleware/rate-limit.js';
 import { redisCache } from '../adapters/redis/redis-cache.js';
 import { createRedisClient } from '../adapters/redis/redis-client.js';
 import {
@@ -31,6 +32,7 @@ import { cryptoSecretTokens } from '../adapters/security/secret-tokens.js';
 import { inProcessBackgroundWork } from '../adapters/system/background-work.js';
 import { systemClock } from '../adapters/system/clock.js';
 import { uuidV7Ids } from '../adapters/system/uuid-v7-ids.js';
+import { clientAddress } from '../adapters/shared/client-address.js';
 import { cacheNameOf, observedCache, observedMailer } from '../adapters/telemetry/instruments.js';
 import { createMetrics } from '../adapters/telemetry/metrics.js';
 import type { Config } from './config.js';
@@ -203,6 +205,7 @@ export async function compose(
       maxSessionsPerUser: config.MAX_SESSIONS_PER_USER,
     },
     idempotency: postgresIdempotencyStore(database.db, database.pipelined),
+    signals: events.bus,
   };
 
   const probes = [
@@ -212,6 +215,8 @@ export async function compose(
     ...(overrides.extraProbes ?? []),
   ];
 
+  const perAddress = apiLimiter('rl-address', config.RATE_LIMIT_PER_ADDRESS);
+  const proxyHops = config.TRUST_PROXY ? Math.max(1, config.TRUST_PROXY_HOPS ?? 1) : 0;
   const apps = createHttpApp({
     deps,
     logger,
@@ -227,7 +232,7 @@ export async function compose(
     options: {
       corsOrigins: config.CORS_ORIGINS,
       trustProxy: config.TRUST_PROXY,
-      proxyHops: config.TRUST_PROXY ? (config.TRUST_PROXY_HOPS ?? 1) : 0,
+      proxyHops,
       bodyLimitBytes: config.BODY_LIMIT_BYTES,
       idempotencyLockMs: config.IDEMPOTENCY_LOCK_SECONDS * 1000,
     },
@@ -236,13 +241,21 @@ export async function compose(
     ...(own && { isReady: own.isReady }),
     adminListener: config.ADMIN_PORT !== undefined,
     rateLimits: {
-      perAddress: apiLimiter('rl-address', config.RATE_LIMIT_PER_ADDRESS),
+      perAddress,
       perPrincipal: apiLimiter('rl-principal', config.RATE_LIMIT_PER_PRINCIPAL),
       onThrottled: (scope) => metrics.observeThrottled(scope),
     },
   });
   closers.push(events.closeLast);
-  const realtime = composeRealtime({ config, deps, bus: events.bus, logger, metrics });
+  const realtime = composeRealtime({
+    ...{ config, deps, bus: events.bus, logger, metrics },
+    // An upgrade counts against its address's budget as a request does, under the same key.
+    rateLimit: perAddress && {
+      limiter: perAddress,
+      keyOf: (request) => addressKey(clientAddress(request, proxyHops)),
+      onThrottled: () => metrics.observeThrottled('address'),
+    },
+  });
   const http = createHttpServer(apps.api.callback(), {
     upgrades: realtime.gateway,
     admin: apps.admin?.callback(),

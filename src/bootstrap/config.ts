@@ -91,11 +91,14 @@ const schema = z.object({
   AUTH_MAIL_MAX_PER_IP: positive.default(20),
   AUTH_MAIL_MAX_PER_RECIPIENT: positive.default(5),
   AUTH_MAIL_WINDOW_SECONDS: positive.default(3600),
-  /** The API's general limits, requests per window; 0 turns one off. */
+  /** The API's general limits, requests per window (realtime upgrades count); 0 turns one off. */
   RATE_LIMIT_PER_PRINCIPAL: z.coerce.number().int().min(0).default(1200),
   RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(0).default(3000),
   RATE_LIMIT_WINDOW_SECONDS: positive.default(60),
-  /** Realtime sockets are pinged this often; one that missed the previous ping is cut. */
+  /**
+   * Realtime sockets are pinged this often; one that missed the previous ping is cut. Also how
+   * often a process reads which of its sockets' sessions are still open (a missed signal's bound).
+   */
   REALTIME_HEARTBEAT_SECONDS: positive.max(3600).default(30),
   /** Bytes a socket may have queued and unsent before it is closed as a slow consumer (4008). */
   REALTIME_MAX_BUFFER_BYTES: positive.default(1_048_576),

@@ -6,7 +6,11 @@ import type { EventBus } from '../application/events/ports.js';
 import { authenticateSocket } from '../application/events/realtime-credential.js';
 import { realtimeHub, type RealtimeHub } from '../application/events/realtime-hub.js';
 import type { Logger } from '../application/shared/ports.js';
-import { webSocketGateway, type WebSocketGateway } from '../adapters/realtime/ws-gateway.js';
+import {
+  webSocketGateway,
+  type UpgradeRateLimit,
+  type WebSocketGateway,
+} from '../adapters/realtime/ws-gateway.js';
 import type { Metrics } from '../adapters/telemetry/metrics.js';
 import { realtimeMetrics } from '../adapters/telemetry/realtime-metrics.js';
 import type { Config } from './config.js';
@@ -23,6 +27,8 @@ export function composeRealtime(parts: {
   readonly bus: EventBus;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /** The HTTP API's per-address limit, which counts upgrades too; absent when it is off. */
+  readonly rateLimit: UpgradeRateLimit | undefined;
 }): Realtime {
   const { config, deps, bus } = parts;
   const logger = parts.logger.child({ component: 'realtime' });
@@ -39,6 +45,7 @@ export function composeRealtime(parts: {
     observer: realtimeMetrics(parts.metrics.registry),
     heartbeatMs: config.REALTIME_HEARTBEAT_SECONDS * 1000,
     maxBufferBytes: config.REALTIME_MAX_BUFFER_BYTES,
+    rateLimit: parts.rateLimit,
   });
   return { hub, gateway };
 }

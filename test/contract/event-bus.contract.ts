@@ -1,9 +1,14 @@
 // What every EventBus adapter promises, run once per adapter by event-bus.test.ts: a published
 // batch reaches every subscriber (of every bus on the same channel: another API process), whole
 // and in publication order, with the events as they were (dates as dates); nudges wake the
-// listeners of every bus; an unsubscribed listener hears nothing more.
+// listeners of every bus; signals reach the signal listeners of every bus, in order, as they were
+// sent; an unsubscribed listener hears nothing more.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventBus, PositionedEvent } from '../../src/application/events/ports.js';
+import type {
+  EventBus,
+  PositionedEvent,
+  RealtimeSignal,
+} from '../../src/application/events/ports.js';
 import { uuidV7Ids } from '../../src/adapters/system/uuid-v7-ids.js';
 import { waitFor } from '../support/async.js';
 
@@ -78,6 +83,30 @@ export function eventBusContract(name: string, make: () => Promise<EventBusesUnd
       const stopThere = buses.other.onNudge(() => (there += 1));
       buses.publisher.nudge();
       await waitFor(() => here > 0 && there > 0, 10_000);
+      stopHere();
+      stopThere();
+    });
+
+    it('hands each signal, in order, to the signal listeners of every bus, and no more once unsubscribed', async () => {
+      const here: RealtimeSignal[] = [];
+      const there: RealtimeSignal[] = [];
+      const gone: RealtimeSignal[] = [];
+      const stopHere = buses.publisher.onSignal((signal) => here.push(signal));
+      const stopThere = buses.other.onSignal((signal) => there.push(signal));
+      buses.other.onSignal((signal) => gone.push(signal))();
+      const signals: RealtimeSignal[] = [
+        { type: 'sessions.ended', sessionIds: [uuidV7Ids.next(), uuidV7Ids.next()] },
+        {
+          type: 'user.message',
+          userId: uuidV7Ids.next(),
+          message: { type: 'notification', data: { title: 'Assigned', count: 2 } },
+        },
+      ];
+      for (const signal of signals) await buses.publisher.signal(signal);
+      await waitFor(() => here.length === 2 && there.length === 2, 10_000);
+      expect(here).toEqual(signals);
+      expect(there).toEqual(signals);
+      expect(gone).toEqual([]);
       stopHere();
       stopThere();
     });

@@ -1,10 +1,16 @@
 // Realtime sockets for tests: a real `ws` client on the test server, every message it received
 // kept in order, and waits on conditions (never on time). Plus a recorder of what the app's
 // dispatcher publishes, to publish it again (the dispatcher delivers at least once).
+import { pino } from 'pino';
 import WebSocket from 'ws';
+import { logMailer } from '../../src/adapters/mail/log-mailer.js';
 import type { PositionedEvent } from '../../src/application/events/ports.js';
+import type { Clock } from '../../src/application/shared/ports.js';
+import { compose, type Application } from '../../src/bootstrap/compose.js';
 import type { TestApp } from './app.js';
+import { CHEAP_ARGON2_PARAMS } from './argon2.js';
 import { waitFor } from './async.js';
+import { testRedisUrl } from './env.js';
 
 export interface ServerMessage {
   readonly type: string;
@@ -120,4 +126,33 @@ export function busRecorder(t: TestApp) {
     repeat: () => t.app.events.bus.publish([...heard.values()]),
     stop,
   };
+}
+
+/** A second API process, as far as realtime goes: its hub and its address. */
+export interface TwinInstance {
+  readonly app: Application;
+  readonly baseUrl: string;
+  close(): Promise<void>;
+}
+
+/**
+ * With Redis, a second API instance on `a`'s database and Redis prefix (the same signing key and
+ * `clock`; not dispatching), so that what reaches its sockets came through Redis pub/sub. Without
+ * Redis a process's bus is its own (one replica only, as README says): `a` itself.
+ */
+export async function twinInstance(a: TestApp, clock?: Clock): Promise<TwinInstance> {
+  if (!testRedisUrl) return { app: a.app, baseUrl: a.baseUrl, close: () => Promise.resolve() };
+  const app = await compose(
+    { ...a.app.config, WORKER_MODE: 'off' },
+    {
+      database: a.database.handle,
+      logger: pino({ level: 'silent' }),
+      mailer: logMailer({ info: () => undefined }),
+      argon2: CHEAP_ARGON2_PARAMS,
+      ...(clock && { clock }),
+    },
+  );
+  const baseUrl = `http://127.0.0.1:${await app.start()}`;
+  await waitFor(() => app.events.bus.status() === 'up', 10_000);
+  return { app, baseUrl, close: () => app.stop() };
 }

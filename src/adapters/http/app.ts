@@ -37,7 +37,12 @@ import { errorHandler } from './middleware/error-handler.js';
 import { idempotency, type IdempotencyRepeat } from './middleware/idempotency.js';
 import { requestContext } from './middleware/request-context.js';
 import { requestLog, type RequestObservation } from './middleware/request-log.js';
-import { principalKey, rateLimit, type RateLimitScope } from './middleware/rate-limit.js';
+import {
+  addressKey,
+  principalKey,
+  rateLimit,
+  type RateLimitScope,
+} from './middleware/rate-limit.js';
 import { corsFor, securityHeaders } from './middleware/security.js';
 import { startGate } from './middleware/start-gate.js';
 import { rejectMalformedUrl, rejectUnsafeParams } from './middleware/text-guard.js';
@@ -255,7 +260,7 @@ export function createHttpApp(parts: HttpAppParts): HttpApps {
     app.use(
       rateLimit(limits.perAddress, {
         scope: 'address',
-        keyOf: (ctx) => (isUnlimitedPath(ctx.path) ? undefined : `ip:${ctx.ip}`),
+        keyOf: (ctx) => (isUnlimitedPath(ctx.path) ? undefined : addressKey(ctx.ip)),
         ...(limits.onThrottled && { onThrottled: limits.onThrottled }),
       }),
     );

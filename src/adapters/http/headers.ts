@@ -90,6 +90,11 @@ export const RESPONSE_HEADERS = {
     required: true,
     example: 'websocket',
   },
+  'Sec-WebSocket-Version': {
+    description: 'The WebSocket version the server speaks (RFC 6455): `13`',
+    schema: { type: 'string', const: '13' },
+    example: '13',
+  },
   'Set-Cookie': {
     description:
       'The refresh token as the `tf_refresh` cookie (HttpOnly, Secure, SameSite=Strict, ' +

@@ -1,27 +1,32 @@
 // The event bus of the embedded default: one process, so publishing is calling the listeners.
 // The dispatcher runs in the API process there, and this hands its batches to the sockets.
-import type { EventBus, PositionedEvent } from '../../application/events/ports.js';
+import type { EventBus, PositionedEvent, RealtimeSignal } from '../../application/events/ports.js';
 
 export function memoryEventBus(): EventBus {
   const listeners = new Set<(events: readonly PositionedEvent[]) => void>();
   const nudgeListeners = new Set<() => void>();
+  const signalListeners = new Set<(signal: RealtimeSignal) => void>();
+  /** Calls each listener; one that throws is its own failure: the others still hear it. */
+  const tell = <T>(all: Set<(value: T) => void>, value: T) => {
+    for (const listener of all) {
+      try {
+        listener(value);
+      } catch {
+        /* the listener logs its own errors */
+      }
+    }
+  };
+  const add = <T>(all: Set<(value: T) => void>, listener: (value: T) => void) => {
+    const own = (value: T) => listener(value);
+    all.add(own);
+    return () => void all.delete(own);
+  };
   return {
     publish(events) {
-      // A listener that throws is its own failure: the others still hear the batch.
-      for (const listener of listeners) {
-        try {
-          listener(events);
-        } catch {
-          /* the listener logs its own errors */
-        }
-      }
+      tell(listeners, events);
       return Promise.resolve();
     },
-    subscribe(listener) {
-      const own = (events: readonly PositionedEvent[]) => listener(events);
-      listeners.add(own);
-      return () => listeners.delete(own);
-    },
+    subscribe: (listener) => add(listeners, listener),
     nudge() {
       for (const listener of nudgeListeners) listener();
     },
@@ -30,10 +35,16 @@ export function memoryEventBus(): EventBus {
       nudgeListeners.add(own);
       return () => nudgeListeners.delete(own);
     },
+    signal(signal) {
+      tell(signalListeners, signal);
+      return Promise.resolve();
+    },
+    onSignal: (listener) => add(signalListeners, listener),
     status: () => 'up',
     close() {
       listeners.clear();
       nudgeListeners.clear();
+      signalListeners.clear();
       return Promise.resolve();
     },
   };

@@ -101,6 +101,18 @@ export function postgresSessionRepository(db: Db): SessionRepository {
         .execute();
     },
 
+    async activeAmong(ids, now) {
+      if (ids.length === 0) return [];
+      const rows = await db
+        .selectFrom('sessions')
+        .select('id')
+        .where('id', 'in', ids)
+        .where('revoked_at', 'is', null)
+        .where('expires_at', '>', now)
+        .execute();
+      return rows.map((r) => r.id);
+    },
+
     async revoke(userId, ids, now, reason) {
       if (ids.length === 0) return [];
       const rows = await db

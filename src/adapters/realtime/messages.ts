@@ -1,7 +1,10 @@
 // The realtime protocol's frames (docs/api.md, "Realtime"): the client's JSON messages, checked
 // with zod into the hub's requests, and the hub's messages written as JSON.
 import { z } from 'zod';
-import type { RealtimeMessage, RealtimeRequest } from '../../application/events/realtime-hub.js';
+import type {
+  RealtimeMessage,
+  RealtimeRequest,
+} from '../../application/events/realtime-messages.js';
 import { presentEvent } from '../shared/event-json.js';
 
 const uuid = z.uuid();
@@ -16,7 +19,11 @@ const organizationTarget = {
 
 const clientMessage = z.union([
   z.strictObject({ type: z.enum(['subscribe', 'unsubscribe']), ...organizationTarget }),
-  z.strictObject({ type: z.enum(['subscribe', 'unsubscribe']), channel: z.literal('user') }),
+  z.strictObject({
+    type: z.enum(['subscribe', 'unsubscribe']),
+    channel: z.literal('user'),
+    user_id: uuid.optional(),
+  }),
   z.strictObject({ type: z.literal('resume'), after: uuid, ...organizationTarget }),
   z.strictObject({ type: z.literal('ping') }),
 ]);
@@ -49,7 +56,13 @@ export function parseClientMessage(text: string): ClientMessage | FrameProblem {
   }
   const message = parsed.data;
   if (message.type === 'ping') return { type: 'ping' };
-  if ('channel' in message) return { type: message.type, channel: 'user' };
+  if ('channel' in message) {
+    return {
+      type: message.type,
+      channel: 'user',
+      ...(message.user_id !== undefined && { userId: message.user_id }),
+    };
+  }
   const target = {
     organization: message.organization_id,
     ...(message.project_id !== undefined && { projectId: message.project_id }),
@@ -102,6 +115,8 @@ function jsonOf(message: Exclude<RealtimeMessage, { type: 'event' }> | { readonl
             ...(message.projectId !== undefined && { project_id: message.projectId }),
             ...(message.taskId !== undefined && { task_id: message.taskId }),
           };
+    case 'user_message':
+      return { type: message.message.type, channel: 'user', data: message.message.data };
     case 'error':
       return { type: 'error', code: message.code, message: message.message };
     case 'pong':

@@ -1,22 +1,32 @@
 // GET /api/v1/realtime as a WebSocket (the `ws` package, on the HTTP server's 'upgrade' event):
-// the credential read from `Sec-WebSocket-Protocol: bearer, <token>` before the handshake, then
-// frames to the hub's requests and the hub's messages to frames, with heartbeats, a bounded
-// send buffer, the credential's expiry and a graceful close. The token is never logged.
+// the per-address rate limit, the handshake's checks and the credential read from
+// `Sec-WebSocket-Protocol: bearer, <token>`, all before the handshake (handshake.ts writes the
+// refusals); then frames to the hub's requests and the hub's messages to frames, with heartbeats,
+// a bounded send buffer, the credential's expiry and a graceful close. The token is never logged.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { SocketCredential } from '../../application/events/realtime-credential.js';
-import type { RealtimeHub, RealtimeMessage } from '../../application/events/realtime-hub.js';
-import type { Clock, Logger } from '../../application/shared/ports.js';
+import type { RealtimeHub } from '../../application/events/realtime-hub.js';
+import type { RealtimeMessage } from '../../application/events/realtime-messages.js';
+import type { Clock, Logger, RateLimiter } from '../../application/shared/ports.js';
 import { CLOSE_CODES } from '../../domain/events/realtime.js';
 import type { Principal } from '../../domain/identity/principal.js';
 import { DomainError } from '../../domain/shared/errors.js';
-import { writeRawEnvelope } from '../shared/raw-envelope.js';
+import { requestIdFrom } from '../shared/request-id.js';
+import {
+  BEARER_PROTOCOL,
+  handshakeProblem,
+  offeredToken,
+  rateLimited,
+  unauthenticated,
+  unavailable,
+  writeRefusal,
+  type Refusal,
+} from './handshake.js';
 import { frameOf, isProblem, parseClientMessage } from './messages.js';
 
 export const REALTIME_PATH = '/api/v1/realtime';
-/** The subprotocol the client offers first, with its token second; the server answers with it. */
-export const BEARER_PROTOCOL = 'bearer';
 /** A client frame over this is refused by ws (close 1009): requests are small. */
 const MAX_FRAME_BYTES = 16 * 1024;
 /** How long a closing socket may take to answer the close before it is cut. */
@@ -29,6 +39,14 @@ export interface RealtimeObserver {
   sent(type: string): void;
 }
 
+/** The HTTP API's per-address limit, which counts every upgrade attempt too. */
+export interface UpgradeRateLimit {
+  readonly limiter: RateLimiter;
+  /** The limiter's key of the client that sent the upgrade (its address, as the app keys it). */
+  readonly keyOf: (request: IncomingMessage) => string;
+  readonly onThrottled?: () => void;
+}
+
 export interface GatewaySettings {
   readonly hub: RealtimeHub;
   readonly authenticate: (token: string) => Promise<SocketCredential>;
@@ -39,6 +57,8 @@ export interface GatewaySettings {
   readonly heartbeatMs: number;
   /** Bytes a socket may have queued and unsent; a send over it closes the socket (4008). */
   readonly maxBufferBytes: number;
+  /** Absent when the per-address limit is off. */
+  readonly rateLimit?: UpgradeRateLimit | undefined;
 }
 
 export interface WebSocketGateway {
@@ -50,13 +70,7 @@ export interface WebSocketGateway {
   close(): Promise<void>;
 }
 
-/** The token of `Sec-WebSocket-Protocol: bearer, <token>`, or of `Authorization: Bearer`. */
-export function offeredToken(request: IncomingMessage): string | undefined {
-  const offered = (request.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
-  if (offered.length === 2 && offered[0] === BEARER_PROTOCOL && offered[1]) return offered[1];
-  const header = /^Bearer[ ]+([^ ]+)[ ]*$/i.exec(request.headers.authorization ?? '');
-  return header?.[1];
-}
+export { BEARER_PROTOCOL, offeredToken };
 
 export function webSocketGateway(settings: GatewaySettings): WebSocketGateway {
   const { hub, logger, observer } = settings;
@@ -69,8 +83,28 @@ export function webSocketGateway(settings: GatewaySettings): WebSocketGateway {
   const alive = new WeakMap<WebSocket, boolean>();
   let stopping = false;
 
-  const logLine = (status: number, started: bigint, principal?: Principal) => ({
-    method: 'GET',
+  /** The request id of each upgrade being accepted, for the 101's X-Request-Id. */
+  const requestIds = new WeakMap<IncomingMessage, string>();
+  wss.on('headers', (headers, request) => {
+    const requestId = requestIds.get(request);
+    if (requestId !== undefined) headers.push(`X-Request-Id: ${requestId}`);
+  });
+  // What the checks above let through and ws still refuses (a Sec-WebSocket-Protocol that is no
+  // list of tokens, bad extensions) gets the envelope too, not ws's bare text.
+  wss.on('wsClientError', (error, socket, request) => {
+    const refusal: Refusal = { status: 400, code: 'BAD_REQUEST', message: error.message };
+    writeRefusal(socket, refusal, requestIds.get(request) ?? requestIdFrom(undefined));
+  });
+
+  const logLine = (
+    request: IncomingMessage,
+    status: number,
+    started: bigint,
+    requestId: string,
+    principal?: Principal,
+  ) => ({
+    method: request.method,
+    request_id: requestId,
     route: REALTIME_PATH,
     status,
     duration_ms: Number(process.hrtime.bigint() - started) / 1e6,
@@ -78,38 +112,56 @@ export function webSocketGateway(settings: GatewaySettings): WebSocketGateway {
     ...(principal?.kind === 'apikey' && { api_key_id: principal.keyId }),
   });
 
-  async function accept(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    const started = process.hrtime.bigint();
-    socket.on('error', () => socket.destroy());
-    const refuse = (status: number, code: string, message: string) => {
-      const extra: Record<string, string> =
-        status === 401 ? { 'WWW-Authenticate': 'Bearer realm="teamflow"' } : { 'Retry-After': '1' };
-      writeRawEnvelope(socket, status, { code, message }, extra);
-      logger.info(logLine(status, started), 'request');
-    };
-    if (stopping) return refuse(503, 'SERVICE_UNAVAILABLE', 'The server is stopping');
+  /** The per-address limit's refusal, if the client is over it; a failing limiter lets it by. */
+  async function overLimit(request: IncomingMessage): Promise<Refusal | undefined> {
+    const limit = settings.rateLimit;
+    if (limit === undefined) return undefined;
+    try {
+      const decision = await limit.limiter.consume(limit.keyOf(request));
+      if (decision.allowed) return undefined;
+      limit.onThrottled?.();
+      return rateLimited(decision);
+    } catch (error) {
+      // The Redis limiter already falls back to memory; anything left fails open, as in the app.
+      logger.warn({ err: error, scope: 'address' }, 'rate limiter failed; upgrade let through');
+      return undefined;
+    }
+  }
+
+  /** Why the upgrade is refused, or its credential. */
+  async function admit(request: IncomingMessage): Promise<Refusal | SocketCredential> {
+    if (stopping) return unavailable('The server is stopping');
+    const refusal = (await overLimit(request)) ?? handshakeProblem(request);
+    if (refusal !== undefined) return refusal;
     const token = offeredToken(request);
     if (token === undefined) {
-      return refuse(
-        401,
-        'UNAUTHENTICATED',
-        'Send the token as Sec-WebSocket-Protocol: bearer, <token>',
-      );
+      return unauthenticated('Send the token as Sec-WebSocket-Protocol: bearer, <token>');
     }
-    let credential: SocketCredential;
     try {
-      credential = await settings.authenticate(token);
+      return await settings.authenticate(token);
     } catch (error) {
       if (error instanceof DomainError && error.code === 'UNAUTHENTICATED') {
-        return refuse(401, 'UNAUTHENTICATED', error.message);
+        return unauthenticated(error.message);
       }
       logger.error({ err: error, route: REALTIME_PATH }, 'realtime authentication failed');
-      return refuse(503, 'SERVICE_UNAVAILABLE', 'Could not check the credential; try again');
+      return unavailable('Could not check the credential; try again');
     }
-    if (stopping || socket.destroyed)
-      return refuse(503, 'SERVICE_UNAVAILABLE', 'The server is stopping');
+  }
+
+  async function accept(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const started = process.hrtime.bigint();
+    const requestId = requestIdFrom(request.headers['x-request-id'] as string | undefined);
+    socket.on('error', () => socket.destroy());
+    const refuse = (refusal: Refusal) => {
+      writeRefusal(socket, refusal, requestId);
+      logger.info(logLine(request, refusal.status, started, requestId), 'request');
+    };
+    const credential = await admit(request);
+    if ('status' in credential) return refuse(credential);
+    if (stopping || socket.destroyed) return refuse(unavailable('The server is stopping'));
+    requestIds.set(request, requestId);
     wss.handleUpgrade(request, socket, head, (ws) => {
-      logger.info(logLine(101, started, credential.principal), 'request');
+      logger.info(logLine(request, 101, started, requestId, credential.principal), 'request');
       opened(ws, socket, credential);
     });
   }
@@ -189,6 +241,9 @@ export function webSocketGateway(settings: GatewaySettings): WebSocketGateway {
   const beat = setInterval(() => {
     heartbeat();
     hub.tick();
+    hub.checkSessions().catch((error: unknown) => {
+      logger.warn({ err: error }, 'realtime session check failed; next heartbeat retries');
+    });
   }, settings.heartbeatMs);
   beat.unref();
 

@@ -1,10 +1,11 @@
 // The event bus across API processes: Redis pub/sub. The dispatcher publishes each batch on one
 // channel; every process's subscriber hands it to its sockets. Nudges (a write committed: wake
-// the dispatchers) go on a second channel, at most one per event-loop turn per process.
+// the dispatchers) go on a second channel, at most one per event-loop turn per process; the
+// realtime signals (sessions ended, messages for a user) on a third.
 // Pub/sub keeps nothing: a process that was disconnected misses what was published meanwhile,
 // and its sockets catch up from the events table (resume).
 import type { Redis } from 'ioredis';
-import type { EventBus, PositionedEvent } from '../../application/events/ports.js';
+import type { EventBus, PositionedEvent, RealtimeSignal } from '../../application/events/ports.js';
 import type { DomainEvent } from '../../domain/events/event.js';
 import { withinDeadline } from './deadline.js';
 
@@ -24,13 +25,26 @@ export function redisEventBus(
 ): EventBus {
   const eventsChannel = `${options.prefix}events`;
   const nudgeChannel = `${options.prefix}events:nudge`;
+  const signalChannel = `${options.prefix}realtime:signals`;
   const listeners = new Set<(events: readonly PositionedEvent[]) => void>();
   const nudgeListeners = new Set<() => void>();
+  const signalListeners = new Set<(signal: RealtimeSignal) => void>();
   let nudgePending = false;
 
   const hear = (channel: string, message: string) => {
     if (channel === nudgeChannel) {
       for (const listener of nudgeListeners) listener();
+      return;
+    }
+    if (channel === signalChannel) {
+      const signal = JSON.parse(message) as RealtimeSignal;
+      for (const listener of signalListeners) {
+        try {
+          listener(signal);
+        } catch {
+          /* the listener logs its own errors */
+        }
+      }
       return;
     }
     if (channel !== eventsChannel) return;
@@ -47,7 +61,7 @@ export function redisEventBus(
     }
   };
   subscriber.on('message', hear);
-  void subscriber.subscribe(eventsChannel, nudgeChannel).catch(() => undefined);
+  void subscriber.subscribe(eventsChannel, nudgeChannel, signalChannel).catch(() => undefined);
 
   return {
     async publish(events) {
@@ -80,11 +94,23 @@ export function redisEventBus(
       nudgeListeners.add(own);
       return () => nudgeListeners.delete(own);
     },
+    async signal(signal) {
+      await withinDeadline(
+        publisher.publish(signalChannel, JSON.stringify(signal)),
+        options.publishTimeoutMs,
+      );
+    },
+    onSignal(listener) {
+      const own = (signal: RealtimeSignal) => listener(signal);
+      signalListeners.add(own);
+      return () => signalListeners.delete(own);
+    },
     status: () => (subscriber.status === 'ready' ? 'up' : 'down'),
     async close() {
       subscriber.off('message', hear);
       listeners.clear();
       nudgeListeners.clear();
+      signalListeners.clear();
       subscriber.disconnect();
       await Promise.resolve();
     },

@@ -1,7 +1,7 @@
 // An error envelope written straight on a socket, for answers given before (or instead of) the
 // HTTP app: Node's own refusals and a refused WebSocket upgrade.
-import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
+import { requestIdFrom } from './request-id.js';
 
 const REASONS: Record<number, string> = {
   400: 'Bad Request',
@@ -9,18 +9,23 @@ const REASONS: Record<number, string> = {
   405: 'Method Not Allowed',
   408: 'Request Timeout',
   413: 'Payload Too Large',
+  426: 'Upgrade Required',
+  429: 'Too Many Requests',
   431: 'Request Header Fields Too Large',
   503: 'Service Unavailable',
 };
 
-/** Writes one envelope answer (`code` is the envelope's error code) and closes the socket. */
+/**
+ * Writes one envelope answer (`code` is the envelope's error code) and closes the socket.
+ * `requestId`: the answer's, when a request was read (else a new one).
+ */
 export function writeRawEnvelope(
   socket: Duplex,
   status: number,
   error: { readonly code: string; readonly message: string },
   extraHeaders: Readonly<Record<string, string>> = {},
+  requestId = requestIdFrom(undefined),
 ): void {
-  const requestId = `req_${randomUUID()}`;
   const body = JSON.stringify({
     success: false,
     error,

@@ -109,6 +109,14 @@ export async function authenticateApiKey(
   deps: Pick<Deps, 'repos' | 'uow' | 'secrets' | 'clock' | 'cache'>,
   bearer: string,
 ): Promise<ApiKeyPrincipal> {
+  return (await authenticateApiKeyUntil(deps, bearer)).principal;
+}
+
+/** The same, with the key's expiry, if it has one (a realtime socket closes then). */
+export async function authenticateApiKeyUntil(
+  deps: Pick<Deps, 'repos' | 'uow' | 'secrets' | 'clock' | 'cache'>,
+  bearer: string,
+): Promise<{ readonly principal: ApiKeyPrincipal; readonly expiresAt: Date | undefined }> {
   const parsed = parseApiKey(bearer);
   if (!parsed) throw new UnauthenticatedError(INVALID);
   const secretHash = deps.secrets.hash(parsed.secret);
@@ -119,8 +127,9 @@ export async function authenticateApiKey(
   // Secrets are unique: the same secret under another prefix is not this key.
   if (key?.prefix !== parsed.prefix) throw new UnauthenticatedError(INVALID);
   // A cached key still expires on time.
-  if (key.expiresAt !== null && new Date(key.expiresAt) <= deps.clock.now()) {
+  const expiresAt = key.expiresAt === null ? undefined : new Date(key.expiresAt);
+  if (expiresAt !== undefined && expiresAt <= deps.clock.now()) {
     throw new UnauthenticatedError(INVALID);
   }
-  return principalOf(key);
+  return { principal: principalOf(key), expiresAt };
 }

@@ -87,6 +87,21 @@ export interface Outbox {
   backlog(consumer: string): Promise<{ readonly depth: number; readonly oldest: Date | null }>;
 }
 
+/** A message for one user's sockets (their `user` channel): issue 16's notifications go there. */
+export interface UserMessage {
+  /** The frame's `type` (e.g. `notification`); the frame also says `"channel":"user"`. */
+  readonly type: string;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * What the API processes tell every realtime hub besides events: sessions that ended (their
+ * sockets close at once), and messages for a user's sockets. Best effort, like the events.
+ */
+export type RealtimeSignal =
+  | { readonly type: 'sessions.ended'; readonly sessionIds: readonly string[] }
+  | { readonly type: 'user.message'; readonly userId: string; readonly message: UserMessage };
+
 /**
  * Hands dispatched events to every API process (Redis pub/sub; in process on the embedded
  * default). Best effort: a process that was not listening misses them and its sockets resume
@@ -99,6 +114,9 @@ export interface EventBus {
   /** A hint that events committed: wakes the dispatchers at once instead of at their next poll. */
   nudge(): void;
   onNudge(listener: () => void): () => void;
+  /** Hands `signal` to the signal listeners of every API process (this one's too). */
+  signal(signal: RealtimeSignal): Promise<void>;
+  onSignal(listener: (signal: RealtimeSignal) => void): () => void;
   /** Whether the bus is connected (always, in process). */
   status(): 'up' | 'down';
   close(): Promise<void>;

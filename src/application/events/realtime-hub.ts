@@ -1,62 +1,45 @@
-// The realtime hub, whatever the transport: the sockets connected to this process, their
-// subscriptions, and the dispatched events (from the EventBus) handed to each socket that may
-// read them. The WebSocket adapter turns frames into requests and messages into frames.
-import { authorize } from '../../domain/access/authorize.js';
-import {
-  CLOSE_CODES,
-  filterKey,
-  revokesAccess,
-  type EventFilter,
-} from '../../domain/events/realtime.js';
+// The realtime hub, whatever the transport: the sockets connected to this process, the
+// dispatched events (from the EventBus) handed to each socket that may read them, and the bus's
+// signals: sessions that ended close their sockets, messages for a user reach that user's
+// sockets. Which socket holds which subscription is realtime-subscriptions.ts; the WebSocket
+// adapter turns frames into requests and messages into frames.
+import { CLOSE_CODES, revokesAccess } from '../../domain/events/realtime.js';
 import { actorIdOf, type Principal } from '../../domain/identity/principal.js';
-import { DomainError, notFound } from '../../domain/shared/errors.js';
-import { resolveAccess } from '../access/resolve-access.js';
+import { DomainError } from '../../domain/shared/errors.js';
 import type { Deps } from '../deps.js';
-import type { Logger } from '../shared/ports.js';
-import type { EventBus, PositionedEvent } from './ports.js';
-import { organizationFeed, type FeedMessage, type OrganizationFeed } from './realtime-feed.js';
-
-/** An organization (by id or slug) and, optionally, one project or one task of it. */
-export interface OrganizationTarget extends EventFilter {
-  readonly organization: string;
-}
-
-/** What a client asks, once the transport has parsed and checked it. */
-export type RealtimeRequest =
-  | ({ readonly type: 'subscribe' | 'unsubscribe' } & OrganizationTarget)
-  | ({ readonly type: 'resume'; readonly after: string } & OrganizationTarget)
-  | { readonly type: 'subscribe' | 'unsubscribe'; readonly channel: 'user' };
-
-/** What the hub tells a client. */
-export type RealtimeMessage =
-  | FeedMessage
-  | ({
-      readonly type: 'subscribed' | 'unsubscribed';
-      readonly organizationId: string;
-    } & EventFilter)
-  | { readonly type: 'subscribed' | 'unsubscribed'; readonly channel: 'user' }
-  | { readonly type: 'error'; readonly code: string; readonly message: string };
-
-/** One connected socket, as the hub sees it. */
-export interface RealtimePeer {
-  send(message: RealtimeMessage): void;
-  /** Ends the socket with a close code (CLOSE_CODES); the transport then calls `closed()`. */
-  close(code: number, reason: string): void;
-}
+import type { EventBus, PositionedEvent, RealtimeSignal, UserMessage } from './ports.js';
+import type { RealtimePeer, RealtimeRequest } from './realtime-messages.js';
+import {
+  socketIndex,
+  socketSubscriptions,
+  SubscriptionLimitError,
+  type ConnectedSocket,
+  type SubscriptionSettings,
+} from './realtime-subscriptions.js';
 
 export interface RealtimeSession {
   /** Handles one request; requests of a socket are handled one after another, in order. */
   handle(request: RealtimeRequest): Promise<void>;
   /** The transport closed: forget the socket. */
   closed(): void;
-  /** When its credential expires (an access token's `exp`); undefined for an API key. */
-  readonly expiresAt: Date | undefined;
 }
 
 export interface RealtimeHub {
+  /** `expiresAt`: when the credential expires (an access token's, an API key's if it has one). */
   connect(peer: RealtimePeer, principal: Principal, expiresAt?: Date): RealtimeSession;
   /** Closes (4401) every socket whose credential has expired by the clock; the transport's timers and tests call it. */
   tick(): void;
+  /**
+   * Closes (4401) the sockets whose session has ended, reading the sessions table once per
+   * SESSION_CHECK_BATCH sessions: the net under the `sessions.ended` signal, for a process that
+   * missed it (the bus keeps nothing). The gateway calls it every heartbeat; one at a time.
+   */
+  checkSessions(): Promise<void>;
+  /**
+   * Sends `message` to the sockets of user `userId` that subscribed to their user channel, on
+   * every API process (through the bus; best effort, like events).
+   */
+  publishToUser(userId: string, message: UserMessage): Promise<void>;
   /** Closes every socket with `code` (1001 when the server stops). */
   closeAll(code: number, reason: string): void;
   /** Sockets connected. */
@@ -65,170 +48,98 @@ export interface RealtimeHub {
   stop(): void;
 }
 
-export interface RealtimeSettings {
-  /** Subscriptions a socket may hold at once (each filter of each organization, and the user's). */
-  readonly maxSubscriptions: number;
-  /** Events read per page when a resume replays from the events table. */
-  readonly replayPageSize: number;
-  readonly logger: Logger;
-}
+export type RealtimeSettings = SubscriptionSettings;
+
+/** Session ids per read of checkSessions (a bound on the query's parameters). */
+const SESSION_CHECK_BATCH = 1000;
+const SESSION_ENDED = 'The session ended: reauthenticate';
 
 export function realtimeHub(
-  deps: Pick<Deps, 'uow' | 'cache' | 'clock'>,
+  deps: Pick<Deps, 'uow' | 'cache' | 'clock' | 'repos'>,
   bus: EventBus,
   settings: RealtimeSettings,
 ): RealtimeHub {
-  interface Connected {
-    readonly peer: RealtimePeer;
-    readonly principal: Principal;
-    /** Who the socket's principal is, as revokesAccess asks (the same for every event). */
-    readonly subscriber: Parameters<typeof revokesAccess>[0];
-    readonly expiresAt: Date | undefined;
-    readonly feeds: Map<string, OrganizationFeed>;
-    userChannel: boolean;
-    ended: boolean;
-  }
-  const sockets = new Set<Connected>();
-  /** The sockets with a feed in each organization: who hears a dispatched event. */
-  const byOrganization = new Map<string, Set<Connected>>();
+  const sockets = new Set<ConnectedSocket>();
+  /** The sockets of each user id and API key id: a user's messages, a revoked key. */
+  const byActor = socketIndex();
+  /** The sockets of each session (opened with its access tokens): a session that ends. */
+  const bySession = socketIndex();
+  const subscriptions = socketSubscriptions(deps, settings, end);
 
-  function end(socket: Connected, code: number, reason: string): void {
+  function end(socket: ConnectedSocket, code: number, reason: string): void {
     if (socket.ended) return;
-    socket.ended = true;
     forget(socket);
     socket.peer.close(code, reason);
   }
 
-  function forget(socket: Connected): void {
+  function forget(socket: ConnectedSocket): void {
+    socket.ended = true;
     sockets.delete(socket);
-    for (const feed of socket.feeds.values()) {
-      feed.stop();
-      byOrganization.get(feed.organizationId)?.delete(socket);
-    }
-    socket.feeds.clear();
+    byActor.delete(actorIdOf(socket.principal), socket);
+    if (socket.principal.kind === 'user') bySession.delete(socket.principal.sessionId, socket);
+    subscriptions.forget(socket);
   }
 
+  const revokes = (socket: ConnectedSocket, event: PositionedEvent['event']) =>
+    revokesAccess(socket.subscriber, event);
+
   function hear(batch: readonly PositionedEvent[]): void {
-    for (const positioned of batch) {
-      const listeners = byOrganization.get(positioned.event.organizationId);
-      if (listeners === undefined) continue;
-      for (const socket of [...listeners]) {
-        if (revokesAccess(socket.subscriber, positioned.event)) {
+    for (const { event, position } of batch) {
+      // A revoked key's sockets close wherever they are, subscribed or not.
+      if (event.type === 'api_key.revoked' && event.subject.id !== null) {
+        for (const socket of byActor.get(event.subject.id)) {
+          if (revokes(socket, event)) {
+            end(socket, CLOSE_CODES.accessRevoked, 'The API key was revoked');
+          }
+        }
+      }
+      for (const socket of subscriptions.listenersOf(event.organizationId)) {
+        if (revokes(socket, event)) {
           end(socket, CLOSE_CODES.accessRevoked, 'Access to the organization was removed');
           continue;
         }
-        socket.feeds.get(positioned.event.organizationId)?.offer(positioned);
+        socket.feeds.get(event.organizationId)?.offer({ event, position });
       }
     }
   }
-  const unsubscribe = bus.subscribe(hear);
 
-  const subscriptionCount = (socket: Connected) =>
-    (socket.userChannel ? 1 : 0) +
-    [...socket.feeds.values()].reduce((sum, feed) => sum + feed.filters.size, 0);
-
-  /** The socket's feed in the organization, created (access resolved: 404, 403) when new. */
-  async function feedFor(socket: Connected, organization: string): Promise<OrganizationFeed> {
-    for (const feed of socket.feeds.values()) {
-      if (feed.organizationId === organization || feed.slug === organization) return feed;
-    }
-    const access = await resolveAccess(deps, socket.principal, organization);
-    authorize(access.grant, 'organization:read');
-    // The socket closed, or subscribed there too (by the other of id and slug), meanwhile.
-    if (socket.ended) notFound('organization');
-    const existing = socket.feeds.get(access.organization.id);
-    if (existing !== undefined) return existing;
-    const feed = organizationFeed(
-      deps,
-      access,
-      {
-        send: (message) => socket.peer.send(message),
-        lost: (reason, error) => {
-          if (reason === 'failed') settings.logger.error({ err: error }, 'realtime grant failed');
-          if (reason === 'revoked') {
-            end(socket, CLOSE_CODES.accessRevoked, 'Access to the organization was removed');
-          } else end(socket, CLOSE_CODES.serverError, 'Could not check access: reconnect');
-        },
-      },
-      { replayPageSize: settings.replayPageSize },
-    );
-    socket.feeds.set(feed.organizationId, feed);
-    let listeners = byOrganization.get(feed.organizationId);
-    if (listeners === undefined) byOrganization.set(feed.organizationId, (listeners = new Set()));
-    listeners.add(socket);
-    return feed;
-  }
-
-  function dropFeedIfEmpty(socket: Connected, feed: OrganizationFeed): void {
-    if (feed.filters.size > 0) return;
-    feed.stop();
-    socket.feeds.delete(feed.organizationId);
-    byOrganization.get(feed.organizationId)?.delete(socket);
-  }
-
-  async function subscribe(
-    socket: Connected,
-    target: OrganizationTarget,
-  ): Promise<OrganizationFeed> {
-    const feed = await feedFor(socket, target.organization);
-    const filter: EventFilter = { projectId: target.projectId, taskId: target.taskId };
-    const key = filterKey(filter);
-    if (!feed.filters.has(key) && subscriptionCount(socket) >= settings.maxSubscriptions) {
-      dropFeedIfEmpty(socket, feed);
-      throw new SubscriptionLimitError(settings.maxSubscriptions);
-    }
-    feed.filters.set(key, filter);
-    socket.peer.send({
-      type: 'subscribed',
-      organizationId: feed.organizationId,
-      ...defined(filter),
-    });
-    return feed;
-  }
-
-  async function handle(socket: Connected, request: RealtimeRequest): Promise<void> {
-    if ('channel' in request) {
-      if (request.type === 'subscribe' && !socket.userChannel) {
-        if (subscriptionCount(socket) >= settings.maxSubscriptions) {
-          throw new SubscriptionLimitError(settings.maxSubscriptions);
+  function hearSignal(signal: RealtimeSignal): void {
+    if (signal.type === 'sessions.ended') {
+      for (const sessionId of signal.sessionIds) {
+        for (const socket of bySession.get(sessionId)) {
+          end(socket, CLOSE_CODES.reauthenticate, SESSION_ENDED);
         }
       }
-      socket.userChannel = request.type === 'subscribe';
-      socket.peer.send({
-        type: request.type === 'subscribe' ? 'subscribed' : 'unsubscribed',
-        channel: 'user',
-      });
       return;
     }
-    switch (request.type) {
-      case 'subscribe':
-        await subscribe(socket, request);
-        return;
-      case 'resume': {
-        const feed = await subscribe(socket, request);
-        await feed.resume(request.after);
-        return;
-      }
-      case 'unsubscribe': {
-        const feed = [...socket.feeds.values()].find(
-          (f) => f.organizationId === request.organization || f.slug === request.organization,
-        );
-        const filter: EventFilter = { projectId: request.projectId, taskId: request.taskId };
-        if (!feed?.filters.delete(filterKey(filter))) notFound('subscription');
-        dropFeedIfEmpty(socket, feed);
-        socket.peer.send({
-          type: 'unsubscribed',
-          organizationId: feed.organizationId,
-          ...defined(filter),
-        });
-        return;
+    for (const socket of byActor.get(signal.userId)) {
+      if (socket.principal.kind === 'user' && socket.userChannel) {
+        socket.peer.send({ type: 'user_message', message: signal.message });
       }
     }
   }
+
+  async function checkSessions(): Promise<void> {
+    const ids = bySession.keys();
+    for (let from = 0; from < ids.length; from += SESSION_CHECK_BATCH) {
+      const batch = ids.slice(from, from + SESSION_CHECK_BATCH);
+      const open = new Set(await deps.repos.sessions.activeAmong(batch, deps.clock.now()));
+      for (const id of batch) {
+        if (open.has(id)) continue;
+        for (const socket of bySession.get(id)) {
+          end(socket, CLOSE_CODES.reauthenticate, SESSION_ENDED);
+        }
+      }
+    }
+  }
+  let checking: Promise<void> | undefined;
+
+  const stopEvents = bus.subscribe(hear);
+  const stopSignals = bus.onSignal(hearSignal);
 
   return {
     connect(peer, principal, expiresAt) {
-      const socket: Connected = {
+      const socket: ConnectedSocket = {
         peer,
         principal,
         subscriber: { actorId: actorIdOf(principal), kind: principal.kind },
@@ -238,14 +149,15 @@ export function realtimeHub(
         ended: false,
       };
       sockets.add(socket);
+      byActor.add(actorIdOf(principal), socket);
+      if (principal.kind === 'user') bySession.add(principal.sessionId, socket);
       let chain = Promise.resolve();
       return {
-        expiresAt,
         handle(request) {
           chain = chain.then(async () => {
             if (socket.ended) return;
             try {
-              await handle(socket, request);
+              await subscriptions.handle(socket, request);
             } catch (error) {
               if (error instanceof DomainError || error instanceof SubscriptionLimitError) {
                 peer.send({ type: 'error', code: error.code, message: error.message });
@@ -257,39 +169,30 @@ export function realtimeHub(
           });
           return chain;
         },
-        closed() {
-          socket.ended = true;
-          forget(socket);
-        },
+        closed: () => forget(socket),
       };
     },
     tick() {
       const now = deps.clock.now();
       for (const socket of [...sockets]) {
         if (socket.expiresAt !== undefined && socket.expiresAt <= now) {
-          end(socket, CLOSE_CODES.reauthenticate, 'The access token expired: reauthenticate');
+          const what = socket.principal.kind === 'user' ? 'access token' : 'API key';
+          end(socket, CLOSE_CODES.reauthenticate, `The ${what} expired: reauthenticate`);
         }
       }
     },
+    checkSessions() {
+      checking ??= checkSessions().finally(() => (checking = undefined));
+      return checking;
+    },
+    publishToUser: (userId, message) => bus.signal({ type: 'user.message', userId, message }),
     closeAll(code, reason) {
       for (const socket of [...sockets]) end(socket, code, reason);
     },
     size: () => sockets.size,
-    stop: unsubscribe,
-  };
-}
-
-/** A socket asked for more subscriptions than it may hold. */
-export class SubscriptionLimitError extends Error {
-  readonly code = 'SUBSCRIPTION_LIMIT';
-  constructor(limit: number) {
-    super(`A socket may hold at most ${limit} subscriptions: unsubscribe first`);
-  }
-}
-
-function defined(filter: EventFilter): EventFilter {
-  return {
-    ...(filter.projectId !== undefined && { projectId: filter.projectId }),
-    ...(filter.taskId !== undefined && { taskId: filter.taskId }),
+    stop() {
+      stopEvents();
+      stopSignals();
+    },
   };
 }

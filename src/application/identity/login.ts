@@ -29,6 +29,7 @@ export async function login(
     | 'identity'
     | 'passwords'
     | 'loginLimits'
+    | 'signals'
   >,
   input: LoginInput,
 ): Promise<{ user: User } & TokenPair> {

@@ -5,7 +5,7 @@ import type { Deps } from '../deps.js';
 import { pageOf, type Page } from '../shared/page.js';
 import { forgetSessions } from './sessions.js';
 
-type SessionDeps = Pick<Deps, 'repos' | 'uow' | 'clock' | 'cache'>;
+type SessionDeps = Pick<Deps, 'repos' | 'uow' | 'clock' | 'cache' | 'signals'>;
 
 export async function logout(deps: SessionDeps, actor: UserPrincipal): Promise<void> {
   const ids = await deps.repos.sessions.revoke(

@@ -43,7 +43,7 @@ export async function forgotPassword(
 
 /** Sets a new password from an emailed token and ends every session of the account. */
 export async function resetPassword(
-  deps: Pick<Deps, 'uow' | 'clock' | 'secrets' | 'passwords' | 'cache'>,
+  deps: Pick<Deps, 'uow' | 'clock' | 'secrets' | 'passwords' | 'cache' | 'signals'>,
   input: { readonly token: string; readonly password: string },
 ): Promise<void> {
   assertAcceptablePassword(input.password);

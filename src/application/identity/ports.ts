@@ -57,6 +57,8 @@ export interface SessionRepository {
     now: Date,
     page?: { readonly limit: number; readonly after?: string | undefined },
   ): Promise<Session[]>;
+  /** Which of `ids` are open sessions at `now` (not revoked, not expired), in one read. */
+  activeAmong(ids: readonly string[], now: Date): Promise<string[]>;
   touch(id: string, now: Date, expiresAt: Date): Promise<void>;
   /** Revokes the given sessions (only those of `userId`); returns the ids actually revoked. */
   revoke(userId: string, ids: readonly string[], now: Date, reason: string): Promise<string[]>;

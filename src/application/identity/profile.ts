@@ -26,7 +26,7 @@ export interface UpdateProfileInput {
  * given); a new password needs the current one and ends the other sessions.
  */
 export async function updateProfile(
-  deps: Pick<Deps, 'uow' | 'clock' | 'passwords' | 'cache'>,
+  deps: Pick<Deps, 'uow' | 'clock' | 'passwords' | 'cache' | 'signals'>,
   actor: UserPrincipal,
   input: UpdateProfileInput,
 ): Promise<User> {

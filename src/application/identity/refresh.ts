@@ -10,7 +10,7 @@ const INVALID = 'Invalid or expired refresh token';
  * spent token again means it leaked (or a client raced itself): the whole session is revoked.
  */
 export async function refresh(
-  deps: Pick<Deps, 'uow' | 'clock' | 'ids' | 'secrets' | 'accessTokens' | 'cache'>,
+  deps: Pick<Deps, 'uow' | 'clock' | 'ids' | 'secrets' | 'accessTokens' | 'cache' | 'signals'>,
   input: { readonly refreshToken: string },
 ): Promise<TokenPair> {
   const outcome = await deps.uow.run(async (tx) => {

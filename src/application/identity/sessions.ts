@@ -2,7 +2,7 @@
 import { sessionsToEvict, SESSION_TTL_MS, type Session } from '../../domain/identity/session.js';
 import type { User } from '../../domain/identity/user.js';
 import type { Deps } from '../deps.js';
-import { forgetAfterCommit } from '../shared/cached.js';
+import { forget } from '../shared/cached.js';
 import type { Repositories } from '../shared/unit-of-work.js';
 
 export interface TokenPair {
@@ -20,9 +20,21 @@ export interface ClientInfo {
 /** Cache key of a session's liveness, checked on every authenticated request. */
 export const sessionCacheKey = (sessionId: string) => `session:${sessionId}`;
 
-/** Forgets ended sessions' cached liveness (after the commit that ended them). */
-export async function forgetSessions(deps: Pick<Deps, 'cache' | 'uow'>, ids: readonly string[]) {
-  if (ids.length > 0) await forgetAfterCommit(deps, ...ids.map(sessionCacheKey));
+/**
+ * After the commit that ended them: forgets the sessions' cached liveness, then tells every API
+ * process, whose realtime sockets opened with those sessions' access tokens close (4401). In that
+ * order, so that a socket that reconnects at once is refused. A lost signal (the bus down) leaves
+ * such a socket open until its access token expires, as before.
+ */
+export async function forgetSessions(
+  deps: Pick<Deps, 'cache' | 'uow' | 'signals'>,
+  ids: readonly string[],
+) {
+  if (ids.length === 0) return;
+  await deps.uow.afterCommit(async () => {
+    await forget(deps.cache, ...ids.map(sessionCacheKey));
+    await deps.signals.signal({ type: 'sessions.ended', sessionIds: ids }).catch(() => undefined);
+  });
 }
 
 /** Issues a refresh token for the session and an access token naming it. */
@@ -47,7 +59,10 @@ export async function issueTokenPair(
 
 /** Opens a session, ending the oldest ones beyond the per-user limit. */
 export async function openSession(
-  deps: Pick<Deps, 'uow' | 'clock' | 'ids' | 'secrets' | 'accessTokens' | 'cache' | 'identity'>,
+  deps: Pick<
+    Deps,
+    'uow' | 'clock' | 'ids' | 'secrets' | 'accessTokens' | 'cache' | 'identity' | 'signals'
+  >,
   user: User,
   client: ClientInfo,
 ): Promise<TokenPair> {

@@ -314,6 +314,19 @@ describe(`repositories on ${ENGINE}`, () => {
       ]);
     });
 
+    it('tells which of some sessions are still open, whoever holds them, in one read', async () => {
+      const [user, other] = [await aUser(), await aUser()];
+      const open = [await aSession(user), await aSession(other)];
+      const revoked = await aSession(user);
+      const expired = await aSession(other, { expiresAt: NOW });
+      await repos.sessions.revoke(user.id, [revoked.id], NOW, 'logout');
+      const asked = [...open, revoked, expired].map((s) => s.id).concat(crypto.randomUUID());
+      expect((await repos.sessions.activeAmong(asked, NOW)).sort()).toEqual(
+        open.map((s) => s.id).sort(),
+      );
+      expect(await repos.sessions.activeAmong([], NOW)).toEqual([]);
+    });
+
     it('touch moves last use and expiry', async () => {
       const user = await aUser();
       const session = await aSession(user);

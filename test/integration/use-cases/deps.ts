@@ -3,6 +3,7 @@
 // the test moves by hand, argon2 at its cheapest parameters (test/support/argon2.ts), and a mailer whose messages the test reads.
 import { logMailer } from '../../../src/adapters/mail/log-mailer.js';
 import { memoryCache } from '../../../src/adapters/memory/memory-cache.js';
+import { memoryEventBus } from '../../../src/adapters/memory/memory-event-bus.js';
 import { memoryRateLimiter } from '../../../src/adapters/memory/memory-rate-limiter.js';
 import type { Db } from '../../../src/adapters/postgres/database.js';
 import { postgresIdempotencyStore } from '../../../src/adapters/postgres/idempotency-store.js';
@@ -17,6 +18,7 @@ import { cryptoSecretTokens } from '../../../src/adapters/security/secret-tokens
 import { inProcessBackgroundWork } from '../../../src/adapters/system/background-work.js';
 import { uuidV7Ids } from '../../../src/adapters/system/uuid-v7-ids.js';
 import type { Deps } from '../../../src/application/deps.js';
+import type { EventBus } from '../../../src/application/events/ports.js';
 import type { MailMessage, Mailer } from '../../../src/application/identity/ports.js';
 import type { Cache, Logger } from '../../../src/application/shared/ports.js';
 import { afterAll, beforeAll } from 'vitest';
@@ -59,6 +61,8 @@ export interface TestDeps extends Deps {
   readonly clock: FakeClock;
   readonly cache: Cache;
   readonly mailer: Mailer & { readonly sent: MailMessage[] };
+  /** The in-process bus: a test listens to the signals a use case sends. */
+  readonly signals: EventBus;
   /** What background jobs logged (failures, dropped mail). */
   readonly logs: LogEntry[];
 }
@@ -106,6 +110,7 @@ export async function buildDeps(db: Db, options: TestDepsOptions = {}): Promise<
     logs,
     identity: { publicUrl: PUBLIC_URL, maxSessionsPerUser: options.maxSessionsPerUser ?? 3 },
     idempotency: postgresIdempotencyStore(db),
+    signals: memoryEventBus(),
   };
 }
 

@@ -10,12 +10,17 @@ the caller subscribes to, each only if the caller may read it at the moment it i
 
 **Handshake.** Offer the subprotocols \`bearer, <token>\` (\`Sec-WebSocket-Protocol: bearer, <token>\`), \
 where the token is a user's access token or an API key; the server answers with the subprotocol \
-\`bearer\`. A missing or bad credential is refused before the upgrade with 401 and the error envelope.
+\`bearer\`. Every upgrade attempt counts against the per-address rate limit (429 with Retry-After \
+beyond it). Before any WebSocket exists, refusals answer the error envelope with X-Request-Id: a \
+malformed handshake (Sec-WebSocket-Key) 400, a method other than GET 405, a WebSocket version other \
+than 13 426 (with Sec-WebSocket-Version: 13), a missing or bad credential 401.
 
 **Client messages** (JSON text frames):
 - \`{"type":"subscribe","organization_id":"<id or slug>","project_id"?:"<id>","task_id"?:"<id>"}\` — \
 the whole organization, one project, or one task (its comments too). Answered \`subscribed\`.
-- \`{"type":"subscribe","channel":"user"}\` — the caller's own channel (notifications).
+- \`{"type":"subscribe","channel":"user","user_id"?:"<own id>"}\` — the caller's own channel \
+(notifications: \`{"type":"notification","channel":"user","data":{…}}\`); another user's id, or an \
+API key, is answered \`FORBIDDEN\`.
 - \`{"type":"unsubscribe", …the same fields…}\` — answered \`unsubscribed\`.
 - \`{"type":"resume","organization_id":…,"after":"<event id>", "project_id"?, "task_id"?}\` — \
 subscribes, replays every event after \`after\` from the events table, then continues live with no \
@@ -31,9 +36,10 @@ message (\`BAD_REQUEST\`, \`VALIDATION_ERROR\`), an organization the caller is n
 (\`NOT_FOUND\`), a missing permission (\`FORBIDDEN\`) or too many subscriptions (\`SUBSCRIPTION_LIMIT\`).
 
 **Close codes:** 1001 the server is stopping (reconnect, resume); 1011 a server error (reconnect, \
-resume); 4008 slow consumer — the send buffer filled (reconnect, resume); 4401 the access token \
-expired (get a new one, reconnect, resume); 4403 access to a subscribed organization was removed \
-(member removed, API key revoked). The server pings every REALTIME_HEARTBEAT_SECONDS and cuts a \
+resume); 4008 slow consumer — the send buffer filled (reconnect, resume); 4401 reauthenticate: the \
+access token or API key expired, or the token's session ended (logout, session revoked, password \
+changed or reset, a refresh token reused) — get a new credential, reconnect, resume; 4403 access \
+was removed (the member removed from a subscribed organization, the API key revoked). The server pings every REALTIME_HEARTBEAT_SECONDS and cuts a \
 socket that did not answer the previous ping.`;
 
 export function realtimeRoutes(): RouteSpec[] {
@@ -52,12 +58,18 @@ export function realtimeRoutes(): RouteSpec[] {
           description: 'Switching to the WebSocket protocol (subprotocol `bearer`)',
           headers: ['Upgrade'],
         },
+        400: {
+          description:
+            'A malformed WebSocket handshake (Sec-WebSocket-Key, Sec-WebSocket-Protocol), or a ' +
+            'path or query whose percent-encoding does not decode',
+        },
         401: {
           description: 'The upgrade offered no credential, or a bad or expired one',
         },
         426: {
-          description: 'A plain GET: this path speaks only WebSocket',
-          headers: ['Upgrade'],
+          description:
+            'A plain GET (this path speaks only WebSocket), or a WebSocket version other than 13',
+          headers: ['Upgrade', 'Sec-WebSocket-Version'],
         },
       },
       handler: () => {

@@ -64,6 +64,9 @@ function showHeaders(ctx: AppContext, decision: RateLimitDecision): void {
   ctx.set('RateLimit-Reset', String(decision.resetSeconds));
 }
 
+/** The per-address limit's key of a client address (a WebSocket upgrade is counted under it too). */
+export const addressKey = (ip: string) => `ip:${ip}`;
+
 export function principalKey(principal: Principal | undefined): string | undefined {
   if (principal === undefined) return undefined;
   return principal.kind === 'user' ? `user:${principal.userId}` : `apikey:${principal.keyId}`;

@@ -1,15 +1,12 @@
 // Request id (accepted from the client when sane), timing header, and a child logger per request.
-import { randomUUID } from 'node:crypto';
 import type { Middleware } from 'koa';
 import type { Logger } from '../../../application/shared/ports.js';
+import { requestIdFrom } from '../../shared/request-id.js';
 import type { AppContext, RequestState, RouterFields } from '../context.js';
-
-const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export function requestContext(logger: Logger): Middleware<RequestState, RouterFields> {
   return async (ctx: AppContext, next) => {
-    const offered = ctx.get('X-Request-Id');
-    ctx.state.requestId = SAFE_REQUEST_ID.test(offered) ? offered : `req_${randomUUID()}`;
+    ctx.state.requestId = requestIdFrom(ctx.get('X-Request-Id'));
     ctx.state.startedAt = process.hrtime.bigint();
     ctx.state.log = logger.child({ request_id: ctx.state.requestId });
     ctx.set('X-Request-Id', ctx.state.requestId);
