@@ -1,6 +1,7 @@
 // The events table (migration 2026_12_05_0015): appended in the write's transaction, read in
 // (tx_id, seq) order up to the oldest transaction still running, so that no reader ever moves past
-// an event whose transaction has yet to commit.
+// an event whose transaction has yet to commit. An event about a task is placed after the task's
+// earlier events even when its transaction's id is older (migration 2026_12_05_0017).
 import {
   sql,
   type Expression,
@@ -18,6 +19,7 @@ import {
   type EventType,
   type EventVisibility,
 } from '../../domain/events/event.js';
+import { taskOfEvent } from '../../domain/events/realtime.js';
 import type { EventsTable } from './database-events.js';
 import type { Database, Db } from './database.js';
 import { defer, QueryTemplates } from './wire/index.js';
@@ -34,59 +36,7 @@ export function postgresEventLog(db: Db): EventLog {
     async append(event) {
       // Like the audit entry beside it: written in the transaction it tells of, read by nobody
       // in it, so it rides ahead of the next statement (the COMMIT, usually).
-      const values = [
-        event.organizationId,
-        event.id,
-        event.type,
-        event.subject.type,
-        event.subject.id,
-        event.subject.key,
-        event.actor.type,
-        event.actor.id,
-        JSON.stringify(event.change),
-        event.projectId,
-        event.assigneeId,
-        event.reporterId,
-        event.requestId,
-        event.occurredAt,
-      ] as const;
-      const statement = templates.compile(
-        { query: 'append' },
-        values,
-        (
-          org,
-          id,
-          type,
-          subjectType,
-          subjectId,
-          key,
-          actorType,
-          actorId,
-          change,
-          project,
-          assignee,
-          reporter,
-          request,
-          at,
-        ) =>
-          db.insertInto('events').values({
-            organization_id: org,
-            id: id,
-            type: type,
-            subject_type: subjectType,
-            subject_id: subjectId,
-            subject_key: key,
-            actor_type: actorType,
-            actor_id: actorId,
-            change: change,
-            project_id: project,
-            assignee_id: assignee,
-            reporter_id: reporter,
-            request_id: request,
-            occurred_at: at,
-          }),
-      );
-      await defer(db, statement);
+      await defer(db, appendStatement(db, event));
     },
 
     async positionOf(organizationId, id) {
@@ -205,6 +155,108 @@ export function toEvent(row: Omit<Selectable<EventsTable>, 'tx_id' | 'seq'>): Do
     requestId: row.request_id,
   };
 }
+
+/** The insert of `event`, placed after the task's earlier events when it is about a task. */
+function appendStatement(db: Db, event: DomainEvent) {
+  const row: EventRow = [
+    event.organizationId,
+    event.id,
+    event.type,
+    event.subject.type,
+    event.subject.id,
+    event.subject.key,
+    event.actor.type,
+    event.actor.id,
+    JSON.stringify(event.change),
+    event.projectId,
+    event.assigneeId,
+    event.reporterId,
+    event.requestId,
+    event.occurredAt,
+  ];
+  const taskId = taskOfEvent(event);
+  if (taskId === null) {
+    return templates.compile({ query: 'append' }, row, (...values) => insertEvent(db, values));
+  }
+  const withTask: readonly [string, ...EventRow] = [taskId, ...row];
+  return templates.compile(
+    { query: 'append', about: 'task' },
+    withTask,
+    (task: string, ...values: EventRow) =>
+      insertEvent(db, values, afterTheTasksEvents(values[0], task)),
+  );
+}
+
+type EventRow = readonly [
+  organizationId: string,
+  id: string,
+  type: string,
+  subjectType: string,
+  subjectId: string | null,
+  subjectKey: string | null,
+  actorType: 'user' | 'apikey',
+  actorId: string,
+  change: string,
+  projectId: string | null,
+  assigneeId: string | null,
+  reporterId: string | null,
+  requestId: string | null,
+  occurredAt: Date,
+];
+
+/** The insert of one event; its tx_id the column's default (the transaction's id) unless given. */
+function insertEvent(db: Db, row: EventRow, txId?: Expression<string>) {
+  const [
+    org,
+    id,
+    type,
+    subjectType,
+    subjectId,
+    key,
+    actorType,
+    actorId,
+    change,
+    project,
+    assignee,
+    reporter,
+    request,
+    at,
+  ] = row;
+  return db.insertInto('events').values({
+    organization_id: org,
+    id,
+    ...(txId && { tx_id: txId }),
+    type,
+    subject_type: subjectType,
+    subject_id: subjectId,
+    subject_key: key,
+    actor_type: actorType,
+    actor_id: actorId,
+    change,
+    project_id: project,
+    assignee_id: assignee,
+    reporter_id: reporter,
+    request_id: request,
+    occurred_at: at,
+  });
+}
+
+/**
+ * The tx_id of an event about a task: its transaction's id, or the greatest tx_id among the
+ * task's events so far if that is greater, so that a transaction that took its id before a later
+ * one and changed the task after it (waiting for the task's lock meanwhile) still comes after it
+ * in the readers' order. The append is a statement after the one that locked the task, so its
+ * snapshot (READ COMMITTED) sees the other's committed event. Why no reader skips an event still,
+ * and what "about a task" takes in: migration 2026_12_05_0017, whose index this probes once (the
+ * expression is the index's).
+ */
+const afterTheTasksEvents = (organizationId: string, taskId: string) => sql<string>`greatest(
+  pg_current_xact_id(),
+  (SELECT tx_id FROM events
+   WHERE organization_id = ${organizationId}
+     AND (CASE WHEN subject_type = 'task' THEN subject_id ELSE change ->> 'task_id' END) = ${taskId}
+   ORDER BY tx_id DESC LIMIT 1)
+)`;
 
 const after = (position: EventPosition) =>
   sql<SqlBool>`(tx_id, seq) > (${position.txId}::xid8, ${position.seq}::bigint)`;
