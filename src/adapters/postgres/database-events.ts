@@ -22,6 +22,8 @@ export interface EventsTable {
   reporter_id: string | null;
   request_id: string | null;
   occurred_at: Timestamp;
+  /** The task the event is about (migration 2026_12_05_0017), null for the rest. */
+  task_id: string | null;
 }
 
 /** A consumer's cursor over the events (migration 2026_12_05_0016): the last it handed on. */

@@ -140,7 +140,9 @@ export function postgresEventLog(db: Db): EventLog {
   };
 }
 
-export function toEvent(row: Omit<Selectable<EventsTable>, 'tx_id' | 'seq'>): DomainEvent {
+export function toEvent(
+  row: Omit<Selectable<EventsTable>, 'tx_id' | 'seq' | 'task_id'>,
+): DomainEvent {
   return {
     id: row.id,
     type: row.type as EventType,
@@ -156,8 +158,9 @@ export function toEvent(row: Omit<Selectable<EventsTable>, 'tx_id' | 'seq'>): Do
   };
 }
 
-/** The insert of `event`, placed after the task's earlier events when it is about a task. */
+/** The insert of `event`, placed after the task's events so far when it is about a task. */
 function appendStatement(db: Db, event: DomainEvent) {
+  const taskId = taskOfEvent(event);
   const row: EventRow = [
     event.organizationId,
     event.id,
@@ -173,17 +176,11 @@ function appendStatement(db: Db, event: DomainEvent) {
     event.reporterId,
     event.requestId,
     event.occurredAt,
+    taskId,
   ];
-  const taskId = taskOfEvent(event);
-  if (taskId === null) {
-    return templates.compile({ query: 'append' }, row, (...values) => insertEvent(db, values));
-  }
-  const withTask: readonly [string, ...EventRow] = [taskId, ...row];
-  return templates.compile(
-    { query: 'append', about: 'task' },
-    withTask,
-    (task: string, ...values: EventRow) =>
-      insertEvent(db, values, afterTheTasksEvents(values[0], task)),
+  const aboutTask = taskId !== null;
+  return templates.compile({ query: 'append', aboutTask }, row, (...values) =>
+    insertEvent(db, values, aboutTask),
   );
 }
 
@@ -202,10 +199,10 @@ type EventRow = readonly [
   reporterId: string | null,
   requestId: string | null,
   occurredAt: Date,
+  taskId: string | null,
 ];
 
-/** The insert of one event; its tx_id the column's default (the transaction's id) unless given. */
-function insertEvent(db: Db, row: EventRow, txId?: Expression<string>) {
+function insertEvent(db: Db, row: EventRow, aboutTask: boolean) {
   const [
     org,
     id,
@@ -221,11 +218,13 @@ function insertEvent(db: Db, row: EventRow, txId?: Expression<string>) {
     reporter,
     request,
     at,
+    taskId,
   ] = row;
   return db.insertInto('events').values({
     organization_id: org,
     id,
-    ...(txId && { tx_id: txId }),
+    // Otherwise the column's default: the transaction's id.
+    ...(aboutTask && { tx_id: taskEventTxId(org, taskId) }),
     type,
     subject_type: subjectType,
     subject_id: subjectId,
@@ -238,23 +237,24 @@ function insertEvent(db: Db, row: EventRow, txId?: Expression<string>) {
     reporter_id: reporter,
     request_id: request,
     occurred_at: at,
+    task_id: taskId,
   });
 }
 
 /**
  * The tx_id of an event about a task: its transaction's id, or the greatest tx_id among the
- * task's events so far if that is greater, so that a transaction that took its id before a later
- * one and changed the task after it (waiting for the task's lock meanwhile) still comes after it
- * in the readers' order. The append is a statement after the one that locked the task, so its
- * snapshot (READ COMMITTED) sees the other's committed event. Why no reader skips an event still,
- * and what "about a task" takes in: migration 2026_12_05_0017, whose index this probes once (the
- * expression is the index's).
+ * task's events so far if that is greater. A transaction that took its id before another and
+ * changed the task after it (it waited for the task's lock meanwhile) thus comes after it in the
+ * readers' order: the append is a statement after the one that locked the task, so its snapshot
+ * (READ COMMITTED) sees the other's committed event. Why no reader skips an event still:
+ * migration 2026_12_05_0017, whose index this probes once.
  */
-const afterTheTasksEvents = (organizationId: string, taskId: string) => sql<string>`greatest(
+export const taskEventTxId = (
+  organizationId: string,
+  taskId: string | null,
+) => sql<string>`greatest(
   pg_current_xact_id(),
-  (SELECT tx_id FROM events
-   WHERE organization_id = ${organizationId}
-     AND (CASE WHEN subject_type = 'task' THEN subject_id ELSE change ->> 'task_id' END) = ${taskId}
+  (SELECT tx_id FROM events WHERE organization_id = ${organizationId} AND task_id = ${taskId}
    ORDER BY tx_id DESC LIMIT 1)
 )`;
 
