@@ -6,7 +6,10 @@ type Timestamp = ColumnType<Date, Date | string, Date | string>;
 export interface EventsTable {
   organization_id: string;
   id: string;
-  /** The writing transaction's xid8, as text (it exceeds a JavaScript number's exact range). */
+  /**
+   * The writing transaction's xid8, or for an event about a task the task's latest event's if
+   * greater (migration 2026_12_05_0017); as text (it exceeds a JavaScript number's exact range).
+   */
   tx_id: Generated<string>;
   /** The order within the transaction (an identity column; bigint, as text). */
   seq: Generated<string>;
