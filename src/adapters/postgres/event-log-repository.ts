@@ -24,7 +24,7 @@ import type { EventsTable } from './database-events.js';
 import type { Database, Db } from './database.js';
 import { defer, QueryTemplates } from './wire/index.js';
 
-/** The compiled insert of every event log (the same SQL for every connection). */
+/** The compiled inserts of every event log (the same SQL for every connection). */
 const templates = new QueryTemplates();
 
 const TASK_EVENT_TYPES: readonly EventType[] = EVENT_TYPES.filter((type) =>
@@ -184,6 +184,7 @@ function appendStatement(db: Db, event: DomainEvent) {
   );
 }
 
+/** An event's values, bound in this order. */
 type EventRow = readonly [
   organizationId: string,
   id: string,
@@ -202,6 +203,7 @@ type EventRow = readonly [
   taskId: string | null,
 ];
 
+/** The insert of one event; `aboutTask`, of the template's shape, says where its tx_id comes from. */
 function insertEvent(db: Db, row: EventRow, aboutTask: boolean) {
   const [
     org,
