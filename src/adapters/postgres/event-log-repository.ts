@@ -1,6 +1,7 @@
 // The events table (migration 2026_12_05_0015): appended in the write's transaction, read in
 // (tx_id, seq) order up to the oldest transaction still running, so that no reader ever moves past
-// an event whose transaction has yet to commit.
+// an event whose transaction has yet to commit. An event about a task is placed after the task's
+// earlier events even when its transaction's id is older (migration 2026_12_05_0017).
 import {
   sql,
   type Expression,
@@ -18,11 +19,12 @@ import {
   type EventType,
   type EventVisibility,
 } from '../../domain/events/event.js';
+import { taskOfEvent } from '../../domain/events/realtime.js';
 import type { EventsTable } from './database-events.js';
 import type { Database, Db } from './database.js';
 import { defer, QueryTemplates } from './wire/index.js';
 
-/** The compiled insert of every event log (the same SQL for every connection). */
+/** The compiled inserts of every event log (the same SQL for every connection). */
 const templates = new QueryTemplates();
 
 const TASK_EVENT_TYPES: readonly EventType[] = EVENT_TYPES.filter((type) =>
@@ -34,59 +36,7 @@ export function postgresEventLog(db: Db): EventLog {
     async append(event) {
       // Like the audit entry beside it: written in the transaction it tells of, read by nobody
       // in it, so it rides ahead of the next statement (the COMMIT, usually).
-      const values = [
-        event.organizationId,
-        event.id,
-        event.type,
-        event.subject.type,
-        event.subject.id,
-        event.subject.key,
-        event.actor.type,
-        event.actor.id,
-        JSON.stringify(event.change),
-        event.projectId,
-        event.assigneeId,
-        event.reporterId,
-        event.requestId,
-        event.occurredAt,
-      ] as const;
-      const statement = templates.compile(
-        { query: 'append' },
-        values,
-        (
-          org,
-          id,
-          type,
-          subjectType,
-          subjectId,
-          key,
-          actorType,
-          actorId,
-          change,
-          project,
-          assignee,
-          reporter,
-          request,
-          at,
-        ) =>
-          db.insertInto('events').values({
-            organization_id: org,
-            id: id,
-            type: type,
-            subject_type: subjectType,
-            subject_id: subjectId,
-            subject_key: key,
-            actor_type: actorType,
-            actor_id: actorId,
-            change: change,
-            project_id: project,
-            assignee_id: assignee,
-            reporter_id: reporter,
-            request_id: request,
-            occurred_at: at,
-          }),
-      );
-      await defer(db, statement);
+      await defer(db, appendStatement(db, event));
     },
 
     async positionOf(organizationId, id) {
@@ -190,7 +140,9 @@ export function postgresEventLog(db: Db): EventLog {
   };
 }
 
-export function toEvent(row: Omit<Selectable<EventsTable>, 'tx_id' | 'seq'>): DomainEvent {
+export function toEvent(
+  row: Omit<Selectable<EventsTable>, 'tx_id' | 'seq' | 'task_id'>,
+): DomainEvent {
   return {
     id: row.id,
     type: row.type as EventType,
@@ -205,6 +157,108 @@ export function toEvent(row: Omit<Selectable<EventsTable>, 'tx_id' | 'seq'>): Do
     requestId: row.request_id,
   };
 }
+
+/** The insert of `event`, placed after the task's events so far when it is about a task. */
+function appendStatement(db: Db, event: DomainEvent) {
+  const taskId = taskOfEvent(event);
+  const row: EventRow = [
+    event.organizationId,
+    event.id,
+    event.type,
+    event.subject.type,
+    event.subject.id,
+    event.subject.key,
+    event.actor.type,
+    event.actor.id,
+    JSON.stringify(event.change),
+    event.projectId,
+    event.assigneeId,
+    event.reporterId,
+    event.requestId,
+    event.occurredAt,
+    taskId,
+  ];
+  const aboutTask = taskId !== null;
+  return templates.compile({ query: 'append', aboutTask }, row, (...values) =>
+    insertEvent(db, values, aboutTask),
+  );
+}
+
+/** An event's values, bound in this order. */
+type EventRow = readonly [
+  organizationId: string,
+  id: string,
+  type: string,
+  subjectType: string,
+  subjectId: string | null,
+  subjectKey: string | null,
+  actorType: 'user' | 'apikey',
+  actorId: string,
+  change: string,
+  projectId: string | null,
+  assigneeId: string | null,
+  reporterId: string | null,
+  requestId: string | null,
+  occurredAt: Date,
+  taskId: string | null,
+];
+
+/** The insert of one event; `aboutTask`, of the template's shape, says where its tx_id comes from. */
+function insertEvent(db: Db, row: EventRow, aboutTask: boolean) {
+  const [
+    org,
+    id,
+    type,
+    subjectType,
+    subjectId,
+    key,
+    actorType,
+    actorId,
+    change,
+    project,
+    assignee,
+    reporter,
+    request,
+    at,
+    taskId,
+  ] = row;
+  return db.insertInto('events').values({
+    organization_id: org,
+    id,
+    // Otherwise the column's default: the transaction's id.
+    ...(aboutTask && { tx_id: taskEventTxId(org, taskId) }),
+    type,
+    subject_type: subjectType,
+    subject_id: subjectId,
+    subject_key: key,
+    actor_type: actorType,
+    actor_id: actorId,
+    change,
+    project_id: project,
+    assignee_id: assignee,
+    reporter_id: reporter,
+    request_id: request,
+    occurred_at: at,
+    task_id: taskId,
+  });
+}
+
+/**
+ * The tx_id of an event about a task: its transaction's id, or the greatest tx_id among the
+ * task's events so far if that is greater. A transaction that took its id before another and
+ * changed the task after it (it waited for the task's lock meanwhile) thus comes after it in the
+ * readers' order: the append is a statement after the one that locked the task, so its snapshot
+ * (READ COMMITTED) sees the other's committed event. Why no reader skips an event still:
+ * migration 2026_12_05_0017, whose index this probes once.
+ */
+export const taskEventTxId = (
+  organizationId: string,
+  taskId: string | null,
+) => sql<string>`greatest(
+  pg_current_xact_id(),
+  (SELECT tx_id FROM events WHERE organization_id = ${organizationId} AND task_id = ${taskId}
+   ORDER BY tx_id DESC LIMIT 1)
+)`;
 
 const after = (position: EventPosition) =>
   sql<SqlBool>`(tx_id, seq) > (${position.txId}::xid8, ${position.seq}::bigint)`;
