@@ -39,10 +39,11 @@ interface ClaimedRow {
 export function postgresJobQueue(db: Db): JobQueue {
   return {
     async claim(worker, now, leaseMs, limit) {
+      // In the order they were enqueued (UUIDv7 ids), whatever order the UPDATE returned them in.
       const { rows } = await sql<ClaimedRow>`
         SELECT * FROM jobs_claim(
           ${worker}, ${now}, ${leaseMs}::double precision * interval '1 millisecond', ${limit}
-        )
+        ) ORDER BY created_at, id
       `.execute(db);
       return rows.map((row): ClaimedJob => ({
         id: row.id,

@@ -42,6 +42,7 @@ describe('the whole journey', () => {
     expect(beforeVerify.status).toBe(403);
     expect(beforeVerify.body.error.code).toBe('FORBIDDEN');
 
+    await t.mailSent();
     const mail = t.mail.find((m) => m.to === email);
     expect(mail?.text).toContain('http://localhost:');
     const verified = await api.post('/api/v1/auth/verify-email', {
@@ -111,6 +112,7 @@ describe('registration', () => {
     expect(again.status).toBe(201);
     expect(again.body.data).toMatchObject({ email, name: 'B', email_verified: false });
     expect(again.body.data.id).not.toBe(first.body.data.id);
+    await t.mailSent();
     expect(t.mail.filter((m) => m.to === email).map((m) => m.subject)).toEqual([
       'Verify your TeamFlow email address',
       'You already have a TeamFlow account',

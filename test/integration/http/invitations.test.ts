@@ -150,6 +150,7 @@ describe('inviting and accepting', () => {
     const { org, owner } = await anOrganization();
     const email = newEmail();
     await inviteAs(owner, org, email);
+    await t.mailSent();
     const mail = [...t.mail].reverse().find((m) => m.to === email)!;
     expect(mail.text).toMatch(/\/accept-invitation\?token=[A-Za-z0-9_-]+/);
   });

@@ -385,6 +385,7 @@ describe('with a critical component down', () => {
           { field: 'checks.cache', message: 'ok' },
           { field: 'checks.event_bus', message: 'ok' },
           { field: 'checks.outbox', message: 'ok' },
+          { field: 'checks.jobs', message: 'ok' },
           { field: 'checks.queue', message: 'down: unreachable' },
           { field: 'checks.mailer', message: 'down: failed' },
         ],

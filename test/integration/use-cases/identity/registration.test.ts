@@ -68,7 +68,9 @@ describe('register', () => {
     await deps.runJobs();
     const [verification, notice] = mailsTo(email);
     for (const mail of [verification, notice]) {
-      expect(mail?.html).toContain('Hello &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co');
+      expect(mail?.html).toContain(
+        'Hello &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co',
+      );
       expect(mail?.html).not.toContain('<script>');
       // The plain text keeps the name as typed: it is never read as markup.
       expect(mail?.text).toContain(`Hello ${name}`);
@@ -155,7 +157,9 @@ describe('verifyEmail', () => {
     await register(deps, { email: late, password: PASSWORD, name: 'Late' });
 
     deps.clock.advance(DAY_MS - 1);
-    await expect(verifyEmail(deps, { token: await tokenMailedTo(deps, early) })).resolves.toMatchObject({
+    await expect(
+      verifyEmail(deps, { token: await tokenMailedTo(deps, early) }),
+    ).resolves.toMatchObject({
       email: early,
     });
 
