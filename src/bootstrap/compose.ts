@@ -49,7 +49,8 @@ export interface ComposeOverrides {
   /** An already-open (and migrated) database; the caller closes it. */
   readonly database?: DatabaseHandle;
   readonly logger?: PinoLogger;
-  readonly mailer?: Mailer;
+  /** Captures mail instead of the configured transport (undefined: the configured one). */
+  readonly mailer?: Mailer | undefined;
   readonly argon2?: Argon2Params;
   readonly extraProbes?: readonly HealthProbe[];
   /** The time the use cases and the token service read; the system's unless a test moves it. */
