@@ -18,9 +18,15 @@ export function invitationEmail(
     html: mailDocument(
       subject,
       html`<p>Hello,</p>
-<p>You have been invited to join <strong>${organizationName}</strong> on TeamFlow as ${roleName}. Sign in with this email address and open this link to accept:<br><a href="${link}">${link}</a></p>
-<p>Or send this token to POST /api/v1/invitations/accept: <code>${token}</code></p>
-<p>The invitation expires in 7 days.</p>`,
+        <p>
+          You have been invited to join <strong>${organizationName}</strong> on TeamFlow as
+          ${roleName}. Sign in with this email address and open this link to accept:<br /><a
+            href="${link}"
+            >${link}</a
+          >
+        </p>
+        <p>Or send this token to POST /api/v1/invitations/accept: <code>${token}</code></p>
+        <p>The invitation expires in 7 days.</p>`,
     ),
   };
 }
