@@ -8,7 +8,7 @@ export interface RetryPolicy {
   readonly maxDelayMs: number;
 }
 
-/** 15 s, 30 s, 1 min, … up to 30 min: with 10 attempts a job is retried for about an hour. */
+/** 15 s, 30 s, 1 min, … up to 30 min: with 10 attempts a job is retried for 45 to 90 minutes. */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { baseDelayMs: 15_000, maxDelayMs: 30 * 60_000 };
 export const DEFAULT_MAX_ATTEMPTS = 10;
 
