@@ -56,7 +56,10 @@ export function composeJobs(sources: JobsSources): JobsRuntime {
     sources.mailer ?? configuredMailer(config, logger),
     sources.metrics,
   );
-  const observer = registerJobMetrics(sources.metrics.registry, () => queue.stats(clock.now()));
+  const observer = registerJobMetrics(
+    sources.metrics.registry,
+    sources.run ? () => queue.stats(clock.now()) : undefined,
+  );
   const runner = sources.run
     ? jobLoop(
         {

@@ -1,13 +1,14 @@
 // The background jobs' metrics, on the process's registry: jobs waiting and dead per kind (read
-// from the table at each scrape, whichever process runs them), jobs ended by kind and outcome,
-// and how long a job took from its enqueue to done.
+// from the table at each scrape, by the processes that run jobs only, as the outbox's backlog: the
+// API pods of a separate worker would each report the same table), jobs ended by kind and
+// outcome, and how long a job took from its enqueue to done.
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { JobKindStats } from '../../application/jobs/ports.js';
 import type { JobObserver } from '../../application/jobs/run-jobs.js';
 
 export function registerJobMetrics(
   registry: Registry,
-  stats: () => Promise<readonly JobKindStats[]>,
+  stats: (() => Promise<readonly JobKindStats[]>) | undefined,
 ): JobObserver {
   const registers = [registry];
   const processed = new Counter({
@@ -23,6 +24,17 @@ export function registerJobMetrics(
     buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 1800, 3600],
     registers,
   });
+  if (stats) registerDepth(registry, stats);
+  return {
+    processed(kind, outcome, latencySeconds) {
+      processed.inc({ kind, outcome });
+      if (latencySeconds !== undefined) latency.observe({ kind }, latencySeconds);
+    },
+  };
+}
+
+function registerDepth(registry: Registry, stats: () => Promise<readonly JobKindStats[]>): void {
+  const registers = [registry];
   // Registered before the dead gauge, whose values its collect sets: scrapes read them in order.
   new Gauge({
     name: 'jobs_queue_depth',
@@ -46,10 +58,4 @@ export function registerJobMetrics(
     labelNames: ['kind'] as const,
     registers,
   });
-  return {
-    processed(kind, outcome, latencySeconds) {
-      processed.inc({ kind, outcome });
-      if (latencySeconds !== undefined) latency.observe({ kind }, latencySeconds);
-    },
-  };
 }
