@@ -13,6 +13,11 @@ import {
 export interface JobLoopOptions extends JobRunnerOptions {
   /** The longest wait between two looks at the table when no nudge comes. */
   readonly pollMs: number;
+  /**
+   * How long a nudge waits before the table is looked at: every committed write nudges, most
+   * enqueue nothing, so the nudges of a busy moment share one look.
+   */
+  readonly nudgeDelayMs: number;
 }
 
 export interface JobLoopStatus {
@@ -48,6 +53,7 @@ export function jobLoop(
   let unsubscribe: (() => void) | undefined;
   let lastSuccessAt: Date | undefined;
   let failures = 0;
+  let nudgeTimer: NodeJS.Timeout | undefined;
 
   /** Batches until fewer than a full batch were due. */
   async function drain(): Promise<void> {
@@ -85,11 +91,20 @@ export function jobLoop(
     });
   }
 
+  function nudged(): void {
+    if (stopped || nudgeTimer !== undefined) return;
+    if (options.nudgeDelayMs === 0) return wake();
+    nudgeTimer = setTimeout(() => {
+      nudgeTimer = undefined;
+      wake();
+    }, options.nudgeDelayMs);
+  }
+
   return {
     start() {
       if (!stopped) return;
       stopped = false;
-      unsubscribe = deps.bus.onNudge(wake);
+      unsubscribe = deps.bus.onNudge(nudged);
       pollTimer = setInterval(wake, options.pollMs);
       pollTimer.unref();
       wake();
@@ -105,6 +120,7 @@ export function jobLoop(
       unsubscribe?.();
       clearInterval(pollTimer);
       clearTimeout(retryTimer);
+      clearTimeout(nudgeTimer);
       await current;
     },
     status: () => ({ lastSuccessAt, consecutiveFailures: failures }),
