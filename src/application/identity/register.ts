@@ -63,9 +63,10 @@ export async function register(
       throw error;
     });
 
-  const job = created ? 'mail.verification' : 'mail.account-exists';
-  if (!admitted) dropMail(deps, job, candidate.email);
-  else if (!created) {
+  if (!admitted) {
+    dropMail(deps, created ? 'mail.verification' : 'mail.account-exists', candidate.email);
+  } else if (!created) {
+    // The owner of the taken address is told in a transaction of its own: the refused one rolled back.
     const mail = accountExistsEmail(publicUrl, candidate.name);
     await deps.uow.run((tx) => enqueueEmail(deps, tx, { to: candidate.email, ...mail }));
   }
