@@ -1,6 +1,6 @@
 // Everything a use case may be handed. Each use case names the part it touches with Pick<Deps, …>.
 import type { EventBus } from './events/ports.js';
-import type { AccessTokenService, Mailer, PasswordHasher, SecretTokens } from './identity/ports.js';
+import type { AccessTokenService, PasswordHasher, SecretTokens } from './identity/ports.js';
 import type { IdempotencyStore } from './shared/idempotency.js';
 import type { BackgroundWork, Cache, Clock, IdGenerator, RateLimiter } from './shared/ports.js';
 import type { Repositories, UnitOfWork } from './shared/unit-of-work.js';
@@ -39,7 +39,6 @@ export interface Deps {
   readonly passwords: PasswordHasher;
   readonly accessTokens: AccessTokenService;
   readonly secrets: SecretTokens;
-  readonly mailer: Mailer;
   readonly loginLimits: LoginLimits;
   readonly mailLimits: MailLimits;
   readonly background: BackgroundWork;

@@ -5,11 +5,10 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import type { Logger as PinoLogger } from 'pino';
 import type { Deps } from '../application/deps.js';
+import type { Mailer } from '../application/identity/ports.js';
 import type { Cache, Clock } from '../application/shared/ports.js';
 import { createHttpApp } from '../adapters/http/app.js';
 import type { HealthProbe } from '../adapters/http/operations/probes.js';
-import { logMailer } from '../adapters/mail/log-mailer.js';
-import { smtpMailer } from '../adapters/mail/smtp-mailer.js';
 import { memoryCache } from '../adapters/memory/memory-cache.js';
 import type { DatabaseHandle } from '../adapters/postgres/connect.js';
 import { postgresIdempotencyStore } from '../adapters/postgres/idempotency-store.js';
@@ -33,10 +32,11 @@ import { inProcessBackgroundWork } from '../adapters/system/background-work.js';
 import { systemClock } from '../adapters/system/clock.js';
 import { uuidV7Ids } from '../adapters/system/uuid-v7-ids.js';
 import { clientAddress } from '../adapters/shared/client-address.js';
-import { cacheNameOf, observedCache, observedMailer } from '../adapters/telemetry/instruments.js';
+import { cacheNameOf, observedCache } from '../adapters/telemetry/instruments.js';
 import { createMetrics } from '../adapters/telemetry/metrics.js';
 import type { Config } from './config.js';
 import { composeEvents, nudgingUnitOfWork, type EventsRuntime } from './compose-events.js';
+import { composeJobs, type JobsRuntime } from './compose-jobs.js';
 import { rateLimiters } from './compose-limits.js';
 import { healthProbes } from './health-probes.js';
 import { redisReady } from './redis-ready.js';
@@ -51,7 +51,8 @@ export interface ComposeOverrides {
   /** An already-open (and migrated) database; the caller closes it. */
   readonly database?: DatabaseHandle;
   readonly logger?: PinoLogger;
-  readonly mailer?: Deps['mailer'];
+  /** Captures mail instead of the configured transport (undefined: the configured one). */
+  readonly mailer?: Mailer | undefined;
   readonly argon2?: Argon2Params;
   readonly extraProbes?: readonly HealthProbe[];
   /** The time the use cases and the token service read; the system's unless a test moves it. */
@@ -65,6 +66,8 @@ export interface Application {
   readonly config: Config;
   /** The event bus and, when this process dispatches, the dispatcher (started by start()). */
   readonly events: EventsRuntime;
+  /** The job queue and, when this process runs jobs, the runner (started by start()). */
+  readonly jobs: JobsRuntime;
   /** The realtime WebSocket's hub (tests tick it) and gateway (tests beat its heart). */
   readonly realtime: Realtime;
   readonly logger: PinoLogger;
@@ -127,19 +130,19 @@ export async function compose(
     dispatch: config.WORKER_MODE === 'inline',
   });
 
-  const mailer = observedMailer(
-    overrides.mailer ??
-      (config.MAIL_TRANSPORT === 'smtp' && config.SMTP_URL
-        ? smtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM })
-        : logMailer(logger.child({ component: 'mail' }))),
-    metrics,
-  );
-  closers.push({ name: 'mailer', close: () => mailer.close() });
+  const jobs = composeJobs({
+    ...{ config, database, bus: events.bus, logger, clock, metrics, mailer: overrides.mailer },
+    run: config.WORKER_MODE === 'inline',
+  });
 
-  // Drained before the database and the mailer close: its jobs use both.
+  // Drained before the job runner stops (its jobs enqueue mail) and before the database closes.
   const background = inProcessBackgroundWork(logger.child({ component: 'background' }));
-  closers.unshift({ name: 'background work', close: () => background.idle() });
-  closers.unshift(events.closeFirst);
+  closers.unshift(
+    events.closeFirst,
+    { name: 'background work', close: () => background.idle() },
+    jobs.closeFirst,
+  );
+  closers.push(jobs.closeLast);
 
   // The first key signs; the older ones (rotated out, still in either variable) only verify.
   const signingKeys = config.JWT_PRIVATE_KEY
@@ -181,7 +184,6 @@ export async function compose(
     passwords,
     accessTokens,
     secrets: cryptoSecretTokens(),
-    mailer,
     loginLimits: {
       byEmailAndIp: limiter('login-fail-email-ip', config.LOGIN_MAX_FAILURES_PER_EMAIL_AND_IP),
       byIp: limiter('login-fail-ip', config.LOGIN_MAX_FAILURES_PER_IP),
@@ -211,6 +213,7 @@ export async function compose(
   const probes = [
     ...healthProbes({ database, cache, redisCache: sharedCache, logger }),
     ...events.probes,
+    ...jobs.probes,
     ...(own?.probes ?? []),
     ...(overrides.extraProbes ?? []),
   ];
@@ -271,6 +274,7 @@ export async function compose(
     deps,
     config,
     events,
+    jobs,
     realtime,
     logger,
     server: http.server,
@@ -283,6 +287,7 @@ export async function compose(
       bound = ports.adminPort;
       const stores = { database: database.kind, cache: redis ? 'redis' : 'memory' };
       events.start();
+      jobs.runner?.start();
       logger.info({ port: ports.port, admin_port: bound, ...stores }, 'listening');
       return ports.port;
     },

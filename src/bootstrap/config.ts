@@ -130,6 +130,15 @@ const schema = z.object({
   EVENT_PURGE_INTERVAL_SECONDS: positive.max(86_400).default(3600),
   /** The port of the worker process's /health, /health/ready and /metrics (k8s probes, scrapes). */
   WORKER_ADMIN_PORT: port.default(9091),
+  /** The longest the job runner waits between two looks at the jobs table without a nudge. */
+  JOBS_POLL_MS: positive.max(60_000).default(1000),
+  /** Jobs claimed (and run side by side) at once by one runner. */
+  JOBS_BATCH_SIZE: positive.max(1000).default(10),
+  /**
+   * How long a claimed job is held: a runner that has not answered by then is taken for dead and
+   * the job runs again elsewhere. Longer than any job (a mail's SMTP timeouts add up to 2 min).
+   */
+  JOBS_LEASE_SECONDS: positive.min(30).max(86_400).default(300),
 });
 
 export type Env = z.infer<typeof schema>;

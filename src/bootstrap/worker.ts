@@ -1,7 +1,8 @@
-// The worker process (`npm run worker`): dispatches the events table to the event bus and purges
-// expired events, against PostgreSQL (DATABASE_URL) and, for several API processes, Redis. It
-// serves its own /health, /health/ready, /health/detailed and /metrics on WORKER_ADMIN_PORT.
-// The embedded default needs none of this: its API process dispatches (WORKER_MODE=inline).
+// The worker process (`npm run worker`): dispatches the events table to the event bus, purges
+// expired events and runs the background jobs (every email), against PostgreSQL (DATABASE_URL)
+// and, for several API processes, Redis. It serves its own /health, /health/ready,
+// /health/detailed and /metrics on WORKER_ADMIN_PORT. The embedded default needs none of this:
+// its API process does all of it (WORKER_MODE=inline).
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createOperationsApp } from '../adapters/http/operations-app.js';
@@ -10,6 +11,7 @@ import { createRedisClient } from '../adapters/redis/redis-client.js';
 import { systemClock } from '../adapters/system/clock.js';
 import { createMetrics } from '../adapters/telemetry/metrics.js';
 import { composeEvents } from './compose-events.js';
+import { composeJobs } from './compose-jobs.js';
 import { openOwnDatabase } from './own-database.js';
 import { ownLogger } from './own-logger.js';
 import { configOrExit, guardProcess, refuseToStart } from './process-guards.js';
@@ -43,6 +45,10 @@ const events = composeEvents({
   ...{ config, database, redis, logger, clock: systemClock, registry: metrics.registry },
   dispatch: true,
 });
+const jobs = composeJobs({
+  ...{ config, database, bus: events.bus, logger, clock: systemClock, metrics },
+  run: true,
+});
 
 let draining = false;
 const app = createOperationsApp({
@@ -58,6 +64,7 @@ const app = createOperationsApp({
       },
       ...own.probes,
       ...events.probes,
+      ...jobs.probes,
     ],
     isDraining: () => draining,
     metrics: () => metrics.render(),
@@ -79,6 +86,7 @@ await new Promise<void>((resolve, reject) => {
   throw error;
 });
 events.start();
+jobs.runner!.start();
 const port = (server.address() as AddressInfo).port;
 logger.info({ port, bus: 'redis' }, 'listening');
 
@@ -90,10 +98,13 @@ async function shutdown(signal: string): Promise<void> {
   stopping = true;
   draining = true;
   logger.info({ signal }, 'worker shutting down');
-  // The batch in flight finishes (or its transaction rolls back and the next worker sends it).
+  // The batch in flight finishes (or its transaction rolls back and the next worker sends it);
+  // the jobs in flight end (or their leases pass and another worker runs them again).
   await events.closeFirst.close();
+  await jobs.closeFirst.close();
   await new Promise((resolve) => server.close(resolve));
   await events.closeLast.close();
+  await jobs.closeLast.close();
   redis.disconnect();
   for (const closer of own.closers) await closer.close().catch(() => undefined);
   process.exit(0);

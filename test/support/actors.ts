@@ -12,8 +12,12 @@ export interface SignedInUser {
   readonly refreshToken: string;
 }
 
-/** The token in the last email sent to `to` (from its `?token=` link). */
-export function tokenFromMail(app: TestApp, to: string): string {
+/**
+ * The token in the last email sent to `to` (from its `?token=` link), once the mail the requests
+ * so far asked for has gone out (the app's own job runner sends it).
+ */
+export async function tokenFromMail(app: TestApp, to: string): Promise<string> {
+  await app.mailSent();
   const message = [...app.mail].reverse().find((m) => m.to === to);
   const token = message && /\?token=([A-Za-z0-9_-]+)/.exec(message.text)?.[1];
   if (!token) throw new Error(`no token mailed to ${to}`);
@@ -34,7 +38,7 @@ export async function registerVerified(
   });
   expect(registered.status).toBe(201);
   const verified = await api.post('/api/v1/auth/verify-email', {
-    token: tokenFromMail(app, email),
+    token: await tokenFromMail(app, email),
   });
   expect(verified.status).toBe(200);
   return { id: registered.body.data.id, email, password };

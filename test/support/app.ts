@@ -22,6 +22,11 @@ export interface TestApp {
   readonly adminUrl: string | undefined;
   /** Every email the app sent, oldest first. */
   readonly mail: MailMessage[];
+  /**
+   * Resolves once the mail the requests so far asked for has been sent: the background work that
+   * enqueues it has ended and the app's job runner has run every due job (inline worker only).
+   */
+  mailSent(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -72,6 +77,10 @@ export async function startTestApp(
     baseUrl: `http://127.0.0.1:${port}`,
     adminUrl: adminPort === undefined ? undefined : `http://127.0.0.1:${adminPort}`,
     mail: mailer.sent,
+    async mailSent() {
+      await app.deps.background.idle();
+      await app.jobs.runner?.settled();
+    },
     async close() {
       await app.stop();
       await database.close();

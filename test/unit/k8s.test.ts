@@ -226,7 +226,7 @@ describe.each([
     expect(selects(workerPodMonitor.spec.selector.matchLabels, apiLabels)).toBe(false);
   });
 
-  it('lets Prometheus in on admin only, and out to PostgreSQL, Redis and DNS only', () => {
+  it('lets Prometheus in on admin only, and out to PostgreSQL, Redis, SMTP and DNS only', () => {
     const policy = single(manifests, 'NetworkPolicy', 'worker').spec;
     expect(policy.policyTypes).toEqual(['Ingress', 'Egress']);
     expect(policy.ingress).toEqual([
@@ -243,7 +243,7 @@ describe.each([
     const egressPorts = policy.egress
       .flatMap((rule: any) => rule.ports.map((p: any) => `${p.port}/${p.protocol}`))
       .sort();
-    expect(egressPorts).toEqual(['53/TCP', '53/UDP', '5432/TCP', '6379/TCP']);
+    expect(egressPorts).toEqual(['465/TCP', '53/TCP', '53/UDP', '5432/TCP', '587/TCP', '6379/TCP']);
   });
 });
 

@@ -13,7 +13,14 @@ export function logMailer(logger: MailLogger): Mailer & { readonly sent: MailMes
     sent,
     send(message) {
       logger.info(
-        { mail: { to: message.to, subject: message.subject, text: message.text } },
+        {
+          mail: {
+            to: message.to,
+            subject: message.subject,
+            text: message.text,
+            message_id: message.messageId,
+          },
+        },
         'mail not sent (no SMTP_URL); logged instead',
       );
       sent.push(message);

@@ -2,6 +2,7 @@
 import type { ColumnType, Generated, Kysely, Selectable } from 'kysely';
 import type { EventsTables } from './database-events.js';
 import type { IdempotencyTables } from './database-idempotency.js';
+import type { JobsTables } from './database-jobs.js';
 import type { LabelsTables } from './database-labels.js';
 import type { ProjectsTables } from './database-projects.js';
 import type { TasksTables } from './database-tasks.js';
@@ -158,7 +159,7 @@ export interface AuditLogTable {
 }
 
 export interface Database
-  extends ProjectsTables, LabelsTables, IdempotencyTables, TasksTables, EventsTables {
+  extends ProjectsTables, LabelsTables, IdempotencyTables, TasksTables, EventsTables, JobsTables {
   users: UsersTable;
   sessions: SessionsTable;
   refresh_tokens: RefreshTokensTable;

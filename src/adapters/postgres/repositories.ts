@@ -8,6 +8,7 @@ import { postgresApiKeyRepository } from './api-key-repository.js';
 import { postgresAuditLogRepository } from './audit-log-repository.js';
 import { postgresEventLog } from './event-log-repository.js';
 import { postgresInvitationRepository } from './invitation-repository.js';
+import { postgresJobOutbox } from './job-queue.js';
 import { postgresLabelRepository } from './label-repository.js';
 import { postgresMembershipRepository } from './membership-repository.js';
 import { postgresOrganizationRepository } from './organization-repository.js';
@@ -37,6 +38,7 @@ class LazyRepositories implements Repositories {
   #apiKeys?: Repositories['apiKeys'];
   #audit?: Repositories['audit'];
   #events?: Repositories['events'];
+  #jobs?: Repositories['jobs'];
   #projects?: Repositories['projects'];
   #labels?: Repositories['labels'];
   #tasks?: Repositories['tasks'];
@@ -81,6 +83,9 @@ class LazyRepositories implements Repositories {
   }
   get events(): Repositories['events'] {
     return (this.#events ??= postgresEventLog(this.#db));
+  }
+  get jobs(): Repositories['jobs'] {
+    return (this.#jobs ??= postgresJobOutbox(this.#db));
   }
   get projects(): Repositories['projects'] {
     return (this.#projects ??= postgresProjectRepository(this.#db));

@@ -2,10 +2,10 @@
 import type { BackgroundWork, Logger } from '../../application/shared/ports.js';
 
 /**
- * Each job starts at once, in the caller's tick (its synchronous part — e.g. handing a message
- * to the mailer — is done when `run` returns), and the caller goes on without its promise.
- * Jobs are few (every one follows a throttled request), so there is no queue; `idle` lets the
- * shutdown wait for them before the database and the mailer close.
+ * Each job starts at once, in the caller's tick (its synchronous part is done when `run`
+ * returns), and the caller goes on without its promise. Jobs are few (every one follows a
+ * throttled request), so there is no queue; `idle` lets the shutdown wait for them before the
+ * job runner and the database close.
  */
 export function inProcessBackgroundWork(logger: Logger): BackgroundWork {
   const running = new Set<Promise<void>>();

@@ -5,26 +5,15 @@ import { actorIdOf } from '../../domain/identity/principal.js';
 import { normalizeEmail } from '../../domain/identity/user.js';
 import { ConflictError } from '../../domain/shared/errors.js';
 import type { Deps } from '../deps.js';
+import { enqueueEmail } from '../jobs/email.js';
 import { recordAudit } from './audit.js';
+import { invitationEmail } from './invitation-email.js';
 import { resolveAssignableRole } from './member-roles.js';
 import type { Invitation } from './ports.js';
 import { inOrganization, type OrganizationAccess } from './resolve-access.js';
 
 /** An invitation can be accepted for 7 days. */
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
-
-export function invitationEmail(
-  publicUrl: string,
-  organizationName: string,
-  roleName: string,
-  token: string,
-) {
-  const link = `${publicUrl}/accept-invitation?token=${encodeURIComponent(token)}`;
-  return {
-    subject: `You are invited to join ${organizationName} on TeamFlow`,
-    text: `Hello,\n\nYou have been invited to join ${organizationName} on TeamFlow as ${roleName}. Sign in with this email address and open this link to accept:\n${link}\n\nOr send this token to POST /api/v1/invitations/accept: ${token}\n\nThe invitation expires in 7 days.\n`,
-  };
-}
 
 export interface InviteInput {
   readonly email: string;
@@ -35,10 +24,11 @@ export interface InviteInput {
 /**
  * Invites a person by email. A pending invitation for the same email is revoked and replaced (its
  * token stops working). The caller may offer only a role whose permissions they hold; only owners
- * invite owners. The token is emailed after the commit and never returned.
+ * invite owners. The token is emailed (a job enqueued with the invitation, sent by the worker once
+ * it commits) and never returned.
  */
 export async function invite(
-  deps: Pick<Deps, 'uow' | 'clock' | 'ids' | 'secrets' | 'mailer' | 'identity'>,
+  deps: Pick<Deps, 'uow' | 'clock' | 'ids' | 'secrets' | 'identity'>,
   access: OrganizationAccess,
   input: InviteInput,
 ): Promise<Invitation> {
@@ -47,7 +37,7 @@ export async function invite(
   const email = normalizeEmail(input.email);
   const token = deps.secrets.generate();
 
-  const { invitation, roleName } = await inOrganization(deps, access, async (tx) => {
+  return inOrganization(deps, access, async (tx) => {
     const role = await resolveAssignableRole(tx, organizationId, input.role);
     assertMayAssignRole(access.grant, null, role);
     const existing = await tx.users.findByEmail(email);
@@ -84,18 +74,13 @@ export async function invite(
       targetId: invitation.id,
       changes: { email, role: role.role },
     });
-    return { invitation, roleName: role.name };
+    const mail = invitationEmail(
+      deps.identity.publicUrl,
+      access.organization.name,
+      role.name,
+      token,
+    );
+    await enqueueEmail(deps, tx, { to: email, ...mail }, organizationId);
+    return invitation;
   });
-
-  // After the commit (the request's, under an Idempotency-Key): a mail failure must not undo the
-  // invitation; inviting again sends a new one.
-  await deps.uow.afterCommit(() =>
-    deps.mailer
-      .send({
-        to: email,
-        ...invitationEmail(deps.identity.publicUrl, access.organization.name, roleName, token),
-      })
-      .catch(() => undefined),
-  );
-  return invitation;
 }

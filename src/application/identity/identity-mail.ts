@@ -1,10 +1,10 @@
 // The requests that send identity mail (register, resend-verification, forgot-password): throttled
-// per client address and per recipient, and the mail sent off the request path, so known and
-// unknown addresses answer alike in content and in time.
+// per client address and per recipient. The mail itself is a job (application/jobs/email.ts), sent
+// by the worker after the commit, never inside the request: known and unknown addresses answer
+// alike in content and in time, and a slow or failing SMTP server holds no request.
 import { RateLimitedError } from '../../domain/shared/errors.js';
 import type { Deps } from '../deps.js';
 import type { Logger } from '../shared/ports.js';
-import type { MailMessage } from './ports.js';
 
 /**
  * Counts one mail-sending request from the client address; over the limit, RateLimitedError
@@ -35,15 +35,7 @@ export function logDroppedMail(log: Logger, to: string): void {
   log.warn({ to }, 'mail dropped: the recipient had its share of mail for now');
 }
 
-/** Hands the message to the mailer off the request path (dropped and logged when not admitted). */
-export function sendInBackground(
-  deps: Pick<Deps, 'background' | 'mailer'>,
-  job: string,
-  admitted: boolean,
-  message: MailMessage,
-): void {
-  deps.background.run(job, async (log) => {
-    if (!admitted) return logDroppedMail(log, message.to);
-    await deps.mailer.send(message);
-  });
+/** Logs, off the request path like the mail it replaces, that a mail was dropped. */
+export function dropMail(deps: Pick<Deps, 'background'>, job: string, to: string): void {
+  deps.background.run(job, (log) => Promise.resolve(logDroppedMail(log, to)));
 }

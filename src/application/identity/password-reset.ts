@@ -1,5 +1,6 @@
 import { assertAcceptablePassword, normalizeEmail } from '../../domain/identity/user.js';
 import type { Deps } from '../deps.js';
+import { enqueueEmail } from '../jobs/email.js';
 import { passwordResetEmail } from './emails.js';
 import { admitMailRequest, claimRecipientShare, logDroppedMail } from './identity-mail.js';
 import { issueOneTimeToken, redeemOneTimeToken } from './one-time-tokens.js';
@@ -7,21 +8,13 @@ import { forgetSessions } from './sessions.js';
 
 /**
  * Emails a reset token when the address has an account. Only the per-address throttle runs on
- * the request path; the lookup, the token and the mail happen after the answer, which is the same
+ * the request path; the lookup, the token and the mail's job happen after the answer, which is the same
  * whether or not the address has an account.
  */
 export async function forgotPassword(
   deps: Pick<
     Deps,
-    | 'repos'
-    | 'uow'
-    | 'clock'
-    | 'ids'
-    | 'secrets'
-    | 'mailer'
-    | 'identity'
-    | 'mailLimits'
-    | 'background'
+    'repos' | 'uow' | 'clock' | 'ids' | 'secrets' | 'identity' | 'mailLimits' | 'background'
   >,
   input: { readonly email: string; readonly ip?: string | undefined },
 ): Promise<void> {
@@ -31,12 +24,11 @@ export async function forgotPassword(
     const user = await deps.repos.users.findByEmail(email);
     if (!user) return;
     if (!(await claimRecipientShare(deps, user.email))) return logDroppedMail(log, user.email);
-    const token = await deps.uow.run((tx) =>
-      issueOneTimeToken(deps, tx, user.id, 'reset_password'),
-    );
-    await deps.mailer.send({
-      to: user.email,
-      ...passwordResetEmail(deps.identity.publicUrl, user.name, token),
+    // The token and its mail commit together: no mail announces a token that rolled back.
+    await deps.uow.run(async (tx) => {
+      const token = await issueOneTimeToken(deps, tx, user.id, 'reset_password');
+      const mail = passwordResetEmail(deps.identity.publicUrl, user.name, token);
+      await enqueueEmail(deps, tx, { to: user.email, ...mail });
     });
   });
 }

@@ -126,6 +126,8 @@ export interface MailMessage {
   readonly subject: string;
   readonly text: string;
   readonly html?: string;
+  /** `<id@domain>`: the same on every attempt to send one message, so a repeat is recognisable. */
+  readonly messageId?: string;
 }
 
 export interface Mailer {

@@ -6,8 +6,9 @@ import {
 } from '../../domain/identity/user.js';
 import { ConflictError } from '../../domain/shared/errors.js';
 import type { Deps } from '../deps.js';
+import { enqueueEmail } from '../jobs/email.js';
 import { accountExistsEmail, verificationEmail } from './emails.js';
-import { admitMailRequest, claimRecipientShare, sendInBackground } from './identity-mail.js';
+import { admitMailRequest, claimRecipientShare, dropMail } from './identity-mail.js';
 import { issueOneTimeToken } from './one-time-tokens.js';
 import type { NewUser } from './ports.js';
 
@@ -21,22 +22,15 @@ export interface RegisterInput {
 }
 
 /**
- * Creates an unverified account and emails its verification token. A taken address answers the
- * same: the account that would have been made comes back (it exists nowhere), and the owner of
- * the address is told by mail instead, so registering tells nobody which addresses have accounts.
+ * Creates an unverified account and emails its verification token (a job the worker sends after
+ * the commit). A taken address answers the same: the account that would have been made comes back
+ * (it exists nowhere), and the owner of the address is told by mail instead, so registering tells
+ * nobody which addresses have accounts.
  */
 export async function register(
   deps: Pick<
     Deps,
-    | 'uow'
-    | 'clock'
-    | 'ids'
-    | 'secrets'
-    | 'passwords'
-    | 'mailer'
-    | 'identity'
-    | 'mailLimits'
-    | 'background'
+    'uow' | 'clock' | 'ids' | 'secrets' | 'passwords' | 'identity' | 'mailLimits' | 'background'
   >,
   input: RegisterInput,
 ): Promise<User> {
@@ -52,27 +46,31 @@ export async function register(
     now: deps.clock.now(),
   };
 
+  const admitted = await claimRecipientShare(deps, candidate.email);
+  const { publicUrl } = deps.identity;
+
+  // The verification mail is a job of the account's own transaction: both commit or neither.
   const created = await deps.uow
     .run(async (tx) => {
       const user = await tx.users.create(candidate);
-      return { user, token: await issueOneTimeToken(deps, tx, user.id, 'verify_email') };
+      const token = await issueOneTimeToken(deps, tx, user.id, 'verify_email');
+      const mail = verificationEmail(publicUrl, user.name, token);
+      if (admitted) await enqueueEmail(deps, tx, { to: user.email, ...mail });
+      return user;
     })
     .catch((error: unknown) => {
       if (error instanceof ConflictError) return undefined;
       throw error;
     });
 
-  // After commit: a mail failure must not undo the account; resend-verification recovers.
-  const admitted = await claimRecipientShare(deps, candidate.email);
-  const { publicUrl } = deps.identity;
-  if (created) {
-    const mail = verificationEmail(publicUrl, created.user.name, created.token);
-    sendInBackground(deps, 'mail.verification', admitted, { to: candidate.email, ...mail });
-    return created.user;
+  if (!admitted) {
+    dropMail(deps, created ? 'mail.verification' : 'mail.account-exists', candidate.email);
+  } else if (!created) {
+    // The owner of the taken address is told in a transaction of its own: the refused one rolled back.
+    const mail = accountExistsEmail(publicUrl, candidate.name);
+    await deps.uow.run((tx) => enqueueEmail(deps, tx, { to: candidate.email, ...mail }));
   }
-  const mail = accountExistsEmail(publicUrl, candidate.name);
-  sendInBackground(deps, 'mail.account-exists', admitted, { to: candidate.email, ...mail });
-  return unsavedUser(candidate);
+  return created ?? unsavedUser(candidate);
 }
 
 /** The account `candidate` would have become: what a new registration answers. */

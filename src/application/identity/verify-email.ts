@@ -1,5 +1,6 @@
 import { normalizeEmail, type User } from '../../domain/identity/user.js';
 import type { Deps } from '../deps.js';
+import { enqueueEmail } from '../jobs/email.js';
 import { verificationEmail } from './emails.js';
 import { admitMailRequest, claimRecipientShare, logDroppedMail } from './identity-mail.js';
 import { issueOneTimeToken, redeemOneTimeToken } from './one-time-tokens.js';
@@ -23,15 +24,7 @@ export async function verifyEmail(
 export async function resendVerification(
   deps: Pick<
     Deps,
-    | 'repos'
-    | 'uow'
-    | 'clock'
-    | 'ids'
-    | 'secrets'
-    | 'mailer'
-    | 'identity'
-    | 'mailLimits'
-    | 'background'
+    'repos' | 'uow' | 'clock' | 'ids' | 'secrets' | 'identity' | 'mailLimits' | 'background'
   >,
   input: { readonly email: string; readonly ip?: string | undefined },
 ): Promise<void> {
@@ -41,10 +34,10 @@ export async function resendVerification(
     const user = await deps.repos.users.findByEmail(email);
     if (!user || user.emailVerifiedAt) return;
     if (!(await claimRecipientShare(deps, user.email))) return logDroppedMail(log, user.email);
-    const token = await deps.uow.run((tx) => issueOneTimeToken(deps, tx, user.id, 'verify_email'));
-    await deps.mailer.send({
-      to: user.email,
-      ...verificationEmail(deps.identity.publicUrl, user.name, token),
+    await deps.uow.run(async (tx) => {
+      const token = await issueOneTimeToken(deps, tx, user.id, 'verify_email');
+      const mail = verificationEmail(deps.identity.publicUrl, user.name, token);
+      await enqueueEmail(deps, tx, { to: user.email, ...mail });
     });
   });
 }

@@ -55,8 +55,9 @@ export interface RateLimiter {
 }
 
 /**
- * Work a request starts but does not wait for (mail, and the lookups that decide it). `run`
- * starts `work` at once and returns; a failure is logged, never thrown at the caller.
+ * Work a request starts but does not wait for (the lookups that decide a mail, which is then a
+ * job: application/jobs). `run` starts `work` at once and returns; a failure is logged, never
+ * thrown at the caller.
  */
 export interface BackgroundWork {
   run(name: string, work: (log: Logger) => Promise<void>): void;

@@ -14,6 +14,7 @@ import type {
   TeamRepository,
 } from '../access/ports.js';
 import type { EventLog } from '../events/ports.js';
+import type { JobOutbox } from '../jobs/ports.js';
 import type { LabelRepository } from '../labels/ports.js';
 import type { OrganizationRepository } from '../organizations/ports.js';
 import type { ProjectRepository } from '../projects/ports.js';
@@ -33,6 +34,7 @@ export interface Repositories {
   readonly apiKeys: ApiKeyRepository;
   readonly audit: AuditLogRepository;
   readonly events: EventLog;
+  readonly jobs: JobOutbox;
   readonly projects: ProjectRepository;
   readonly labels: LabelRepository;
   readonly tasks: TaskRepository;

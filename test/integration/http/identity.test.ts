@@ -42,10 +42,11 @@ describe('the whole journey', () => {
     expect(beforeVerify.status).toBe(403);
     expect(beforeVerify.body.error.code).toBe('FORBIDDEN');
 
+    await t.mailSent();
     const mail = t.mail.find((m) => m.to === email);
     expect(mail?.text).toContain('http://localhost:');
     const verified = await api.post('/api/v1/auth/verify-email', {
-      token: tokenFromMail(t, email),
+      token: await tokenFromMail(t, email),
     });
     expect(verified.status).toBe(200);
     expect(verified.body.data.email_verified).toBe(true);
@@ -111,6 +112,7 @@ describe('registration', () => {
     expect(again.status).toBe(201);
     expect(again.body.data).toMatchObject({ email, name: 'B', email_verified: false });
     expect(again.body.data.id).not.toBe(first.body.data.id);
+    await t.mailSent();
     expect(t.mail.filter((m) => m.to === email).map((m) => m.subject)).toEqual([
       'Verify your TeamFlow email address',
       'You already have a TeamFlow account',
@@ -154,7 +156,7 @@ describe('email verification', () => {
   it('refuses an unknown or already used token with 422', async () => {
     const email = newEmail();
     await api.post('/api/v1/auth/register', { email, password: 'password-123', name: 'V' });
-    const token = tokenFromMail(t, email);
+    const token = await tokenFromMail(t, email);
     expect((await api.post('/api/v1/auth/verify-email', { token })).status).toBe(200);
     const used = await api.post('/api/v1/auth/verify-email', { token });
     expect(used.status).toBe(422);
@@ -165,14 +167,14 @@ describe('email verification', () => {
   it('resend answers the same for unknown and known addresses, and the new token replaces the old', async () => {
     const email = newEmail();
     await api.post('/api/v1/auth/register', { email, password: 'password-123', name: 'R' });
-    const first = tokenFromMail(t, email);
+    const first = await tokenFromMail(t, email);
     const known = await api.post('/api/v1/auth/resend-verification', { email });
     const unknown = await api.post('/api/v1/auth/resend-verification', { email: newEmail() });
     expect(known.status).toBe(202);
     expect(unknown.status).toBe(202);
     expect(unknown.body.data).toEqual(known.body.data);
     await expect.poll(() => t.mail.filter((m) => m.to === email).length).toBe(2);
-    const second = tokenFromMail(t, email);
+    const second = await tokenFromMail(t, email);
     expect(second).not.toBe(first);
     expect((await api.post('/api/v1/auth/verify-email', { token: first })).status).toBe(422);
     expect((await api.post('/api/v1/auth/verify-email', { token: second })).status).toBe(200);
@@ -294,7 +296,7 @@ describe('password reset', () => {
     await expect
       .poll(() => t.mail.some((m) => m.to === user.email && m.subject.includes('Reset')))
       .toBe(true);
-    const token = tokenFromMail(t, user.email);
+    const token = await tokenFromMail(t, user.email);
 
     expect(
       (await api.post('/api/v1/auth/password/reset', { token, password: 'short' })).status,

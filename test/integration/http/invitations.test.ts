@@ -89,7 +89,7 @@ describe('inviting and accepting', () => {
     });
     const { created_at: createdAt, expires_at: expiresAt } = invited.body.data;
     expect(Date.parse(expiresAt) - Date.parse(createdAt)).toBe(7 * 24 * 60 * 60 * 1000);
-    const token = tokenFromMail(t, person.email);
+    const token = await tokenFromMail(t, person.email);
     expect(JSON.stringify(invited.body)).not.toContain(token);
 
     const accepted = await accept(person, token);
@@ -128,7 +128,7 @@ describe('inviting and accepting', () => {
     const { org, owner } = await anOrganization();
     const email = newEmail();
     await inviteAs(owner, org, email, 'viewer');
-    const token = tokenFromMail(t, email);
+    const token = await tokenFromMail(t, email);
 
     const account = await registerVerified(t, api, { email });
     const login = await api.post('/api/v1/auth/login', {
@@ -150,6 +150,7 @@ describe('inviting and accepting', () => {
     const { org, owner } = await anOrganization();
     const email = newEmail();
     await inviteAs(owner, org, email);
+    await t.mailSent();
     const mail = [...t.mail].reverse().find((m) => m.to === email)!;
     expect(mail.text).toMatch(/\/accept-invitation\?token=[A-Za-z0-9_-]+/);
   });
@@ -158,7 +159,7 @@ describe('inviting and accepting', () => {
     const { org, owner } = await anOrganization();
     const email = newEmail();
     await inviteAs(owner, org, email);
-    const reply = await accept(stranger, tokenFromMail(t, email));
+    const reply = await accept(stranger, await tokenFromMail(t, email));
     expect(reply.status).toBe(403);
     expect(reply.body.error.code).toBe('FORBIDDEN');
     expect(JSON.stringify(reply.body)).not.toContain(org.id);
@@ -181,7 +182,7 @@ describe('inviting and accepting', () => {
     const { org, owner } = await anOrganization();
     const person = await signIn(t, api);
     await inviteAs(owner, org, person.email);
-    const token = tokenFromMail(t, person.email);
+    const token = await tokenFromMail(t, person.email);
     expect((await accept(person, token)).status).toBe(200);
     const again = await accept(person, token);
     expect(again.status).toBe(422);
@@ -203,9 +204,9 @@ describe('inviting and accepting', () => {
     const { org, owner } = await anOrganization();
     const person = await signIn(t, api);
     const first = await inviteAs(owner, org, person.email, 'viewer');
-    const oldToken = tokenFromMail(t, person.email);
+    const oldToken = await tokenFromMail(t, person.email);
     const second = await inviteAs(owner, org, person.email, 'member');
-    const newToken = tokenFromMail(t, person.email);
+    const newToken = await tokenFromMail(t, person.email);
     expect(newToken).not.toBe(oldToken);
 
     const pending = await api.get(invitationsPath(org), { token: owner.accessToken });
@@ -272,7 +273,7 @@ describe('listing and revoking', () => {
     expect((await api.get(invitationsPath(org), { token: owner.accessToken })).body.data).toEqual(
       [],
     );
-    expect((await accept(person, tokenFromMail(t, person.email))).status).toBe(422);
+    expect((await accept(person, await tokenFromMail(t, person.email))).status).toBe(422);
     expect(await auditEntryOf(org, 'invitation.revoked', revoked)).toMatchObject({
       actorId: owner.id,
       targetType: 'invitation',

@@ -314,7 +314,7 @@ describe('with Redis unreachable', () => {
     const registered = await api.post('/api/v1/auth/register', { email, password, name: 'Ada' });
     expect(registered.status).toBe(201);
     const verified = await api.post('/api/v1/auth/verify-email', {
-      token: tokenFromMail(t, email),
+      token: await tokenFromMail(t, email),
     });
     expect(verified.status).toBe(200);
 
@@ -385,6 +385,7 @@ describe('with a critical component down', () => {
           { field: 'checks.cache', message: 'ok' },
           { field: 'checks.event_bus', message: 'ok' },
           { field: 'checks.outbox', message: 'ok' },
+          { field: 'checks.jobs', message: 'ok' },
           { field: 'checks.queue', message: 'down: unreachable' },
           { field: 'checks.mailer', message: 'down: failed' },
         ],

@@ -12,8 +12,9 @@ export const PASSWORD = 'correct-horse-battery';
 // A user row straight through the repository, and a fresh address: the use-case builder kit's.
 export { aUser, newEmail } from '../../support/builders/use-cases.js';
 
-/** The token in the last email sent to `to`, read from its `?token=` link. */
-export function tokenMailedTo(deps: TestDeps, to: string): string {
+/** The token in the last email sent to `to`, read from its `?token=` link, once jobs have run. */
+export async function tokenMailedTo(deps: TestDeps, to: string): Promise<string> {
+  await deps.runJobs();
   const message = [...deps.mailer.sent].reverse().find((m) => m.to === to);
   const token = message && /\?token=([A-Za-z0-9_-]+)/.exec(message.text)?.[1];
   if (!token) throw new Error(`no token mailed to ${to}`);
@@ -27,7 +28,7 @@ export async function registerVerified(
   const email = fields.email ?? newEmail();
   const password = fields.password ?? PASSWORD;
   await register(deps, { email, password, name: 'Test User' });
-  const user = await verifyEmail(deps, { token: tokenMailedTo(deps, email) });
+  const user = await verifyEmail(deps, { token: await tokenMailedTo(deps, email) });
   return { user, email, password };
 }
 

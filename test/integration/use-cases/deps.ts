@@ -7,6 +7,7 @@ import { memoryEventBus } from '../../../src/adapters/memory/memory-event-bus.js
 import { memoryRateLimiter } from '../../../src/adapters/memory/memory-rate-limiter.js';
 import type { Db } from '../../../src/adapters/postgres/database.js';
 import { postgresIdempotencyStore } from '../../../src/adapters/postgres/idempotency-store.js';
+import { postgresJobQueue } from '../../../src/adapters/postgres/job-queue.js';
 import {
   postgresRepositories,
   postgresUnitOfWork,
@@ -20,6 +21,10 @@ import { uuidV7Ids } from '../../../src/adapters/system/uuid-v7-ids.js';
 import type { Deps } from '../../../src/application/deps.js';
 import type { EventBus } from '../../../src/application/events/ports.js';
 import type { MailMessage, Mailer } from '../../../src/application/identity/ports.js';
+import { EMAIL_JOB, emailHandler } from '../../../src/application/jobs/email.js';
+import type { JobQueue } from '../../../src/application/jobs/ports.js';
+import { runDueJobs } from '../../../src/application/jobs/run-jobs.js';
+import { DEFAULT_RETRY_POLICY } from '../../../src/domain/jobs/retry.js';
 import type { Cache, Logger } from '../../../src/application/shared/ports.js';
 import { afterAll, beforeAll } from 'vitest';
 import { CHEAP_ARGON2_PARAMS } from '../../support/argon2.js';
@@ -60,10 +65,17 @@ export function recordingLogger(entries: LogEntry[] = [], bindings: object = {})
 export interface TestDeps extends Deps {
   readonly clock: FakeClock;
   readonly cache: Cache;
+  /** What the worker sends mail jobs through (see runJobs). */
   readonly mailer: Mailer & { readonly sent: MailMessage[] };
   /** The in-process bus: a test listens to the signals a use case sends. */
   readonly signals: EventBus;
-  /** What background jobs logged (failures, dropped mail). */
+  readonly jobs: JobQueue;
+  /**
+   * What the worker would do now: once the background work has ended, runs every due job (the
+   * email handler over `mailer`) until none is left.
+   */
+  runJobs(): Promise<void>;
+  /** What background work and jobs logged (failures, dropped mail). */
   readonly logs: LogEntry[];
 }
 
@@ -81,6 +93,17 @@ export async function buildDeps(db: Db, options: TestDepsOptions = {}): Promise<
     memoryRateLimiter({ keyPrefix: `${name}-${uniqueTag()}`, points, durationSeconds });
   const clock = fakeClock();
   const logs: LogEntry[] = [];
+  const mailer = logMailer({ info: () => undefined });
+  const jobs = postgresJobQueue(db);
+  const background = inProcessBackgroundWork(recordingLogger(logs));
+  const runner = {
+    jobs,
+    handlers: { [EMAIL_JOB]: emailHandler(mailer, 'teamflow.test') },
+    clock,
+    random: () => 0.5,
+    retry: DEFAULT_RETRY_POLICY,
+    logger: recordingLogger(logs),
+  };
   return {
     repos: postgresRepositories(db),
     uow: postgresUnitOfWork(db),
@@ -96,7 +119,13 @@ export async function buildDeps(db: Db, options: TestDepsOptions = {}): Promise<
       clock,
     }),
     secrets: cryptoSecretTokens(),
-    mailer: logMailer({ info: () => undefined }),
+    mailer,
+    jobs,
+    async runJobs() {
+      await background.idle();
+      const options = { worker: 'use-case-test', leaseMs: 60_000, batchSize: 50 };
+      while ((await runDueJobs(runner, options)) > 0);
+    },
     loginLimits: {
       byEmailAndIp: limiter('login-fail-email-ip', LOGIN_FAILURES_PER_EMAIL_AND_IP),
       byIp: limiter('login-fail-ip', LOGIN_FAILURES_PER_IP),
@@ -106,7 +135,7 @@ export async function buildDeps(db: Db, options: TestDepsOptions = {}): Promise<
       byIp: limiter('auth-mail-ip', options.mailRequestsPerIp ?? 1_000_000, 3600),
       byRecipient: limiter('auth-mail-to', MAILS_PER_RECIPIENT, 3600),
     },
-    background: inProcessBackgroundWork(recordingLogger(logs)),
+    background,
     logs,
     identity: { publicUrl: PUBLIC_URL, maxSessionsPerUser: options.maxSessionsPerUser ?? 3 },
     idempotency: postgresIdempotencyStore(db),

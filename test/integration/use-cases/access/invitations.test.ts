@@ -108,10 +108,11 @@ describe('invite', () => {
       acceptedAt: null,
       revokedAt: null,
     });
+    await deps.runJobs();
     const mail = deps.mailer.sent.at(-1)!;
     expect(mail.to).toBe(email);
     expect(mail.text).toContain(`${PUBLIC_URL}/accept-invitation?token=`);
-    const token = tokenMailedTo(deps, email);
+    const token = await tokenMailedTo(deps, email);
     expect(await deps.repos.invitations.locateToken(token)).toBeUndefined();
     expect(await deps.repos.invitations.locateToken(deps.secrets.hash(token))).toEqual({
       organizationId: organization.id,
@@ -206,9 +207,9 @@ describe('invite', () => {
     const person = await aPerson();
     const access = await accessOf(owner, organization);
     const first = await invite(deps, access, { email: person.email, role: 'viewer' });
-    const oldToken = tokenMailedTo(deps, person.email);
+    const oldToken = await tokenMailedTo(deps, person.email);
     const second = await invite(deps, access, { email: person.email, role: 'member' });
-    const newToken = tokenMailedTo(deps, person.email);
+    const newToken = await tokenMailedTo(deps, person.email);
 
     expect(await pendingIds(access)).toEqual([second.id]);
     const refused = await rejectionOf(
@@ -236,7 +237,7 @@ describe('listInvitations', () => {
     const accepted = await aPerson();
     await invite(deps, access, { email: accepted.email, role: 'member' });
     await acceptInvitation(deps, accepted.principal, {
-      token: tokenMailedTo(deps, accepted.email),
+      token: await tokenMailedTo(deps, accepted.email),
     });
     const revoked = await invite(deps, access, { email: newEmail(), role: 'member' });
     await revokeInvitation(deps, access, revoked.id);
@@ -268,7 +269,7 @@ describe('revokeInvitation', () => {
     await revokeInvitation(deps, access, invitation.id);
 
     await expect(
-      acceptInvitation(deps, person.principal, { token: tokenMailedTo(deps, person.email) }),
+      acceptInvitation(deps, person.principal, { token: await tokenMailedTo(deps, person.email) }),
     ).rejects.toBeInstanceOf(ValidationError);
     expect(await auditOf(organization)).toContainEqual(
       expect.objectContaining({
@@ -318,7 +319,7 @@ describe('acceptInvitation', () => {
       email: person.email,
       role: 'manager',
     });
-    const token = tokenMailedTo(deps, person.email);
+    const token = await tokenMailedTo(deps, person.email);
 
     const accepted = await acceptInvitation(deps, fromRequest(person.principal, 'req-accept'), {
       token,
@@ -352,7 +353,7 @@ describe('acceptInvitation', () => {
       email: invited.email,
       role: 'member',
     });
-    const token = tokenMailedTo(deps, invited.email);
+    const token = await tokenMailedTo(deps, invited.email);
 
     const refused = await rejectionOf(acceptInvitation(deps, intruder.principal, { token }));
     expect(refused).toBeInstanceOf(ForbiddenError);
@@ -384,7 +385,7 @@ describe('acceptInvitation', () => {
       { organizationId: organization.id },
     );
     await expect(
-      acceptInvitation(deps, person.principal, { token: tokenMailedTo(deps, person.email) }),
+      acceptInvitation(deps, person.principal, { token: await tokenMailedTo(deps, person.email) }),
     ).rejects.toBeInstanceOf(ConflictError);
     expect(await roleOf(organization, person.principal.userId)).toBe('viewer');
   });
@@ -398,7 +399,7 @@ describe('acceptInvitation', () => {
     });
     deps.clock.advance(INVITATION_TTL_MS);
     const refused = await rejectionOf(
-      acceptInvitation(deps, person.principal, { token: tokenMailedTo(deps, person.email) }),
+      acceptInvitation(deps, person.principal, { token: await tokenMailedTo(deps, person.email) }),
     );
     expect(refused).toBeInstanceOf(ValidationError);
     expect(refused).toMatchObject({ details: [{ field: 'token' }] });

@@ -20,12 +20,12 @@ const deps = depsOfThisFile();
 /** Asks for a reset and waits for its mail, which is sent after the call answers. */
 const forgot = async (email: string) => {
   await forgotPassword(deps, { email });
-  await deps.background.idle();
+  await deps.runJobs();
 };
 
 const resetTokenFor = async (email: string) => {
   await forgot(email);
-  return tokenMailedTo(deps, email);
+  return await tokenMailedTo(deps, email);
 };
 
 describe('forgotPassword', () => {
@@ -122,7 +122,7 @@ describe('resetPassword', () => {
     const email = newEmail();
     await register(deps, { email, password: PASSWORD, name: 'Ada' });
     await expect(
-      resetPassword(deps, { token: tokenMailedTo(deps, email), password: NEW_PASSWORD }),
+      resetPassword(deps, { token: await tokenMailedTo(deps, email), password: NEW_PASSWORD }),
     ).rejects.toBeInstanceOf(ValidationError);
   });
 

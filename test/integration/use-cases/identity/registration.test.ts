@@ -50,13 +50,34 @@ describe('register', () => {
   it('emails a verification link built on identity.publicUrl', async () => {
     const email = newEmail();
     await register(deps, { email, password: PASSWORD, name: 'Grace' });
+    await deps.runJobs();
     const [mail, ...more] = mailsTo(email);
     expect(more).toEqual([]);
     expect(mail?.subject).toBe('Verify your TeamFlow email address');
     expect(mail?.text).toContain('Hello Grace');
     expect(mail?.text).toContain(
-      `${PUBLIC_URL}/verify-email?token=${tokenMailedTo(deps, email)}\n`,
+      `${PUBLIC_URL}/verify-email?token=${await tokenMailedTo(deps, email)}\n`,
     );
+  });
+
+  it('writes the HTML part with every name escaped and a Message-ID of its own', async () => {
+    const email = newEmail();
+    const name = '<script>alert("x")</script> & Co';
+    await register(deps, { email, password: PASSWORD, name });
+    await register(deps, { email, password: PASSWORD, name: `${name} again` });
+    await deps.runJobs();
+    const [verification, notice] = mailsTo(email);
+    for (const mail of [verification, notice]) {
+      expect(mail?.html).toContain(
+        'Hello &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co',
+      );
+      expect(mail?.html).not.toContain('<script>');
+      // The plain text keeps the name as typed: it is never read as markup.
+      expect(mail?.text).toContain(`Hello ${name}`);
+      expect(mail?.messageId).toMatch(/^<[0-9a-f-]{36}@teamflow\.test>$/);
+    }
+    expect(notice?.messageId).not.toBe(verification?.messageId);
+    expect(verification?.html).toContain(`href="${PUBLIC_URL}/verify-email?token=`);
   });
 
   it('answers a taken email, whatever its case, as a new one and mails its owner instead', async () => {
@@ -86,6 +107,7 @@ describe('register', () => {
     const hash = await deps.repos.users.passwordHashOf(first.id);
     expect(await deps.passwords.verify(hash!, PASSWORD)).toBe(true);
 
+    await deps.runJobs();
     const [verification, notice, ...more] = mailsTo(email);
     expect(more).toEqual([]);
     expect(verification?.subject).toBe('Verify your TeamFlow email address');
@@ -115,7 +137,7 @@ describe('verifyEmail', () => {
   it('marks the account verified with the mailed token', async () => {
     const email = newEmail();
     await register(deps, { email, password: PASSWORD, name: 'Ada' });
-    const verified = await verifyEmail(deps, { token: tokenMailedTo(deps, email) });
+    const verified = await verifyEmail(deps, { token: await tokenMailedTo(deps, email) });
     expect(verified.emailVerifiedAt).toEqual(deps.clock.now());
     expect((await deps.repos.users.findByEmail(email))?.emailVerifiedAt).toEqual(deps.clock.now());
   });
@@ -123,7 +145,7 @@ describe('verifyEmail', () => {
   it('accepts a token only once', async () => {
     const email = newEmail();
     await register(deps, { email, password: PASSWORD, name: 'Ada' });
-    const token = tokenMailedTo(deps, email);
+    const token = await tokenMailedTo(deps, email);
     await verifyEmail(deps, { token });
     await expect(verifyEmail(deps, { token })).rejects.toBeInstanceOf(ValidationError);
   });
@@ -135,12 +157,14 @@ describe('verifyEmail', () => {
     await register(deps, { email: late, password: PASSWORD, name: 'Late' });
 
     deps.clock.advance(DAY_MS - 1);
-    await expect(verifyEmail(deps, { token: tokenMailedTo(deps, early) })).resolves.toMatchObject({
+    await expect(
+      verifyEmail(deps, { token: await tokenMailedTo(deps, early) }),
+    ).resolves.toMatchObject({
       email: early,
     });
 
     deps.clock.advance(2);
-    const expired = verifyEmail(deps, { token: tokenMailedTo(deps, late) });
+    const expired = verifyEmail(deps, { token: await tokenMailedTo(deps, late) });
     await expect(expired).rejects.toBeInstanceOf(ValidationError);
     await expect(expired).rejects.toMatchObject({ details: [{ field: 'token' }] });
     expect((await deps.repos.users.findByEmail(late))?.emailVerifiedAt).toBeNull();
@@ -158,11 +182,11 @@ describe('resendVerification', () => {
   it('mails a new token and ends the old one', async () => {
     const email = newEmail();
     await register(deps, { email, password: PASSWORD, name: 'Ada' });
-    const first = tokenMailedTo(deps, email);
+    const first = await tokenMailedTo(deps, email);
 
     await resendVerification(deps, { email: email.toUpperCase() });
-    await deps.background.idle();
-    const second = tokenMailedTo(deps, email);
+    await deps.runJobs();
+    const second = await tokenMailedTo(deps, email);
 
     expect(mailsTo(email)).toHaveLength(2);
     expect(second).not.toBe(first);
@@ -173,7 +197,7 @@ describe('resendVerification', () => {
   it('sends nothing for an address without an account', async () => {
     const email = newEmail();
     await resendVerification(deps, { email });
-    await deps.background.idle();
+    await deps.runJobs();
     expect(mailsTo(email)).toEqual([]);
   });
 
@@ -181,7 +205,7 @@ describe('resendVerification', () => {
     const { email } = await registerVerified(deps);
     const before = mailsTo(email).length;
     await resendVerification(deps, { email });
-    await deps.background.idle();
+    await deps.runJobs();
     expect(mailsTo(email)).toHaveLength(before);
   });
 });

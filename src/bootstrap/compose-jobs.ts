@@ -1,0 +1,128 @@
+// The background jobs' runtime: the queue over the jobs table, the mailer (SMTP, or the log),
+// the runner loop with a handler per kind (in this process when WORKER_MODE=inline, and in the
+// worker process), its metrics and its health probe.
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Logger as PinoLogger } from 'pino';
+import type { EventBus } from '../application/events/ports.js';
+import type { Mailer } from '../application/identity/ports.js';
+import { EMAIL_JOB, emailHandler } from '../application/jobs/email.js';
+import type { JobQueue } from '../application/jobs/ports.js';
+import type { Clock } from '../application/shared/ports.js';
+import { DEFAULT_RETRY_POLICY } from '../domain/jobs/retry.js';
+import type { HealthProbe } from '../adapters/http/operations/probes.js';
+import { logMailer } from '../adapters/mail/log-mailer.js';
+import { smtpMailer } from '../adapters/mail/smtp-mailer.js';
+import type { DatabaseHandle } from '../adapters/postgres/connect.js';
+import { postgresJobQueue } from '../adapters/postgres/job-queue.js';
+import { observedMailer } from '../adapters/telemetry/instruments.js';
+import { registerJobMetrics } from '../adapters/telemetry/job-metrics.js';
+import type { Metrics } from '../adapters/telemetry/metrics.js';
+import { jobLoop, type JobLoop } from '../adapters/worker/job-loop.js';
+import type { Config } from './config.js';
+import type { Closer } from './http-server.js';
+
+export interface JobsRuntime {
+  readonly queue: JobQueue;
+  /** The runner, when this process runs jobs (started by the process's start). */
+  readonly runner: JobLoop | undefined;
+  readonly probes: readonly HealthProbe[];
+  /** Stop the runner first (its jobs use the database and the mailer), the mailer after them. */
+  readonly closeFirst: Closer;
+  readonly closeLast: Closer;
+}
+
+export interface JobsSources {
+  readonly config: Config;
+  readonly database: DatabaseHandle;
+  /** Its nudges (a write committed) wake the runner. */
+  readonly bus: EventBus;
+  readonly logger: PinoLogger;
+  readonly clock: Clock;
+  readonly metrics: Pick<Metrics, 'registry' | 'observeMail'>;
+  /** Instead of the configured transport (tests capture mail). */
+  readonly mailer?: Mailer | undefined;
+  /** Whether this process runs jobs (the worker process always; the API when inline). */
+  readonly run: boolean;
+}
+
+/** A due job waiting longer than this for a runner makes the probe degraded. */
+const WAIT_DEGRADED_SECONDS = 60;
+
+export function composeJobs(sources: JobsSources): JobsRuntime {
+  const { config, logger, clock } = sources;
+  const queue = postgresJobQueue(sources.database.db);
+  const mailer = observedMailer(
+    sources.mailer ?? configuredMailer(config, logger),
+    sources.metrics,
+  );
+  const observer = registerJobMetrics(
+    sources.metrics.registry,
+    sources.run ? () => queue.stats(clock.now()) : undefined,
+  );
+  const runner = sources.run
+    ? jobLoop(
+        {
+          jobs: queue,
+          handlers: { [EMAIL_JOB]: emailHandler(mailer, messageIdDomain(config)) },
+          bus: sources.bus,
+          clock,
+          random: Math.random,
+          retry: DEFAULT_RETRY_POLICY,
+          logger: logger.child({ component: 'jobs' }),
+        },
+        {
+          // Unique per runner, even for two in one process: a lease names who holds it.
+          worker: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+          leaseMs: config.JOBS_LEASE_SECONDS * 1000,
+          batchSize: config.JOBS_BATCH_SIZE,
+          pollMs: config.JOBS_POLL_MS,
+          // As the dispatcher's: the same nudges, coalesced the same way.
+          nudgeDelayMs: config.WORKER_NUDGE_DELAY_MS,
+        },
+        observer,
+      )
+    : undefined;
+
+  const probe: HealthProbe = {
+    name: 'jobs',
+    critical: false,
+    check: async () => {
+      const now = clock.now();
+      const kinds = await queue.stats(now);
+      const oldest = Math.min(...kinds.map((k) => k.oldestDue?.getTime() ?? Infinity));
+      const waitSeconds = oldest === Infinity ? 0 : (now.getTime() - oldest) / 1000;
+      const loop = runner?.status();
+      return {
+        status: waitSeconds > WAIT_DEGRADED_SECONDS ? 'degraded' : 'ok',
+        worker: sources.run ? 'in process' : 'separate',
+        waiting: kinds.reduce((sum, k) => sum + k.waiting, 0),
+        oldest_due_seconds: Math.round(Math.max(0, waitSeconds) * 1000) / 1000,
+        dead: kinds.reduce((sum, k) => sum + k.dead, 0),
+        ...(loop && {
+          last_run_at: loop.lastSuccessAt?.toISOString() ?? null,
+          consecutive_failures: loop.consecutiveFailures,
+        }),
+      };
+    },
+  };
+
+  return {
+    queue,
+    runner,
+    probes: [probe],
+    closeFirst: { name: 'job runner', close: async () => runner?.stop() },
+    closeLast: { name: 'mailer', close: () => mailer.close() },
+  };
+}
+
+function configuredMailer(config: Config, logger: PinoLogger): Mailer {
+  return config.MAIL_TRANSPORT === 'smtp' && config.SMTP_URL
+    ? smtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM })
+    : logMailer(logger.child({ component: 'mail' }));
+}
+
+/** The sender's domain (MAIL_FROM), else the public address's host: Message-IDs' right side. */
+function messageIdDomain(config: Config): string {
+  return /@([^@\s>]+)>?\s*$/.exec(config.MAIL_FROM)?.[1] ?? new URL(config.PUBLIC_URL).hostname;
+}
