@@ -8,8 +8,6 @@ import type { Deps } from '../application/deps.js';
 import type { Cache, Clock } from '../application/shared/ports.js';
 import { createHttpApp } from '../adapters/http/app.js';
 import type { HealthProbe } from '../adapters/http/operations/probes.js';
-import { logMailer } from '../adapters/mail/log-mailer.js';
-import { smtpMailer } from '../adapters/mail/smtp-mailer.js';
 import { memoryCache } from '../adapters/memory/memory-cache.js';
 import type { DatabaseHandle } from '../adapters/postgres/connect.js';
 import { postgresIdempotencyStore } from '../adapters/postgres/idempotency-store.js';
@@ -35,8 +33,10 @@ import { cacheNameOf, observedCache, observedMailer } from '../adapters/telemetr
 import { createMetrics } from '../adapters/telemetry/metrics.js';
 import type { Config } from './config.js';
 import { composeEvents, nudgingUnitOfWork, type EventsRuntime } from './compose-events.js';
+import { composeWebhooks, type WebhooksRuntime } from './compose-webhooks.js';
 import { rateLimiters } from './compose-limits.js';
 import { healthProbes } from './health-probes.js';
+import { configuredMailer } from './mailer.js';
 import { redisReady } from './redis-ready.js';
 import { createHttpServer, type Closer } from './http-server.js';
 import { openOwnDatabase } from './own-database.js';
@@ -63,6 +63,8 @@ export interface Application {
   readonly config: Config;
   /** The event bus and, when this process dispatches, the dispatcher (started by start()). */
   readonly events: EventsRuntime;
+  /** The webhook delivery loop, when this process dispatches (tests wake it). */
+  readonly webhooks: WebhooksRuntime;
   /** The realtime WebSocket's hub (tests tick it) and gateway (tests beat its heart). */
   readonly realtime: Realtime;
   readonly logger: PinoLogger;
@@ -125,13 +127,7 @@ export async function compose(
     dispatch: config.WORKER_MODE === 'inline',
   });
 
-  const mailer = observedMailer(
-    overrides.mailer ??
-      (config.MAIL_TRANSPORT === 'smtp' && config.SMTP_URL
-        ? smtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM })
-        : logMailer(logger.child({ component: 'mail' }))),
-    metrics,
-  );
+  const mailer = observedMailer(overrides.mailer ?? configuredMailer(config, logger), metrics);
   closers.push({ name: 'mailer', close: () => mailer.close() });
 
   // Drained before the database and the mailer close: its jobs use both.
@@ -158,21 +154,30 @@ export async function compose(
     waited: (seconds) => metrics.observePasswordHashWait(seconds),
   });
 
+  const uow = nudgingUnitOfWork(
+    postgresUnitOfWork(database.db, {
+      pipelined: database.pipelined,
+      scopedRead: database.scopedRead,
+      // Writers waiting on a hot row never take the connections the reads need (PostgreSQL).
+      maxConcurrentTransactions:
+        database.kind === 'postgres'
+          ? (config.DATABASE_MAX_TRANSACTIONS ??
+            Math.max(1, Math.floor(config.DATABASE_POOL_SIZE / 2)))
+          : undefined,
+    }),
+    events.bus,
+  );
+  const webhooks = composeWebhooks({
+    ...{ config, db: database.db, uow, events, mailer, clock, ids: uuidV7Ids, logger },
+    registry: metrics.registry,
+    dispatch: config.WORKER_MODE === 'inline',
+  });
+  // Stopped first: the sends in flight are recorded while the database is still open.
+  closers.unshift(webhooks.closer);
+
   const deps: Deps = {
     repos: postgresRepositories(database.db),
-    uow: nudgingUnitOfWork(
-      postgresUnitOfWork(database.db, {
-        pipelined: database.pipelined,
-        scopedRead: database.scopedRead,
-        // Writers waiting on a hot row never take the connections the reads need (PostgreSQL).
-        maxConcurrentTransactions:
-          database.kind === 'postgres'
-            ? (config.DATABASE_MAX_TRANSACTIONS ??
-              Math.max(1, Math.floor(config.DATABASE_POOL_SIZE / 2)))
-            : undefined,
-      }),
-      events.bus,
-    ),
+    uow,
     clock,
     ids: uuidV7Ids,
     cache,
@@ -203,6 +208,7 @@ export async function compose(
       maxSessionsPerUser: config.MAX_SESSIONS_PER_USER,
     },
     idempotency: postgresIdempotencyStore(database.db, database.pipelined),
+    webhooks: webhooks.settings,
   };
 
   const probes = [
@@ -258,6 +264,7 @@ export async function compose(
     deps,
     config,
     events,
+    webhooks,
     realtime,
     logger,
     server: http.server,
@@ -270,6 +277,7 @@ export async function compose(
       bound = ports.adminPort;
       const stores = { database: database.kind, cache: redis ? 'redis' : 'memory' };
       events.start();
+      webhooks.start();
       logger.info({ port: ports.port, admin_port: bound, ...stores }, 'listening');
       return ports.port;
     },

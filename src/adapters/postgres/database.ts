@@ -5,6 +5,7 @@ import type { IdempotencyTables } from './database-idempotency.js';
 import type { LabelsTables } from './database-labels.js';
 import type { ProjectsTables } from './database-projects.js';
 import type { TasksTables } from './database-tasks.js';
+import type { WebhooksTables } from './database-webhooks.js';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
@@ -158,7 +159,12 @@ export interface AuditLogTable {
 }
 
 export interface Database
-  extends ProjectsTables, LabelsTables, IdempotencyTables, TasksTables, EventsTables {
+  extends ProjectsTables,
+    LabelsTables,
+    IdempotencyTables,
+    TasksTables,
+    EventsTables,
+    WebhooksTables {
   users: UsersTable;
   sessions: SessionsTable;
   refresh_tokens: RefreshTokensTable;

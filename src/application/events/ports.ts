@@ -2,6 +2,7 @@
 // an order that never skips one (see EventLog.list).
 import type { ActivityEntry } from '../../domain/events/activity.js';
 import type { DomainEvent, EventType, EventVisibility } from '../../domain/events/event.js';
+import type { Repositories } from '../shared/unit-of-work.js';
 
 /** Where an event stands in the order readers see: its transaction, then its place in it. */
 export interface EventPosition {
@@ -62,14 +63,15 @@ export interface Outbox {
   /**
    * Takes `consumer`'s cursor (one dispatcher at a time: 'busy' when another holds it), hands
    * `deliver` the committed events after it (at most `limit`, oldest first) and, once `deliver`
-   * resolves, moves the cursor past them in the same transaction. A `deliver` that throws, or a
+   * resolves, moves the cursor past them in the same transaction (`tx`: the repositories of that
+   * transaction, whose writes commit with the cursor's move). A `deliver` that throws, or a
    * process that dies before the commit, leaves the cursor where it was: the events are handed on
    * again (at least once; consumers tell repeats by position).
    */
   dispatch(
     consumer: string,
     limit: number,
-    deliver: (events: readonly PositionedEvent[]) => Promise<void>,
+    deliver: (events: readonly PositionedEvent[], tx: Repositories) => Promise<void>,
   ): Promise<number | 'busy'>;
   /** Deletes up to `limit` events older than `before` that every consumer is past; how many. */
   purge(before: Date, limit: number): Promise<number>;
