@@ -4,7 +4,8 @@
 // the same transaction (with what the consumer wrote through it). A crash before the commit
 // leaves the cursor behind: handed on again.
 import { sql, type Selectable } from 'kysely';
-import type { Outbox, PositionedEvent } from '../../application/events/ports.js';
+import type { Outbox } from '../../application/events/outbox.js';
+import type { PositionedEvent } from '../../application/events/ports.js';
 import type { EventsTable } from './database-events.js';
 import type { Db } from './database.js';
 import { toEvent } from './event-log-repository.js';

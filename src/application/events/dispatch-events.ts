@@ -2,7 +2,8 @@
 // order, at least once; and delete what is older than the retention period once it was handed on.
 import type { Clock, Logger } from '../shared/ports.js';
 import type { Repositories } from '../shared/unit-of-work.js';
-import type { EventBus, Outbox, PositionedEvent } from './ports.js';
+import type { Outbox } from './outbox.js';
+import type { EventBus, PositionedEvent } from './ports.js';
 
 /** The cursor of the bus: how far the events reached the API processes' sockets. */
 export const BUS_CONSUMER = 'bus';
