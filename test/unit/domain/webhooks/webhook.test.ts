@@ -1,7 +1,7 @@
 // The pure rules of webhooks: what an endpoint may hold (every broken rule at once), which events
 // a subscription takes, the retry schedule, and when a failing endpoint is disabled.
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../../../src/domain/shared/errors.js';
+import type { ValidationError } from '../../../../src/domain/shared/errors.js';
 import {
   afterAttempt,
   disableIfFailingSince,
