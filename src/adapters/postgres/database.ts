@@ -159,7 +159,8 @@ export interface AuditLogTable {
 }
 
 export interface Database
-  extends ProjectsTables,
+  extends
+    ProjectsTables,
     LabelsTables,
     IdempotencyTables,
     TasksTables,
