@@ -4,6 +4,7 @@ import type { AccessTokenService, PasswordHasher, SecretTokens } from './identit
 import type { IdempotencyStore } from './shared/idempotency.js';
 import type { BackgroundWork, Cache, Clock, IdGenerator, RateLimiter } from './shared/ports.js';
 import type { Repositories, UnitOfWork } from './shared/unit-of-work.js';
+import type { WebhookUrlGuard } from './webhooks/ports.js';
 
 export interface IdentitySettings {
   /** Base of links in emails: APP_URL (a front end) or else the API's PUBLIC_URL (its pages). */
@@ -29,6 +30,13 @@ export interface MailLimits {
   readonly byRecipient: RateLimiter;
 }
 
+export interface WebhookSettings {
+  /** Refuses an endpoint URL that points into a private network (unless allowed). */
+  readonly urlGuard: WebhookUrlGuard;
+  /** How long the previous secret keeps signing after a rotation. */
+  readonly secretOverlapMs: number;
+}
+
 export interface Deps {
   /** Repositories outside any explicit transaction (each call commits on its own). */
   readonly repos: Repositories;
@@ -46,4 +54,5 @@ export interface Deps {
   readonly idempotency: IdempotencyStore;
   /** Tells the realtime hub of every API process what is not an event (sessions that ended). */
   readonly signals: Pick<EventBus, 'signal'>;
+  readonly webhooks: WebhookSettings;
 }

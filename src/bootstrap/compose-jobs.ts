@@ -11,8 +11,6 @@ import type { JobQueue } from '../application/jobs/ports.js';
 import type { Clock } from '../application/shared/ports.js';
 import { DEFAULT_RETRY_POLICY } from '../domain/jobs/retry.js';
 import type { HealthProbe } from '../adapters/http/operations/probes.js';
-import { logMailer } from '../adapters/mail/log-mailer.js';
-import { smtpMailer } from '../adapters/mail/smtp-mailer.js';
 import type { DatabaseHandle } from '../adapters/postgres/connect.js';
 import { postgresJobQueue } from '../adapters/postgres/job-queue.js';
 import { observedMailer } from '../adapters/telemetry/instruments.js';
@@ -20,6 +18,7 @@ import { registerJobMetrics } from '../adapters/telemetry/job-metrics.js';
 import type { Metrics } from '../adapters/telemetry/metrics.js';
 import { jobLoop, type JobLoop } from '../adapters/worker/job-loop.js';
 import type { Config } from './config.js';
+import { configuredMailer } from './mailer.js';
 import type { Closer } from './http-server.js';
 
 export interface JobsRuntime {
@@ -114,12 +113,6 @@ export function composeJobs(sources: JobsSources): JobsRuntime {
     closeFirst: { name: 'job runner', close: async () => runner?.stop() },
     closeLast: { name: 'mailer', close: () => mailer.close() },
   };
-}
-
-function configuredMailer(config: Config, logger: PinoLogger): Mailer {
-  return config.MAIL_TRANSPORT === 'smtp' && config.SMTP_URL
-    ? smtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM })
-    : logMailer(logger.child({ component: 'mail' }));
 }
 
 /** The sender's domain (MAIL_FROM), else the public address's host: Message-IDs' right side. */

@@ -37,6 +37,7 @@ import { createMetrics } from '../adapters/telemetry/metrics.js';
 import type { Config } from './config.js';
 import { composeEvents, nudgingUnitOfWork, type EventsRuntime } from './compose-events.js';
 import { composeJobs, type JobsRuntime } from './compose-jobs.js';
+import { composeWebhooks, type WebhooksRuntime } from './compose-webhooks.js';
 import { rateLimiters } from './compose-limits.js';
 import { healthProbes } from './health-probes.js';
 import { redisReady } from './redis-ready.js';
@@ -68,6 +69,8 @@ export interface Application {
   readonly events: EventsRuntime;
   /** The job queue and, when this process runs jobs, the runner (started by start()). */
   readonly jobs: JobsRuntime;
+  /** The webhook delivery loop, when this process dispatches (tests wake it). */
+  readonly webhooks: WebhooksRuntime;
   /** The realtime WebSocket's hub (tests tick it) and gateway (tests beat its heart). */
   readonly realtime: Realtime;
   readonly logger: PinoLogger;
@@ -163,21 +166,30 @@ export async function compose(
     waited: (seconds) => metrics.observePasswordHashWait(seconds),
   });
 
+  const uow = nudgingUnitOfWork(
+    postgresUnitOfWork(database.db, {
+      pipelined: database.pipelined,
+      scopedRead: database.scopedRead,
+      // Writers waiting on a hot row never take the connections the reads need (PostgreSQL).
+      maxConcurrentTransactions:
+        database.kind === 'postgres'
+          ? (config.DATABASE_MAX_TRANSACTIONS ??
+            Math.max(1, Math.floor(config.DATABASE_POOL_SIZE / 2)))
+          : undefined,
+    }),
+    events.bus,
+  );
+  const webhooks = composeWebhooks({
+    ...{ config, db: database.db, uow, events, clock, ids: uuidV7Ids, logger },
+    registry: metrics.registry,
+    dispatch: config.WORKER_MODE === 'inline',
+  });
+  // Stopped first: the sends in flight are recorded while the database is still open.
+  closers.unshift(webhooks.closer);
+
   const deps: Deps = {
     repos: postgresRepositories(database.db),
-    uow: nudgingUnitOfWork(
-      postgresUnitOfWork(database.db, {
-        pipelined: database.pipelined,
-        scopedRead: database.scopedRead,
-        // Writers waiting on a hot row never take the connections the reads need (PostgreSQL).
-        maxConcurrentTransactions:
-          database.kind === 'postgres'
-            ? (config.DATABASE_MAX_TRANSACTIONS ??
-              Math.max(1, Math.floor(config.DATABASE_POOL_SIZE / 2)))
-            : undefined,
-      }),
-      events.bus,
-    ),
+    uow,
     clock,
     ids: uuidV7Ids,
     cache,
@@ -208,6 +220,7 @@ export async function compose(
     },
     idempotency: postgresIdempotencyStore(database.db, database.pipelined),
     signals: events.bus,
+    webhooks: webhooks.settings,
   };
 
   const probes = [
@@ -275,6 +288,7 @@ export async function compose(
     config,
     events,
     jobs,
+    webhooks,
     realtime,
     logger,
     server: http.server,
@@ -288,6 +302,7 @@ export async function compose(
       const stores = { database: database.kind, cache: redis ? 'redis' : 'memory' };
       events.start();
       jobs.runner?.start();
+      webhooks.start();
       logger.info({ port: ports.port, admin_port: bound, ...stores }, 'listening');
       return ports.port;
     },

@@ -1,17 +1,20 @@
 // The worker process (`npm run worker`): dispatches the events table to the event bus, purges
-// expired events and runs the background jobs (every email), against PostgreSQL (DATABASE_URL)
-// and, for several API processes, Redis. It serves its own /health, /health/ready,
-// /health/detailed and /metrics on WORKER_ADMIN_PORT. The embedded default needs none of this:
-// its API process does all of it (WORKER_MODE=inline).
+// expired events, runs the background jobs (every email) and sends the webhook deliveries,
+// against PostgreSQL (DATABASE_URL) and, for several API processes, Redis. It serves its own
+// /health, /health/ready, /health/detailed and /metrics on WORKER_ADMIN_PORT. The embedded
+// default needs none of this: its API process does all of it (WORKER_MODE=inline).
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createOperationsApp } from '../adapters/http/operations-app.js';
 import { pingDatabase } from '../adapters/postgres/connect.js';
+import { postgresUnitOfWork } from '../adapters/postgres/unit-of-work.js';
 import { createRedisClient } from '../adapters/redis/redis-client.js';
 import { systemClock } from '../adapters/system/clock.js';
+import { uuidV7Ids } from '../adapters/system/uuid-v7-ids.js';
 import { createMetrics } from '../adapters/telemetry/metrics.js';
 import { composeEvents } from './compose-events.js';
 import { composeJobs } from './compose-jobs.js';
+import { composeWebhooks } from './compose-webhooks.js';
 import { openOwnDatabase } from './own-database.js';
 import { ownLogger } from './own-logger.js';
 import { configOrExit, guardProcess, refuseToStart } from './process-guards.js';
@@ -48,6 +51,12 @@ const events = composeEvents({
 const jobs = composeJobs({
   ...{ config, database, bus: events.bus, logger, clock: systemClock, metrics },
   run: true,
+});
+const webhooks = composeWebhooks({
+  ...{ config, db: database.db, events, clock: systemClock, ids: uuidV7Ids, logger },
+  uow: postgresUnitOfWork(database.db),
+  registry: metrics.registry,
+  dispatch: true,
 });
 
 let draining = false;
@@ -87,6 +96,7 @@ await new Promise<void>((resolve, reject) => {
 });
 events.start();
 jobs.runner!.start();
+webhooks.start();
 const port = (server.address() as AddressInfo).port;
 logger.info({ port, bus: 'redis' }, 'listening');
 
@@ -100,6 +110,7 @@ async function shutdown(signal: string): Promise<void> {
   logger.info({ signal }, 'worker shutting down');
   // The batch in flight finishes (or its transaction rolls back and the next worker sends it);
   // the jobs in flight end (or their leases pass and another worker runs them again).
+  await webhooks.closer.close();
   await events.closeFirst.close();
   await jobs.closeFirst.close();
   await new Promise((resolve) => server.close(resolve));

@@ -8,6 +8,8 @@ import type { Deps } from '../../application/deps.js';
 import type { Logger, RateLimiter } from '../../application/shared/ports.js';
 import type { RequestState, RouterFields } from './context.js';
 import { apiKeysRoutes } from './access/api-keys-routes.js';
+import { webhookDeliveriesRoutes } from './webhooks/deliveries-routes.js';
+import { webhooksRoutes } from './webhooks/routes.js';
 import { auditRoutes } from './access/audit-routes.js';
 import { activityRoutes } from './events/activity-routes.js';
 import { realtimeRoutes } from './events/realtime-routes.js';
@@ -126,6 +128,8 @@ export function apiRouteGroups(deps: Deps): RouteGroup[] {
         ...rolesRoutes(deps),
         ...teamsRoutes(deps),
         ...apiKeysRoutes(deps),
+        ...webhooksRoutes(deps),
+        ...webhookDeliveriesRoutes(deps),
         ...auditRoutes(deps),
         ...eventsRoutes(deps),
         ...activityRoutes(deps),

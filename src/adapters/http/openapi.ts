@@ -22,6 +22,10 @@ const TAGS = [
   { name: 'Roles', description: 'Built-in roles and custom permission sets' },
   { name: 'Teams', description: 'Teams (departments) used by assignment rules' },
   { name: 'API keys', description: 'Service accounts inside one organization' },
+  {
+    name: 'Webhooks',
+    description: 'Signed HTTP deliveries of the organization’s events, with their log',
+  },
   { name: 'Audit log', description: 'Every write in an organization' },
   { name: 'Events', description: 'The events feed: every committed change, in order, to catch up' },
   { name: 'Projects', description: 'Projects, their workflow statuses and task types' },

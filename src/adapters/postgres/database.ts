@@ -6,6 +6,7 @@ import type { JobsTables } from './database-jobs.js';
 import type { LabelsTables } from './database-labels.js';
 import type { ProjectsTables } from './database-projects.js';
 import type { TasksTables } from './database-tasks.js';
+import type { WebhooksTables } from './database-webhooks.js';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
@@ -159,7 +160,14 @@ export interface AuditLogTable {
 }
 
 export interface Database
-  extends ProjectsTables, LabelsTables, IdempotencyTables, TasksTables, EventsTables, JobsTables {
+  extends
+    ProjectsTables,
+    LabelsTables,
+    IdempotencyTables,
+    TasksTables,
+    EventsTables,
+    JobsTables,
+    WebhooksTables {
   users: UsersTable;
   sessions: SessionsTable;
   refresh_tokens: RefreshTokensTable;

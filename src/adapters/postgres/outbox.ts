@@ -1,12 +1,15 @@
 // The dispatcher's reading of the events table (migration 2026_12_05_0016): one transaction per
 // batch that locks the consumer's cursor row (a second dispatcher skips it: 'busy'), reads the
 // committed events after it through outbox_events_after, hands them on, and moves the cursor in
-// the same transaction. A crash before the commit leaves the cursor behind: handed on again.
+// the same transaction (with what the consumer wrote through it). A crash before the commit
+// leaves the cursor behind: handed on again.
 import { sql, type Selectable } from 'kysely';
-import type { Outbox, PositionedEvent } from '../../application/events/ports.js';
+import type { Outbox } from '../../application/events/outbox.js';
+import type { PositionedEvent } from '../../application/events/ports.js';
 import type { EventsTable } from './database-events.js';
 import type { Db } from './database.js';
 import { toEvent } from './event-log-repository.js';
+import { postgresRepositories } from './repositories.js';
 
 type Row = Selectable<EventsTable>;
 
@@ -51,7 +54,7 @@ export function postgresOutbox(db: Db): Outbox {
           position: { txId: row.tx_id, seq: row.seq },
           event: toEvent(row),
         }));
-        await deliver(events);
+        await deliver(events, postgresRepositories(trx));
         const last = events[events.length - 1]!.position;
         await trx
           .updateTable('event_dispatch')

@@ -23,6 +23,7 @@ import { postgresTaskSearch } from './task-search.js';
 import { postgresTaskRepository } from './tasks/repository.js';
 import { postgresTeamRepository } from './team-repository.js';
 import { postgresUserRepository } from './user-repository.js';
+import { postgresWebhookRepository } from './webhook-repository.js';
 
 class LazyRepositories implements Repositories {
   readonly #db: Db;
@@ -43,6 +44,7 @@ class LazyRepositories implements Repositories {
   #labels?: Repositories['labels'];
   #tasks?: Repositories['tasks'];
   #search?: Repositories['search'];
+  #webhooks?: Repositories['webhooks'];
 
   constructor(db: Db) {
     this.#db = db;
@@ -98,6 +100,9 @@ class LazyRepositories implements Repositories {
   }
   get search(): Repositories['search'] {
     return (this.#search ??= postgresTaskSearch(this.#db));
+  }
+  get webhooks(): Repositories['webhooks'] {
+    return (this.#webhooks ??= postgresWebhookRepository(this.#db));
   }
 }
 

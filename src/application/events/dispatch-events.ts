@@ -1,7 +1,9 @@
 // The worker's two jobs on the events table: hand the committed events on to the event bus, in
 // order, at least once; and delete what is older than the retention period once it was handed on.
 import type { Clock, Logger } from '../shared/ports.js';
-import type { EventBus, Outbox, PositionedEvent } from './ports.js';
+import type { Repositories } from '../shared/unit-of-work.js';
+import type { Outbox } from './outbox.js';
+import type { EventBus, PositionedEvent } from './ports.js';
 
 /** The cursor of the bus: how far the events reached the API processes' sockets. */
 export const BUS_CONSUMER = 'bus';
@@ -48,10 +50,12 @@ export interface EventConsumer {
   /** Its cursor's name in the outbox (stable: a new name starts at the head of the log). */
   readonly name: string;
   /**
-   * Does what the events call for. At least once: after a crash or a throw the same events come
-   * again, so it must be idempotent (keyed by the event's id).
+   * Does what the events call for, writing through `tx`: the cursor's transaction, so its rows
+   * commit with the cursor's move or not at all (and on PGlite's one connection, a transaction of
+   * its own would wait for the cursor's forever). At least once: after a crash or a throw the
+   * same events come again, so it must be idempotent (keyed by the event's id).
    */
-  handle(events: readonly PositionedEvent[]): Promise<void>;
+  handle(events: readonly PositionedEvent[], tx: Repositories): Promise<void>;
 }
 
 /** Hands `consumer` its next batch (at most `batchSize`): how many, or 'busy' (see dispatchBatch). */
@@ -60,7 +64,7 @@ export async function consumeBatch(
   consumer: EventConsumer,
   batchSize: number,
 ): Promise<number | 'busy'> {
-  return outbox.dispatch(consumer.name, batchSize, (events) => consumer.handle(events));
+  return outbox.dispatch(consumer.name, batchSize, (events, tx) => consumer.handle(events, tx));
 }
 
 /** Deletes the events older than `retentionDays` that every consumer is past; how many. */

@@ -20,6 +20,7 @@ import type { OrganizationRepository } from '../organizations/ports.js';
 import type { ProjectRepository } from '../projects/ports.js';
 import type { TaskRepository } from '../tasks/ports.js';
 import type { TaskSearch } from '../tasks/search-ports.js';
+import type { WebhookRepository } from '../webhooks/ports.js';
 
 export interface Repositories {
   readonly users: UserRepository;
@@ -39,6 +40,7 @@ export interface Repositories {
   readonly labels: LabelRepository;
   readonly tasks: TaskRepository;
   readonly search: TaskSearch;
+  readonly webhooks: WebhookRepository;
 }
 
 /**

@@ -42,6 +42,10 @@ export const EVENT_TYPES = [
   'team.member_removed',
   'api_key.created',
   'api_key.revoked',
+  'webhook.created',
+  'webhook.updated',
+  'webhook.deleted',
+  'webhook.secret_rotated',
   'organization.created',
   'organization.updated',
   'organization.deleted',
@@ -62,6 +66,7 @@ export type AuditAction =
   | `role.${'created' | 'updated' | 'deleted'}`
   | `team.${'created' | 'updated' | 'deleted' | 'member_added' | 'member_removed'}`
   | `apikey.${'created' | 'revoked'}`
+  | `webhook.${'created' | 'updated' | 'deleted' | 'secret_rotated'}`
   | `organization.${'created' | 'updated' | 'deleted'}`;
 
 /** The audit actions whose event type is spelled otherwise (the rest are spelled the same). */
@@ -116,6 +121,7 @@ const READ_PERMISSION: Record<string, string> = {
   role: 'role:read',
   team: 'team:read',
   api_key: 'apikey:manage',
+  webhook: 'webhook:manage',
   organization: 'organization:read',
 };
 

@@ -36,6 +36,8 @@ interface Fixtures {
   readonly taskId: string;
   readonly commentId: string;
   readonly relationId: string;
+  readonly webhookId: string;
+  readonly deliveryId: string;
   /** A plain member of A who is not the caller (so a viewer's DELETE is not "leaving"). */
   readonly memberId: string;
 }
@@ -71,6 +73,8 @@ function idFor(param: string, collection: string | undefined): string {
     tasks: fixtures.taskId,
     comments: fixtures.commentId,
     relations: fixtures.relationId,
+    webhooks: fixtures.webhookId,
+    deliveries: fixtures.deliveryId,
   };
   // No fixture of this kind yet: a random id still has to be refused the same way.
   return (collection !== undefined && byCollection[collection]) || crypto.randomUUID();
@@ -138,6 +142,8 @@ async function createFixtures(organizationId: string, createdBy: string, memberI
     taskId: crypto.randomUUID(),
     commentId: crypto.randomUUID(),
     relationId: crypto.randomUUID(),
+    webhookId: crypto.randomUUID(),
+    deliveryId: crypto.randomUUID(),
   };
   const blockedTaskId = crypto.randomUUID();
   const statusId = crypto.randomUUID();
@@ -322,6 +328,41 @@ async function createFixtures(organizationId: string, createdBy: string, memberI
         created_at: now,
       })
       .execute();
+    await trx
+      .insertInto('webhook_endpoints')
+      .values({
+        organization_id: organizationId,
+        id: ids.webhookId,
+        url: 'https://hooks.example.com/matrix',
+        events: ['*'],
+        secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+        previous_secret: null,
+        previous_secret_expires_at: null,
+        failing_since: null,
+        disabled_at: null,
+        created_by: createdBy,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    await trx
+      .insertInto('webhook_deliveries')
+      .values({
+        organization_id: organizationId,
+        id: ids.deliveryId,
+        endpoint_id: ids.webhookId,
+        event_id: null,
+        event_type: 'webhook.ping',
+        body: '{}',
+        // Never due: the matrix is about the routes, not about sending.
+        next_attempt_at: null,
+        claim: null,
+        locked_until: null,
+        last_status_code: null,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
   });
   return ids;
 }
@@ -375,6 +416,8 @@ describe('the isolation matrix', () => {
       fixtures.taskId,
       fixtures.commentId,
       fixtures.relationId,
+      fixtures.webhookId,
+      fixtures.deliveryId,
     ];
     const failures: string[] = [];
     let calls = 0;

@@ -10,7 +10,8 @@ import { postgresUnitOfWork } from '../../../src/adapters/postgres/unit-of-work.
 import { uuidV7Ids } from '../../../src/adapters/system/uuid-v7-ids.js';
 import { consumerLoop } from '../../../src/adapters/worker/dispatch-loop.js';
 import { BUS_CONSUMER, dispatchBatch } from '../../../src/application/events/dispatch-events.js';
-import type { Outbox, PositionedEvent } from '../../../src/application/events/ports.js';
+import type { Outbox } from '../../../src/application/events/outbox.js';
+import type { PositionedEvent } from '../../../src/application/events/ports.js';
 import type { UnitOfWork } from '../../../src/application/shared/unit-of-work.js';
 import type { DomainEvent } from '../../../src/domain/events/event.js';
 import { eventually } from '../../support/async.js';

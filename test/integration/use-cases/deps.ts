@@ -18,6 +18,7 @@ import { generateEd25519Jwk } from '../../../src/adapters/security/jwt-keys.js';
 import { cryptoSecretTokens } from '../../../src/adapters/security/secret-tokens.js';
 import { inProcessBackgroundWork } from '../../../src/adapters/system/background-work.js';
 import { uuidV7Ids } from '../../../src/adapters/system/uuid-v7-ids.js';
+import { webhookUrlGuard } from '../../../src/adapters/webhooks/address-guard.js';
 import type { Deps } from '../../../src/application/deps.js';
 import type { EventBus } from '../../../src/application/events/ports.js';
 import type { MailMessage, Mailer } from '../../../src/application/identity/ports.js';
@@ -140,6 +141,10 @@ export async function buildDeps(db: Db, options: TestDepsOptions = {}): Promise<
     identity: { publicUrl: PUBLIC_URL, maxSessionsPerUser: options.maxSessionsPerUser ?? 3 },
     idempotency: postgresIdempotencyStore(db),
     signals: memoryEventBus(),
+    webhooks: {
+      urlGuard: webhookUrlGuard({ allowPrivateNetworks: false }),
+      secretOverlapMs: 86_400_000,
+    },
   };
 }
 

@@ -156,6 +156,22 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('guards webhooks by default, a 10 s timeout under a longer lease, 5 days before disabling', () => {
+    expect(loadConfig({})).toMatchObject({
+      WEBHOOK_ALLOW_PRIVATE_NETWORKS: false,
+      WEBHOOK_TIMEOUT_MS: 10_000,
+      WEBHOOK_LEASE_SECONDS: 60,
+      WEBHOOK_DISABLE_AFTER_DAYS: 5,
+      WEBHOOK_SECRET_OVERLAP_HOURS: 24,
+    });
+    expect(
+      loadConfig({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' }).WEBHOOK_ALLOW_PRIVATE_NETWORKS,
+    ).toBe(true);
+    expect(problemsOf({ WEBHOOK_TIMEOUT_MS: '20000', WEBHOOK_LEASE_SECONDS: '20' })).toEqual([
+      expect.stringMatching(/^WEBHOOK_LEASE_SECONDS: must be longer than WEBHOOK_TIMEOUT_MS/),
+    ]);
+  });
+
   it('takes LOG_FORMAT json or pretty, unset by default', () => {
     expect(loadConfig({}).LOG_FORMAT).toBeUndefined();
     expect(loadConfig({ LOG_FORMAT: 'pretty' }).LOG_FORMAT).toBe('pretty');
