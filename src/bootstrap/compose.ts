@@ -35,6 +35,7 @@ import { cacheNameOf, observedCache, observedMailer } from '../adapters/telemetr
 import { createMetrics } from '../adapters/telemetry/metrics.js';
 import type { Config } from './config.js';
 import { composeEvents, nudgingUnitOfWork, type EventsRuntime } from './compose-events.js';
+import { composeNotifications } from './compose-notifications.js';
 import { rateLimiters } from './compose-limits.js';
 import { healthProbes } from './health-probes.js';
 import { redisReady } from './redis-ready.js';
@@ -158,21 +159,19 @@ export async function compose(
     waited: (seconds) => metrics.observePasswordHashWait(seconds),
   });
 
+  const uow = postgresUnitOfWork(database.db, {
+    pipelined: database.pipelined,
+    scopedRead: database.scopedRead,
+    // Writers waiting on a hot row never take the connections the reads need (PostgreSQL).
+    maxConcurrentTransactions:
+      database.kind === 'postgres'
+        ? (config.DATABASE_MAX_TRANSACTIONS ??
+          Math.max(1, Math.floor(config.DATABASE_POOL_SIZE / 2)))
+        : undefined,
+  });
   const deps: Deps = {
     repos: postgresRepositories(database.db),
-    uow: nudgingUnitOfWork(
-      postgresUnitOfWork(database.db, {
-        pipelined: database.pipelined,
-        scopedRead: database.scopedRead,
-        // Writers waiting on a hot row never take the connections the reads need (PostgreSQL).
-        maxConcurrentTransactions:
-          database.kind === 'postgres'
-            ? (config.DATABASE_MAX_TRANSACTIONS ??
-              Math.max(1, Math.floor(config.DATABASE_POOL_SIZE / 2)))
-            : undefined,
-      }),
-      events.bus,
-    ),
+    uow: nudgingUnitOfWork(uow, events.bus),
     clock,
     ids: uuidV7Ids,
     cache,
@@ -204,6 +203,17 @@ export async function compose(
     },
     idempotency: postgresIdempotencyStore(database.db, database.pipelined),
   };
+
+  // The consumer's writes wake no dispatcher: they are no events.
+  const notifications = composeNotifications({
+    config,
+    events,
+    uow,
+    ids: uuidV7Ids,
+    clock,
+    logger,
+  });
+  closers.unshift(notifications.closer);
 
   const probes = [
     ...healthProbes({ database, cache, redisCache: sharedCache, logger }),
@@ -270,6 +280,7 @@ export async function compose(
       bound = ports.adminPort;
       const stores = { database: database.kind, cache: redis ? 'redis' : 'memory' };
       events.start();
+      notifications.start();
       logger.info({ port: ports.port, admin_port: bound, ...stores }, 'listening');
       return ports.port;
     },

@@ -1,15 +1,19 @@
-// The worker process (`npm run worker`): dispatches the events table to the event bus and purges
-// expired events, against PostgreSQL (DATABASE_URL) and, for several API processes, Redis. It
-// serves its own /health, /health/ready, /health/detailed and /metrics on WORKER_ADMIN_PORT.
+// The worker process (`npm run worker`): dispatches the events table to the event bus, records
+// notifications (the notifications consumer) and purges expired events and notifications, against
+// PostgreSQL (DATABASE_URL) and, for several API processes, Redis. It serves its own /health,
+// /health/ready, /health/detailed and /metrics on WORKER_ADMIN_PORT.
 // The embedded default needs none of this: its API process dispatches (WORKER_MODE=inline).
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createOperationsApp } from '../adapters/http/operations-app.js';
 import { pingDatabase } from '../adapters/postgres/connect.js';
+import { postgresUnitOfWork } from '../adapters/postgres/unit-of-work.js';
 import { createRedisClient } from '../adapters/redis/redis-client.js';
 import { systemClock } from '../adapters/system/clock.js';
+import { uuidV7Ids } from '../adapters/system/uuid-v7-ids.js';
 import { createMetrics } from '../adapters/telemetry/metrics.js';
 import { composeEvents } from './compose-events.js';
+import { composeNotifications } from './compose-notifications.js';
 import { openOwnDatabase } from './own-database.js';
 import { ownLogger } from './own-logger.js';
 import { configOrExit, guardProcess, refuseToStart } from './process-guards.js';
@@ -42,6 +46,14 @@ await redisReady(redis, 2_000, logger);
 const events = composeEvents({
   ...{ config, database, redis, logger, clock: systemClock, registry: metrics.registry },
   dispatch: true,
+});
+const notifications = composeNotifications({
+  config,
+  events,
+  uow: postgresUnitOfWork(database.db, { pipelined: database.pipelined }),
+  ids: uuidV7Ids,
+  clock: systemClock,
+  logger,
 });
 
 let draining = false;
@@ -79,6 +91,7 @@ await new Promise<void>((resolve, reject) => {
   throw error;
 });
 events.start();
+notifications.start();
 const port = (server.address() as AddressInfo).port;
 logger.info({ port, bus: 'redis' }, 'listening');
 
@@ -91,6 +104,7 @@ async function shutdown(signal: string): Promise<void> {
   draining = true;
   logger.info({ signal }, 'worker shutting down');
   // The batch in flight finishes (or its transaction rolls back and the next worker sends it).
+  await notifications.closer.close();
   await events.closeFirst.close();
   await new Promise((resolve) => server.close(resolve));
   await events.closeLast.close();

@@ -1,6 +1,7 @@
 // The schema as Kysely sees it. Row types stay in this adapter; repositories map them to domain types.
 import type { ColumnType, Generated, Kysely, Selectable } from 'kysely';
 import type { EventsTables } from './database-events.js';
+import type { NotificationsTables } from './database-notifications.js';
 import type { IdempotencyTables } from './database-idempotency.js';
 import type { LabelsTables } from './database-labels.js';
 import type { ProjectsTables } from './database-projects.js';
@@ -158,7 +159,13 @@ export interface AuditLogTable {
 }
 
 export interface Database
-  extends ProjectsTables, LabelsTables, IdempotencyTables, TasksTables, EventsTables {
+  extends
+    ProjectsTables,
+    LabelsTables,
+    IdempotencyTables,
+    TasksTables,
+    EventsTables,
+    NotificationsTables {
   users: UsersTable;
   sessions: SessionsTable;
   refresh_tokens: RefreshTokensTable;

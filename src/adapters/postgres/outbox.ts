@@ -1,12 +1,15 @@
 // The dispatcher's reading of the events table (migration 2026_12_05_0016): one transaction per
 // batch that locks the consumer's cursor row (a second dispatcher skips it: 'busy'), reads the
 // committed events after it through outbox_events_after, hands them on, and moves the cursor in
-// the same transaction. A crash before the commit leaves the cursor behind: handed on again.
+// the same transaction. A crash before the commit leaves the cursor behind: handed on again. A
+// consumer's units of work join that transaction, so its rows commit with the cursor's move.
 import { sql, type Selectable } from 'kysely';
 import type { Outbox, PositionedEvent } from '../../application/events/ports.js';
 import type { EventsTable } from './database-events.js';
 import type { Db } from './database.js';
 import { toEvent } from './event-log-repository.js';
+import { savepointSteps } from './request-transaction-openers.js';
+import { lendTransaction } from './request-transaction.js';
 
 type Row = Selectable<EventsTable>;
 
@@ -28,7 +31,8 @@ export function postgresOutbox(db: Db): Outbox {
   return {
     async dispatch(consumer, limit, deliver) {
       await ensureCursor(consumer);
-      return db.transaction().execute(async (trx) => {
+      let afterCommit: (() => Promise<void>) | undefined;
+      const handed = await db.transaction().execute(async (trx) => {
         const cursor = await trx
           .selectFrom('event_dispatch')
           .select([sql<string>`tx_id::text`.as('tx_id'), sql<string>`seq::text`.as('seq')])
@@ -51,7 +55,10 @@ export function postgresOutbox(db: Db): Outbox {
           position: { txId: row.tx_id, seq: row.seq },
           event: toEvent(row),
         }));
-        await deliver(events);
+        // The consumer's units of work join this transaction (each in a savepoint): what it
+        // writes commits with the cursor's move, or neither does.
+        const lent = await lendTransaction(savepointSteps(trx), () => deliver(events));
+        afterCommit = () => lent.runEffects();
         const last = events[events.length - 1]!.position;
         await trx
           .updateTable('event_dispatch')
@@ -64,6 +71,8 @@ export function postgresOutbox(db: Db): Outbox {
           .execute();
         return events.length;
       });
+      await afterCommit?.();
+      return handed;
     },
 
     async purge(before, limit) {

@@ -10,6 +10,7 @@ import { postgresEventLog } from './event-log-repository.js';
 import { postgresInvitationRepository } from './invitation-repository.js';
 import { postgresLabelRepository } from './label-repository.js';
 import { postgresMembershipRepository } from './membership-repository.js';
+import { postgresNotificationRepository } from './notification-repository.js';
 import { postgresOrganizationRepository } from './organization-repository.js';
 import { postgresProjectRepository } from './project-repository.js';
 import { postgresRoleRepository } from './role-repository.js';
@@ -41,6 +42,7 @@ class LazyRepositories implements Repositories {
   #labels?: Repositories['labels'];
   #tasks?: Repositories['tasks'];
   #search?: Repositories['search'];
+  #notifications?: Repositories['notifications'];
 
   constructor(db: Db) {
     this.#db = db;
@@ -93,6 +95,9 @@ class LazyRepositories implements Repositories {
   }
   get search(): Repositories['search'] {
     return (this.#search ??= postgresTaskSearch(this.#db));
+  }
+  get notifications(): Repositories['notifications'] {
+    return (this.#notifications ??= postgresNotificationRepository(this.#db));
   }
 }
 

@@ -15,6 +15,7 @@ import type {
 } from '../access/ports.js';
 import type { EventLog } from '../events/ports.js';
 import type { LabelRepository } from '../labels/ports.js';
+import type { NotificationRepository } from '../notifications/ports.js';
 import type { OrganizationRepository } from '../organizations/ports.js';
 import type { ProjectRepository } from '../projects/ports.js';
 import type { TaskRepository } from '../tasks/ports.js';
@@ -37,6 +38,7 @@ export interface Repositories {
   readonly labels: LabelRepository;
   readonly tasks: TaskRepository;
   readonly search: TaskSearch;
+  readonly notifications: NotificationRepository;
 }
 
 /**
