@@ -47,7 +47,7 @@ export function composeNotifications(parts: {
   readonly ids: IdGenerator;
   readonly clock: Clock;
   readonly logger: Logger;
-  readonly push?: NotificationPush;
+  readonly push?: NotificationPush | undefined;
 }): NotificationsRuntime {
   const { config, events, uow, clock } = parts;
   const logger = parts.logger.child({ component: NOTIFICATIONS_CONSUMER });

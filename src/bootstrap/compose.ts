@@ -36,6 +36,7 @@ import { createMetrics } from '../adapters/telemetry/metrics.js';
 import type { Config } from './config.js';
 import { composeEvents, nudgingUnitOfWork, type EventsRuntime } from './compose-events.js';
 import { composeNotifications } from './compose-notifications.js';
+import type { NotificationPush } from '../application/notifications/ports.js';
 import { rateLimiters } from './compose-limits.js';
 import { healthProbes } from './health-probes.js';
 import { redisReady } from './redis-ready.js';
@@ -57,6 +58,8 @@ export interface ComposeOverrides {
   readonly clock?: Clock;
   /** The timer of the database start-up retries (own database only) and the shutdown grace. */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Where recorded notifications are pushed (a test records them; see compose-notifications). */
+  readonly notificationPush?: NotificationPush;
 }
 
 export interface Application {
@@ -206,12 +209,8 @@ export async function compose(
 
   // The consumer's writes wake no dispatcher: they are no events.
   const notifications = composeNotifications({
-    config,
-    events,
-    uow,
-    ids: uuidV7Ids,
-    clock,
-    logger,
+    ...{ config, events, uow, ids: uuidV7Ids, clock, logger },
+    push: overrides.notificationPush,
   });
   closers.unshift(notifications.closer);
 

@@ -30,7 +30,7 @@ export interface Recipient {
   readonly kind: NotificationKind;
 }
 
-type Event = Pick<DomainEvent, 'type' | 'actor' | 'reporterId' | 'change'>;
+type Event = Pick<DomainEvent, 'type' | 'actor' | 'reporterId' | 'assigneeId' | 'change'>;
 
 /** The events whose task's watchers hear of them. */
 const WATCHED: readonly string[] = [
@@ -59,8 +59,10 @@ export function recipientsOf(event: Event, audience: EventAudience): Recipient[]
   const add = (userId: string | null | undefined, kind: NotificationKind) => {
     if (userId) candidates.push({ userId, kind });
   };
+  // A creation's change is a summary of the new task, not a diff: its assignee is the event's.
+  if (event.type === 'task.created') add(event.assigneeId, 'assigned');
   const assignee = fieldChange(event, 'assignee_id');
-  if (assignee && (event.type === 'task.created' || event.type === 'task.updated')) {
+  if (assignee && event.type === 'task.updated') {
     add(asId(assignee.to), 'assigned');
     add(asId(assignee.from), 'unassigned');
   }

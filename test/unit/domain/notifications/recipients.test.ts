@@ -12,13 +12,19 @@ import {
 
 const ACTOR = 'actor';
 
-function event(type: EventType, change: Record<string, unknown> = {}, reporterId = 'reporter') {
+function event(
+  type: EventType,
+  change: Record<string, unknown> = {},
+  reporterId = 'reporter',
+  assigneeId: string | null = null,
+) {
   return {
     type,
     actor: { type: 'user', id: ACTOR },
     reporterId,
+    assigneeId,
     change,
-  } satisfies Pick<DomainEvent, 'type' | 'actor' | 'reporterId' | 'change'>;
+  } satisfies Pick<DomainEvent, 'type' | 'actor' | 'reporterId' | 'assigneeId' | 'change'>;
 }
 
 const assign = (from: string | null, to: string | null) => ({ assignee_id: { from, to } });
@@ -32,7 +38,8 @@ const cases: {
 }[] = [
   {
     name: 'a new task’s assignee',
-    event: event('task.created', assign(null, 'ann')),
+    // A creation's change is the new task's summary (assignee_id: 'ann'), not a diff.
+    event: event('task.created', { assignee_id: 'ann' }, 'reporter', 'ann'),
     told: [{ userId: 'ann', kind: 'assigned' }],
   },
   {
