@@ -36,11 +36,9 @@ afterAll(async () => {
 /** An organization with an actor and an assignee, both members; a consumer of its own. */
 async function aScene() {
   const org = await anOrganization();
-  const [actor, assignee] = [
-    await aUserIn(database.handle.db, EVENT_TIME),
-    await aUserIn(database.handle.db, EVENT_TIME),
-  ];
-  for (const user of [actor!, assignee!]) {
+  const actor = await aUserIn(database.handle.db, EVENT_TIME);
+  const assignee = await aUserIn(database.handle.db, EVENT_TIME);
+  for (const user of [actor, assignee]) {
     await inOrg(org, (tx) =>
       tx.memberships.add({
         id: uuidV7Ids.next(),
@@ -66,11 +64,11 @@ async function aScene() {
     anEvent(org, {
       type: 'task.updated',
       subject: { type: 'task', id: taskId, key: 'RE-7' },
-      actor: { type: 'user', id: actor!.id },
-      change: { assignee_id: { from: null, to: assignee!.id } },
+      actor: { type: 'user', id: actor.id },
+      change: { assignee_id: { from: null, to: assignee.id } },
       occurredAt: new Date(EVENT_TIME.getTime() + seconds * 1000),
     });
-  return { org, assignee: assignee!, consumer, name, pushed, reassignment };
+  return { org, assignee, consumer, name, pushed, reassignment };
 }
 
 const append = (organizationId: string, events: DomainEvent[]) =>
