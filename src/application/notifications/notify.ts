@@ -4,9 +4,11 @@
 // rows' owners hear of them live once the batch commits.
 import type { DomainEvent } from '../../domain/events/event.js';
 import { mentionedMembers, parseMentions } from '../../domain/notifications/mentions.js';
-import { deliveryPlan } from '../../domain/notifications/preferences.js';
+import { deliveryPlan, type ChannelChoice } from '../../domain/notifications/preferences.js';
 import {
+  mayTellAnyone,
   recipientsOf,
+  tellsWatchers,
   type EventAudience,
   type Recipient,
 } from '../../domain/notifications/recipients.js';
@@ -23,24 +25,13 @@ export interface NotifyDeps extends Pick<Deps, 'uow' | 'ids'> {
   readonly coalesceSeconds: number;
 }
 
-/** The events that can tell anyone anything (the rest are passed over without a transaction). */
-const NOTIFYING = new Set<string>([
-  'task.created',
-  'task.updated',
-  'task.moved',
-  'task.deleted',
-  'task.restored',
-  'comment.created',
-  'invitation.created',
-]);
-
 export function notificationsConsumer(deps: NotifyDeps): EventConsumer {
   return {
     name: NOTIFICATIONS_CONSUMER,
     async handle(events) {
       const recorded: Notification[] = [];
       for (const { event } of events) {
-        if (NOTIFYING.has(event.type)) recorded.push(...(await notify(deps, event)));
+        if (mayTellAnyone(event)) recorded.push(...(await notify(deps, event)));
       }
       await deps.uow.afterCommit(() => {
         for (const notification of recorded) {
@@ -58,9 +49,11 @@ async function notify(deps: NotifyDeps, event: DomainEvent): Promise<Notificatio
   return deps.uow.run(
     async (tx) => {
       const recipients = recipientsOf(event, await audienceOf(tx, event));
+      if (recipients.length === 0) return [];
+      const defaults = await tx.notifications.preferences.ofOrganization(organizationId);
       const recorded: Notification[] = [];
       for (const recipient of recipients) {
-        const notification = await record(deps, tx, event, recipient);
+        const notification = await record(deps, tx, event, recipient, defaults.channels);
         if (notification) recorded.push(notification);
       }
       return recorded;
@@ -85,7 +78,10 @@ async function audienceOf(tx: Repositories, event: DomainEvent): Promise<EventAu
     return { inviteeId: invitee?.id ?? null };
   }
   const taskId = taskIdOf(event);
-  const watcherIds = taskId === null ? [] : await audience.watcherIds(organizationId, taskId);
+  const watcherIds =
+    taskId === null || !tellsWatchers(event)
+      ? []
+      : await audience.watcherIds(organizationId, taskId);
   if (event.type !== 'comment.created' || event.subject.id === null) return { watcherIds };
   const body = await audience.commentBody(organizationId, event.subject.id);
   const mentions = parseMentions(body ?? '');
@@ -98,6 +94,7 @@ async function record(
   tx: Repositories,
   event: DomainEvent,
   recipient: Recipient,
+  organizationChannels: ChannelChoice,
 ): Promise<Notification | undefined> {
   const organizationId = event.organizationId;
   const { userId, kind } = recipient;
@@ -106,12 +103,10 @@ async function record(
   if (kind !== 'invited' && !(await tx.notifications.audience.isMember(organizationId, userId))) {
     return undefined;
   }
-  const { preferences } = tx.notifications;
-  const member = await preferences.ofMember(organizationId, userId);
-  const organization = await preferences.ofOrganization(organizationId);
+  const member = await tx.notifications.preferences.ofMember(organizationId, userId);
   const plan = deliveryPlan(
     kind,
-    { member: member.channels, organization: organization.channels, quietHours: member.quietHours },
+    { member: member.channels, organization: organizationChannels, quietHours: member.quietHours },
     event.occurredAt,
   );
   if (plan.channels.length === 0) return undefined;

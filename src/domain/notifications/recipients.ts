@@ -41,6 +41,20 @@ const WATCHED: readonly string[] = [
   'comment.created',
 ];
 
+/** Whether the task's watchers hear of the event (only then are they looked up). */
+export const tellsWatchers = (event: Pick<Event, 'type'>): boolean => WATCHED.includes(event.type);
+
+/**
+ * Whether anyone may be told of the event: the others (most of them: creations without an
+ * assignee, labels, projects…) need no look-up and no transaction.
+ */
+export function mayTellAnyone(event: Event): boolean {
+  if (event.type === 'task.created') {
+    return event.assigneeId !== null && event.assigneeId !== event.actor.id;
+  }
+  return tellsWatchers(event) || event.type === 'invitation.created';
+}
+
 const fieldChange = (event: Event, field: string): { from: unknown; to: unknown } | undefined => {
   const value = event.change[field];
   return typeof value === 'object' && value !== null && 'to' in value
@@ -73,7 +87,7 @@ export function recipientsOf(event: Event, audience: EventAudience): Recipient[]
   if (event.type === 'comment.created' || (event.type !== 'task.created' && statusChanged)) {
     add(event.reporterId, 'request_updated');
   }
-  if (WATCHED.includes(event.type)) {
+  if (tellsWatchers(event)) {
     for (const id of audience.watcherIds ?? []) add(id, 'watched_task');
   }
   if (event.type === 'invitation.created') add(audience.inviteeId, 'invited');

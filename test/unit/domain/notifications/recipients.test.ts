@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DomainEvent, EventType } from '../../../../src/domain/events/event.js';
 import {
+  mayTellAnyone,
   recipientsOf,
   summaryOf,
   type EventAudience,
@@ -135,6 +136,24 @@ const cases: {
 describe('recipientsOf', () => {
   it.each(cases)('tells $name', ({ event: e, audience, told }) => {
     expect(recipientsOf(e, audience ?? {})).toEqual(told);
+  });
+});
+
+describe('mayTellAnyone', () => {
+  it('passes over what can tell no one without looking anything up', () => {
+    expect(mayTellAnyone(event('task.created'))).toBe(false);
+    expect(mayTellAnyone(event('task.created', {}, 'reporter', ACTOR))).toBe(false);
+    expect(mayTellAnyone(event('label.created'))).toBe(false);
+    expect(mayTellAnyone(event('task.created', {}, 'reporter', 'ann'))).toBe(true);
+    expect(mayTellAnyone(event('task.updated'))).toBe(true);
+    expect(mayTellAnyone(event('comment.created'))).toBe(true);
+    expect(mayTellAnyone(event('invitation.created'))).toBe(true);
+  });
+
+  it('holds for every case above that tells someone', () => {
+    for (const { event: e, audience } of cases) {
+      if (recipientsOf(e, audience ?? {}).length > 0) expect(mayTellAnyone(e)).toBe(true);
+    }
   });
 });
 
