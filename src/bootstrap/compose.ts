@@ -38,6 +38,8 @@ import type { Config } from './config.js';
 import { composeEvents, nudgingUnitOfWork, type EventsRuntime } from './compose-events.js';
 import { composeJobs, type JobsRuntime } from './compose-jobs.js';
 import { composeWebhooks, type WebhooksRuntime } from './compose-webhooks.js';
+import { composeNotifications } from './compose-notifications.js';
+import type { NotificationPush } from '../application/notifications/ports.js';
 import { rateLimiters } from './compose-limits.js';
 import { healthProbes } from './health-probes.js';
 import { redisReady } from './redis-ready.js';
@@ -60,6 +62,8 @@ export interface ComposeOverrides {
   readonly clock?: Clock;
   /** The timer of the database start-up retries (own database only) and the shutdown grace. */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Where recorded notifications are pushed (a test records them; see compose-notifications). */
+  readonly notificationPush?: NotificationPush;
 }
 
 export interface Application {
@@ -223,6 +227,13 @@ export async function compose(
     webhooks: webhooks.settings,
   };
 
+  // The consumer's writes wake no dispatcher: they are no events.
+  const notifications = composeNotifications({
+    ...{ config, events, uow, ids: uuidV7Ids, clock, logger },
+    push: overrides.notificationPush,
+  });
+  closers.unshift(notifications.closer);
+
   const probes = [
     ...healthProbes({ database, cache, redisCache: sharedCache, logger }),
     ...events.probes,
@@ -303,6 +314,7 @@ export async function compose(
       events.start();
       jobs.runner?.start();
       webhooks.start();
+      notifications.start();
       logger.info({ port: ports.port, admin_port: bound, ...stores }, 'listening');
       return ports.port;
     },

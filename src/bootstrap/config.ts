@@ -128,6 +128,10 @@ const schema = z.object({
   EVENT_RETENTION_DAYS: positive.max(3650).default(7),
   /** How often the worker deletes expired events. */
   EVENT_PURGE_INTERVAL_SECONDS: positive.max(86_400).default(3600),
+  /** One actor's changes to one task this close together (by the events' times) are one notification. */
+  NOTIFICATION_COALESCE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
+  /** Notifications whose last change is older than this are deleted by the worker. */
+  NOTIFICATION_RETENTION_DAYS: positive.max(3650).default(90),
   /** The port of the worker process's /health, /health/ready and /metrics (k8s probes, scrapes). */
   WORKER_ADMIN_PORT: port.default(9091),
   /** The longest the job runner waits between two looks at the jobs table without a nudge. */

@@ -1,8 +1,9 @@
-// The worker process (`npm run worker`): dispatches the events table to the event bus, purges
-// expired events, runs the background jobs (every email) and sends the webhook deliveries,
-// against PostgreSQL (DATABASE_URL) and, for several API processes, Redis. It serves its own
-// /health, /health/ready, /health/detailed and /metrics on WORKER_ADMIN_PORT. The embedded
-// default needs none of this: its API process does all of it (WORKER_MODE=inline).
+// The worker process (`npm run worker`): dispatches the events table to the event bus, records
+// notifications, runs the background jobs (every email) and sends the webhook deliveries, and
+// purges expired events and notifications, against PostgreSQL (DATABASE_URL) and, for several
+// API processes, Redis. It serves its own /health, /health/ready, /health/detailed and /metrics
+// on WORKER_ADMIN_PORT. The embedded default needs none of this: its API process does all of it
+// (WORKER_MODE=inline).
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createOperationsApp } from '../adapters/http/operations-app.js';
@@ -15,6 +16,7 @@ import { createMetrics } from '../adapters/telemetry/metrics.js';
 import { composeEvents } from './compose-events.js';
 import { composeJobs } from './compose-jobs.js';
 import { composeWebhooks } from './compose-webhooks.js';
+import { composeNotifications } from './compose-notifications.js';
 import { openOwnDatabase } from './own-database.js';
 import { ownLogger } from './own-logger.js';
 import { configOrExit, guardProcess, refuseToStart } from './process-guards.js';
@@ -58,6 +60,14 @@ const webhooks = composeWebhooks({
   registry: metrics.registry,
   dispatch: true,
 });
+const notifications = composeNotifications({
+  config,
+  events,
+  uow: postgresUnitOfWork(database.db, { pipelined: database.pipelined }),
+  ids: uuidV7Ids,
+  clock: systemClock,
+  logger,
+});
 
 let draining = false;
 const app = createOperationsApp({
@@ -97,6 +107,7 @@ await new Promise<void>((resolve, reject) => {
 events.start();
 jobs.runner!.start();
 webhooks.start();
+notifications.start();
 const port = (server.address() as AddressInfo).port;
 logger.info({ port, bus: 'redis' }, 'listening');
 
@@ -111,6 +122,7 @@ async function shutdown(signal: string): Promise<void> {
   // The batch in flight finishes (or its transaction rolls back and the next worker sends it);
   // the jobs in flight end (or their leases pass and another worker runs them again).
   await webhooks.closer.close();
+  await notifications.closer.close();
   await events.closeFirst.close();
   await jobs.closeFirst.close();
   await new Promise((resolve) => server.close(resolve));

@@ -22,6 +22,8 @@ import { whoamiRoutes } from './access/whoami-routes.js';
 import { profileRoutes } from './identity/profile-routes.js';
 import { identityRoutes } from './identity/routes.js';
 import { labelsRoutes } from './labels/routes.js';
+import { notificationPreferencesRoutes } from './notifications/preferences-routes.js';
+import { notificationsRoutes } from './notifications/routes.js';
 import { projectsRoutes } from './projects/routes.js';
 import { taskBulkRoutes } from './tasks/bulk-routes.js';
 import { taskCommentsRoutes } from './tasks/comments-routes.js';
@@ -145,6 +147,8 @@ export function apiRouteGroups(deps: Deps): RouteGroup[] {
         ...taskCommentsRoutes(deps),
         ...taskWatchersRoutes(deps),
         ...taskSearchRoutes(deps),
+        ...notificationsRoutes(deps),
+        ...notificationPreferencesRoutes(deps),
       ],
     },
   ];

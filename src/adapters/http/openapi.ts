@@ -35,6 +35,11 @@ const TAGS = [
     description:
       'Tasks by id or key, kanban moves, history, comments, watchers, relations, bulk changes and search',
   },
+  {
+    name: 'Notifications',
+    description:
+      'The caller’s notifications across organizations, and their channels per organization',
+  },
   { name: 'Operations', description: 'Health, metrics, keys and this document' },
 ];
 

@@ -1,6 +1,7 @@
 // The schema as Kysely sees it. Row types stay in this adapter; repositories map them to domain types.
 import type { ColumnType, Generated, Kysely, Selectable } from 'kysely';
 import type { EventsTables } from './database-events.js';
+import type { NotificationsTables } from './database-notifications.js';
 import type { IdempotencyTables } from './database-idempotency.js';
 import type { JobsTables } from './database-jobs.js';
 import type { LabelsTables } from './database-labels.js';
@@ -167,7 +168,8 @@ export interface Database
     TasksTables,
     EventsTables,
     JobsTables,
-    WebhooksTables {
+    WebhooksTables,
+    NotificationsTables {
   users: UsersTable;
   sessions: SessionsTable;
   refresh_tokens: RefreshTokensTable;

@@ -1,8 +1,9 @@
 // The dispatcher's reading of the events table (migration 2026_12_05_0016): one transaction per
 // batch that locks the consumer's cursor row (a second dispatcher skips it: 'busy'), reads the
 // committed events after it through outbox_events_after, hands them on, and moves the cursor in
-// the same transaction (with what the consumer wrote through it). A crash before the commit
-// leaves the cursor behind: handed on again.
+// the same transaction (with what the consumer wrote through it, or through units of work,
+// which join that transaction). A crash before the commit leaves the cursor behind: handed on
+// again.
 import { sql, type Selectable } from 'kysely';
 import type { Outbox } from '../../application/events/outbox.js';
 import type { PositionedEvent } from '../../application/events/ports.js';
@@ -10,6 +11,8 @@ import type { EventsTable } from './database-events.js';
 import type { Db } from './database.js';
 import { toEvent } from './event-log-repository.js';
 import { postgresRepositories } from './repositories.js';
+import { savepointSteps } from './request-transaction-openers.js';
+import { lendTransaction } from './request-transaction.js';
 
 type Row = Selectable<EventsTable>;
 
@@ -31,7 +34,8 @@ export function postgresOutbox(db: Db): Outbox {
   return {
     async dispatch(consumer, limit, deliver) {
       await ensureCursor(consumer);
-      return db.transaction().execute(async (trx) => {
+      let afterCommit: (() => Promise<void>) | undefined;
+      const handed = await db.transaction().execute(async (trx) => {
         const cursor = await trx
           .selectFrom('event_dispatch')
           .select([sql<string>`tx_id::text`.as('tx_id'), sql<string>`seq::text`.as('seq')])
@@ -54,7 +58,14 @@ export function postgresOutbox(db: Db): Outbox {
           position: { txId: row.tx_id, seq: row.seq },
           event: toEvent(row),
         }));
-        await deliver(events, postgresRepositories(trx));
+        // The consumer writes through the transaction's repositories (across organizations, by
+        // SECURITY DEFINER functions) or through units of work, which join this transaction (each
+        // in a savepoint, in its organization's scope): either way what it writes commits with the
+        // cursor's move, or nothing does.
+        const lent = await lendTransaction(savepointSteps(trx), () =>
+          deliver(events, postgresRepositories(trx)),
+        );
+        afterCommit = () => lent.runEffects();
         const last = events[events.length - 1]!.position;
         await trx
           .updateTable('event_dispatch')
@@ -67,6 +78,8 @@ export function postgresOutbox(db: Db): Outbox {
           .execute();
         return events.length;
       });
+      await afterCommit?.();
+      return handed;
     },
 
     async purge(before, limit) {

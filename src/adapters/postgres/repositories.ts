@@ -11,6 +11,7 @@ import { postgresInvitationRepository } from './invitation-repository.js';
 import { postgresJobOutbox } from './job-queue.js';
 import { postgresLabelRepository } from './label-repository.js';
 import { postgresMembershipRepository } from './membership-repository.js';
+import { postgresNotificationRepository } from './notification-repository.js';
 import { postgresOrganizationRepository } from './organization-repository.js';
 import { postgresProjectRepository } from './project-repository.js';
 import { postgresRoleRepository } from './role-repository.js';
@@ -45,6 +46,7 @@ class LazyRepositories implements Repositories {
   #tasks?: Repositories['tasks'];
   #search?: Repositories['search'];
   #webhooks?: Repositories['webhooks'];
+  #notifications?: Repositories['notifications'];
 
   constructor(db: Db) {
     this.#db = db;
@@ -103,6 +105,10 @@ class LazyRepositories implements Repositories {
   }
   get webhooks(): Repositories['webhooks'] {
     return (this.#webhooks ??= postgresWebhookRepository(this.#db));
+  }
+
+  get notifications(): Repositories['notifications'] {
+    return (this.#notifications ??= postgresNotificationRepository(this.#db));
   }
 }
 

@@ -1,7 +1,12 @@
 // The two openers of a request transaction: a pipelined session (PostgreSQL) or a Kysely one.
 import { sql } from 'kysely';
 import type { Db } from './database.js';
-import { asError, joinedTransaction, type JoinedTransactionOpener } from './request-transaction.js';
+import {
+  asError,
+  joinedTransaction,
+  type JoinedTransactionOpener,
+  type TransactionSteps,
+} from './request-transaction.js';
 import type { PipelineConnector } from './wire/pipeline.js';
 import { scopeIds, setScope } from './wire/tenant-scope.js';
 
@@ -77,22 +82,29 @@ export function kyselyJoinedTransaction(db: Db): JoinedTransactionOpener {
     }
     return joinedTransaction(
       {
-        db: trx,
-        async savepoint(name, scopeIdsToSet) {
-          await sql.raw(`savepoint ${name}`).execute(trx);
-          if (scopeIdsToSet) await setScope(trx, scopeIdsToSet);
-          return async () => {
-            await sql.raw(`rollback to savepoint ${name}`).execute(trx);
-          };
-        },
-        async release(name) {
-          await sql.raw(`release savepoint ${name}`).execute(trx);
-        },
+        ...savepointSteps(trx),
         commit: () => trx.commit().execute(),
         rollback: () => trx.rollback().execute(),
       },
       scope,
       onEnd,
     );
+  };
+}
+
+/** Savepoints on a Kysely transaction, one statement per step. */
+export function savepointSteps(trx: Db): Pick<TransactionSteps, 'db' | 'savepoint' | 'release'> {
+  return {
+    db: trx,
+    async savepoint(name, scopeIdsToSet) {
+      await sql.raw(`savepoint ${name}`).execute(trx);
+      if (scopeIdsToSet) await setScope(trx, scopeIdsToSet);
+      return async () => {
+        await sql.raw(`rollback to savepoint ${name}`).execute(trx);
+      };
+    },
+    async release(name) {
+      await sql.raw(`release savepoint ${name}`).execute(trx);
+    },
   };
 }

@@ -107,6 +107,36 @@ export async function inRequestTransaction<T>(
   };
 }
 
+/**
+ * Runs `work` so that its units of work join a transaction the caller opened and will end itself
+ * (the outbox's batch transaction: a consumer's writes commit with its cursor's move), each in a
+ * savepoint of `steps`. Effects meant for after the commit wait: `runEffects` once it is done.
+ */
+export async function lendTransaction<T>(
+  steps: Pick<TransactionSteps, 'db' | 'savepoint' | 'release'>,
+  work: () => Promise<T>,
+): Promise<AttemptedRequest<T>> {
+  const lender = (): never => {
+    throw new Error('A lent transaction is ended by its lender');
+  };
+  const transaction = joinedTransaction(
+    { ...steps, commit: lender, rollback: lender },
+    undefined,
+    () => undefined,
+  );
+  const request: RequestTransaction = {
+    opened: Promise.resolve(transaction),
+    settled: false,
+    effects: [],
+  };
+  try {
+    const value = await ambient.run(request, work);
+    return { value, transaction, runEffects: () => runAll(request.effects) };
+  } finally {
+    request.settled = true;
+  }
+}
+
 /** Runs every effect, in order, then throws the first failure if one failed. */
 async function runAll(effects: readonly Effect[]): Promise<void> {
   let failure: Error | undefined;
@@ -121,7 +151,7 @@ async function runAll(effects: readonly Effect[]): Promise<void> {
 }
 
 /** What a joined transaction does on its engine. */
-interface TransactionSteps {
+export interface TransactionSteps {
   readonly db: Db;
   /** Opens savepoint `name`, setting the scope `ids` when given; answers how to roll back to it. */
   savepoint(name: string, ids: ScopeIds | undefined): Promise<() => Promise<void>>;

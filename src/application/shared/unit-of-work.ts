@@ -16,6 +16,7 @@ import type {
 import type { EventLog } from '../events/ports.js';
 import type { JobOutbox } from '../jobs/ports.js';
 import type { LabelRepository } from '../labels/ports.js';
+import type { NotificationRepository } from '../notifications/ports.js';
 import type { OrganizationRepository } from '../organizations/ports.js';
 import type { ProjectRepository } from '../projects/ports.js';
 import type { TaskRepository } from '../tasks/ports.js';
@@ -41,6 +42,7 @@ export interface Repositories {
   readonly tasks: TaskRepository;
   readonly search: TaskSearch;
   readonly webhooks: WebhookRepository;
+  readonly notifications: NotificationRepository;
 }
 
 /**

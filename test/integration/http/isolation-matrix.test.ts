@@ -3,7 +3,8 @@
 //   - the owner of another organization → 404 NOT_FOUND, and nothing of A in the reply;
 //   - a viewer of the organization, on every write → 403 FORBIDDEN;
 //   - nobody (no token) → 401 UNAUTHENTICATED.
-// Every failure is collected, so one run names every leaking route.
+// Every failure is collected, so one run names every leaking route. A write every member makes
+// for themselves (SELF_SERVICE) has no role too weak for it: the viewer reaches its validation.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRouteGroups } from '../../../src/adapters/http/app.js';
@@ -49,6 +50,12 @@ let viewerA: SignedInUser;
 let ownerB: SignedInUser;
 let orgA: TestOrganization;
 let fixtures: Fixtures;
+
+/**
+ * Writes every member may make for themselves, whatever their role: a viewer's empty body is
+ * refused by validation (422), not by permission.
+ */
+const SELF_SERVICE = new Set(['PUT /api/v1/organizations/:org/notification-preferences']);
 
 /** The routes that declare organization scope (route.ts refuses one whose path disagrees). */
 function organizationRoutes(): MatrixRoute[] {
@@ -463,12 +470,10 @@ describe('the isolation matrix', () => {
     for (const route of writes) {
       const path = pathOf(route.template, orgA.id);
       const label = `${route.method.toUpperCase()} ${route.template}`;
-      expectReply(
-        `${label} [viewer]`,
-        await call(route, path, viewerA.accessToken),
-        403,
-        'FORBIDDEN',
-      );
+      const [status, code] = SELF_SERVICE.has(label)
+        ? [422, 'VALIDATION_ERROR']
+        : [403, 'FORBIDDEN'];
+      expectReply(`${label} [viewer]`, await call(route, path, viewerA.accessToken), status, code);
     }
 
     console.log(

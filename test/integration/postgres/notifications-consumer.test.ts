@@ -1,0 +1,132 @@
+// The notifications consumer on PostgreSQL and PGlite, through the outbox: its rows commit with
+// the cursor's move or not at all (a batch that fails after writing leaves nothing, nor a push),
+// a batch handed over again records nothing twice (a folded run keeps its count), and one actor's
+// changes to one task fold into one row only within the window, by the events' times.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postgresOutbox } from '../../../src/adapters/postgres/outbox.js';
+import { postgresRepositories } from '../../../src/adapters/postgres/repositories.js';
+import { postgresUnitOfWork } from '../../../src/adapters/postgres/unit-of-work.js';
+import { uuidV7Ids } from '../../../src/adapters/system/uuid-v7-ids.js';
+import type { Outbox } from '../../../src/application/events/outbox.js';
+import type { PositionedEvent } from '../../../src/application/events/ports.js';
+import { notificationsConsumer } from '../../../src/application/notifications/notify.js';
+import type { Notification } from '../../../src/application/notifications/ports.js';
+import type { UnitOfWork } from '../../../src/application/shared/unit-of-work.js';
+import type { DomainEvent } from '../../../src/domain/events/event.js';
+import { eventually } from '../../support/async.js';
+import { anEvent, EVENT_TIME } from '../../support/builders/events.js';
+import { aUserIn, repositoryBuilders } from '../../support/builders/repositories.js';
+import { createTestDatabase, type TestDatabase } from '../../support/database.js';
+
+let database: TestDatabase;
+let uow: UnitOfWork;
+let outbox: Outbox;
+const { anOrganization, inOrg } = repositoryBuilders(() => uow, EVENT_TIME);
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  uow = postgresUnitOfWork(database.handle.db, {
+    pipelined: database.handle.pipelined,
+    scopedRead: database.handle.scopedRead,
+  });
+  outbox = postgresOutbox(database.handle.db);
+});
+afterAll(async () => {
+  await database?.close();
+});
+
+/** An organization with an actor and an assignee, both members; a consumer of its own. */
+async function aScene() {
+  const org = await anOrganization();
+  const actor = await aUserIn(database.handle.db, EVENT_TIME);
+  const assignee = await aUserIn(database.handle.db, EVENT_TIME);
+  for (const user of [actor, assignee]) {
+    await inOrg(org, (tx) =>
+      tx.memberships.add({
+        id: uuidV7Ids.next(),
+        organizationId: org,
+        userId: user.id,
+        role: 'member',
+        now: EVENT_TIME,
+      }),
+    );
+  }
+  const pushed: Notification[] = [];
+  const consumer = notificationsConsumer({
+    uow,
+    ids: uuidV7Ids,
+    push: { push: (_userId, notification) => pushed.push(notification) },
+    coalesceSeconds: 60,
+  });
+  const name = `${consumer.name}-${uuidV7Ids.next()}`;
+  await outbox.backlog(name); // its cursor starts here
+  const taskId = uuidV7Ids.next();
+  /** A reassignment to the assignee by the actor, `seconds` after EVENT_TIME. */
+  const reassignment = (seconds: number) =>
+    anEvent(org, {
+      type: 'task.updated',
+      subject: { type: 'task', id: taskId, key: 'RE-7' },
+      actor: { type: 'user', id: actor.id },
+      change: { assignee_id: { from: null, to: assignee.id } },
+      occurredAt: new Date(EVENT_TIME.getTime() + seconds * 1000),
+    });
+  return { org, assignee, consumer, name, pushed, reassignment };
+}
+
+const append = (organizationId: string, events: DomainEvent[]) =>
+  inOrg(organizationId, async (tx) => {
+    for (const event of events) await tx.events.append(event);
+  });
+
+/** Every committed event behind the cursor, in one batch, once readable. */
+async function waitForBacklog(name: string, depth: number) {
+  await eventually(async () => (await outbox.backlog(name)).depth === depth, 30_000);
+}
+
+const inbox = (userId: string) =>
+  uow.read((tx) => tx.notifications.list(userId, {}, { limit: 50 }), { userId });
+
+describe('the notifications consumer', () => {
+  it('commits its rows with the cursor’s move, or none of them and no push', async () => {
+    const scene = await aScene();
+    await append(scene.org, [scene.reassignment(0)]);
+    await waitForBacklog(scene.name, 1);
+    await expect(
+      outbox.dispatch(scene.name, 10, async (events, tx) => {
+        await scene.consumer.handle(events, tx);
+        throw new Error('the batch fails after the consumer wrote');
+      }),
+    ).rejects.toThrow('the batch fails');
+    expect(await inbox(scene.assignee.id)).toEqual([]);
+    expect(scene.pushed).toEqual([]);
+
+    expect(
+      await outbox.dispatch(scene.name, 10, (events, tx) => scene.consumer.handle(events, tx)),
+    ).toBe(1);
+    const [recorded] = await inbox(scene.assignee.id);
+    expect(recorded).toMatchObject({ kind: 'assigned', count: 1, readAt: null });
+    expect(scene.pushed.map((n) => n.id)).toEqual([recorded!.id]);
+  });
+
+  it('records nothing twice when a batch comes again, and folds only within the window', async () => {
+    const scene = await aScene();
+    const events = [scene.reassignment(0), scene.reassignment(59), scene.reassignment(120)];
+    await append(scene.org, events);
+    await waitForBacklog(scene.name, 3);
+    let batch: readonly PositionedEvent[] = [];
+    await outbox.dispatch(scene.name, 10, async (handed, tx) => {
+      batch = handed;
+      await scene.consumer.handle(handed, tx);
+    });
+    // The same batch again (as after a crash before the cursor's commit).
+    await outbox.dispatch(scene.name, 10, async () => undefined);
+    await scene.consumer.handle(batch, postgresRepositories(database.handle.db));
+
+    const rows = await inbox(scene.assignee.id);
+    // 0 s and 59 s fold; 120 s is 61 s after the last folded one: a row of its own.
+    expect(rows.map((n) => [n.count, n.lastAt.getTime() - EVENT_TIME.getTime()])).toEqual([
+      [1, 120_000],
+      [2, 59_000],
+    ]);
+  });
+});
