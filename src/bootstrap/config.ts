@@ -2,22 +2,8 @@
 // docs/architecture.md "Operations"). Production fails closed: no embedded database, no log mailer
 // unless asked for by name.
 import { z } from 'zod';
-
-const boolean = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
-const port = z.coerce.number().int().min(0).max(65_535);
-const positive = z.coerce.number().int().positive();
-const url = (protocols: readonly string[]) =>
-  z.url().refine((value) => protocols.some((p) => value.startsWith(`${p}:`)), {
-    message: `must start with ${protocols.map((p) => `${p}://`).join(' or ')}`,
-  });
-const commaList = z.string().transform((v) =>
-  v
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0),
-);
+import { smsProblems, smsSettings } from './config-sms.js';
+import { boolean, commaList, port, positive, url } from './config-values.js';
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -127,6 +113,7 @@ const schema = z.object({
   EVENT_PURGE_INTERVAL_SECONDS: positive.max(86_400).default(3600),
   /** The port of the worker process's /health, /health/ready and /metrics (k8s probes, scrapes). */
   WORKER_ADMIN_PORT: port.default(9091),
+  ...smsSettings,
 });
 
 export type Env = z.infer<typeof schema>;
@@ -215,6 +202,7 @@ export function loadConfig(
       'WORKER_MODE: off needs Redis (REDIS_URL, not CACHE_STORE=memory): a separate worker reaches this process through Redis pub/sub; without Redis, leave WORKER_MODE=inline (one instance)',
     );
   }
+  if (parsed.success) problems.push(...smsProblems(parsed.data));
   const adminPort = parsed.success ? adminPortOf(parsed.data) : undefined;
   if (
     parsed.success &&
