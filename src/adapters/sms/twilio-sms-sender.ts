@@ -61,7 +61,10 @@ export function twilioSmsSender(options: TwilioOptions): SmsSender {
         return { id: answer.sid };
       // Twilio's messages quote the number (“The 'To' number +3161… is not valid”): masked for logs.
       const said = typeof answer.message === 'string' ? answer.message : 'no message';
-      const code = answer.code === undefined ? undefined : String(answer.code);
+      const code =
+        typeof answer.code === 'number' || typeof answer.code === 'string'
+          ? String(answer.code)
+          : undefined;
       throw new SmsError(
         `Twilio answered ${status}${code === undefined ? '' : ` (code ${code})`}: ${said.replaceAll(message.to, maskPhone(message.to))}`,
         // Its side failed or it throttles us (429): later may work. Any other refusal (a bad
