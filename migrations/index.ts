@@ -15,6 +15,7 @@ import * as m0012 from './2026_12_05_0012_row_versions.js';
 import * as m0013 from './2026_12_05_0013_default_task_types.js';
 import * as m0015 from './2026_12_05_0015_events.js';
 import * as m0016 from './2026_12_05_0016_event_dispatch.js';
+import * as m0022 from './2026_12_05_0022_phone_numbers.js';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_23_0001_identity_and_organizations': m0001,
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_05_0013_default_task_types': m0013,
   '2026_12_05_0015_events': m0015,
   '2026_12_05_0016_event_dispatch': m0016,
+  '2026_12_05_0022_phone_numbers': m0022,
 };

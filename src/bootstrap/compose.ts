@@ -36,6 +36,7 @@ import { createMetrics } from '../adapters/telemetry/metrics.js';
 import type { Config } from './config.js';
 import { composeEvents, nudgingUnitOfWork, type EventsRuntime } from './compose-events.js';
 import { rateLimiters } from './compose-limits.js';
+import { smsDeps } from './compose-sms.js';
 import { healthProbes } from './health-probes.js';
 import { redisReady } from './redis-ready.js';
 import { createHttpServer, type Closer } from './http-server.js';
@@ -197,6 +198,7 @@ export async function compose(
         config.AUTH_MAIL_WINDOW_SECONDS,
       ),
     },
+    ...smsDeps(config, logger, limiter),
     background,
     identity: {
       publicUrl: config.APP_URL ?? config.PUBLIC_URL,

@@ -1,7 +1,8 @@
 // The deps every use-case test runs on: the real Kysely repositories over this file's own
 // database, the real security adapters, in-process cache, limits and background work, a clock
-// the test moves by hand, argon2 at its cheapest parameters (test/support/argon2.ts), and a mailer whose messages the test reads.
+// the test moves by hand, argon2 at its cheapest parameters (test/support/argon2.ts), and a mailer and an SMS sender whose messages the test reads.
 import { logMailer } from '../../../src/adapters/mail/log-mailer.js';
+import { logSmsSender } from '../../../src/adapters/sms/log-sms-sender.js';
 import { memoryCache } from '../../../src/adapters/memory/memory-cache.js';
 import { memoryRateLimiter } from '../../../src/adapters/memory/memory-rate-limiter.js';
 import type { Db } from '../../../src/adapters/postgres/database.js';
@@ -19,6 +20,7 @@ import { uuidV7Ids } from '../../../src/adapters/system/uuid-v7-ids.js';
 import type { Deps } from '../../../src/application/deps.js';
 import type { MailMessage, Mailer } from '../../../src/application/identity/ports.js';
 import type { Cache, Logger } from '../../../src/application/shared/ports.js';
+import type { SmsMessage, SmsSender } from '../../../src/application/shared/sms.js';
 import { afterAll, beforeAll } from 'vitest';
 import { CHEAP_ARGON2_PARAMS } from '../../support/argon2.js';
 import { fakeClock, type FakeClock } from '../../support/clock.js';
@@ -30,6 +32,8 @@ export const LOGIN_FAILURES_PER_EMAIL_AND_IP = 5;
 export const LOGIN_FAILURES_PER_IP = 50;
 export const LOGIN_FAILURES_PER_EMAIL_PER_MINUTE = 10;
 export const MAILS_PER_RECIPIENT = 5;
+export const PHONE_CODES_PER_USER = 5;
+export const PHONE_CODES_PER_NUMBER = 5;
 
 export { fakeClock, type FakeClock };
 
@@ -59,6 +63,7 @@ export interface TestDeps extends Deps {
   readonly clock: FakeClock;
   readonly cache: Cache;
   readonly mailer: Mailer & { readonly sent: MailMessage[] };
+  readonly sms: SmsSender & { readonly sent: SmsMessage[] };
   /** What background jobs logged (failures, dropped mail). */
   readonly logs: LogEntry[];
 }
@@ -93,6 +98,7 @@ export async function buildDeps(db: Db, options: TestDepsOptions = {}): Promise<
     }),
     secrets: cryptoSecretTokens(),
     mailer: logMailer({ info: () => undefined }),
+    sms: logSmsSender({ info: () => undefined }),
     loginLimits: {
       byEmailAndIp: limiter('login-fail-email-ip', LOGIN_FAILURES_PER_EMAIL_AND_IP),
       byIp: limiter('login-fail-ip', LOGIN_FAILURES_PER_IP),
@@ -102,6 +108,11 @@ export async function buildDeps(db: Db, options: TestDepsOptions = {}): Promise<
       byIp: limiter('auth-mail-ip', options.mailRequestsPerIp ?? 1_000_000, 3600),
       byRecipient: limiter('auth-mail-to', MAILS_PER_RECIPIENT, 3600),
     },
+    phoneCodeLimits: {
+      byUser: limiter('phone-code-user', PHONE_CODES_PER_USER, 3600),
+      byNumber: limiter('phone-code-number', PHONE_CODES_PER_NUMBER, 3600),
+    },
+    notifications: { email: true, sms: false },
     background: inProcessBackgroundWork(recordingLogger(logs)),
     logs,
     identity: { publicUrl: PUBLIC_URL, maxSessionsPerUser: options.maxSessionsPerUser ?? 3 },
