@@ -1,6 +1,7 @@
 // The deps every use-case test runs on: the real Kysely repositories over this file's own
 // database, the real security adapters, in-process cache, limits and background work, a clock
-// the test moves by hand, argon2 at its cheapest parameters (test/support/argon2.ts), and a mailer and an SMS sender whose messages the test reads.
+// the test moves by hand, argon2 at its cheapest parameters (test/support/argon2.ts), and a
+// mailer and an SMS sender whose messages the test reads.
 import { logMailer } from '../../../src/adapters/mail/log-mailer.js';
 import { logSmsSender } from '../../../src/adapters/sms/log-sms-sender.js';
 import { memoryCache } from '../../../src/adapters/memory/memory-cache.js';
