@@ -3,6 +3,7 @@ import type { EventBus } from './events/ports.js';
 import type { AccessTokenService, PasswordHasher, SecretTokens } from './identity/ports.js';
 import type { IdempotencyStore } from './shared/idempotency.js';
 import type { BackgroundWork, Cache, Clock, IdGenerator, RateLimiter } from './shared/ports.js';
+import type { SmsSender } from './shared/sms.js';
 import type { Repositories, UnitOfWork } from './shared/unit-of-work.js';
 import type { WebhookUrlGuard } from './webhooks/ports.js';
 
@@ -37,6 +38,20 @@ export interface WebhookSettings {
   readonly secretOverlapMs: number;
 }
 
+/** Throttles of the SMS codes that verify phone numbers (429 over either). */
+export interface PhoneCodeLimits {
+  /** Codes one user has sent (a new number, a resend). */
+  readonly byUser: RateLimiter;
+  /** Codes sent to one number, whoever asked: no account can make us flood a stranger's phone. */
+  readonly byNumber: RateLimiter;
+}
+
+/** ENABLE_EMAIL_NOTIFICATIONS, ENABLE_SMS_NOTIFICATIONS: the channels notifications may use. */
+export interface NotificationChannels {
+  readonly email: boolean;
+  readonly sms: boolean;
+}
+
 export interface Deps {
   /** Repositories outside any explicit transaction (each call commits on its own). */
   readonly repos: Repositories;
@@ -47,8 +62,11 @@ export interface Deps {
   readonly passwords: PasswordHasher;
   readonly accessTokens: AccessTokenService;
   readonly secrets: SecretTokens;
+  readonly sms: SmsSender;
   readonly loginLimits: LoginLimits;
   readonly mailLimits: MailLimits;
+  readonly phoneCodeLimits: PhoneCodeLimits;
+  readonly notifications: NotificationChannels;
   readonly background: BackgroundWork;
   readonly identity: IdentitySettings;
   readonly idempotency: IdempotencyStore;

@@ -41,6 +41,7 @@ import { composeWebhooks, type WebhooksRuntime } from './compose-webhooks.js';
 import { composeNotifications } from './compose-notifications.js';
 import type { NotificationPush } from '../application/notifications/ports.js';
 import { rateLimiters } from './compose-limits.js';
+import { smsDeps } from './compose-sms.js';
 import { healthProbes } from './health-probes.js';
 import { redisReady } from './redis-ready.js';
 import { createHttpServer, type Closer } from './http-server.js';
@@ -217,6 +218,7 @@ export async function compose(
         config.AUTH_MAIL_WINDOW_SECONDS,
       ),
     },
+    ...smsDeps(config, logger, limiter),
     background,
     identity: {
       publicUrl: config.APP_URL ?? config.PUBLIC_URL,

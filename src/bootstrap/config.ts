@@ -2,22 +2,8 @@
 // docs/architecture.md "Operations"). Production fails closed: no embedded database, no log mailer
 // unless asked for by name.
 import { z } from 'zod';
-
-const boolean = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
-const port = z.coerce.number().int().min(0).max(65_535);
-const positive = z.coerce.number().int().positive();
-const url = (protocols: readonly string[]) =>
-  z.url().refine((value) => protocols.some((p) => value.startsWith(`${p}:`)), {
-    message: `must start with ${protocols.map((p) => `${p}://`).join(' or ')}`,
-  });
-const commaList = z.string().transform((v) =>
-  v
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0),
-);
+import { smsProblems, smsSettings } from './config-sms.js';
+import { boolean, commaList, port, positive, url } from './config-values.js';
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -158,6 +144,7 @@ const schema = z.object({
   WEBHOOK_DISABLE_AFTER_DAYS: positive.max(365).default(5),
   /** After a secret's rotation the previous one signs too, this many hours. */
   WEBHOOK_SECRET_OVERLAP_HOURS: positive.max(720).default(24),
+  ...smsSettings,
 });
 
 export type Env = z.infer<typeof schema>;
@@ -254,6 +241,7 @@ export function loadConfig(
       'WEBHOOK_LEASE_SECONDS: must be longer than WEBHOOK_TIMEOUT_MS, or a slow delivery is claimed (and sent) twice',
     );
   }
+  if (parsed.success) problems.push(...smsProblems(parsed.data));
   const adminPort = parsed.success ? adminPortOf(parsed.data) : undefined;
   if (
     parsed.success &&

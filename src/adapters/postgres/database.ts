@@ -18,6 +18,8 @@ export interface UsersTable {
   timezone: string;
   password_hash: string;
   email_verified_at: Timestamp | null;
+  phone_number: string | null;
+  phone_verified_at: Timestamp | null;
   version: Generated<number>;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -53,6 +55,16 @@ export interface OneTimeTokensTable {
   created_at: Timestamp;
   expires_at: Timestamp;
   used_at: Timestamp | null;
+}
+
+export interface PhoneVerificationsTable {
+  user_id: string;
+  id: string;
+  phone_number: string;
+  code_hash: string;
+  attempts: Generated<number>;
+  created_at: Timestamp;
+  expires_at: Timestamp;
 }
 
 export interface OrganizationsTable {
@@ -174,6 +186,7 @@ export interface Database
   sessions: SessionsTable;
   refresh_tokens: RefreshTokensTable;
   one_time_tokens: OneTimeTokensTable;
+  phone_verifications: PhoneVerificationsTable;
   organizations: OrganizationsTable;
   memberships: MembershipsTable;
   roles: RolesTable;

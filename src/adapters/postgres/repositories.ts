@@ -1,5 +1,5 @@
 // Every repository bound to one Kysely handle (the pool, a transaction, a scoped read), each made
-// on first use: a unit of work runs once per request and touches two or three of the fifteen, so
+// on first use: a unit of work runs once per request and touches two or three of the many, so
 // making all of them every time (their closures, the task repository's parts) was a measurable
 // share of a read's main-thread time (bench/profile.ts on scenario 2).
 import type { Repositories } from '../../application/shared/unit-of-work.js';
@@ -13,6 +13,7 @@ import { postgresLabelRepository } from './label-repository.js';
 import { postgresMembershipRepository } from './membership-repository.js';
 import { postgresNotificationRepository } from './notification-repository.js';
 import { postgresOrganizationRepository } from './organization-repository.js';
+import { postgresPhoneVerificationRepository } from './phone-verification-repository.js';
 import { postgresProjectRepository } from './project-repository.js';
 import { postgresRoleRepository } from './role-repository.js';
 import {
@@ -32,6 +33,7 @@ class LazyRepositories implements Repositories {
   #sessions?: Repositories['sessions'];
   #refreshTokens?: Repositories['refreshTokens'];
   #oneTimeTokens?: Repositories['oneTimeTokens'];
+  #phoneVerifications?: Repositories['phoneVerifications'];
   #organizations?: Repositories['organizations'];
   #memberships?: Repositories['memberships'];
   #roles?: Repositories['roles'];
@@ -63,6 +65,9 @@ class LazyRepositories implements Repositories {
   }
   get oneTimeTokens(): Repositories['oneTimeTokens'] {
     return (this.#oneTimeTokens ??= postgresOneTimeTokenRepository(this.#db));
+  }
+  get phoneVerifications(): Repositories['phoneVerifications'] {
+    return (this.#phoneVerifications ??= postgresPhoneVerificationRepository(this.#db));
   }
   get organizations(): Repositories['organizations'] {
     return (this.#organizations ??= postgresOrganizationRepository(this.#db));

@@ -12,6 +12,8 @@ const USER_COLUMNS = [
   'name',
   'timezone',
   'email_verified_at',
+  'phone_number',
+  'phone_verified_at',
   'version',
   'created_at',
   'updated_at',
@@ -26,6 +28,8 @@ function toUser(row: UserColumns): User {
     name: row.name,
     timezone: row.timezone,
     emailVerifiedAt: row.email_verified_at,
+    phoneNumber: row.phone_number,
+    phoneVerifiedAt: row.phone_verified_at,
     version: row.version,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -89,6 +93,10 @@ export function postgresUserRepository(db: Db): UserRepository {
           ...(changes.passwordHash !== undefined && { password_hash: changes.passwordHash }),
           ...(changes.emailVerifiedAt !== undefined && {
             email_verified_at: changes.emailVerifiedAt,
+          }),
+          ...(changes.phoneNumber !== undefined && { phone_number: changes.phoneNumber }),
+          ...(changes.phoneVerifiedAt !== undefined && {
+            phone_verified_at: changes.phoneVerifiedAt,
           }),
           version: eb('version', '+', 1),
           updated_at: now,

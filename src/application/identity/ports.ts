@@ -1,5 +1,6 @@
 // Ports of the identity area: people, sessions, credentials, mail.
 import type { OneTimeToken, OneTimeTokenPurpose } from '../../domain/identity/one-time-token.js';
+import type { PhoneVerification } from '../../domain/identity/phone-verification.js';
 import type { Session } from '../../domain/identity/session.js';
 import type { User } from '../../domain/identity/user.js';
 
@@ -17,6 +18,9 @@ export interface UserChanges {
   readonly timezone?: string;
   readonly passwordHash?: string;
   readonly emailVerifiedAt?: Date;
+  /** A new number is unverified: pass `phoneVerifiedAt: null` with it. */
+  readonly phoneNumber?: string | null;
+  readonly phoneVerifiedAt?: Date | null;
 }
 
 export interface UserRepository {
@@ -95,6 +99,18 @@ export interface OneTimeTokenRepository {
   invalidateAll(userId: string, purpose: OneTimeTokenPurpose, now: Date): Promise<void>;
 }
 
+/** The code waiting for each user's phone number (one a user; global, like users). */
+export interface PhoneVerificationRepository {
+  /** Stores the user's new code in place of any earlier one, with no attempts made. */
+  replace(code: Omit<PhoneVerification, 'attempts'>): Promise<void>;
+  /** The user's waiting code, locked until the transaction ends (attempts are counted in order). */
+  findForUpdate(userId: string): Promise<PhoneVerification | undefined>;
+  countAttempt(id: string): Promise<void>;
+  /** Deletes the code `id`; false when it is gone (replaced, discarded or used meanwhile). */
+  consume(id: string): Promise<boolean>;
+  discard(userId: string): Promise<void>;
+}
+
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
   verify(hash: string, password: string): Promise<boolean>;
@@ -118,6 +134,11 @@ export interface AccessTokenService {
 /** Random opaque secrets and their at-rest hashes (refresh tokens, emailed tokens). */
 export interface SecretTokens {
   generate(): string;
+  /**
+   * A uniformly random code of `length` decimal digits, leading zeros kept (SMS codes: too few
+   * bits for `hash`, they are stored as argon2 hashes by the PasswordHasher).
+   */
+  numericCode(length: number): string;
   hash(token: string): string;
 }
 

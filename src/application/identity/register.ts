@@ -82,6 +82,8 @@ function unsavedUser(candidate: NewUser): User {
     name,
     timezone,
     emailVerifiedAt: null,
+    phoneNumber: null,
+    phoneVerifiedAt: null,
     version: 1,
     createdAt: now,
     updatedAt: now,

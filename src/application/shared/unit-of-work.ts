@@ -1,6 +1,7 @@
 // Transactions: a unit of work hands the callback repositories bound to one transaction.
 import type {
   OneTimeTokenRepository,
+  PhoneVerificationRepository,
   RefreshTokenRepository,
   SessionRepository,
   UserRepository,
@@ -28,6 +29,7 @@ export interface Repositories {
   readonly sessions: SessionRepository;
   readonly refreshTokens: RefreshTokenRepository;
   readonly oneTimeTokens: OneTimeTokenRepository;
+  readonly phoneVerifications: PhoneVerificationRepository;
   readonly organizations: OrganizationRepository;
   readonly memberships: MembershipRepository;
   readonly roles: RoleRepository;

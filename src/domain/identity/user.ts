@@ -7,6 +7,9 @@ export interface User {
   readonly name: string;
   readonly timezone: string;
   readonly emailVerifiedAt: Date | null;
+  /** E.164; texted only once verified (domain/identity/phone-number.ts). */
+  readonly phoneNumber: string | null;
+  readonly phoneVerifiedAt: Date | null;
   readonly version: number;
   readonly createdAt: Date;
   readonly updatedAt: Date;

@@ -1,7 +1,9 @@
 // The deps every use-case test runs on: the real Kysely repositories over this file's own
 // database, the real security adapters, in-process cache, limits and background work, a clock
-// the test moves by hand, argon2 at its cheapest parameters (test/support/argon2.ts), and a mailer whose messages the test reads.
+// the test moves by hand, argon2 at its cheapest parameters (test/support/argon2.ts), and a
+// mailer and an SMS sender whose messages the test reads.
 import { logMailer } from '../../../src/adapters/mail/log-mailer.js';
+import { logSmsSender } from '../../../src/adapters/sms/log-sms-sender.js';
 import { memoryCache } from '../../../src/adapters/memory/memory-cache.js';
 import { memoryEventBus } from '../../../src/adapters/memory/memory-event-bus.js';
 import { memoryRateLimiter } from '../../../src/adapters/memory/memory-rate-limiter.js';
@@ -27,6 +29,7 @@ import type { JobQueue } from '../../../src/application/jobs/ports.js';
 import { runDueJobs } from '../../../src/application/jobs/run-jobs.js';
 import { DEFAULT_RETRY_POLICY } from '../../../src/domain/jobs/retry.js';
 import type { Cache, Logger } from '../../../src/application/shared/ports.js';
+import type { SmsMessage, SmsSender } from '../../../src/application/shared/sms.js';
 import { afterAll, beforeAll } from 'vitest';
 import { CHEAP_ARGON2_PARAMS } from '../../support/argon2.js';
 import { fakeClock, type FakeClock } from '../../support/clock.js';
@@ -38,6 +41,8 @@ export const LOGIN_FAILURES_PER_EMAIL_AND_IP = 5;
 export const LOGIN_FAILURES_PER_IP = 50;
 export const LOGIN_FAILURES_PER_EMAIL_PER_MINUTE = 10;
 export const MAILS_PER_RECIPIENT = 5;
+export const PHONE_CODES_PER_USER = 5;
+export const PHONE_CODES_PER_NUMBER = 5;
 
 export { fakeClock, type FakeClock };
 
@@ -76,6 +81,7 @@ export interface TestDeps extends Deps {
    * email handler over `mailer`) until none is left.
    */
   runJobs(): Promise<void>;
+  readonly sms: SmsSender & { readonly sent: SmsMessage[] };
   /** What background work and jobs logged (failures, dropped mail). */
   readonly logs: LogEntry[];
 }
@@ -127,6 +133,7 @@ export async function buildDeps(db: Db, options: TestDepsOptions = {}): Promise<
       const options = { worker: 'use-case-test', leaseMs: 60_000, batchSize: 50 };
       while ((await runDueJobs(runner, options)) > 0);
     },
+    sms: logSmsSender({ info: () => undefined }),
     loginLimits: {
       byEmailAndIp: limiter('login-fail-email-ip', LOGIN_FAILURES_PER_EMAIL_AND_IP),
       byIp: limiter('login-fail-ip', LOGIN_FAILURES_PER_IP),
@@ -136,6 +143,11 @@ export async function buildDeps(db: Db, options: TestDepsOptions = {}): Promise<
       byIp: limiter('auth-mail-ip', options.mailRequestsPerIp ?? 1_000_000, 3600),
       byRecipient: limiter('auth-mail-to', MAILS_PER_RECIPIENT, 3600),
     },
+    phoneCodeLimits: {
+      byUser: limiter('phone-code-user', PHONE_CODES_PER_USER, 3600),
+      byNumber: limiter('phone-code-number', PHONE_CODES_PER_NUMBER, 3600),
+    },
+    notifications: { email: true, sms: false },
     background,
     logs,
     identity: { publicUrl: PUBLIC_URL, maxSessionsPerUser: options.maxSessionsPerUser ?? 3 },

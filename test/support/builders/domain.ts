@@ -3,7 +3,12 @@ import { expect } from 'vitest';
 import { permissionsOf, type Grant } from '../../../src/domain/access/authorize.js';
 import type { Permission } from '../../../src/domain/access/permissions.js';
 import type { OneTimeToken } from '../../../src/domain/identity/one-time-token.js';
+import {
+  PHONE_CODE_TTL_MS,
+  type PhoneVerification,
+} from '../../../src/domain/identity/phone-verification.js';
 import { SESSION_TTL_MS, type Session } from '../../../src/domain/identity/session.js';
+import type { User } from '../../../src/domain/identity/user.js';
 import { ValidationError } from '../../../src/domain/shared/errors.js';
 import type { WriteWindow } from '../../../src/domain/tasks/write-window.js';
 
@@ -57,6 +62,37 @@ export function aToken(fields: Partial<OneTimeToken> = {}): OneTimeToken {
     purpose: 'verify_email',
     expiresAt: at(60_000),
     usedAt: null,
+    ...fields,
+  };
+}
+
+/** A verified user made a day before `NOW`, with no phone number. */
+export function aUser(fields: Partial<User> = {}): User {
+  return {
+    id: 'u-1',
+    email: 'ada@example.com',
+    name: 'Ada',
+    timezone: 'UTC',
+    emailVerifiedAt: at(-86_400_000),
+    phoneNumber: null,
+    phoneVerifiedAt: null,
+    version: 1,
+    createdAt: at(-86_400_000),
+    updatedAt: at(-86_400_000),
+    ...fields,
+  };
+}
+
+/** A phone code sent at `NOW`, not tried yet. */
+export function aPhoneVerification(fields: Partial<PhoneVerification> = {}): PhoneVerification {
+  return {
+    id: 'pv-1',
+    userId: 'u-1',
+    phoneNumber: '+31612345678',
+    codeHash: 'hash',
+    attempts: 0,
+    createdAt: NOW,
+    expiresAt: at(PHONE_CODE_TTL_MS),
     ...fields,
   };
 }

@@ -142,6 +142,15 @@ describe('cryptoSecretTokens', () => {
     expect(tokens.hash(token)).toBe(tokens.hash(token));
     expect(tokens.hash(token)).not.toBe(tokens.hash(tokens.generate()));
   });
+
+  it('makes numeric codes of the length asked, every digit in every place', () => {
+    const codes = Array.from({ length: 400 }, () => tokens.numericCode(6));
+    for (const code of codes) expect(code).toMatch(/^[0-9]{6}$/);
+    // 400 codes leave a given digit out of a given place with probability 0.9^400 ≈ 5e-19.
+    for (let place = 0; place < 6; place++) {
+      expect(new Set(codes.map((code) => code[place])).size).toBe(10);
+    }
+  });
 });
 
 /** A clock that stands still until the test moves it. */

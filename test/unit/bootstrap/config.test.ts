@@ -1,5 +1,6 @@
 // Configuration: defaults that run with nothing set, and one error naming every bad variable.
 import { describe, expect, it } from 'vitest';
+import { twilioOf } from '../../../src/bootstrap/config-sms.js';
 import { ConfigError, loadConfig, PRODUCTION_ADMIN_PORT } from '../../../src/bootstrap/config.js';
 
 function problemsOf(env: Record<string, string>, options?: Parameters<typeof loadConfig>[1]) {
@@ -240,6 +241,84 @@ describe('loadConfig', () => {
           value,
         ).toEqual(['ADMIN_PORT']);
       }
+    });
+  });
+});
+
+describe('SMS settings', () => {
+  const twilio = {
+    TWILIO_ACCOUNT_SID: `AC${'0a'.repeat(16)}`,
+    TWILIO_AUTH_TOKEN: 'secret-token',
+    TWILIO_FROM_NUMBER: '+15005550006',
+  };
+
+  it('logs SMS unless Twilio is set; notifications by email on, by SMS off', () => {
+    const config = loadConfig({});
+    expect(twilioOf(config)).toBeUndefined();
+    expect(config).toMatchObject({
+      ENABLE_EMAIL_NOTIFICATIONS: true,
+      ENABLE_SMS_NOTIFICATIONS: false,
+      TWILIO_BASE_URL: 'https://api.twilio.com',
+      TWILIO_TIMEOUT_MS: 10_000,
+      PHONE_CODES_PER_USER: 5,
+      PHONE_CODES_PER_NUMBER: 5,
+      PHONE_CODE_WINDOW_SECONDS: 3600,
+    });
+  });
+
+  it('sends through Twilio when all three of its settings are given', () => {
+    const config = loadConfig({ ...twilio, TWILIO_BASE_URL: 'http://127.0.0.1:4010' });
+    expect(twilioOf(config)).toEqual({
+      accountSid: twilio.TWILIO_ACCOUNT_SID,
+      authToken: 'secret-token',
+      from: '+15005550006',
+      baseUrl: 'http://127.0.0.1:4010',
+      timeoutMs: 10_000,
+    });
+  });
+
+  it('refuses half a Twilio setup, naming what is missing and what is set', () => {
+    expect(problemsOf({ TWILIO_ACCOUNT_SID: twilio.TWILIO_ACCOUNT_SID })).toEqual([
+      'TWILIO_AUTH_TOKEN, TWILIO_FROM_NUMBER: missing while TWILIO_ACCOUNT_SID is set; Twilio needs all three of TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM_NUMBER (or none: SMS is then logged, not sent)',
+    ]);
+    const { TWILIO_FROM_NUMBER: _left, ...twoOfThree } = twilio;
+    expect(problemsOf(twoOfThree)).toEqual([
+      'TWILIO_FROM_NUMBER: missing while TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN are set; Twilio needs all three of TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM_NUMBER (or none: SMS is then logged, not sent)',
+    ]);
+  });
+
+  it('refuses an account SID, a sending number or a switch that cannot be one', () => {
+    const problems = problemsOf({
+      ...twilio,
+      TWILIO_ACCOUNT_SID: 'SK0123',
+      TWILIO_FROM_NUMBER: '0612345678',
+      ENABLE_SMS_NOTIFICATIONS: 'maybe',
+    });
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'ENABLE_SMS_NOTIFICATIONS',
+      'TWILIO_ACCOUNT_SID',
+      'TWILIO_FROM_NUMBER',
+    ]);
+    expect(problems.join('\n')).toContain('must be an E.164 number');
+  });
+
+  it('refuses SMS notifications in production that would only be logged', () => {
+    const production = {
+      NODE_ENV: 'production',
+      JWT_PRIVATE_KEY: 'k',
+      DATABASE_URL: 'postgres://db/teamflow',
+      MAIL_TRANSPORT: 'log',
+      CACHE_STORE: 'memory',
+    };
+    expect(problemsOf({ ...production, ENABLE_SMS_NOTIFICATIONS: 'true' })).toEqual([
+      'ENABLE_SMS_NOTIFICATIONS: true needs Twilio (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM_NUMBER) when NODE_ENV=production; without it SMS would only be logged',
+    ]);
+    expect(problemsOf({ ...production, ENABLE_SMS_NOTIFICATIONS: 'true', ...twilio })).toEqual([]);
+    expect(
+      loadConfig({ ENABLE_SMS_NOTIFICATIONS: 'yes', ENABLE_EMAIL_NOTIFICATIONS: '0' }),
+    ).toMatchObject({
+      ENABLE_SMS_NOTIFICATIONS: true,
+      ENABLE_EMAIL_NOTIFICATIONS: false,
     });
   });
 });

@@ -97,6 +97,8 @@ describe('register', () => {
       name: 'Second',
       timezone: 'Asia/Tokyo',
       emailVerifiedAt: null,
+      phoneNumber: null,
+      phoneVerifiedAt: null,
       version: 1,
       createdAt: deps.clock.now(),
       updatedAt: deps.clock.now(),

@@ -7,9 +7,9 @@ import {
   isEmailVerified,
   isKnownTimezone,
   normalizeEmail,
-  type User,
 } from '../../../../src/domain/identity/user.js';
 import { ValidationError } from '../../../../src/domain/shared/errors.js';
+import { aUser } from '../../../support/builders/domain.js';
 
 describe('normalizeEmail', () => {
   it.each([
@@ -115,19 +115,10 @@ describe('assertKnownTimezone', () => {
 });
 
 describe('isEmailVerified', () => {
-  const aUser = (emailVerifiedAt: Date | null): User => ({
-    id: '0190a000-0000-7000-8000-000000000001',
-    email: 'ada@example.com',
-    name: 'Ada',
-    timezone: 'UTC',
-    emailVerifiedAt,
-    version: 1,
-    createdAt: new Date('2026-01-01T00:00:00Z'),
-    updatedAt: new Date('2026-01-01T00:00:00Z'),
-  });
-
   it('is true once the address has been confirmed, false before', () => {
-    expect(isEmailVerified(aUser(new Date('2026-01-02T00:00:00Z')))).toBe(true);
-    expect(isEmailVerified(aUser(null))).toBe(false);
+    expect(isEmailVerified(aUser({ emailVerifiedAt: new Date('2026-01-02T00:00:00Z') }))).toBe(
+      true,
+    );
+    expect(isEmailVerified(aUser({ emailVerifiedAt: null }))).toBe(false);
   });
 });
