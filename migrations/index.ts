@@ -16,6 +16,7 @@ import * as m0013 from './2026_12_05_0013_default_task_types.js';
 import * as m0015 from './2026_12_05_0015_events.js';
 import * as m0016 from './2026_12_05_0016_event_dispatch.js';
 import * as m0019 from './2026_12_05_0019_jobs.js';
+import * as m0023 from './2026_12_05_0023_digest.js';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_23_0001_identity_and_organizations': m0001,
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_05_0015_events': m0015,
   '2026_12_05_0016_event_dispatch': m0016,
   '2026_12_05_0019_jobs': m0019,
+  '2026_12_05_0023_digest': m0023,
 };

@@ -275,6 +275,7 @@ export async function compose(
       const stores = { database: database.kind, cache: redis ? 'redis' : 'memory' };
       events.dispatcher?.start();
       jobs.runner?.start();
+      jobs.scheduler?.start();
       logger.info({ port: ports.port, admin_port: bound, ...stores }, 'listening');
       return ports.port;
     },

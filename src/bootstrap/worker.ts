@@ -1,6 +1,6 @@
 // The worker process (`npm run worker`): dispatches the events table to the event bus, purges
-// expired events and runs the background jobs (every email), against PostgreSQL (DATABASE_URL)
-// and, for several API processes, Redis. It serves its own /health, /health/ready,
+// expired events, runs the background jobs (every email) and the daily digest's scheduler,
+// against PostgreSQL (DATABASE_URL) and, for several API processes, Redis. It serves its own /health, /health/ready,
 // /health/detailed and /metrics on WORKER_ADMIN_PORT. The embedded default needs none of this:
 // its API process does all of it (WORKER_MODE=inline).
 import { createServer } from 'node:http';
@@ -87,6 +87,7 @@ await new Promise<void>((resolve, reject) => {
 });
 events.dispatcher!.start();
 jobs.runner!.start();
+jobs.scheduler!.start();
 const port = (server.address() as AddressInfo).port;
 logger.info({ port, bus: 'redis' }, 'listening');
 

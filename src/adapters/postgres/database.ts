@@ -1,5 +1,6 @@
 // The schema as Kysely sees it. Row types stay in this adapter; repositories map them to domain types.
 import type { ColumnType, Generated, Kysely, Selectable } from 'kysely';
+import type { DigestTables } from './database-digest.js';
 import type { EventsTables } from './database-events.js';
 import type { IdempotencyTables } from './database-idempotency.js';
 import type { JobsTables } from './database-jobs.js';
@@ -159,7 +160,13 @@ export interface AuditLogTable {
 }
 
 export interface Database
-  extends ProjectsTables, LabelsTables, IdempotencyTables, TasksTables, EventsTables, JobsTables {
+  extends ProjectsTables,
+    LabelsTables,
+    IdempotencyTables,
+    TasksTables,
+    EventsTables,
+    JobsTables,
+    DigestTables {
   users: UsersTable;
   sessions: SessionsTable;
   refresh_tokens: RefreshTokensTable;

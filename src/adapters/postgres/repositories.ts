@@ -6,6 +6,7 @@ import type { Repositories } from '../../application/shared/unit-of-work.js';
 import type { Db } from './database.js';
 import { postgresApiKeyRepository } from './api-key-repository.js';
 import { postgresAuditLogRepository } from './audit-log-repository.js';
+import { postgresDigestRepository } from './digest-repository.js';
 import { postgresEventLog } from './event-log-repository.js';
 import { postgresInvitationRepository } from './invitation-repository.js';
 import { postgresJobOutbox } from './job-queue.js';
@@ -43,6 +44,7 @@ class LazyRepositories implements Repositories {
   #labels?: Repositories['labels'];
   #tasks?: Repositories['tasks'];
   #search?: Repositories['search'];
+  #digests?: Repositories['digests'];
 
   constructor(db: Db) {
     this.#db = db;
@@ -98,6 +100,9 @@ class LazyRepositories implements Repositories {
   }
   get search(): Repositories['search'] {
     return (this.#search ??= postgresTaskSearch(this.#db));
+  }
+  get digests(): Repositories['digests'] {
+    return (this.#digests ??= postgresDigestRepository(this.#db));
   }
 }
 

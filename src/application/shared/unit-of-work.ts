@@ -13,6 +13,7 @@ import type {
   RoleRepository,
   TeamRepository,
 } from '../access/ports.js';
+import type { DigestRepository } from '../digest/ports.js';
 import type { EventLog } from '../events/ports.js';
 import type { JobOutbox } from '../jobs/ports.js';
 import type { LabelRepository } from '../labels/ports.js';
@@ -39,6 +40,7 @@ export interface Repositories {
   readonly labels: LabelRepository;
   readonly tasks: TaskRepository;
   readonly search: TaskSearch;
+  readonly digests: DigestRepository;
 }
 
 /**

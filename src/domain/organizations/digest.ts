@@ -34,7 +34,10 @@ export interface DigestInput {
   readonly enabled: boolean;
   readonly localTime?: string | undefined;
   readonly timezone?: string | null | undefined;
-  readonly recipients: { readonly roles?: readonly string[]; readonly members?: readonly string[] };
+  readonly recipients: {
+    readonly roles?: readonly string[] | undefined;
+    readonly members?: readonly string[] | undefined;
+  };
 }
 
 /**

@@ -118,9 +118,9 @@ describe('the setting', () => {
     expect(parseDigest({ enabled: true, recipients: moreRecipients }, before, later).since).toBe(
       now,
     );
-    expect(parseDigest({ enabled: true, localTime: '09:00', recipients }, before, later).since).toBe(
-      later,
-    );
+    expect(
+      parseDigest({ enabled: true, localTime: '09:00', recipients }, before, later).since,
+    ).toBe(later);
     expect(
       parseDigest({ enabled: true, timezone: 'Asia/Tokyo', recipients }, before, later).since,
     ).toBe(later);
@@ -134,13 +134,12 @@ describe('the setting', () => {
     [{ enabled: true, recipients: { roles: [' '] } }, 'digest.recipients.roles'],
     [{ enabled: true, recipients: { members: ['ada'] } }, 'digest.recipients.members'],
   ])('refuses %j naming %s', (input, field) => {
-    const error = (() => {
-      try {
-        parseDigest(input, null, now);
-      } catch (caught) {
-        return caught;
-      }
-    })();
+    let error: unknown;
+    try {
+      parseDigest(input, null, now);
+    } catch (caught) {
+      error = caught;
+    }
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).details.map((d) => d.field)).toEqual([field]);
   });

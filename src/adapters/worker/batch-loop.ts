@@ -1,0 +1,121 @@
+// A worker's loop over work kept in PostgreSQL: it drains (step after step until a step says the
+// table has no more) whenever it is nudged (a write committed, in this process or, through the
+// bus, in another) and at least every `pollMs`. A failure (PostgreSQL restarting, Redis down, a
+// receiver failing the whole step) is logged and retried with a growing pause: the work stays in
+// the table until a step has done it.
+import type { Clock, Logger } from '../../application/shared/ports.js';
+
+export interface BatchLoopOptions {
+  /** The longest wait between two looks at the table when no nudge comes. */
+  readonly pollMs: number;
+  /**
+   * How long a nudge waits before the table is read: the writes committing meanwhile are taken
+   * in the same step (one read for several), at that much latency.
+   */
+  readonly nudgeDelayMs: number;
+}
+
+export interface BatchLoopDeps {
+  /** One step of work: 'more' when another may find work at once, 'done' when it need not. */
+  readonly step: () => Promise<'more' | 'done'>;
+  /** Subscribes to the nudges of committed writes; returns the unsubscribe. */
+  readonly onNudge: (listener: () => void) => () => void;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+export interface BatchLoopStatus {
+  /** When the loop last read the table without an error (undefined: not yet). */
+  readonly lastSuccessAt: Date | undefined;
+  readonly consecutiveFailures: number;
+}
+
+export interface BatchLoop {
+  start(): void;
+  /** Looks at the table now (what a nudge does). */
+  wake(): void;
+  /** Stops the timers and waits for the step in flight. */
+  stop(): Promise<void>;
+  status(): BatchLoopStatus;
+}
+
+const MAX_BACKOFF_MS = 5_000;
+
+export function batchLoop(deps: BatchLoopDeps, options: BatchLoopOptions): BatchLoop {
+  const { logger } = deps;
+  let stopped = true;
+  let again = false;
+  let current: Promise<void> | undefined;
+  let pollTimer: NodeJS.Timeout | undefined;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let nudgeTimer: NodeJS.Timeout | undefined;
+  let unsubscribe: (() => void) | undefined;
+  let lastSuccessAt: Date | undefined;
+  let failures = 0;
+
+  async function drain(): Promise<void> {
+    for (;;) {
+      const next = await deps.step();
+      lastSuccessAt = deps.clock.now();
+      if (next === 'done' || stopped) return;
+    }
+  }
+
+  /** A nudge: a look at the table once the writes of the next few milliseconds have joined it. */
+  function nudged(): void {
+    if (stopped || nudgeTimer !== undefined) return;
+    if (options.nudgeDelayMs === 0) return wake();
+    nudgeTimer = setTimeout(() => {
+      nudgeTimer = undefined;
+      wake();
+    }, options.nudgeDelayMs);
+  }
+
+  function wake(): void {
+    if (stopped) return;
+    if (current !== undefined) {
+      again = true; // the step in flight may have read before this write committed
+      return;
+    }
+    current = (async () => {
+      do {
+        again = false;
+        try {
+          await drain();
+          failures = 0;
+        } catch (error) {
+          failures += 1;
+          logger.warn({ err: error, failures }, 'worker step failed; retrying');
+          const pause = Math.min(MAX_BACKOFF_MS, options.pollMs * 2 ** (failures - 1));
+          clearTimeout(retryTimer);
+          retryTimer = setTimeout(wake, pause);
+          retryTimer.unref();
+          return;
+        }
+      } while (again && !stopped);
+    })().finally(() => {
+      current = undefined;
+    });
+  }
+
+  return {
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      unsubscribe = deps.onNudge(nudged);
+      pollTimer = setInterval(wake, options.pollMs);
+      pollTimer.unref();
+      wake();
+    },
+    wake,
+    async stop() {
+      stopped = true;
+      unsubscribe?.();
+      clearInterval(pollTimer);
+      clearTimeout(retryTimer);
+      clearTimeout(nudgeTimer);
+      await current;
+    },
+    status: () => ({ lastSuccessAt, consecutiveFailures: failures }),
+  };
+}
