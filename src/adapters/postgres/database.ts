@@ -160,7 +160,8 @@ export interface AuditLogTable {
 }
 
 export interface Database
-  extends ProjectsTables,
+  extends
+    ProjectsTables,
     LabelsTables,
     IdempotencyTables,
     TasksTables,
