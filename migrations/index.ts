@@ -20,6 +20,7 @@ import * as m0019 from './2026_12_05_0019_jobs.js';
 import * as m0020 from './2026_12_05_0020_webhooks.js';
 import * as m0021 from './2026_12_05_0021_notifications.js';
 import * as m0022 from './2026_12_05_0022_phone_numbers.js';
+import * as m0023 from './2026_12_05_0023_digest.js';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_23_0001_identity_and_organizations': m0001,
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_05_0020_webhooks': m0020,
   '2026_12_05_0021_notifications': m0021,
   '2026_12_05_0022_phone_numbers': m0022,
+  '2026_12_05_0023_digest': m0023,
 };

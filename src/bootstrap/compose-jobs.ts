@@ -1,11 +1,12 @@
 // The background jobs' runtime: the queue over the jobs table, the mailer (SMTP, or the log),
-// the runner loop with a handler per kind (in this process when WORKER_MODE=inline, and in the
-// worker process), its metrics and its health probe.
+// the runner loop with a handler per kind and the daily digest's scheduler (both in this process
+// when WORKER_MODE=inline, and in the worker process), its metrics and its health probe.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger as PinoLogger } from 'pino';
 import type { EventBus } from '../application/events/ports.js';
 import type { Mailer } from '../application/identity/ports.js';
+import { sendDueDigests } from '../application/digest/send-digests.js';
 import { EMAIL_JOB, emailHandler } from '../application/jobs/email.js';
 import type { JobQueue } from '../application/jobs/ports.js';
 import type { Clock } from '../application/shared/ports.js';
@@ -13,18 +14,24 @@ import { DEFAULT_RETRY_POLICY } from '../domain/jobs/retry.js';
 import type { HealthProbe } from '../adapters/http/operations/probes.js';
 import type { DatabaseHandle } from '../adapters/postgres/connect.js';
 import { postgresJobQueue } from '../adapters/postgres/job-queue.js';
+import { postgresRepositories, postgresUnitOfWork } from '../adapters/postgres/unit-of-work.js';
 import { observedMailer } from '../adapters/telemetry/instruments.js';
 import { registerJobMetrics } from '../adapters/telemetry/job-metrics.js';
 import type { Metrics } from '../adapters/telemetry/metrics.js';
+import { batchLoop, type BatchLoop } from '../adapters/worker/batch-loop.js';
 import { jobLoop, type JobLoop } from '../adapters/worker/job-loop.js';
+import { nudgingUnitOfWork } from './compose-events.js';
 import type { Config } from './config.js';
 import { configuredMailer } from './mailer.js';
 import type { Closer } from './http-server.js';
+import { uuidV7Ids } from '../adapters/system/uuid-v7-ids.js';
 
 export interface JobsRuntime {
   readonly queue: JobQueue;
   /** The runner, when this process runs jobs (started by the process's start). */
   readonly runner: JobLoop | undefined;
+  /** The digest scheduler, where the runner is (started by the process's start). */
+  readonly scheduler: BatchLoop | undefined;
   readonly probes: readonly HealthProbe[];
   /** Stop the runner first (its jobs use the database and the mailer), the mailer after them. */
   readonly closeFirst: Closer;
@@ -44,6 +51,9 @@ export interface JobsSources {
   /** Whether this process runs jobs (the worker process always; the API when inline). */
   readonly run: boolean;
 }
+
+/** How often the digest scheduler looks for due digests (and once at start). */
+const DIGEST_TICK_MS = 60_000;
 
 /** A due job waiting longer than this for a runner makes the probe degraded. */
 const WAIT_DEGRADED_SECONDS = 60;
@@ -82,6 +92,7 @@ export function composeJobs(sources: JobsSources): JobsRuntime {
         observer,
       )
     : undefined;
+  const scheduler = sources.run ? digestScheduler(sources) : undefined;
 
   const probe: HealthProbe = {
     name: 'jobs',
@@ -109,10 +120,52 @@ export function composeJobs(sources: JobsSources): JobsRuntime {
   return {
     queue,
     runner,
+    scheduler,
     probes: [probe],
-    closeFirst: { name: 'job runner', close: async () => runner?.stop() },
+    closeFirst: {
+      name: 'job runner',
+      close: async () => {
+        await scheduler?.stop();
+        await runner?.stop();
+      },
+    },
     closeLast: { name: 'mailer', close: () => mailer.close() },
   };
+}
+
+/**
+ * Ticks every minute and at start. Its units of work nudge the runner, which sends the mails
+ * they enqueued at once.
+ */
+function digestScheduler(sources: JobsSources): BatchLoop {
+  const { config, database, bus, clock } = sources;
+  const logger = sources.logger.child({ component: 'digest' });
+  const deps = {
+    repos: postgresRepositories(database.db),
+    uow: nudgingUnitOfWork(
+      postgresUnitOfWork(database.db, {
+        pipelined: database.pipelined,
+        scopedRead: database.scopedRead,
+      }),
+      bus,
+    ),
+    clock,
+    ids: uuidV7Ids,
+    linkBase: config.APP_URL ?? `${config.PUBLIC_URL}/api/v1`,
+    logger,
+  };
+  return batchLoop(
+    {
+      step: async () => {
+        await sendDueDigests(deps);
+        return 'done';
+      },
+      onNudge: () => () => undefined, // time, not writes, makes a digest due
+      clock,
+      logger,
+    },
+    { pollMs: DIGEST_TICK_MS, nudgeDelayMs: 0 },
+  );
 }
 
 /** The sender's domain (MAIL_FROM), else the public address's host: Message-IDs' right side. */

@@ -317,6 +317,7 @@ export async function compose(
       jobs.runner?.start();
       webhooks.start();
       notifications.start();
+      jobs.scheduler?.start();
       logger.info({ port: ports.port, admin_port: bound, ...stores }, 'listening');
       return ports.port;
     },

@@ -1,5 +1,6 @@
 // The worker process (`npm run worker`): dispatches the events table to the event bus, records
-// notifications, runs the background jobs (every email) and sends the webhook deliveries, and
+// notifications, runs the background jobs (every email) and the daily digest's scheduler, sends
+// the webhook deliveries, and
 // purges expired events and notifications, against PostgreSQL (DATABASE_URL) and, for several
 // API processes, Redis. It serves its own /health, /health/ready, /health/detailed and /metrics
 // on WORKER_ADMIN_PORT. The embedded default needs none of this: its API process does all of it
@@ -108,6 +109,7 @@ events.start();
 jobs.runner!.start();
 webhooks.start();
 notifications.start();
+jobs.scheduler!.start();
 const port = (server.address() as AddressInfo).port;
 logger.info({ port, bus: 'redis' }, 'listening');
 

@@ -1,5 +1,6 @@
 // The schema as Kysely sees it. Row types stay in this adapter; repositories map them to domain types.
 import type { ColumnType, Generated, Kysely, Selectable } from 'kysely';
+import type { DigestTables } from './database-digest.js';
 import type { EventsTables } from './database-events.js';
 import type { NotificationsTables } from './database-notifications.js';
 import type { IdempotencyTables } from './database-idempotency.js';
@@ -181,7 +182,8 @@ export interface Database
     EventsTables,
     JobsTables,
     WebhooksTables,
-    NotificationsTables {
+    NotificationsTables,
+    DigestTables {
   users: UsersTable;
   sessions: SessionsTable;
   refresh_tokens: RefreshTokensTable;

@@ -1,6 +1,9 @@
 // Organizations (the tenants themselves) and memberships (the first tenant-owned table).
 import { sql } from 'kysely';
-import type { OrganizationRepository } from '../../application/organizations/ports.js';
+import type {
+  OrganizationChanges,
+  OrganizationRepository,
+} from '../../application/organizations/ports.js';
 import type { Organization } from '../../domain/organizations/organization.js';
 import {
   DEFAULT_EXEMPT_PRIORITIES,
@@ -10,6 +13,7 @@ import {
 import type { Db, OrganizationRow } from './database.js';
 import { conflictOnUnique, versionMissOrGone } from './errors.js';
 import { isUuid } from '../../domain/shared/id.js';
+import { storedDigest, toDigest } from './stored-digest.js';
 
 const ORGANIZATION_COLUMNS = [
   'organizations.id',
@@ -17,13 +21,17 @@ const ORGANIZATION_COLUMNS = [
   'organizations.slug',
   'organizations.timezone',
   sql<unknown>`organizations.settings -> 'write_window'`.as('write_window'),
+  sql<unknown>`organizations.settings -> 'digest'`.as('digest'),
   'organizations.version',
   'organizations.created_at',
   'organizations.updated_at',
   'organizations.deleted_at',
 ] as const;
 
-type OrganizationColumns = Omit<OrganizationRow, 'settings'> & { write_window: unknown };
+type OrganizationColumns = Omit<OrganizationRow, 'settings'> & {
+  write_window: unknown;
+  digest: unknown;
+};
 
 /** How `settings.write_window` is stored: the API's snake_case shape. */
 interface StoredWriteWindow {
@@ -56,6 +64,22 @@ function storedWriteWindow(window: WriteWindow): StoredWriteWindow {
   };
 }
 
+/** `settings` with the changed entries set (or removed when null), the others kept. */
+function settingsWith(changes: OrganizationChanges) {
+  let settings = sql`settings`;
+  if (changes.writeWindow !== undefined) {
+    settings = changes.writeWindow
+      ? sql`jsonb_set(${settings}, '{write_window}', ${JSON.stringify(storedWriteWindow(changes.writeWindow))}::jsonb)`
+      : sql`(${settings} - 'write_window')`;
+  }
+  if (changes.digest !== undefined) {
+    settings = changes.digest
+      ? sql`jsonb_set(${settings}, '{digest}', ${storedDigest(changes.digest)}::jsonb)`
+      : sql`(${settings} - 'digest')`;
+  }
+  return settings;
+}
+
 const SLUG_TAKEN = 'An organization with this slug already exists';
 
 function toOrganization(row: OrganizationColumns): Organization {
@@ -65,6 +89,7 @@ function toOrganization(row: OrganizationColumns): Organization {
     slug: row.slug,
     timezone: row.timezone,
     writeWindow: toWriteWindow(row.write_window),
+    digest: toDigest(row.digest),
     version: row.version,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -135,10 +160,8 @@ export function postgresOrganizationRepository(db: Db): OrganizationRepository {
             ...(changes.name !== undefined && { name: changes.name }),
             ...(changes.slug !== undefined && { slug: changes.slug }),
             ...(changes.timezone !== undefined && { timezone: changes.timezone }),
-            ...(changes.writeWindow !== undefined && {
-              settings: changes.writeWindow
-                ? sql`jsonb_set(settings, '{write_window}', ${JSON.stringify(storedWriteWindow(changes.writeWindow))}::jsonb)`
-                : sql`settings - 'write_window'`,
+            ...((changes.writeWindow !== undefined || changes.digest !== undefined) && {
+              settings: settingsWith(changes),
             }),
             version: eb('version', '+', 1),
             updated_at: now,

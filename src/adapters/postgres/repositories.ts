@@ -6,6 +6,7 @@ import type { Repositories } from '../../application/shared/unit-of-work.js';
 import type { Db } from './database.js';
 import { postgresApiKeyRepository } from './api-key-repository.js';
 import { postgresAuditLogRepository } from './audit-log-repository.js';
+import { postgresDigestRepository } from './digest-repository.js';
 import { postgresEventLog } from './event-log-repository.js';
 import { postgresInvitationRepository } from './invitation-repository.js';
 import { postgresJobOutbox } from './job-queue.js';
@@ -49,6 +50,7 @@ class LazyRepositories implements Repositories {
   #search?: Repositories['search'];
   #webhooks?: Repositories['webhooks'];
   #notifications?: Repositories['notifications'];
+  #digests?: Repositories['digests'];
 
   constructor(db: Db) {
     this.#db = db;
@@ -114,6 +116,10 @@ class LazyRepositories implements Repositories {
 
   get notifications(): Repositories['notifications'] {
     return (this.#notifications ??= postgresNotificationRepository(this.#db));
+  }
+
+  get digests(): Repositories['digests'] {
+    return (this.#digests ??= postgresDigestRepository(this.#db));
   }
 }
 

@@ -1,4 +1,5 @@
 // Ports of the organizations area.
+import type { DigestSetting } from '../../domain/organizations/digest.js';
 import type { Organization } from '../../domain/organizations/organization.js';
 import type { WriteWindow } from '../../domain/tasks/write-window.js';
 
@@ -16,6 +17,8 @@ export interface OrganizationChanges {
   readonly timezone?: string;
   /** A new write window; null removes it. */
   readonly writeWindow?: WriteWindow | null;
+  /** A new digest setting; null removes it. */
+  readonly digest?: DigestSetting | null;
 }
 
 export interface OrganizationWithRole {

@@ -3,6 +3,11 @@ import { authorize } from '../../domain/access/authorize.js';
 import { isBuiltInRole } from '../../domain/access/permissions.js';
 import { canonicalTimezone } from '../../domain/identity/user.js';
 import {
+  parseDigest,
+  type DigestInput,
+  type DigestSetting,
+} from '../../domain/organizations/digest.js';
+import {
   assertValidOrganizationName,
   assertValidSlug,
 } from '../../domain/organizations/organization.js';
@@ -28,6 +33,8 @@ export interface UpdateOrganizationInput {
   readonly timezone?: string | undefined;
   /** The write window to set; null removes it; undefined leaves it. */
   readonly writeWindow?: WriteWindowInput | null | undefined;
+  /** The digest setting; null removes it; undefined leaves it. */
+  readonly digest?: DigestInput | null | undefined;
   readonly expectedVersion?: number | undefined;
 }
 
@@ -44,17 +51,26 @@ export async function updateOrganization(
     input.writeWindow === undefined || input.writeWindow === null
       ? input.writeWindow
       : parseWriteWindow(input.writeWindow);
+  const before = access.organization;
+  const digest =
+    input.digest === undefined || input.digest === null
+      ? input.digest
+      : parseDigest(input.digest, before.digest, deps.clock.now());
   if (
     input.name === undefined &&
     input.slug === undefined &&
     timezone === undefined &&
-    writeWindow === undefined
+    writeWindow === undefined &&
+    digest === undefined
   ) {
     throw new ValidationError([{ field: 'body', message: 'Nothing to change' }]);
   }
-  const before = access.organization;
   const updated = await inOrganization(deps, access, async (tx) => {
-    if (writeWindow) await assertRolesExist(tx, before.id, writeWindow);
+    if (writeWindow) await assertRolesExist(tx, before.id, writeWindow.roles, 'write_window.roles');
+    if (digest) {
+      await assertRolesExist(tx, before.id, digest.recipients.roles, 'digest.recipients.roles');
+      await assertMembers(tx, before.id, digest.recipients.members);
+    }
     const after = await tx.organizations.update(
       before.id,
       {
@@ -62,6 +78,7 @@ export async function updateOrganization(
         ...(input.slug !== undefined && { slug: input.slug }),
         ...(timezone !== undefined && { timezone }),
         ...(writeWindow !== undefined && { writeWindow }),
+        ...(digest !== undefined && { digest }),
       },
       deps.clock.now(),
       input.expectedVersion,
@@ -78,6 +95,9 @@ export async function updateOrganization(
           ...(JSON.stringify(windowBefore) !== JSON.stringify(windowAfter) && {
             write_window: { from: windowBefore, to: windowAfter },
           }),
+          ...(digest !== undefined && {
+            digest: { from: digestView(before.digest), to: digestView(after.digest) },
+          }),
         },
       });
     }
@@ -88,19 +108,33 @@ export async function updateOrganization(
   return { organization, role: access.grant.role };
 }
 
-/** A window's roles are built-in role names or ids of the organization's custom roles. */
+/** Roles named by a setting are built-in role names or ids of the organization's custom roles. */
 async function assertRolesExist(
   tx: Pick<Repositories, 'roles'>,
   organizationId: string,
-  window: WriteWindow,
+  roles: readonly string[],
+  field: string,
 ): Promise<void> {
-  for (const role of window.roles) {
+  for (const role of roles) {
     if (isBuiltInRole(role)) continue;
     if (!(await tx.roles.find(organizationId, role))) {
       throw ValidationError.field(
-        'write_window.roles',
+        field,
         `Unknown role ${role}; use a built-in role name or a custom role id`,
       );
+    }
+  }
+}
+
+/** A digest's members are members of the organization when it is set. */
+async function assertMembers(
+  tx: Pick<Repositories, 'memberships'>,
+  organizationId: string,
+  userIds: readonly string[],
+): Promise<void> {
+  for (const userId of userIds) {
+    if (!(await tx.memberships.find(organizationId, userId))) {
+      throw ValidationError.field('digest.recipients.members', `${userId} is not a member`);
     }
   }
 }
@@ -114,6 +148,18 @@ function writeWindowView(window: WriteWindow | null) {
       days: window.days,
       roles: window.roles,
       exempt_priorities: window.exemptPriorities ?? null,
+    }
+  );
+}
+
+/** The digest as the API and the audit log show it. */
+export function digestView(digest: DigestSetting | null) {
+  return (
+    digest && {
+      enabled: digest.enabled,
+      local_time: digest.localTime,
+      timezone: digest.timezone,
+      recipients: { roles: digest.recipients.roles, members: digest.recipients.members },
     }
   );
 }

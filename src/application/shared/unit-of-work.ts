@@ -14,6 +14,7 @@ import type {
   RoleRepository,
   TeamRepository,
 } from '../access/ports.js';
+import type { DigestRepository } from '../digest/ports.js';
 import type { EventLog } from '../events/ports.js';
 import type { JobOutbox } from '../jobs/ports.js';
 import type { LabelRepository } from '../labels/ports.js';
@@ -45,6 +46,7 @@ export interface Repositories {
   readonly search: TaskSearch;
   readonly webhooks: WebhookRepository;
   readonly notifications: NotificationRepository;
+  readonly digests: DigestRepository;
 }
 
 /**

@@ -2,6 +2,7 @@
 import { ValidationError } from '../shared/errors.js';
 import { isUuid } from '../shared/id.js';
 import type { WriteWindow } from '../tasks/write-window.js';
+import type { DigestSetting } from './digest.js';
 
 export interface Organization {
   readonly id: string;
@@ -10,6 +11,8 @@ export interface Organization {
   readonly timezone: string;
   /** When the roles it lists may write (organization setting `write_window`); null: always. */
   readonly writeWindow: WriteWindow | null;
+  /** The daily digest (organization setting `digest`); null: never set. */
+  readonly digest: DigestSetting | null;
   readonly version: number;
   readonly createdAt: Date;
   readonly updatedAt: Date;

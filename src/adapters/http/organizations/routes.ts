@@ -5,7 +5,10 @@ import { createOrganization } from '../../../application/organizations/create-or
 import { deleteOrganization } from '../../../application/organizations/delete-organization.js';
 import { getOrganization } from '../../../application/organizations/get-organization.js';
 import { listMyOrganizations } from '../../../application/organizations/list-my-organizations.js';
-import { updateOrganization } from '../../../application/organizations/update-organization.js';
+import {
+  digestView,
+  updateOrganization,
+} from '../../../application/organizations/update-organization.js';
 import type { OrganizationWithRole } from '../../../application/organizations/ports.js';
 import { DEFAULT_EXEMPT_PRIORITIES } from '../../../domain/tasks/write-window.js';
 import { expectedVersion, setEtag } from '../conditional.js';
@@ -37,6 +40,7 @@ function present({ organization, role }: OrganizationWithRole) {
       roles: organization.writeWindow.roles,
       exempt_priorities: organization.writeWindow.exemptPriorities ?? DEFAULT_EXEMPT_PRIORITIES,
     },
+    digest: digestView(organization.digest),
     role,
     version: organization.version,
     created_at: organization.createdAt.toISOString(),
@@ -121,7 +125,7 @@ export function organizationRoutes(deps: Deps): RouteSpec[] {
       method: 'patch',
       path: '/organizations/:org',
       operationId: 'updateOrganization',
-      summary: 'Change name, slug, timezone or write window; honours If-Match',
+      summary: 'Change name, slug, timezone, write window or daily digest; honours If-Match',
       tags,
       scope: 'organization',
       permission: 'organization:update',
@@ -138,11 +142,12 @@ export function organizationRoutes(deps: Deps): RouteSpec[] {
         409: { description: 'The new slug is taken' },
         412: { description: 'If-Match does not match the current ETag' },
         422: {
-          description: 'Invalid name, slug, timezone or write window; details name the field',
+          description:
+            'Invalid name, slug, timezone, write window or digest; details name the field',
         },
       },
       handler: async (ctx, { body }) => {
-        const { write_window: window, ...fields } = body;
+        const { write_window: window, digest, ...fields } = body;
         const result = await updateOrganization(deps, accessOf(ctx), {
           ...fields,
           ...(window !== undefined && {
@@ -152,6 +157,14 @@ export function organizationRoutes(deps: Deps): RouteSpec[] {
               days: window.days,
               roles: window.roles,
               exemptPriorities: window.exempt_priorities,
+            },
+          }),
+          ...(digest !== undefined && {
+            digest: digest && {
+              enabled: digest.enabled,
+              localTime: digest.local_time,
+              timezone: digest.timezone,
+              recipients: digest.recipients,
             },
           }),
           expectedVersion: expectedVersion(ctx),

@@ -61,6 +61,44 @@ export const writeWindowSchema = z
   })
   .meta({ id: 'WriteWindow', description: windowDescription });
 
+const digestDescription =
+  'The daily digest: each recipient gets one email per local day at `local_time` on the clock of `timezone` (null: the organization’s), summarising each project they may read: tasks created, completed, overdue and due tomorrow.';
+const digestRecipients = z
+  .object({
+    roles: roles.optional().meta({
+      description:
+        'Every member holding one of these roles: built-in role names or custom role ids',
+      example: ['owner', 'admin'],
+    }),
+    members: z
+      .array(z.string().max(100))
+      .max(200)
+      .optional()
+      .meta({ description: 'User ids of members; a member who leaves is skipped' }),
+  })
+  .strict();
+
+const digestBody = z
+  .object({
+    enabled: z.boolean(),
+    local_time: time.optional().meta({ description: "'HH:MM'; default '18:00'", example: '18:00' }),
+    timezone: timezone.nullable().optional().meta({
+      description: "An IANA zone; null or absent: the organization's timezone",
+    }),
+    recipients: digestRecipients.meta({ description: 'At least one role or member when enabled' }),
+  })
+  .strict()
+  .meta({ description: digestDescription });
+
+export const digestSchema = z
+  .object({
+    enabled: z.boolean(),
+    local_time: z.string(),
+    timezone: z.string().nullable(),
+    recipients: z.object({ roles: z.array(z.string()), members: z.array(z.string()) }),
+  })
+  .meta({ id: 'Digest', description: digestDescription });
+
 export const createOrganizationBody = z.object({ name, slug, timezone: timezone.optional() });
 export const updateOrganizationBody = z
   .object({
@@ -71,6 +109,10 @@ export const updateOrganizationBody = z
       .nullable()
       .optional()
       .meta({ description: `${windowDescription} null removes the window.` }),
+    digest: digestBody
+      .nullable()
+      .optional()
+      .meta({ description: `${digestDescription} null removes the setting.` }),
   })
   .strict();
 export const organizationParams = z.object({
@@ -84,6 +126,7 @@ export const organizationSchema = z
     slug: z.string(),
     timezone: z.string(),
     write_window: writeWindowSchema.nullable().meta({ description: 'null: writes at any time' }),
+    digest: digestSchema.nullable().meta({ description: 'null: no digest was ever set' }),
     role: z.string().meta({
       description: 'The caller’s role: a built-in role name or a custom role id',
     }),

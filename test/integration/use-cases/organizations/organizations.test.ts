@@ -539,7 +539,7 @@ describe('the write window', () => {
       });
     await database.handle.db.transaction().execute(async (trx) => {
       await sql`select set_config('app.organization_id', ${organization.id}, true)`.execute(trx);
-      await sql`update organizations set settings = '{"digest": {"hour": 8}}'::jsonb
+      await sql`update organizations set settings = '{"reminders": {"hour": 8}}'::jsonb
                 where id = ${organization.id}`.execute(trx);
     });
 
@@ -547,7 +547,7 @@ describe('the write window', () => {
       writeWindow: officeHours,
     });
     expect(await settings()).toEqual({
-      digest: { hour: 8 },
+      reminders: { hour: 8 },
       write_window: { ...officeHours, exempt_priorities: ['critical'] },
     });
 
@@ -558,7 +558,7 @@ describe('the write window', () => {
     expect(getOrganization(await accessAs(owner, organization.id)).organization.writeWindow).toBe(
       null,
     );
-    expect(await settings()).toEqual({ digest: { hour: 8 } });
+    expect(await settings()).toEqual({ reminders: { hour: 8 } });
   });
 
   it('audits the window as it was and as it became, in the API’s field names', async () => {
