@@ -146,7 +146,7 @@ describe('a session that ends closes its sockets, on every instance', () => {
     );
     await waitFor(() => a.mail.slice(mails).some((m) => m.to === user.email), 30_000);
     const reset = await api.post('/api/v1/auth/password/reset', {
-      token: tokenFromMail(a, user.email),
+      token: await tokenFromMail(a, user.email),
       password: 'brand-new-password',
     });
     expect(reset.status).toBe(204);
