@@ -34,6 +34,8 @@ export interface BatchLoop {
   start(): void;
   /** Looks at the table now (what a nudge does). */
   wake(): void;
+  /** Resolves once a look begun after this call has ended (tests: "the due work has run"). */
+  settled(): Promise<void>;
   /** Stops the timers and waits for the step in flight. */
   stop(): Promise<void>;
   status(): BatchLoopStatus;
@@ -108,6 +110,11 @@ export function batchLoop(deps: BatchLoopDeps, options: BatchLoopOptions): Batch
       wake();
     },
     wake,
+    async settled() {
+      wake();
+      // A step in flight goes again after itself (`again`): wait until none is.
+      while (current !== undefined) await current;
+    },
     async stop() {
       stopped = true;
       unsubscribe?.();
