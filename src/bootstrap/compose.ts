@@ -2,7 +2,6 @@
 // and lists what to close, in order, once the server has stopped (http-server.ts runs the stop).
 // The only place that picks PGlite or PostgreSQL, memory or Redis.
 import type { Server } from 'node:http';
-import path from 'node:path';
 import type { Logger as PinoLogger } from 'pino';
 import type { Deps } from '../application/deps.js';
 import type { Mailer } from '../application/identity/ports.js';
@@ -16,17 +15,7 @@ import { postgresRepositories, postgresUnitOfWork } from '../adapters/postgres/u
 import { addressKey } from '../adapters/http/middleware/rate-limit.js';
 import { redisCache } from '../adapters/redis/redis-cache.js';
 import { createRedisClient } from '../adapters/redis/redis-client.js';
-import {
-  argon2PasswordHasher,
-  OWASP_ARGON2_PARAMS,
-  type Argon2Params,
-} from '../adapters/security/argon2-password-hasher.js';
-import { joseAccessTokens } from '../adapters/security/jose-access-tokens.js';
-import {
-  loadOrCreateDevJwk,
-  parsePublicJwks,
-  parseSigningKeys,
-} from '../adapters/security/jwt-keys.js';
+import type { Argon2Params } from '../adapters/security/argon2-password-hasher.js';
 import { cryptoSecretTokens } from '../adapters/security/secret-tokens.js';
 import { inProcessBackgroundWork } from '../adapters/system/background-work.js';
 import { systemClock } from '../adapters/system/clock.js';
@@ -42,6 +31,7 @@ import { composeNotifications } from './compose-notifications.js';
 import type { NotificationPush } from '../application/notifications/ports.js';
 import { rateLimiters } from './compose-limits.js';
 import { smsDeps } from './compose-sms.js';
+import { accessTokenService, identityLimits, passwordHasher } from './compose-identity.js';
 import { healthProbes } from './health-probes.js';
 import { redisReady } from './redis-ready.js';
 import { createHttpServer, type Closer } from './http-server.js';
@@ -152,24 +142,8 @@ export async function compose(
   );
   closers.push(jobs.closeLast);
 
-  // The first key signs; the older ones (rotated out, still in either variable) only verify.
-  const signingKeys = config.JWT_PRIVATE_KEY
-    ? parseSigningKeys(config.JWT_PRIVATE_KEY)
-    : { signing: await loadOrCreateDevJwk(path.resolve(config.DATA_DIR)), previous: [] };
-  const accessTokens = await joseAccessTokens({
-    privateJwk: signingKeys.signing,
-    previousJwks: [
-      ...signingKeys.previous,
-      ...(config.JWT_PREVIOUS_PUBLIC_KEYS ? parsePublicJwks(config.JWT_PREVIOUS_PUBLIC_KEYS) : []),
-    ],
-    issuer: config.JWT_ISSUER,
-    audience: config.JWT_AUDIENCE,
-    clock,
-  });
-
-  const passwords = argon2PasswordHasher(overrides.argon2 ?? OWASP_ARGON2_PARAMS, undefined, {
-    waited: (seconds) => metrics.observePasswordHashWait(seconds),
-  });
+  const accessTokens = await accessTokenService(config, clock);
+  const passwords = passwordHasher(metrics, overrides.argon2);
 
   const uow = nudgingUnitOfWork(
     postgresUnitOfWork(database.db, {
@@ -201,23 +175,7 @@ export async function compose(
     passwords,
     accessTokens,
     secrets: cryptoSecretTokens(),
-    loginLimits: {
-      byEmailAndIp: limiter('login-fail-email-ip', config.LOGIN_MAX_FAILURES_PER_EMAIL_AND_IP),
-      byIp: limiter('login-fail-ip', config.LOGIN_MAX_FAILURES_PER_IP),
-      byEmail: limiter(
-        'login-fail-email-minute',
-        config.LOGIN_MAX_FAILURES_PER_EMAIL_PER_MINUTE,
-        60,
-      ),
-    },
-    mailLimits: {
-      byIp: limiter('auth-mail-ip', config.AUTH_MAIL_MAX_PER_IP, config.AUTH_MAIL_WINDOW_SECONDS),
-      byRecipient: limiter(
-        'auth-mail-to',
-        config.AUTH_MAIL_MAX_PER_RECIPIENT,
-        config.AUTH_MAIL_WINDOW_SECONDS,
-      ),
-    },
+    ...identityLimits(config, limiter),
     ...smsDeps(config, logger, limiter),
     background,
     identity: {
