@@ -2,8 +2,9 @@
 // batch that locks the consumer's cursor row (a second dispatcher skips it: 'busy'), reads the
 // committed events after it through outbox_events_after, hands them on, and moves the cursor in
 // the same transaction (with what the consumer wrote through it, or through units of work,
-// which join that transaction). A crash before the commit leaves the cursor behind: handed on
-// again.
+// which join that transaction). The transaction declares that it appends no event, so that it
+// never holds the other readers back (migration 0024). A crash before the commit leaves the
+// cursor behind: handed on again.
 import { sql, type Selectable } from 'kysely';
 import type { Outbox } from '../../application/events/outbox.js';
 import type { PositionedEvent } from '../../application/events/ports.js';
@@ -36,6 +37,13 @@ export function postgresOutbox(db: Db): Outbox {
       await ensureCursor(consumer);
       let afterCommit: (() => Promise<void>) | undefined;
       const handed = await db.transaction().execute(async (trx) => {
+        // First, before the cursor's lock gives this transaction an id: it appends no event, so
+        // the other readers' horizon need not wait for it (migration 0024). And the cursor's move
+        // need not wait for its WAL flush: lost in a crash, it only makes the batch go out again,
+        // which at-least-once allows (the bus's readers tell repeats by position).
+        await sql`
+          SELECT declare_no_events(), set_config('synchronous_commit', 'off', true)
+        `.execute(trx);
         const cursor = await trx
           .selectFrom('event_dispatch')
           .select([sql<string>`tx_id::text`.as('tx_id'), sql<string>`seq::text`.as('seq')])
@@ -51,9 +59,6 @@ export function postgresOutbox(db: Db): Outbox {
           FROM outbox_events_after(${cursor.tx_id}::xid8, ${cursor.seq}::bigint, ${limit})
         `.execute(trx);
         if (rows.length === 0) return 0;
-        // The cursor's move need not wait for its WAL flush: lost in a crash, it only makes the
-        // batch go out again, which at-least-once allows (and the bus's readers tell by position).
-        await sql`SET LOCAL synchronous_commit = off`.execute(trx);
         const events: PositionedEvent[] = rows.map((row) => ({
           position: { txId: row.tx_id, seq: row.seq },
           event: toEvent(row),

@@ -3,6 +3,7 @@
 // organizations; the cursor moves only past what was delivered (a delivery that fails is handed
 // on again: at least once); retention deletes only what every consumer is past. On PostgreSQL:
 // one dispatcher at a time per consumer, and no event skipped when transactions commit out of order.
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresOutbox } from '../../../src/adapters/postgres/outbox.js';
 import { postgresUnitOfWork } from '../../../src/adapters/postgres/unit-of-work.js';
@@ -147,6 +148,34 @@ describe('the outbox', () => {
   });
 });
 
+describe("the outbox's transactions, which declare that they append no event", () => {
+  it('refuse an event appended by a consumer, and hand its batch on again', async () => {
+    const org = await anOrganization();
+    const consumer = aConsumer();
+    await outbox.backlog(consumer);
+    const written = anEvent(org);
+    await append(org, [written]);
+    await eventually(async () => (await outbox.backlog(consumer)).depth === 1, 30_000);
+    await expect(
+      outbox.dispatch(consumer, 10, (_events, tx) => tx.events.append(anEvent(org))),
+    ).rejects.toThrow('declared it writes no events');
+    const again = await drain(consumer, 1);
+    expect(again.map((d) => d.event.id)).toEqual([written.id]);
+  });
+
+  it("refuse a declaration made after the transaction's first write", async () => {
+    const consumer = aConsumer();
+    await expect(
+      database.handle.db.transaction().execute(async (trx) => {
+        await sql`INSERT INTO event_dispatch (consumer, tx_id, seq) VALUES (${consumer}, '0', 0)`.execute(
+          trx,
+        );
+        await sql`SELECT declare_no_events()`.execute(trx);
+      }),
+    ).rejects.toThrow("must come before the transaction's first write");
+  });
+});
+
 describe.skipIf(!testDatabaseUrl)('the outbox on PostgreSQL, under concurrency', () => {
   it('lets one dispatcher at a time hold a consumer: a second one is told busy', async () => {
     const org = await anOrganization();
@@ -199,6 +228,75 @@ describe.skipIf(!testDatabaseUrl)('the outbox on PostgreSQL, under concurrency',
     expect((await drain(consumer, 2)).map((d) => d.event.id)).toEqual([first.id, second.id]);
   });
 
+  it("is not held back by another consumer's batch, which holds a transaction id meanwhile", async () => {
+    const org = await anOrganization();
+    const slow = aConsumer();
+    const reader = aConsumer();
+    await outbox.backlog(slow);
+    await outbox.backlog(reader);
+    const first = anEvent(org);
+    await append(org, [first]);
+    const holding = deferred();
+    const release = deferred();
+    let slowBatch: Promise<number | 'busy'> | undefined;
+    await eventually(async () => {
+      slowBatch = outbox.dispatch(slow, 10, async () => {
+        holding.resolve();
+        await release.promise;
+      });
+      const got = await Promise.race([slowBatch, holding.promise.then(() => 'holding' as const)]);
+      return got === 'holding';
+    }, 30_000);
+    try {
+      // The slow batch's transaction holds an id (its cursor's row lock) older than what follows.
+      expect(await transactionIdsHeld()).toBeGreaterThan(0);
+      const second = anEvent(org);
+      await append(org, [second]);
+      const read = await drain(reader, 2);
+      expect(read.map((d) => d.event.id)).toEqual([first.id, second.id]);
+    } finally {
+      release.resolve();
+      await slowBatch;
+    }
+  });
+
+  it('still waits for a transaction that declared nothing, while a declared one waits on its lock', async () => {
+    const org = await anOrganization();
+    const reader = aConsumer();
+    const locked = aConsumer();
+    await outbox.backlog(reader);
+    await outbox.backlog(locked);
+    const { db } = database.handle;
+    const holding = deferred();
+    const release = deferred();
+    // An undeclared transaction with an id: it holds a row that a declared one then waits for.
+    const holder = db.transaction().execute(async (trx) => {
+      await sql`SELECT 1 FROM event_dispatch WHERE consumer = ${locked} FOR UPDATE`.execute(trx);
+      holding.resolve();
+      await release.promise;
+    });
+    await holding.promise;
+    const waiter = db.transaction().execute(async (trx) => {
+      await sql`SELECT declare_no_events()`.execute(trx);
+      await sql`SELECT 1 FROM event_dispatch WHERE consumer = ${locked} FOR UPDATE`.execute(trx);
+    });
+    try {
+      await eventually(async () => (await lockWaits()) > 0, 30_000);
+      const event = anEvent(org);
+      await append(org, [event]);
+      const early: PositionedEvent[] = [];
+      await outbox.dispatch(reader, 10, async (events) => {
+        early.push(...events);
+      });
+      expect(early).toEqual([]);
+    } finally {
+      release.resolve();
+      await holder;
+      await waiter;
+    }
+    expect((await drain(reader, 1)).length).toBe(1);
+  });
+
   it('is not held back by a transaction still running in another database', async () => {
     const elsewhere = await createTestDatabase();
     const org = await anOrganization();
@@ -230,3 +328,21 @@ describe.skipIf(!testDatabaseUrl)('the outbox on PostgreSQL, under concurrency',
     }
   });
 });
+
+/** How many transactions of this database hold an id (as pg_stat_activity shows them). */
+async function transactionIdsHeld(): Promise<number> {
+  const { rows } = await sql<{ n: number }>`
+    SELECT count(*)::int AS n FROM pg_stat_activity
+    WHERE datname = current_database() AND backend_xid IS NOT NULL
+  `.execute(database.handle.db);
+  return rows[0]!.n;
+}
+
+/** How many of this database's sessions wait for another transaction's lock. */
+async function lockWaits(): Promise<number> {
+  const { rows } = await sql<{ n: number }>`
+    SELECT count(*)::int AS n FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+    WHERE NOT l.granted AND l.locktype = 'transactionid' AND a.datname = current_database()
+  `.execute(database.handle.db);
+  return rows[0]!.n;
+}
