@@ -129,7 +129,7 @@ export function composeEvents(sources: EventsSources): EventsRuntime {
         {
           batchSize: config.WORKER_BATCH_SIZE,
           pollMs: config.WORKER_POLL_MS,
-          nudgeDelayMs: config.WORKER_NUDGE_DELAY_MS,
+          nudgeDelayMs: config.WORKER_BACKGROUND_NUDGE_DELAY_MS,
         },
       );
       consumers.push(loop);

@@ -86,8 +86,8 @@ export function composeJobs(sources: JobsSources): JobsRuntime {
           leaseMs: config.JOBS_LEASE_SECONDS * 1000,
           batchSize: config.JOBS_BATCH_SIZE,
           pollMs: config.JOBS_POLL_MS,
-          // As the dispatcher's: the same nudges, coalesced the same way.
-          nudgeDelayMs: config.WORKER_NUDGE_DELAY_MS,
+          // The same nudges as the dispatcher's, gathered for longer: mail need not leave at once.
+          nudgeDelayMs: config.WORKER_BACKGROUND_NUDGE_DELAY_MS,
         },
         observer,
       )

@@ -53,7 +53,9 @@ export function composeWebhooks(sources: WebhooksSources): WebhooksRuntime {
     return { settings, loop: undefined, start: () => undefined, closer: noCloser };
   }
 
-  events.consume(webhooksConsumer(clock));
+  // The sender looks as soon as a batch of deliveries has committed (it is made below).
+  let wakeSender = (): void => undefined;
+  events.consume(webhooksConsumer({ clock, uow: sources.uow, enqueued: () => wakeSender() }));
   const logger = sources.logger.child({ component: 'webhooks' });
   const disableAfterDays = config.WEBHOOK_DISABLE_AFTER_DAYS;
   const loop = webhookLoop(
@@ -86,9 +88,10 @@ export function composeWebhooks(sources: WebhooksSources): WebhooksRuntime {
       leaseMs: config.WEBHOOK_LEASE_SECONDS * 1000,
       disableAfterDays,
       pollMs: config.WORKER_POLL_MS,
-      nudgeDelayMs: config.WORKER_NUDGE_DELAY_MS,
+      nudgeDelayMs: config.WORKER_BACKGROUND_NUDGE_DELAY_MS,
     },
   );
+  wakeSender = () => loop.wake();
   return {
     settings,
     loop,

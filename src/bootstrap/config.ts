@@ -107,6 +107,12 @@ const schema = z.object({
   WORKER_POLL_MS: positive.max(60_000).default(500),
   /** After a write's nudge the dispatcher waits this long, so that writes close together share a batch. */
   WORKER_NUDGE_DELAY_MS: z.coerce.number().int().min(0).max(1_000).default(10),
+  /**
+   * The same wait for the worker's other loops (the notifications and webhooks consumers, the job
+   * runner, the webhook sender): nobody watches them to the millisecond, and each look is a
+   * transaction, so they gather a busy moment's writes into one.
+   */
+  WORKER_BACKGROUND_NUDGE_DELAY_MS: z.coerce.number().int().min(0).max(5_000).default(250),
   WORKER_BATCH_SIZE: positive.max(5_000).default(200),
   /** A publish Redis has not acknowledged this long fails: the batch is published again later. */
   EVENT_BUS_PUBLISH_TIMEOUT_MS: positive.max(600_000).default(2_000),

@@ -5,6 +5,7 @@
 // records every attempt, and schedules the next one or settles the delivery.
 import type { EventConsumer } from '../events/dispatch-events.js';
 import type { Clock, IdGenerator } from '../shared/ports.js';
+import type { UnitOfWork } from '../shared/unit-of-work.js';
 import {
   afterAttempt,
   disableIfFailingSince,
@@ -16,11 +17,19 @@ import type { ClaimedDelivery, SendResult, WebhookQueue, WebhookSender } from '.
 /** The consumer's cursor name in the outbox: stable, a new name would start at the head. */
 export const WEBHOOKS_CONSUMER = 'webhooks';
 
-export function webhooksConsumer(clock: Clock): EventConsumer {
+export interface WebhooksConsumerDeps {
+  readonly clock: Clock;
+  readonly uow: Pick<UnitOfWork, 'afterCommit'>;
+  /** Called once a batch that made deliveries has committed: the sender can look at once. */
+  readonly enqueued: () => void;
+}
+
+export function webhooksConsumer(deps: WebhooksConsumerDeps): EventConsumer {
   return {
     name: WEBHOOKS_CONSUMER,
     handle: async (events, tx) => {
-      await tx.webhooks.enqueueEvents(events, clock.now());
+      const made = await tx.webhooks.enqueueEvents(events, deps.clock.now());
+      if (made > 0) await deps.uow.afterCommit(deps.enqueued);
     },
   };
 }
