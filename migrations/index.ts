@@ -22,6 +22,7 @@ import * as m0021 from './2026_12_05_0021_notifications.js';
 import * as m0022 from './2026_12_05_0022_phone_numbers.js';
 import * as m0023 from './2026_12_05_0023_digest.js';
 import * as m0024 from './2026_12_05_0024_event_free_transactions.js';
+import * as m0025 from './2026_12_05_0025_webhook_subscribers.js';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_23_0001_identity_and_organizations': m0001,
@@ -46,4 +47,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_05_0022_phone_numbers': m0022,
   '2026_12_05_0023_digest': m0023,
   '2026_12_05_0024_event_free_transactions': m0024,
+  '2026_12_05_0025_webhook_subscribers': m0025,
 };

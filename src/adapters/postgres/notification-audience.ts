@@ -6,7 +6,9 @@ import type { Db } from './database.js';
 
 export function postgresNotificationAudience(db: Db): NotificationAudience {
   return {
-    async watcherIds(organizationId, taskId) {
+    async watchersOf(organizationId, taskIds) {
+      const watchers = new Map<string, string[]>();
+      if (taskIds.length === 0) return watchers;
       const rows = await db
         .selectFrom('task_watchers as w')
         .innerJoin('memberships as m', (join) =>
@@ -14,11 +16,18 @@ export function postgresNotificationAudience(db: Db): NotificationAudience {
             .onRef('m.organization_id', '=', 'w.organization_id')
             .onRef('m.user_id', '=', 'w.user_id'),
         )
-        .select('w.user_id')
+        .select(['w.task_id', 'w.user_id'])
         .where('w.organization_id', '=', organizationId)
-        .where('w.task_id', '=', taskId)
+        .where('w.task_id', '=', sql<string>`any(${textArray(taskIds)}::uuid[])`)
+        .orderBy('w.task_id')
+        .orderBy('w.user_id')
         .execute();
-      return rows.map((row) => row.user_id);
+      for (const row of rows) {
+        const ofTask = watchers.get(row.task_id);
+        if (ofTask) ofTask.push(row.user_id);
+        else watchers.set(row.task_id, [row.user_id]);
+      }
+      return watchers;
     },
 
     async mentionCandidates(organizationId, mentions) {
@@ -51,14 +60,18 @@ export function postgresNotificationAudience(db: Db): NotificationAudience {
       return row?.body;
     },
 
-    async isMember(organizationId, userId) {
-      const row = await db
+    async membersAmong(organizationId, userIds) {
+      if (userIds.length === 0) return new Set();
+      const rows = await db
         .selectFrom('memberships')
-        .select('id')
+        .select('user_id')
         .where('organization_id', '=', organizationId)
-        .where('user_id', '=', userId)
-        .executeTakeFirst();
-      return row !== undefined;
+        .where('user_id', '=', sql<string>`any(${textArray(userIds)}::uuid[])`)
+        .execute();
+      return new Set(rows.map((row) => row.user_id));
     },
   };
 }
+
+/** A list as one text[] parameter (one statement text whatever its length: one prepared plan). */
+const textArray = (values: readonly string[]) => `{${values.join(',')}}`;

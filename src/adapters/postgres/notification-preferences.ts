@@ -1,7 +1,11 @@
 // Notification preferences (migration 2026_12_05_0021): a member's choices per organization, and
 // the organization's defaults. Channels are stored as `{kind: [channel…]}`; quiet hours as
 // `{start, end, time_zone}`.
-import type { NotificationPreferenceRepository } from '../../application/notifications/ports.js';
+import { sql } from 'kysely';
+import type {
+  MemberPreferences,
+  NotificationPreferenceRepository,
+} from '../../application/notifications/ports.js';
 import type { QuietHours } from '../../domain/notifications/preferences.js';
 import type { Db } from './database.js';
 
@@ -33,6 +37,25 @@ export function postgresNotificationPreferences(db: Db): NotificationPreferenceR
         quietHours: toQuietHours(row?.quiet_hours ?? null),
         updatedAt: row?.updated_at ?? null,
       };
+    },
+
+    async ofMembers(organizationId, userIds) {
+      const chosen = new Map<string, MemberPreferences>();
+      if (userIds.length === 0) return chosen;
+      const rows = await db
+        .selectFrom('notification_preferences')
+        .selectAll()
+        .where('organization_id', '=', organizationId)
+        .where('user_id', '=', sql<string>`any(${`{${userIds.join(',')}}`}::uuid[])`)
+        .execute();
+      for (const row of rows) {
+        chosen.set(row.user_id, {
+          channels: row.channels,
+          quietHours: toQuietHours(row.quiet_hours),
+          updatedAt: row.updated_at,
+        });
+      }
+      return chosen;
     },
 
     async saveMember(organizationId, userId, preferences, now) {

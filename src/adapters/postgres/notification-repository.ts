@@ -45,65 +45,44 @@ export function postgresNotificationRepository(db: Db): NotificationRepository {
 
   return {
     async record(n, coalesceSince) {
-      if (n.taskId !== null) {
-        // The run this event continues, or the row that holds it already (a repeated batch).
-        const open = await db
-          .selectFrom('notifications')
-          .select(['id', sql<boolean>`${n.eventId}::uuid = ANY(event_ids)`.as('seen')])
-          .where('user_id', '=', n.userId)
-          .where('task_id', '=', n.taskId)
-          .where('actor_id', '=', n.actor.id)
-          .where('kind', '=', n.kind)
-          .where('last_at', '>=', coalesceSince)
-          .orderBy('seen', 'desc')
-          .orderBy('last_at', 'desc')
-          .limit(1)
-          .forUpdate()
-          .executeTakeFirst();
-        if (open?.seen) return undefined;
-        if (open !== undefined) {
-          const row = await db
-            .updateTable('notifications')
-            .set({
-              event_ids: sql`array_append(event_ids, ${n.eventId}::uuid)`,
-              count: sql`count + 1`,
-              event_type: n.eventType,
-              subject_type: n.subject.type,
-              subject_id: n.subject.id,
-              last_at: sql`greatest(last_at, ${n.firstAt})`,
-              read_at: null,
-            } as never)
-            .where('id', '=', open.id)
-            .returningAll()
-            .executeTakeFirstOrThrow();
-          return toNotification(row);
-        }
-      }
-      const row = await db
-        .insertInto('notifications')
-        .values({
-          id: n.id,
-          user_id: n.userId,
-          organization_id: n.organizationId,
-          kind: n.kind,
-          event_id: n.eventId,
-          event_ids: sql`ARRAY[${n.eventId}::uuid]`,
-          event_type: n.eventType,
-          actor_type: n.actor.type,
-          actor_id: n.actor.id,
-          subject_type: n.subject.type,
-          subject_id: n.subject.id,
-          subject_key: n.subject.key,
-          project_id: n.projectId,
-          task_id: n.taskId,
-          channels: textArray(n.channels),
-          deliver_after: n.deliverAfter,
-          first_at: n.firstAt,
-          last_at: n.firstAt,
-        } as never)
-        .onConflict((conflict) => conflict.columns(['user_id', 'event_id']).doNothing())
-        .returningAll()
-        .executeTakeFirst();
+      // One statement: the run this event continues (or the row that holds it already: a
+      // repeated batch), folded into; else a row of its own, unless one holds the event already.
+      const { rows } = await sql<Row>`
+        WITH open AS (
+          SELECT id, ${n.eventId}::uuid = ANY(event_ids) AS seen
+          FROM notifications
+          WHERE ${n.taskId}::uuid IS NOT NULL AND user_id = ${n.userId} AND task_id = ${n.taskId}
+            AND actor_id = ${n.actor.id} AND kind = ${n.kind} AND last_at >= ${coalesceSince}
+          ORDER BY seen DESC, last_at DESC
+          LIMIT 1
+          FOR UPDATE
+        ), folded AS (
+          UPDATE notifications AS f SET
+            event_ids = array_append(f.event_ids, ${n.eventId}::uuid),
+            count = f.count + 1,
+            event_type = ${n.eventType},
+            subject_type = ${n.subject.type},
+            subject_id = ${n.subject.id},
+            last_at = greatest(f.last_at, ${n.firstAt}),
+            read_at = NULL
+          FROM open
+          WHERE f.id = open.id AND NOT open.seen
+          RETURNING f.*
+        ), inserted AS (
+          INSERT INTO notifications (id, user_id, organization_id, kind, event_id, event_ids,
+            event_type, actor_type, actor_id, subject_type, subject_id, subject_key, project_id,
+            task_id, channels, deliver_after, first_at, last_at)
+          SELECT ${n.id}, ${n.userId}, ${n.organizationId}, ${n.kind}, ${n.eventId},
+            ARRAY[${n.eventId}::uuid], ${n.eventType}, ${n.actor.type}, ${n.actor.id},
+            ${n.subject.type}, ${n.subject.id}, ${n.subject.key}, ${n.projectId}, ${n.taskId},
+            ${textArray(n.channels)}, ${n.deliverAfter}, ${n.firstAt}, ${n.firstAt}
+          WHERE NOT EXISTS (SELECT 1 FROM open)
+          ON CONFLICT (user_id, event_id) DO NOTHING
+          RETURNING *
+        )
+        SELECT * FROM folded UNION ALL SELECT * FROM inserted
+      `.execute(db);
+      const row = rows[0];
       return row === undefined ? undefined : toNotification(row);
     },
 

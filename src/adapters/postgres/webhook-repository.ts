@@ -276,8 +276,17 @@ export function postgresWebhookRepository(db: Db): WebhookRepository {
     },
 
     async enqueueEvents(events: readonly PositionedEvent[], now) {
+      if (events.length === 0) return 0;
+      // One look for the whole batch at which organizations have an endpoint (most have none).
+      const organizations = [...new Set(events.map(({ event }) => event.organizationId))];
+      const { rows: subscribed } = await sql<{ organization_id: string }>`
+        SELECT s AS organization_id
+        FROM webhook_subscribers(${`{${organizations.join(',')}}`}::uuid[]) s
+      `.execute(db);
+      const subscribers = new Set(subscribed.map((row) => row.organization_id));
       let added = 0;
       for (const { event } of events) {
+        if (!subscribers.has(event.organizationId)) continue;
         const { rows } = await sql<{ added: number }>`
           SELECT webhook_enqueue(${event.organizationId}::uuid, ${event.id}::uuid, ${event.type},
             ${subscriptionPatterns(event.type)}::text[], ${JSON.stringify(presentEvent(event))},

@@ -64,7 +64,6 @@ function compareDecimal(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/**
 /** A message for one user's sockets (their `user` channel): issue 16's notifications go there. */
 export interface UserMessage {
   /** The frame's `type` (e.g. `notification`); the frame also says `"channel":"user"`. */

@@ -4,7 +4,7 @@
 // rows' owners hear of them live once the batch commits.
 import type { DomainEvent } from '../../domain/events/event.js';
 import { mentionedMembers, parseMentions } from '../../domain/notifications/mentions.js';
-import { deliveryPlan, type ChannelChoice } from '../../domain/notifications/preferences.js';
+import { deliveryPlan, type DeliveryPlan } from '../../domain/notifications/preferences.js';
 import {
   mayTellAnyone,
   recipientsOf,
@@ -13,9 +13,10 @@ import {
   type Recipient,
 } from '../../domain/notifications/recipients.js';
 import type { EventConsumer } from '../events/dispatch-events.js';
+import type { PositionedEvent } from '../events/ports.js';
 import type { Deps } from '../deps.js';
 import type { Repositories } from '../shared/unit-of-work.js';
-import type { Notification, NotificationPush } from './ports.js';
+import type { MemberPreferences, Notification, NotificationPush } from './ports.js';
 
 export const NOTIFICATIONS_CONSUMER = 'notifications';
 
@@ -30,8 +31,8 @@ export function notificationsConsumer(deps: NotifyDeps): EventConsumer {
     name: NOTIFICATIONS_CONSUMER,
     async handle(events) {
       const recorded: Notification[] = [];
-      for (const { event } of events) {
-        if (mayTellAnyone(event)) recorded.push(...(await notify(deps, event)));
+      for (const [organizationId, ofOrganization] of byOrganization(events)) {
+        recorded.push(...(await notify(deps, organizationId, ofOrganization)));
       }
       await deps.uow.afterCommit(() => {
         for (const notification of recorded) {
@@ -44,23 +45,75 @@ export function notificationsConsumer(deps: NotifyDeps): EventConsumer {
   };
 }
 
-async function notify(deps: NotifyDeps, event: DomainEvent): Promise<Notification[]> {
-  const organizationId = event.organizationId;
+/** The events that may tell anyone, by organization, each organization's in the batch's order. */
+function byOrganization(events: readonly PositionedEvent[]): Map<string, DomainEvent[]> {
+  const grouped = new Map<string, DomainEvent[]>();
+  for (const { event } of events) {
+    if (!mayTellAnyone(event)) continue;
+    const group = grouped.get(event.organizationId);
+    if (group) group.push(event);
+    else grouped.set(event.organizationId, [event]);
+  }
+  return grouped;
+}
+
+/**
+ * One organization's events of the batch, in one unit of work: what every event needs is read
+ * once for all of them (the tasks' watchers, the recipients' membership and preferences, the
+ * organization's defaults), then a row is recorded per recipient, in the events' order (a later
+ * change folds into the row an earlier one made).
+ */
+async function notify(
+  deps: NotifyDeps,
+  organizationId: string,
+  events: readonly DomainEvent[],
+): Promise<Notification[]> {
   return deps.uow.run(
     async (tx) => {
-      const recipients = recipientsOf(event, await audienceOf(tx, event));
-      if (recipients.length === 0) return [];
-      const defaults = await tx.notifications.preferences.ofOrganization(organizationId);
+      const { audience, preferences } = tx.notifications;
+      const watchedTasks = events.filter(tellsWatchers).map(taskIdOf);
+      const watchers = await audience.watchersOf(
+        organizationId,
+        [...new Set(watchedTasks)].filter((id) => id !== null),
+      );
+      const told: { event: DomainEvent; recipients: Recipient[] }[] = [];
+      for (const event of events) {
+        const recipients = recipientsOf(event, await audienceOf(tx, event, watchers));
+        if (recipients.length > 0) told.push({ event, recipients });
+      }
+      if (told.length === 0) return [];
+      const userIds = [...new Set(told.flatMap((t) => t.recipients.map((r) => r.userId)))];
+      const members = await audience.membersAmong(organizationId, userIds);
+      const chosen = await preferences.ofMembers(organizationId, userIds);
+      const defaults = await preferences.ofOrganization(organizationId);
       const recorded: Notification[] = [];
-      for (const recipient of recipients) {
-        const notification = await record(deps, tx, event, recipient, defaults.channels);
-        if (notification) recorded.push(notification);
+      for (const { event, recipients } of told) {
+        for (const recipient of recipients) {
+          // Only members hear of an organization's tasks (an assignee or reporter may have left
+          // it); an invitee is not one yet.
+          if (recipient.kind !== 'invited' && !members.has(recipient.userId)) continue;
+          const member = chosen.get(recipient.userId) ?? NO_CHOICES;
+          const plan = deliveryPlan(
+            recipient.kind,
+            {
+              member: member.channels,
+              organization: defaults.channels,
+              quietHours: member.quietHours,
+            },
+            event.occurredAt,
+          );
+          if (plan.channels.length === 0) continue;
+          const notification = await record(deps, tx, event, recipient, plan);
+          if (notification) recorded.push(notification);
+        }
       }
       return recorded;
     },
     { organizationId },
   );
 }
+
+const NO_CHOICES: MemberPreferences = { channels: {}, quietHours: null, updatedAt: null };
 
 /** The task an event is about: the subject of a task event, the task of a comment's. */
 function taskIdOf(event: DomainEvent): string | null {
@@ -69,7 +122,11 @@ function taskIdOf(event: DomainEvent): string | null {
   return typeof taskId === 'string' ? taskId : null;
 }
 
-async function audienceOf(tx: Repositories, event: DomainEvent): Promise<EventAudience> {
+async function audienceOf(
+  tx: Repositories,
+  event: DomainEvent,
+  watchers: ReadonlyMap<string, readonly string[]>,
+): Promise<EventAudience> {
   const { audience } = tx.notifications;
   const organizationId = event.organizationId;
   if (event.type === 'invitation.created') {
@@ -78,10 +135,7 @@ async function audienceOf(tx: Repositories, event: DomainEvent): Promise<EventAu
     return { inviteeId: invitee?.id ?? null };
   }
   const taskId = taskIdOf(event);
-  const watcherIds =
-    taskId === null || !tellsWatchers(event)
-      ? []
-      : await audience.watcherIds(organizationId, taskId);
+  const watcherIds = taskId === null || !tellsWatchers(event) ? [] : (watchers.get(taskId) ?? []);
   if (event.type !== 'comment.created' || event.subject.id === null) return { watcherIds };
   const body = await audience.commentBody(organizationId, event.subject.id);
   const mentions = parseMentions(body ?? '');
@@ -94,30 +148,16 @@ async function record(
   tx: Repositories,
   event: DomainEvent,
   recipient: Recipient,
-  organizationChannels: ChannelChoice,
+  plan: DeliveryPlan,
 ): Promise<Notification | undefined> {
-  const organizationId = event.organizationId;
-  const { userId, kind } = recipient;
-  // Only members hear of an organization's tasks (an assignee or reporter may have left it); an
-  // invitee is not one yet.
-  if (kind !== 'invited' && !(await tx.notifications.audience.isMember(organizationId, userId))) {
-    return undefined;
-  }
-  const member = await tx.notifications.preferences.ofMember(organizationId, userId);
-  const plan = deliveryPlan(
-    kind,
-    { member: member.channels, organization: organizationChannels, quietHours: member.quietHours },
-    event.occurredAt,
-  );
-  if (plan.channels.length === 0) return undefined;
   const coalesceSince = new Date(event.occurredAt.getTime() - deps.coalesceSeconds * 1000);
-  const recorded = await tx.notifications.record(
+  return tx.notifications.record(
     {
       id: deps.ids.next(),
       eventId: event.id,
-      userId,
-      organizationId,
-      kind,
+      userId: recipient.userId,
+      organizationId: event.organizationId,
+      kind: recipient.kind,
       eventType: event.type,
       actor: event.actor,
       subject: event.subject,
@@ -129,5 +169,4 @@ async function record(
     },
     coalesceSince,
   );
-  return recorded;
 }

@@ -65,13 +65,13 @@ export interface NotificationRepository {
 
 /** What the worker looks up to know an event's recipients. */
 export interface NotificationAudience {
-  /** The task's watchers who are members still. */
-  watcherIds(organizationId: string, taskId: string): Promise<string[]>;
+  /** Each task's watchers who are members still (a task nobody watches is absent). */
+  watchersOf(organizationId: string, taskIds: readonly string[]): Promise<Map<string, string[]>>;
   /** The members whose email or handle (mentions.ts) is among `mentions`. */
   mentionCandidates(organizationId: string, mentions: Mentions): Promise<MentionedMember[]>;
   commentBody(organizationId: string, commentId: string): Promise<string | undefined>;
-  /** Whether the user is a member of the organization (only members are told of its tasks). */
-  isMember(organizationId: string, userId: string): Promise<boolean>;
+  /** Which of the users are members of the organization (only members are told of its tasks). */
+  membersAmong(organizationId: string, userIds: readonly string[]): Promise<Set<string>>;
 }
 
 export interface MemberPreferences {
@@ -83,6 +83,11 @@ export interface MemberPreferences {
 export interface NotificationPreferenceRepository {
   /** The member's own choices (empty when they made none). */
   ofMember(organizationId: string, userId: string): Promise<MemberPreferences>;
+  /** The choices of those of the users who made some, by user id. */
+  ofMembers(
+    organizationId: string,
+    userIds: readonly string[],
+  ): Promise<Map<string, MemberPreferences>>;
   saveMember(
     organizationId: string,
     userId: string,

@@ -129,4 +129,39 @@ describe('the notifications consumer', () => {
       [2, 59_000],
     ]);
   });
+
+  it('takes one batch over several organizations: each its own members, each member their own channels', async () => {
+    const first = await aScene();
+    const second = await aScene();
+    const outsider = await aUserIn(database.handle.db, EVENT_TIME);
+    // The second organization's assignee wants no email for assignments (the default sends one).
+    await inOrg(second.org, (tx) =>
+      tx.notifications.preferences.saveMember(
+        second.org,
+        second.assignee.id,
+        { channels: { assigned: ['in_app'] }, quietHours: null },
+        EVENT_TIME,
+      ),
+    );
+    const toOutsider = anEvent(first.org, {
+      type: 'task.updated',
+      subject: { type: 'task', id: uuidV7Ids.next(), key: 'RE-8' },
+      change: { assignee_id: { from: null, to: outsider.id } },
+    });
+    await append(first.org, [first.reassignment(0), toOutsider]);
+    await append(second.org, [second.reassignment(0)]);
+    // One consumer reads both organizations' events in one batch.
+    await waitForBacklog(first.name, 3);
+    expect(
+      await outbox.dispatch(first.name, 10, (events, tx) => first.consumer.handle(events, tx)),
+    ).toBe(3);
+
+    const [ofFirst] = await inbox(first.assignee.id);
+    expect(ofFirst).toMatchObject({ organizationId: first.org, channels: ['in_app', 'email'] });
+    const [ofSecond] = await inbox(second.assignee.id);
+    expect(ofSecond).toMatchObject({ organizationId: second.org, channels: ['in_app'] });
+    // Not a member of the first organization: not told.
+    expect(await inbox(outsider.id)).toEqual([]);
+    expect(first.pushed.map((n) => n.userId)).toEqual([first.assignee.id, second.assignee.id]);
+  });
 });
