@@ -46,6 +46,8 @@ export const EVENT_TYPES = [
   'webhook.updated',
   'webhook.deleted',
   'webhook.secret_rotated',
+  'webhook.pinged',
+  'webhook.redelivered',
   'organization.created',
   'organization.updated',
   'organization.deleted',
@@ -66,7 +68,7 @@ export type AuditAction =
   | `role.${'created' | 'updated' | 'deleted'}`
   | `team.${'created' | 'updated' | 'deleted' | 'member_added' | 'member_removed'}`
   | `apikey.${'created' | 'revoked'}`
-  | `webhook.${'created' | 'updated' | 'deleted' | 'secret_rotated'}`
+  | `webhook.${'created' | 'updated' | 'deleted' | 'secret_rotated' | 'pinged' | 'redelivered'}`
   | `organization.${'created' | 'updated' | 'deleted'}`;
 
 /** The audit actions whose event type is spelled otherwise (the rest are spelled the same). */

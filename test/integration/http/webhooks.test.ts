@@ -227,6 +227,34 @@ describe('deliveries', () => {
     await eventually(async () => received('webhook.ping').length === 2, 30_000);
     const ids = received('webhook.ping').map((r) => r.headers['webhook-id']);
     expect(ids).toEqual([ping.body.data.id, ping.body.data.id]);
+    // Both asks are audited, with the delivery's id, and raise events of the same types.
+    const audit = await api.get(
+      `/api/v1/organizations/${org.id}/audit-log?target_type=webhook`,
+      as(owner),
+    );
+    const asks = audit.body.data
+      .filter((entry: { action: string }) => /pinged|redelivered/.test(entry.action))
+      .map((entry: { action: string; changes: { delivery_id: string } }) => [
+        entry.action,
+        entry.changes.delivery_id,
+      ]);
+    expect(asks.sort()).toEqual([
+      ['webhook.pinged', ping.body.data.id],
+      ['webhook.redelivered', ping.body.data.id],
+    ]);
+    const events = await api.get(
+      `/api/v1/organizations/${org.id}/events?types=webhook.pinged,webhook.redelivered`,
+      as(owner),
+    );
+    expect(
+      events.body.data.map((e: { type: string; data: { delivery_id: string } }) => [
+        e.type,
+        e.data.delivery_id,
+      ]),
+    ).toEqual([
+      ['webhook.pinged', ping.body.data.id],
+      ['webhook.redelivered', ping.body.data.id],
+    ]);
     const missing = `${hooks()}/${hook.id}/deliveries/${crypto.randomUUID()}/redeliver`;
     expect((await api.post(missing, {}, as(owner))).status).toBe(404);
     await api.delete(`${hooks()}/${hook.id}`, as(owner));
