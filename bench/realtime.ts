@@ -13,18 +13,18 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import WebSocket from 'ws';
-import { applicationUrl } from './harness/database.js';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { postgresFixture, readSeedSummary } from './harness/fixture.js';
-import { benchSigningKey } from './harness/keys.js';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { freePort, ROOT, rssOf, startService, type Service } from './harness/processes.js';
-
-/** CPU seconds a process has used (user + system), from /proc. */
-async function cpuSeconds(pid: number | 'self'): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks
-}
+import { ROOT, rssOf, type Service } from './harness/processes.js';
+import {
+  benchDatabaseUrl,
+  dispatchLagOf,
+  login,
+  meterCpu,
+  serviceEnvironment,
+  startApi,
+  startWorker,
+} from './harness/services.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -35,7 +35,7 @@ const { values: args } = parseArgs({
     // generation and the compiled code the first handshakes grow belong to the process, not to
     // the sockets that stay.
     warmup: { type: 'string', default: '200' },
-    // Writes a V8 CPU profile of each API process into this folder (for `node --cpu-prof`).
+    // Writes a V8 CPU profile of each API process and the worker into this folder (`--cpu-prof`).
     'cpu-prof-dir': { type: 'string' },
   },
 });
@@ -43,50 +43,9 @@ const SOCKETS = Number(args.sockets);
 const RATE = Number(args.rate);
 const DURATION_S = Number(args.duration);
 const WARMUP = Number(args.warmup);
-const databaseUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/teamflow_bench';
-const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 const log = (message: string) => process.stderr.write(`[realtime] ${message}\n`);
 
-async function environment(): Promise<NodeJS.ProcessEnv> {
-  return {
-    PATH: process.env.PATH,
-    NODE_ENV: 'production',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    JWT_PRIVATE_KEY: await benchSigningKey(),
-    MAIL_TRANSPORT: 'log',
-    DATABASE_URL: applicationUrl(databaseUrl),
-    REDIS_URL: redisUrl,
-    REDIS_KEY_PREFIX: `bench-rt-${process.pid}:`,
-    RATE_LIMIT_PER_ADDRESS: '1000000000',
-    RATE_LIMIT_PER_PRINCIPAL: '1000000000',
-    LOGIN_MAX_FAILURES_PER_EMAIL_AND_IP: '1000000',
-  };
-}
-
 const started: Service[] = [];
-async function startApi(env: NodeJS.ProcessEnv, name: string): Promise<Service> {
-  const port = await freePort();
-  const service = await startService({
-    name,
-    args: [
-      '--max-old-space-size=256',
-      '--max-semi-space-size=32',
-      ...(args['cpu-prof-dir'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof-dir']}`] : []),
-      'dist/src/bootstrap/main.js',
-    ],
-    env: {
-      ...env,
-      PORT: String(port),
-      ADMIN_PORT: String(await freePort()),
-      WORKER_MODE: 'off',
-    },
-    port,
-    readyPath: '/health/ready',
-  });
-  started.push(service);
-  return service;
-}
 
 /** Latencies in whole milliseconds, counted (6 million samples need no array of them). */
 const latencyCounts = new Uint32Array(60_001);
@@ -101,6 +60,24 @@ const percentile = (p: number) => {
   return Number.POSITIVE_INFINITY;
 };
 
+/**
+ * The subscribers share the machine's cores with the server: each distinct frame is parsed once
+ * (every socket of an event gets the same text), so that the client's JSON.parse of 100,000
+ * frames a second does not take the cores the server is measured on. Each socket still reads,
+ * decodes and checks its own frame.
+ */
+const parsedFrames = new Map<string, unknown>();
+function parsedFrame(raw: Buffer): unknown {
+  const text = raw.toString();
+  let parsed = parsedFrames.get(text);
+  if (parsed === undefined) {
+    if (parsedFrames.size >= 10_000) parsedFrames.clear();
+    parsed = JSON.parse(text);
+    parsedFrames.set(text, parsed);
+  }
+  return parsed;
+}
+
 interface Subscriber {
   readonly socket: WebSocket;
   readonly moved: Set<string>;
@@ -110,31 +87,23 @@ interface Subscriber {
 }
 
 async function main(): Promise<void> {
-  const owner = new pg.Client({ connectionString: databaseUrl });
+  const owner = new pg.Client({ connectionString: benchDatabaseUrl });
   await owner.connect();
   const seed = await readSeedSummary();
   const fixture = await postgresFixture(owner, seed, 'login');
   await owner.end();
   const org = fixture.organization.id;
-  const env = await environment();
+  const env = await serviceEnvironment('rt');
+  const profileDir = args['cpu-prof-dir'];
 
-  const workerPort = await freePort();
-  started.push(
-    await startService({
-      name: 'worker',
-      args: ['dist/src/bootstrap/worker.js'],
-      env: { ...env, WORKER_ADMIN_PORT: String(workerPort) },
-      port: workerPort,
-      readyPath: '/health/ready',
-    }),
-  );
-  const apis = [await startApi(env, 'api-a'), await startApi(env, 'api-b')];
-  const login = await fetch(`${apis[0]!.url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: fixture.member.email, password: fixture.password }),
-  });
-  const token = ((await login.json()) as { data: { access_token: string } }).data.access_token;
+  const worker = await startWorker(env, profileDir);
+  started.push(worker);
+  const apis: Service[] = [];
+  for (const name of ['api-a', 'api-b']) {
+    apis.push(await startApi(env, name, profileDir));
+    started.push(apis[apis.length - 1]!);
+  }
+  const token = await login(apis[0]!, fixture.member.email, fixture.password);
 
   /** A socket to `api`, subscribed to the big project once this resolves. */
   const connect = async (api: Service): Promise<WebSocket> => {
@@ -190,7 +159,7 @@ async function main(): Promise<void> {
     const subscriber: Subscriber = { socket, moved: new Set(), lastTo: new Map(), outOfOrder: 0 };
     socket.on('message', (raw: Buffer) => {
       const at = Date.now();
-      const message = JSON.parse(raw.toString()) as {
+      const message = parsedFrame(raw) as {
         type: string;
         id: string;
         event: string;
@@ -232,8 +201,7 @@ async function main(): Promise<void> {
   const next = fixture.moveTasks.map(() => 0);
   const inFlight = new Set<Promise<void>>();
   const total = RATE * DURATION_S;
-  const cpuPids = [...started.map((service) => service.pid), 'self' as const];
-  const cpuBefore = await Promise.all(cpuPids.map(cpuSeconds));
+  const stopMeter = await meterCpu({ worker, api_a: apis[0]!, api_b: apis[1]! });
   const t0 = performance.now();
   for (let n = 0; n < total; n += 1) {
     const due = t0 + (n * 1000) / RATE;
@@ -263,15 +231,12 @@ async function main(): Promise<void> {
     inFlight.add(move);
   }
   await Promise.all(inFlight);
-  const elapsed = (performance.now() - t0) / 1000;
-  const cpuAfter = await Promise.all(cpuPids.map(cpuSeconds));
-  const cores = cpuPids.map(
-    (_, i) => Math.round(((cpuAfter[i]! - cpuBefore[i]!) / elapsed) * 100) / 100,
-  );
+  const used = await stopMeter();
   const settleUntil = Date.now() + 15_000;
   while (Date.now() < settleUntil && subscribers.some((s) => s.moved.size < ok)) {
     await new Promise((r) => setTimeout(r, 100));
   }
+  const dispatchLag = await dispatchLagOf(worker);
   const lost = subscribers.reduce((sum, s) => sum + Math.max(0, ok - s.moved.size), 0);
   const outOfOrder = subscribers.reduce((sum, s) => sum + s.outOfOrder, 0);
   const result = {
@@ -282,12 +247,16 @@ async function main(): Promise<void> {
     moves_failed: failed,
     deliveries: latencySamples,
     latency_ms: { p50: percentile(0.5), p99: percentile(0.99), max: percentile(1) },
+    // The worker's share of it: from the event's write to its publish on the bus (the bucket's
+    // upper bound in the worker's histogram, so a ceiling).
+    dispatch_lag_ms: dispatchLag,
     lost,
     out_of_order: outOfOrder,
     idle_socket_kb: Math.round(perSocketKb * 10) / 10,
     rss_mb: rssIdle.map((rss) => Math.round((rss ?? 0) / 1024 / 1024)),
-    // Cores each process used while the moves ran (of the machine's), the subscribers' client too.
-    cores: { worker: cores[0], api_a: cores[1], api_b: cores[2], subscribers: cores[3] },
+    // Cores each process used while the moves ran (`client`: the subscribers and the moves),
+    // PostgreSQL's and Redis's too, and the machine's busy share (1: saturated).
+    ...used,
   };
   console.log(JSON.stringify(result, null, 2));
   const dir = path.join(ROOT, 'bench', 'results');
