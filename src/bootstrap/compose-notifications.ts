@@ -11,6 +11,7 @@ import {
 import { purgeExpiredNotifications } from '../application/notifications/purge.js';
 import type { Clock, IdGenerator, Logger } from '../application/shared/ports.js';
 import type { UnitOfWork } from '../application/shared/unit-of-work.js';
+import { periodic } from '../adapters/worker/periodic.js';
 import type { EventsRuntime } from './compose-events.js';
 import type { Config } from './config.js';
 import type { Closer } from './http-server.js';
@@ -59,35 +60,16 @@ export function composeNotifications(parts: {
   // The purge runs where the events are consumed (never in an API process that leaves that to
   // the worker), as often as the events' own.
   const purges = events.dispatcher !== undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let purging: Promise<unknown> | undefined;
-  const purge = () => {
-    purging ??= purgeExpiredNotifications(
-      { uow, clock },
-      config.NOTIFICATION_RETENTION_DAYS,
-      logger,
-    )
-      .catch((error: unknown) => {
-        logger.warn({ err: error }, 'notification purge failed; trying again at the next round');
-      })
-      .finally(() => {
-        purging = undefined;
-      });
-  };
+  const purge = periodic(
+    'notification purge',
+    () => purgeExpiredNotifications({ uow, clock }, config.NOTIFICATION_RETENTION_DAYS, logger),
+    config.EVENT_PURGE_INTERVAL_SECONDS * 1000,
+    logger,
+  );
   return {
     start() {
-      if (!purges || timer !== undefined) return;
-      timer = setInterval(purge, config.EVENT_PURGE_INTERVAL_SECONDS * 1000);
-      timer.unref();
-      purge();
+      if (purges) purge.start();
     },
-    closer: {
-      name: 'notification purge',
-      close: async () => {
-        clearInterval(timer);
-        timer = undefined;
-        await purging;
-      },
-    },
+    closer: { name: 'notification purge', close: () => purge.stop() },
   };
 }

@@ -7,7 +7,10 @@ import type { Registry } from 'prom-client';
 import type { WebhookSettings } from '../application/deps.js';
 import type { Clock, IdGenerator } from '../application/shared/ports.js';
 import type { UnitOfWork } from '../application/shared/unit-of-work.js';
-import { webhooksConsumer } from '../application/webhooks/deliver-webhooks.js';
+import {
+  purgeSettledDeliveries,
+  webhooksConsumer,
+} from '../application/webhooks/deliver-webhooks.js';
 import { mailEndpointDisabled } from '../application/webhooks/endpoint-disabled-mail.js';
 import type { Db } from '../adapters/postgres/database.js';
 import { postgresWebhookQueue } from '../adapters/postgres/webhook-queue.js';
@@ -15,6 +18,7 @@ import { registerWebhookMetrics } from '../adapters/telemetry/webhook-metrics.js
 import { webhookUrlGuard } from '../adapters/webhooks/address-guard.js';
 import { httpWebhookSender } from '../adapters/webhooks/http-sender.js';
 import type { BatchLoop } from '../adapters/worker/batch-loop.js';
+import { periodic } from '../adapters/worker/periodic.js';
 import { webhookLoop } from '../adapters/worker/webhook-loop.js';
 import type { EventsRuntime } from './compose-events.js';
 import type { Config } from './config.js';
@@ -58,9 +62,10 @@ export function composeWebhooks(sources: WebhooksSources): WebhooksRuntime {
   events.consume(webhooksConsumer({ clock, uow: sources.uow, enqueued: () => wakeSender() }));
   const logger = sources.logger.child({ component: 'webhooks' });
   const disableAfterDays = config.WEBHOOK_DISABLE_AFTER_DAYS;
+  const queue = postgresWebhookQueue(sources.db);
   const loop = webhookLoop(
     {
-      queue: postgresWebhookQueue(sources.db),
+      queue,
       sender: httpWebhookSender({
         timeoutMs: config.WEBHOOK_TIMEOUT_MS,
         allowPrivateNetworks,
@@ -92,12 +97,27 @@ export function composeWebhooks(sources: WebhooksSources): WebhooksRuntime {
     },
   );
   wakeSender = () => loop.wake();
+  // The delivery log's retention, as often as the events' own purge.
+  const purge = periodic(
+    'webhook delivery purge',
+    () => purgeSettledDeliveries({ queue, clock }, config.WEBHOOK_DELIVERY_RETENTION_DAYS, logger),
+    config.EVENT_PURGE_INTERVAL_SECONDS * 1000,
+    logger,
+  );
   return {
     settings,
     loop,
-    start: () => loop.start(),
+    start: () => {
+      loop.start();
+      purge.start();
+    },
     // The sends in flight finish (each within WEBHOOK_TIMEOUT_MS) and are recorded.
-    closer: { name: 'webhook deliveries', close: () => loop.stop() },
+    closer: {
+      name: 'webhook deliveries',
+      close: async () => {
+        await Promise.all([loop.stop(), purge.stop()]);
+      },
+    },
   };
 }
 

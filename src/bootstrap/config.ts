@@ -124,6 +124,8 @@ const schema = z.object({
   NOTIFICATION_COALESCE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
   /** Notifications whose last change is older than this are deleted by the worker. */
   NOTIFICATION_RETENTION_DAYS: positive.max(3650).default(90),
+  /** Settled webhook deliveries (and their attempts) older than this are deleted by the worker. */
+  WEBHOOK_DELIVERY_RETENTION_DAYS: positive.max(3650).default(30),
   /** The port of the worker process's /health, /health/ready and /metrics (k8s probes, scrapes). */
   WORKER_ADMIN_PORT: port.default(9091),
   /** The longest the job runner waits between two looks at the jobs table without a nudge. */

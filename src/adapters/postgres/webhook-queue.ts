@@ -52,6 +52,13 @@ export function postgresWebhookQueue(db: Db): WebhookQueue {
       }));
     },
 
+    async purge(before, limit) {
+      const { rows } = await sql<{ deleted: string }>`
+        SELECT webhook_deliveries_purge(${before}, ${limit})::text AS deleted
+      `.execute(db);
+      return Number(rows[0]?.deleted ?? 0);
+    },
+
     async record(delivery, { attempt, outcome, disableIfFailingSince }) {
       const scope = { organizationId: delivery.organizationId };
       return inScopedTransaction(db, scope, async (trx) => {

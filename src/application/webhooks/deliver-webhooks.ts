@@ -4,7 +4,7 @@
 // due deliveries, sends them (each on its own: a receiver that is down holds up nobody else),
 // records every attempt, and schedules the next one or settles the delivery.
 import type { EventConsumer } from '../events/dispatch-events.js';
-import type { Clock, IdGenerator } from '../shared/ports.js';
+import type { Clock, IdGenerator, Logger } from '../shared/ports.js';
 import type { UnitOfWork } from '../shared/unit-of-work.js';
 import {
   afterAttempt,
@@ -81,4 +81,25 @@ async function deliverOne(
   });
   if (recorded) deps.observer?.attempted(outcome.status, result);
   if (disabled) await deps.endpointDisabled(delivery);
+}
+
+/**
+ * Deletes the settled deliveries older than `retentionDays` (their log with them), in slices so
+ * that a long backlog never holds one huge transaction; how many.
+ */
+export async function purgeSettledDeliveries(
+  deps: Pick<DeliverDeps, 'queue' | 'clock'>,
+  retentionDays: number,
+  logger?: Logger,
+): Promise<number> {
+  const before = new Date(deps.clock.now().getTime() - retentionDays * 86_400_000);
+  const slice = 10_000;
+  let total = 0;
+  for (;;) {
+    const deleted = await deps.queue.purge(before, slice);
+    total += deleted;
+    if (deleted < slice) break;
+  }
+  if (total > 0) logger?.info({ deleted: total, before }, 'settled webhook deliveries purged');
+  return total;
 }

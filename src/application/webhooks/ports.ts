@@ -167,6 +167,11 @@ export interface WebhookQueue {
     delivery: ClaimedDelivery,
     record: AttemptRecord,
   ): Promise<{ readonly recorded: boolean; readonly disabled: boolean }>;
+  /**
+   * Deletes up to `limit` settled deliveries (delivered, or failed for good) last changed before
+   * `before`, with their attempts; how many. Pending ones stay whatever their age.
+   */
+  purge(before: Date, limit: number): Promise<number>;
 }
 
 /** What sending one delivery came to (never throws: a failure is an answer too). */
