@@ -15,11 +15,12 @@ import {
 import type { EventConsumer } from '../events/dispatch-events.js';
 import type { Deps } from '../deps.js';
 import type { Repositories } from '../shared/unit-of-work.js';
+import { enqueueDeliveries, type EnqueueDeliveryDeps } from './delivery.js';
 import type { Notification, NotificationPush } from './ports.js';
 
 export const NOTIFICATIONS_CONSUMER = 'notifications';
 
-export interface NotifyDeps extends Pick<Deps, 'uow' | 'ids'> {
+export interface NotifyDeps extends Pick<Deps, 'uow' | 'ids' | 'clock'>, EnqueueDeliveryDeps {
   readonly push: NotificationPush;
   /** Changes of one actor to one task this close together (by the events' times) fold into one. */
   readonly coalesceSeconds: number;
@@ -111,9 +112,10 @@ async function record(
   );
   if (plan.channels.length === 0) return undefined;
   const coalesceSince = new Date(event.occurredAt.getTime() - deps.coalesceSeconds * 1000);
+  const id = deps.ids.next();
   const recorded = await tx.notifications.record(
     {
-      id: deps.ids.next(),
+      id,
       eventId: event.id,
       userId,
       organizationId,
@@ -129,5 +131,7 @@ async function record(
     },
     coalesceSince,
   );
+  // A new row (not a fold into an open run): its email and SMS, once the run has had its window.
+  if (recorded?.id === id) await enqueueDeliveries(deps, tx, recorded);
   return recorded;
 }

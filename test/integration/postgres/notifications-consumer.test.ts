@@ -57,6 +57,8 @@ async function aScene() {
     ids: uuidV7Ids,
     push: { push: (_userId, notification) => pushed.push(notification) },
     coalesceSeconds: 60,
+    clock: { now: () => EVENT_TIME },
+    channels: { email: true, sms: true },
   });
   const name = `${consumer.name}-${uuidV7Ids.next()}`;
   await outbox.backlog(name); // its cursor starts here
