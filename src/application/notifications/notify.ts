@@ -1,7 +1,8 @@
 // The notifications consumer: for each committed event, who is told (recipients.ts), through which
 // channels and from when (preferences.ts), recorded as rows in the consumer's own batch
-// transaction, idempotently, folding a run of one actor's changes to one task into one row. The
-// rows' owners hear of them live once the batch commits.
+// transaction, idempotently, folding a run of one actor's changes to one task into one row, with
+// a new row's email and SMS jobs (delivery.ts). The rows' owners hear of them live once the batch
+// commits.
 import type { DomainEvent } from '../../domain/events/event.js';
 import { mentionedMembers, parseMentions } from '../../domain/notifications/mentions.js';
 import { deliveryPlan, type ChannelChoice } from '../../domain/notifications/preferences.js';

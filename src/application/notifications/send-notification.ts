@@ -19,7 +19,7 @@ import {
   notificationSms,
   type NotificationMessageInput,
 } from './notification-message.js';
-import type { Notification, OutsideChannel, UnsubscribeTokens } from './ports.js';
+import type { Notification, OutsideChannel, Unsubscription, UnsubscribeTokens } from './ports.js';
 
 export interface SendNotificationDeps extends Pick<Deps, 'uow' | 'notifications'> {
   readonly mailer: Mailer;
@@ -82,10 +82,7 @@ export function notificationSmsHandler(deps: SendNotificationDeps): JobHandler {
   };
 }
 
-function unsubscribeLink(
-  deps: SendNotificationDeps,
-  ...[unsubscription]: Parameters<UnsubscribeTokens['sign']>
-): string {
+function unsubscribeLink(deps: SendNotificationDeps, unsubscription: Unsubscription): string {
   const token = deps.unsubscribeTokens.sign(unsubscription);
   return `${deps.apiBase}/notifications/unsubscribe?token=${encodeURIComponent(token)}`;
 }
