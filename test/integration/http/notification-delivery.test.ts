@@ -199,7 +199,7 @@ describe('notification email', () => {
     expect(inbox.body.data.some((n: { task_id: string }) => n.task_id === task.id)).toBe(true);
   });
 
-  it('answers 400 to a tampered token and 404 to a valid token of a non-member', async () => {
+  it('answers 400 to a tampered token or a body not a form, 404 to a valid token of a non-member', async () => {
     const token = new URL(unsubscribeLink, 'http://x').searchParams.get('token')!;
     const [payload, signature] = token.split('.');
     const flipped = `${signature!.startsWith('A') ? 'B' : 'A'}${signature!.slice(1)}`;
@@ -209,6 +209,15 @@ describe('notification email', () => {
       expect(reply.body.error.code).toBe('BAD_REQUEST');
       expect((await api.get(`/api/v1/notifications/unsubscribe?token=${bad}`)).status).toBe(400);
     }
+
+    // RFC 8058's body, and only as a form.
+    const asJson = await api.post(unsubscribeLink, { 'List-Unsubscribe': 'One-Click' });
+    expect(asJson.status).toBe(400);
+    const withoutBody = await api.post(unsubscribeLink, undefined, {
+      raw: 'unsubscribe=yes',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(withoutBody.status).toBe(422);
 
     const stranger = await signIn(app, api);
     const theirs = hmacUnsubscribeTokens(SECRET).sign({

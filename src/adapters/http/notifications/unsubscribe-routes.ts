@@ -58,10 +58,10 @@ const answers = (description: string) => ({
   headers: ['Cache-Control' as const],
 });
 
-const errors = {
-  400: { description: 'The token is malformed or tampered with' },
+const errors = (also = '') => ({
+  400: { description: `The token is malformed or tampered with${also}` },
   404: { description: 'The token’s user is not a member of its organization' },
-};
+});
 
 function present(outcome: UnsubscribeOutcome) {
   const { unsubscription, organizationName, channels } = outcome;
@@ -99,7 +99,7 @@ export function unsubscribeRoutes(deps: Deps): RouteSpec[] {
       tags: ['Notifications'],
       scope: 'public',
       query: unsubscribeQuery,
-      responses: { 200: answers('What the token would turn off, changing nothing'), ...errors },
+      responses: { 200: answers('What the token would turn off, changing nothing'), ...errors() },
       handler: async (ctx, { query }) => {
         const outcome = await readUnsubscribe(deps, query.token);
         answer(ctx, outcome, () => confirmPage(outcome, query.token));
@@ -119,7 +119,11 @@ export function unsubscribeRoutes(deps: Deps): RouteSpec[] {
       query: unsubscribeQuery,
       body: oneClickBody,
       bodyType: 'form',
-      responses: { 200: answers('Unsubscribed: the kind’s channels now'), ...errors },
+      responses: {
+        200: answers('Unsubscribed: the kind’s channels now'),
+        ...errors(', or the body is not a form (or does not decode)'),
+        422: { description: 'The body is not `List-Unsubscribe=One-Click`' },
+      },
       handler: async (ctx, { query }) => {
         const outcome = await unsubscribe(deps, query.token);
         answer(ctx, outcome, () => donePage(outcome));
