@@ -1,6 +1,7 @@
 // Everything a use case may be handed. Each use case names the part it touches with Pick<Deps, …>.
 import type { EventBus } from './events/ports.js';
 import type { AccessTokenService, PasswordHasher, SecretTokens } from './identity/ports.js';
+import type { UnsubscribeTokens } from './notifications/ports.js';
 import type { IdempotencyStore } from './shared/idempotency.js';
 import type { BackgroundWork, Cache, Clock, IdGenerator, RateLimiter } from './shared/ports.js';
 import type { SmsSender } from './shared/sms.js';
@@ -67,6 +68,8 @@ export interface Deps {
   readonly mailLimits: MailLimits;
   readonly phoneCodeLimits: PhoneCodeLimits;
   readonly notifications: NotificationChannels;
+  /** Signs and checks the one-click unsubscribe links of notification emails. */
+  readonly unsubscribeTokens: UnsubscribeTokens;
   readonly background: BackgroundWork;
   readonly identity: IdentitySettings;
   readonly idempotency: IdempotencyStore;

@@ -9,12 +9,21 @@ import type { Mailer } from '../application/identity/ports.js';
 import { sendDueDigests } from '../application/digest/send-digests.js';
 import { EMAIL_JOB, emailHandler } from '../application/jobs/email.js';
 import type { JobQueue } from '../application/jobs/ports.js';
+import type { JobHandler } from '../application/jobs/run-jobs.js';
+import { NOTIFICATION_JOBS } from '../application/notifications/delivery.js';
+import {
+  notificationEmailHandler,
+  notificationSmsHandler,
+} from '../application/notifications/send-notification.js';
 import type { Clock } from '../application/shared/ports.js';
+import type { SmsSender } from '../application/shared/sms.js';
 import { DEFAULT_RETRY_POLICY } from '../domain/jobs/retry.js';
 import type { HealthProbe } from '../adapters/http/operations/probes.js';
+import { API_PREFIX } from '../adapters/http/locations.js';
 import type { DatabaseHandle } from '../adapters/postgres/connect.js';
 import { postgresJobQueue } from '../adapters/postgres/job-queue.js';
 import { postgresRepositories, postgresUnitOfWork } from '../adapters/postgres/unit-of-work.js';
+import { hmacUnsubscribeTokens } from '../adapters/security/hmac-unsubscribe-tokens.js';
 import { observedMailer } from '../adapters/telemetry/instruments.js';
 import { registerJobMetrics } from '../adapters/telemetry/job-metrics.js';
 import type { Metrics } from '../adapters/telemetry/metrics.js';
@@ -22,6 +31,7 @@ import { batchLoop, type BatchLoop } from '../adapters/worker/batch-loop.js';
 import { jobLoop, type JobLoop } from '../adapters/worker/job-loop.js';
 import { nudgingUnitOfWork } from './compose-events.js';
 import type { Config } from './config.js';
+import { notificationChannels } from './compose-sms.js';
 import { configuredMailer } from './mailer.js';
 import type { Closer } from './http-server.js';
 import { uuidV7Ids } from '../adapters/system/uuid-v7-ids.js';
@@ -48,6 +58,8 @@ export interface JobsSources {
   readonly metrics: Pick<Metrics, 'registry' | 'observeMail'>;
   /** Instead of the configured transport (tests capture mail). */
   readonly mailer?: Mailer | undefined;
+  /** The process's SMS sender (notification SMS). */
+  readonly sms: SmsSender;
   /** Whether this process runs jobs (the worker process always; the API when inline). */
   readonly run: boolean;
 }
@@ -73,7 +85,10 @@ export function composeJobs(sources: JobsSources): JobsRuntime {
     ? jobLoop(
         {
           jobs: queue,
-          handlers: { [EMAIL_JOB]: emailHandler(mailer, messageIdDomain(config)) },
+          handlers: {
+            [EMAIL_JOB]: emailHandler(mailer, messageIdDomain(config)),
+            ...notificationHandlers(sources, mailer),
+          },
           bus: sources.bus,
           clock,
           random: Math.random,
@@ -166,6 +181,29 @@ function digestScheduler(sources: JobsSources): BatchLoop {
     },
     { pollMs: DIGEST_TICK_MS, nudgeDelayMs: 0 },
   );
+}
+
+/** The jobs that send notifications' email and SMS (application/notifications/delivery.ts). */
+function notificationHandlers(sources: JobsSources, mailer: Mailer): Record<string, JobHandler> {
+  const { config, database } = sources;
+  const deps = {
+    uow: postgresUnitOfWork(database.db, {
+      pipelined: database.pipelined,
+      scopedRead: database.scopedRead,
+    }),
+    notifications: notificationChannels(config),
+    mailer,
+    sms: sources.sms,
+    unsubscribeTokens: hmacUnsubscribeTokens(config.UNSUBSCRIBE_SECRET),
+    linkBase: config.APP_URL ?? `${config.PUBLIC_URL}${API_PREFIX}`,
+    apiBase: `${config.PUBLIC_URL}${API_PREFIX}`,
+    messageIdDomain: messageIdDomain(config),
+    logger: sources.logger.child({ component: 'notification-delivery' }),
+  };
+  return {
+    [NOTIFICATION_JOBS.email]: notificationEmailHandler(deps),
+    [NOTIFICATION_JOBS.sms]: notificationSmsHandler(deps),
+  };
 }
 
 /** The sender's domain (MAIL_FROM), else the public address's host: Message-IDs' right side. */

@@ -13,6 +13,7 @@ import type { Clock, IdGenerator, Logger } from '../application/shared/ports.js'
 import type { UnitOfWork } from '../application/shared/unit-of-work.js';
 import { periodic } from '../adapters/worker/periodic.js';
 import type { EventsRuntime } from './compose-events.js';
+import { notificationChannels } from './compose-sms.js';
 import type { Config } from './config.js';
 import type { Closer } from './http-server.js';
 
@@ -55,6 +56,8 @@ export function composeNotifications(parts: {
       ids: parts.ids,
       push: parts.push ?? notificationPush(events.bus, logger),
       coalesceSeconds: config.NOTIFICATION_COALESCE_SECONDS,
+      clock,
+      channels: notificationChannels(config),
     }),
   );
   // The purge runs where the events are consumed (never in an API process that leaves that to

@@ -30,7 +30,8 @@ import { composeWebhooks, type WebhooksRuntime } from './compose-webhooks.js';
 import { composeNotifications } from './compose-notifications.js';
 import type { NotificationPush } from '../application/notifications/ports.js';
 import { rateLimiters } from './compose-limits.js';
-import { smsDeps } from './compose-sms.js';
+import { smsDeps, smsSender } from './compose-sms.js';
+import { hmacUnsubscribeTokens } from '../adapters/security/hmac-unsubscribe-tokens.js';
 import { accessTokenService, identityLimits, passwordHasher } from './compose-identity.js';
 import { healthProbes } from './health-probes.js';
 import { redisReady } from './redis-ready.js';
@@ -128,8 +129,9 @@ export async function compose(
     dispatch: config.WORKER_MODE === 'inline',
   });
 
+  const sms = smsSender(config, logger);
   const jobs = composeJobs({
-    ...{ config, database, bus: events.bus, logger, clock, metrics, mailer: overrides.mailer },
+    ...{ config, database, bus: events.bus, logger, clock, metrics, mailer: overrides.mailer, sms },
     run: config.WORKER_MODE === 'inline',
   });
 
@@ -176,7 +178,8 @@ export async function compose(
     accessTokens,
     secrets: cryptoSecretTokens(),
     ...identityLimits(config, limiter),
-    ...smsDeps(config, logger, limiter),
+    ...smsDeps(config, sms, limiter),
+    unsubscribeTokens: hmacUnsubscribeTokens(config.UNSUBSCRIBE_SECRET),
     background,
     identity: {
       publicUrl: config.APP_URL ?? config.PUBLIC_URL,

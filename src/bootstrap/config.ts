@@ -55,6 +55,8 @@ const schema = z.object({
   JWT_PRIVATE_KEY: z.string().min(1).optional(),
   /** Retired public keys that still verify access tokens (rotation); see README. */
   JWT_PREVIOUS_PUBLIC_KEYS: z.string().min(1).optional(),
+  /** Signs notification emails' unsubscribe links (HMAC-SHA256); unset: a dev secret (not in production). */
+  UNSUBSCRIBE_SECRET: z.string().min(32, 'must be 32 characters at least').optional(),
   JWT_ISSUER: z.string().min(1).default('teamflow'),
   JWT_AUDIENCE: z.string().min(1).default('teamflow'),
   MAX_SESSIONS_PER_USER: positive.max(100).default(3),
@@ -162,6 +164,7 @@ export const PRODUCTION_ADMIN_PORT = 9090;
 
 export interface Config extends Omit<Env, 'MAIL_TRANSPORT' | 'CACHE_STORE' | 'ADMIN_PORT'> {
   readonly PUBLIC_URL: string;
+  readonly UNSUBSCRIBE_SECRET: string;
   /** Resolved: production's default included; undefined keeps the operations on PORT. */
   readonly ADMIN_PORT: number | undefined;
   /** Resolved: never unset (see productionProblems). */
@@ -198,6 +201,9 @@ function productionProblems(raw: Record<string, string>, options: LoadOptions): 
   const problems: string[] = [];
   if ((options.requireSigningKey ?? true) && raw.JWT_PRIVATE_KEY === undefined) {
     problems.push('JWT_PRIVATE_KEY: required when NODE_ENV=production (no generated dev key)');
+  }
+  if ((options.requireSigningKey ?? true) && raw.UNSUBSCRIBE_SECRET === undefined) {
+    problems.push('UNSUBSCRIBE_SECRET: required when NODE_ENV=production (no dev secret)');
   }
   if (raw.DATABASE_URL === undefined) {
     problems.push(
@@ -269,6 +275,7 @@ export function loadConfig(
     MAIL_TRANSPORT: config.MAIL_TRANSPORT ?? (config.SMTP_URL ? 'smtp' : 'log'),
     CACHE_STORE: config.CACHE_STORE ?? (config.REDIS_URL ? 'redis' : 'memory'),
     PUBLIC_URL: (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, ''),
+    UNSUBSCRIBE_SECRET: config.UNSUBSCRIBE_SECRET ?? 'teamflow-development-unsubscribe-secret',
     ...(config.APP_URL && { APP_URL: config.APP_URL.replace(/\/+$/, '') }),
   };
 }

@@ -18,6 +18,7 @@ import { composeEvents } from './compose-events.js';
 import { composeJobs } from './compose-jobs.js';
 import { composeWebhooks } from './compose-webhooks.js';
 import { composeNotifications } from './compose-notifications.js';
+import { smsSender } from './compose-sms.js';
 import { openOwnDatabase } from './own-database.js';
 import { ownLogger } from './own-logger.js';
 import { configOrExit, guardProcess, refuseToStart } from './process-guards.js';
@@ -53,6 +54,7 @@ const events = composeEvents({
 });
 const jobs = composeJobs({
   ...{ config, database, bus: events.bus, logger, clock: systemClock, metrics },
+  sms: smsSender(config, logger),
   run: true,
 });
 const webhooks = composeWebhooks({

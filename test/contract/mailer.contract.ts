@@ -6,6 +6,8 @@ export interface ReceivedMail {
   readonly to: string;
   readonly subject: string;
   readonly text: string;
+  /** The extra header fields the message was sent with (lower-case names); absent: none. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface MailerHarness {
@@ -68,6 +70,24 @@ export function mailerContract(name: string, make: () => Promise<MailerHarness>)
         ['user2@example.com', 'Message 2', 'Body 2'],
         ['user3@example.com', 'Message 3', 'Body 3'],
       ]);
+    });
+
+    it('passes extra header fields through (List-Unsubscribe, RFC 8058)', async () => {
+      const unsubscribe = '<https://api.example.com/api/v1/notifications/unsubscribe?token=a.b>';
+      await harness.mailer.send({
+        to: 'ada@example.com',
+        subject: 'Mentioned',
+        text: 'Hello',
+        headers: {
+          'List-Unsubscribe': unsubscribe,
+          'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+        },
+      });
+      const [mail] = await harness.received();
+      expect(mail?.headers).toMatchObject({
+        'list-unsubscribe': unsubscribe,
+        'list-unsubscribe-post': 'List-Unsubscribe=One-Click',
+      });
     });
 
     it('answers verify() when it can send', async () => {

@@ -13,7 +13,18 @@ mailerContract('logMailer', () => {
   return Promise.resolve({
     mailer,
     received: () =>
-      Promise.resolve(mailer.sent.map(({ to, subject, text }) => ({ to, subject, text }))),
+      Promise.resolve(
+        mailer.sent.map(({ to, subject, text, headers }) => ({
+          to,
+          subject,
+          text,
+          ...(headers && {
+            headers: Object.fromEntries(
+              Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]),
+            ),
+          }),
+        })),
+      ),
     cleanup: () => mailer.close(),
   });
 });
@@ -88,10 +99,12 @@ function parseMail(raw: string): ReceivedMail {
   // The final CRLF is the line end SMTP puts before its terminating dot, not part of the text.
   const { headers, body } = splitEntity(raw.replace(/\r\n$/, ''));
   const textPart = findTextPart(headers, body);
+  const extra = [...headers].filter(([name]) => name.startsWith('list-'));
   return {
     to: headers.get('to') ?? '',
     subject: decodeEncodedWords(headers.get('subject') ?? ''),
     text: textPart,
+    ...(extra.length > 0 && { headers: Object.fromEntries(extra) }),
   };
 }
 

@@ -293,7 +293,13 @@ describe('k8s/base', () => {
 
   it('validates the example Secrets and keeps secrets out of the ConfigMap', async () => {
     for (const secret of secrets) await validate(secret);
-    const secretNames = ['DATABASE_URL', 'REDIS_URL', 'JWT_PRIVATE_KEY', 'SMTP_URL'];
+    const secretNames = [
+      'DATABASE_URL',
+      'REDIS_URL',
+      'JWT_PRIVATE_KEY',
+      'SMTP_URL',
+      'UNSUBSCRIBE_SECRET',
+    ];
     expect(Object.keys(secretNamed('teamflow-secrets').stringData).sort()).toEqual(
       [...secretNames].sort(),
     );

@@ -24,6 +24,7 @@ import { identityRoutes } from './identity/routes.js';
 import { labelsRoutes } from './labels/routes.js';
 import { notificationPreferencesRoutes } from './notifications/preferences-routes.js';
 import { notificationsRoutes } from './notifications/routes.js';
+import { unsubscribeRoutes } from './notifications/unsubscribe-routes.js';
 import { projectsRoutes } from './projects/routes.js';
 import { taskBulkRoutes } from './tasks/bulk-routes.js';
 import { taskCommentsRoutes } from './tasks/comments-routes.js';
@@ -35,7 +36,7 @@ import { taskWatchersRoutes } from './tasks/watchers-routes.js';
 import { requireCredential, requireUserPrincipal } from './middleware/authenticate.js';
 import { organizationAccess, type AccessResolver } from './middleware/organization-access.js';
 import { allowedMethods } from './middleware/allowed-methods.js';
-import { jsonBody } from './middleware/body.js';
+import { formBody, jsonBody } from './middleware/body.js';
 import { compress } from './middleware/compress.js';
 import { errorHandler } from './middleware/error-handler.js';
 import { idempotency, type IdempotencyRepeat } from './middleware/idempotency.js';
@@ -149,6 +150,7 @@ export function apiRouteGroups(deps: Deps): RouteGroup[] {
         ...taskSearchRoutes(deps),
         ...notificationsRoutes(deps),
         ...notificationPreferencesRoutes(deps),
+        ...unsubscribeRoutes(deps),
       ],
     },
   ];
@@ -160,6 +162,7 @@ interface MountParts {
   readonly principalLimit?: AppMiddleware | undefined;
   readonly userOnly: AppMiddleware;
   readonly body: AppMiddleware;
+  readonly formBody: AppMiddleware;
   readonly resolve: AccessResolver;
   readonly idempotency: AppMiddleware;
 }
@@ -182,7 +185,7 @@ export function mount(
       ...(spec.scope === 'organization'
         ? [organizationAccess(parts.resolve, spec.permission)]
         : []),
-      ...(spec.body ? [parts.body] : []),
+      ...(spec.body ? [spec.bodyType === 'form' ? parts.formBody : parts.body] : []),
       // After the body parser (it hashes the raw body), wrapping the handler to keep its answer.
       ...(spec.idempotent ? [parts.idempotency] : []),
       handlerOf(spec),
@@ -238,6 +241,7 @@ export function createHttpApp(parts: HttpAppParts): HttpApps {
     ),
     userOnly: requireUserPrincipal(),
     body: jsonBody(options.bodyLimitBytes),
+    formBody: formBody(options.bodyLimitBytes),
     idempotency: idempotency(deps.idempotency, deps.clock, {
       ...(options.idempotencyLockMs !== undefined && { lockMs: options.idempotencyLockMs }),
       ...(parts.onIdempotentRepeat && { onRepeat: parts.onIdempotentRepeat }),

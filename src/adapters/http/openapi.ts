@@ -106,8 +106,9 @@ function generalResponses(spec: RouteSpec): Record<number, ResponseSpec> {
   const general: Record<number, ResponseSpec> = {};
   general[400] = {
     description: spec.body
-      ? 'Malformed JSON, a content type other than JSON, a body that does not decode as its ' +
-        'Content-Encoding says, or a path or query whose percent-encoding does not decode'
+      ? `${spec.bodyType === 'form' ? 'A content type other than a form' : 'Malformed JSON, a content type other than JSON'}, ` +
+        'a body that does not decode as its Content-Encoding says, or a path or query whose ' +
+        'percent-encoding does not decode'
       : 'A path or query whose percent-encoding does not decode',
   };
   if (needsCredential(spec)) {
@@ -185,7 +186,11 @@ function operationOf(spec: RouteSpec): ZodOpenApiOperationObject {
   if (spec.body) {
     operation.requestBody = {
       required: true,
-      content: { 'application/json': { schema: spec.body } },
+      content: {
+        [spec.bodyType === 'form' ? 'application/x-www-form-urlencoded' : 'application/json']: {
+          schema: spec.body,
+        },
+      },
     };
   }
   return operation as unknown as ZodOpenApiOperationObject;

@@ -27,6 +27,7 @@ export function createOperationsApp(
     auth: unused,
     userOnly: unused,
     body: unused,
+    formBody: unused,
     idempotency: unused,
     resolve: () => Promise.reject(new Error('the operations app resolves no organization')),
     principalLimit: undefined,

@@ -72,6 +72,11 @@ export interface RouteDeclaration<P = unknown, Q = unknown, B = unknown> {
   readonly params?: z.ZodType<P>;
   readonly query?: z.ZodType<Q>;
   readonly body?: z.ZodType<B>;
+  /**
+   * How the body comes: JSON (the default) or a form, `application/x-www-form-urlencoded` (only
+   * the one-click unsubscribe, whose POST RFC 8058 fixes).
+   */
+  readonly bodyType?: 'json' | 'form';
   /** Request headers the route reads (documented only). */
   readonly headers?: z.ZodObject;
   readonly responses: Readonly<Record<number, ResponseSpec>>;

@@ -19,6 +19,7 @@ export function logMailer(logger: MailLogger): Mailer & { readonly sent: MailMes
             subject: message.subject,
             text: message.text,
             message_id: message.messageId,
+            ...(message.headers && { headers: message.headers }),
           },
         },
         'mail not sent (no SMTP_URL); logged instead',

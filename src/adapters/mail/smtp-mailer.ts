@@ -27,6 +27,7 @@ export function smtpMailer(options: SmtpMailerOptions): Mailer {
         text: message.text,
         ...(message.html === undefined ? {} : { html: message.html }),
         ...(message.messageId === undefined ? {} : { messageId: message.messageId }),
+        ...(message.headers === undefined ? {} : { headers: { ...message.headers } }),
         // Quoted-printable keeps links in the text part readable in raw mail and logs.
         textEncoding: 'quoted-printable',
       });

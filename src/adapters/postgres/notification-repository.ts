@@ -86,6 +86,15 @@ export function postgresNotificationRepository(db: Db): NotificationRepository {
       return row === undefined ? undefined : toNotification(row);
     },
 
+    async get(id) {
+      const row = await db
+        .selectFrom('notifications')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row === undefined ? undefined : toNotification(row);
+    },
+
     async list(userId, filter, page) {
       let select = mine(userId)
         .where(sql<boolean>`'in_app' = ANY(channels)`)

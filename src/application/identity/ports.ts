@@ -149,6 +149,8 @@ export interface MailMessage {
   readonly html?: string;
   /** `<id@domain>`: the same on every attempt to send one message, so a repeat is recognisable. */
   readonly messageId?: string;
+  /** Further header fields, e.g. `List-Unsubscribe` (RFC 8058); the transport's own are not. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface Mailer {

@@ -1,7 +1,8 @@
 // The notifications consumer: for each committed event, who is told (recipients.ts), through which
 // channels and from when (preferences.ts), recorded as rows in the consumer's own batch
-// transaction, idempotently, folding a run of one actor's changes to one task into one row. The
-// rows' owners hear of them live once the batch commits.
+// transaction, idempotently, folding a run of one actor's changes to one task into one row, with
+// a new row's email and SMS jobs (delivery.ts). The rows' owners hear of them live once the batch
+// commits.
 import type { DomainEvent } from '../../domain/events/event.js';
 import { mentionedMembers, parseMentions } from '../../domain/notifications/mentions.js';
 import { deliveryPlan, type DeliveryPlan } from '../../domain/notifications/preferences.js';
@@ -16,11 +17,12 @@ import type { EventConsumer } from '../events/dispatch-events.js';
 import type { PositionedEvent } from '../events/ports.js';
 import type { Deps } from '../deps.js';
 import type { Repositories } from '../shared/unit-of-work.js';
+import { enqueueDeliveries, type EnqueueDeliveryDeps } from './delivery.js';
 import type { MemberPreferences, Notification, NotificationPush } from './ports.js';
 
 export const NOTIFICATIONS_CONSUMER = 'notifications';
 
-export interface NotifyDeps extends Pick<Deps, 'uow' | 'ids'> {
+export interface NotifyDeps extends Pick<Deps, 'uow' | 'ids' | 'clock'>, EnqueueDeliveryDeps {
   readonly push: NotificationPush;
   /** Changes of one actor to one task this close together (by the events' times) fold into one. */
   readonly coalesceSeconds: number;
@@ -151,9 +153,10 @@ async function record(
   plan: DeliveryPlan,
 ): Promise<Notification | undefined> {
   const coalesceSince = new Date(event.occurredAt.getTime() - deps.coalesceSeconds * 1000);
-  return tx.notifications.record(
+  const id = deps.ids.next();
+  const recorded = await tx.notifications.record(
     {
-      id: deps.ids.next(),
+      id,
       eventId: event.id,
       userId: recipient.userId,
       organizationId: event.organizationId,
@@ -169,4 +172,7 @@ async function record(
     },
     coalesceSince,
   );
+  // A new row (not a fold into an open run): its email and SMS, once the run has had its window.
+  if (recorded?.id === id) await enqueueDeliveries(deps, tx, recorded);
+  return recorded;
 }

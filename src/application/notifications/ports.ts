@@ -46,6 +46,8 @@ export interface NotificationRepository {
    * when its event was recorded already (a batch handed over again).
    */
   record(notification: NewNotification, coalesceSince: Date): Promise<Notification | undefined>;
+  /** One notification as it is now (in the unit of work's organization); undefined when gone. */
+  get(id: string): Promise<Notification | undefined>;
   /** The user's in-app notifications, newest first (by when first raised), after `before`. */
   list(
     userId: string,
@@ -110,4 +112,25 @@ export interface NotificationPreferenceRepository {
  */
 export interface NotificationPush {
   push(userId: string, notification: Notification): void;
+}
+
+/** The channels a notification may go out on besides the app: what an unsubscribe link names. */
+export type OutsideChannel = Exclude<Channel, 'in_app'>;
+
+/** What a one-click unsubscribe link names: one channel of one kind, for one member. */
+export interface Unsubscription {
+  readonly userId: string;
+  readonly organizationId: string;
+  readonly kind: NotificationKind;
+  readonly channel: OutsideChannel;
+}
+
+/**
+ * Signs and checks unsubscribe tokens with a server secret, so that a link in a mail works
+ * without a login and without a stored row: whoever holds the link may turn that one channel off.
+ */
+export interface UnsubscribeTokens {
+  sign(unsubscription: Unsubscription): string;
+  /** What the token names; undefined when it is malformed or not signed with our secret. */
+  verify(token: string): Unsubscription | undefined;
 }

@@ -34,6 +34,11 @@ export class ValidationError extends DomainError {
   }
 }
 
+/** A request that is not malformed JSON yet cannot be understood (a token that fails its check). */
+export class BadRequestError extends DomainError {
+  readonly code = 'BAD_REQUEST';
+}
+
 export class UnauthenticatedError extends DomainError {
   readonly code = 'UNAUTHENTICATED';
   constructor(message = 'Authentication required') {

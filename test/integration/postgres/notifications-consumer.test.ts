@@ -1,8 +1,11 @@
 // The notifications consumer on PostgreSQL and PGlite, through the outbox: its rows commit with
 // the cursor's move or not at all (a batch that fails after writing leaves nothing, nor a push),
 // a batch handed over again records nothing twice (a folded run keeps its count), and one actor's
-// changes to one task fold into one row only within the window, by the events' times.
+// changes to one task fold into one row only within the window, by the events' times. A new row
+// whose channels include email enqueues its mail job in the same transaction (none when the batch
+// rolls back, none for a folded change, none while email notifications are switched off).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postgresJobQueue } from '../../../src/adapters/postgres/job-queue.js';
 import { postgresOutbox } from '../../../src/adapters/postgres/outbox.js';
 import { postgresRepositories } from '../../../src/adapters/postgres/repositories.js';
 import { postgresUnitOfWork } from '../../../src/adapters/postgres/unit-of-work.js';
@@ -35,8 +38,14 @@ afterAll(async () => {
   await database?.close();
 });
 
+/** Notification jobs of `kind` waiting in the queue (of every scene of the file). */
+async function waitingJobs(kind: 'notification_email' | 'notification_sms'): Promise<number> {
+  const stats = await postgresJobQueue(database.handle.db).stats(EVENT_TIME);
+  return stats.find((s) => s.kind === kind)?.waiting ?? 0;
+}
+
 /** An organization with an actor and an assignee, both members; a consumer of its own. */
-async function aScene() {
+async function aScene(channels = { email: true, sms: true }) {
   const org = await anOrganization();
   const actor = await aUserIn(database.handle.db, EVENT_TIME);
   const assignee = await aUserIn(database.handle.db, EVENT_TIME);
@@ -57,6 +66,8 @@ async function aScene() {
     ids: uuidV7Ids,
     push: { push: (_userId, notification) => pushed.push(notification) },
     coalesceSeconds: 60,
+    clock: { now: () => EVENT_TIME },
+    channels,
   });
   const name = `${consumer.name}-${uuidV7Ids.next()}`;
   await outbox.backlog(name); // its cursor starts here
@@ -87,8 +98,9 @@ const inbox = (userId: string) =>
   uow.read((tx) => tx.notifications.list(userId, {}, { limit: 50 }), { userId });
 
 describe('the notifications consumer', () => {
-  it('commits its rows with the cursor’s move, or none of them and no push', async () => {
+  it('commits its rows and their mail jobs with the cursor’s move, or none of them and no push', async () => {
     const scene = await aScene();
+    const jobsBefore = await waitingJobs('notification_email');
     await append(scene.org, [scene.reassignment(0)]);
     await waitForBacklog(scene.name, 1);
     await expect(
@@ -99,6 +111,7 @@ describe('the notifications consumer', () => {
     ).rejects.toThrow('the batch fails');
     expect(await inbox(scene.assignee.id)).toEqual([]);
     expect(scene.pushed).toEqual([]);
+    expect(await waitingJobs('notification_email')).toBe(jobsBefore);
 
     expect(
       await outbox.dispatch(scene.name, 10, (events, tx) => scene.consumer.handle(events, tx)),
@@ -106,10 +119,14 @@ describe('the notifications consumer', () => {
     const [recorded] = await inbox(scene.assignee.id);
     expect(recorded).toMatchObject({ kind: 'assigned', count: 1, readAt: null });
     expect(scene.pushed.map((n) => n.id)).toEqual([recorded!.id]);
+    // `assigned` goes by email by default; SMS is not among its channels.
+    expect(await waitingJobs('notification_email')).toBe(jobsBefore + 1);
+    expect(await waitingJobs('notification_sms')).toBe(0);
   });
 
   it('records nothing twice when a batch comes again, and folds only within the window', async () => {
     const scene = await aScene();
+    const jobsBefore = await waitingJobs('notification_email');
     const events = [scene.reassignment(0), scene.reassignment(59), scene.reassignment(120)];
     await append(scene.org, events);
     await waitForBacklog(scene.name, 3);
@@ -128,6 +145,18 @@ describe('the notifications consumer', () => {
       [1, 120_000],
       [2, 59_000],
     ]);
+    // One mail per row: the folded change and the repeated batch enqueued none.
+    expect(await waitingJobs('notification_email')).toBe(jobsBefore + 2);
+  });
+
+  it('enqueues no mail while email notifications are switched off', async () => {
+    const scene = await aScene({ email: false, sms: false });
+    const jobsBefore = await waitingJobs('notification_email');
+    await append(scene.org, [scene.reassignment(0)]);
+    await waitForBacklog(scene.name, 1);
+    await outbox.dispatch(scene.name, 10, (events, tx) => scene.consumer.handle(events, tx));
+    expect(await inbox(scene.assignee.id)).toHaveLength(1);
+    expect(await waitingJobs('notification_email')).toBe(jobsBefore);
   });
 
   it('takes one batch over several organizations: each its own members, each member their own channels', async () => {

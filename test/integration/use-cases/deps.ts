@@ -17,6 +17,7 @@ import {
 import { argon2PasswordHasher } from '../../../src/adapters/security/argon2-password-hasher.js';
 import { joseAccessTokens } from '../../../src/adapters/security/jose-access-tokens.js';
 import { generateEd25519Jwk } from '../../../src/adapters/security/jwt-keys.js';
+import { hmacUnsubscribeTokens } from '../../../src/adapters/security/hmac-unsubscribe-tokens.js';
 import { cryptoSecretTokens } from '../../../src/adapters/security/secret-tokens.js';
 import { inProcessBackgroundWork } from '../../../src/adapters/system/background-work.js';
 import { uuidV7Ids } from '../../../src/adapters/system/uuid-v7-ids.js';
@@ -117,6 +118,7 @@ export async function buildDeps(db: Db, options: TestDepsOptions = {}): Promise<
     clock,
     ids: uuidV7Ids,
     cache: memoryCache({ maxEntries: 1000, clock }),
+    unsubscribeTokens: hmacUnsubscribeTokens('use-case-tests-unsubscribe-secret-0123456789'),
     // Cheap parameters: what the OWASP ones do is the hasher's own tests' business.
     passwords: argon2PasswordHasher(CHEAP_ARGON2_PARAMS),
     accessTokens: await joseAccessTokens({

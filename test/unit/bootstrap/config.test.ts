@@ -70,6 +70,7 @@ describe('loadConfig', () => {
       'DATABASE_URL',
       'LOG_LEVEL',
       'JWT_PRIVATE_KEY',
+      'UNSUBSCRIBE_SECRET',
     ]) {
       expect(problems.some((p) => p.startsWith(`${name}:`))).toBe(true);
     }
@@ -84,12 +85,17 @@ describe('loadConfig', () => {
     expect(problemsOf(production, { requireSigningKey: false, requireMail: false })).toEqual([]);
     expect(problemsOf(production)).toEqual([
       'JWT_PRIVATE_KEY: required when NODE_ENV=production (no generated dev key)',
+      'UNSUBSCRIBE_SECRET: required when NODE_ENV=production (no dev secret)',
       'SMTP_URL: required when NODE_ENV=production, unless MAIL_TRANSPORT=log (mails only logged)',
     ]);
   });
 
   it('fails closed in production: no embedded database, no silent log mailer', () => {
-    const problems = problemsOf({ NODE_ENV: 'production', JWT_PRIVATE_KEY: '{}' });
+    const problems = problemsOf({
+      NODE_ENV: 'production',
+      JWT_PRIVATE_KEY: '{}',
+      UNSUBSCRIBE_SECRET: 'x'.repeat(32),
+    });
     expect(problems.map((p) => p.split(':')[0])).toEqual(['DATABASE_URL', 'SMTP_URL', 'REDIS_URL']);
     // Even the migrate tool refuses to migrate an embedded database in production.
     expect(
@@ -112,6 +118,7 @@ describe('loadConfig', () => {
       NODE_ENV: 'production',
       DATABASE_URL: 'postgres://db/teamflow',
       JWT_PRIVATE_KEY: '{}',
+      UNSUBSCRIBE_SECRET: 'x'.repeat(32),
       REDIS_URL: 'redis://cache:6379',
     };
     expect(loadConfig({ ...production, MAIL_TRANSPORT: 'log' }).MAIL_TRANSPORT).toBe('log');
@@ -129,6 +136,7 @@ describe('loadConfig', () => {
       NODE_ENV: 'production',
       DATABASE_URL: 'postgres://db/teamflow',
       JWT_PRIVATE_KEY: '{}',
+      UNSUBSCRIBE_SECRET: 'x'.repeat(32),
       MAIL_TRANSPORT: 'log',
     };
     expect(problemsOf(production)).toEqual([
@@ -206,6 +214,7 @@ describe('loadConfig', () => {
       NODE_ENV: 'production',
       DATABASE_URL: 'postgres://db/teamflow',
       JWT_PRIVATE_KEY: '{}',
+      UNSUBSCRIBE_SECRET: 'x'.repeat(32),
       REDIS_URL: 'redis://cache:6379',
       MAIL_TRANSPORT: 'log',
     };
@@ -306,6 +315,7 @@ describe('SMS settings', () => {
     const production = {
       NODE_ENV: 'production',
       JWT_PRIVATE_KEY: 'k',
+      UNSUBSCRIBE_SECRET: 'x'.repeat(32),
       DATABASE_URL: 'postgres://db/teamflow',
       MAIL_TRANSPORT: 'log',
       CACHE_STORE: 'memory',

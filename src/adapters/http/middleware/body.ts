@@ -1,5 +1,6 @@
-// JSON request bodies only, bounded in size. Malformed JSON or a body that does not decode as its
-// Content-Encoding says → 400, too large → 413, unsafe text in any string or key → 422.
+// JSON request bodies (a form only where a route says so), bounded in size. Malformed JSON, another
+// content type or a body that does not decode as its Content-Encoding says → 400, too large →
+// 413, unsafe text in any string or key → 422.
 import { bodyParser } from '@koa/bodyparser';
 import type { Middleware } from 'koa';
 import type { AppContext, RequestState, RouterFields } from '../context.js';
@@ -9,14 +10,29 @@ import { assertSafeBody } from './text-guard.js';
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
 export function jsonBody(limitBytes: number): Middleware<RequestState, RouterFields> {
+  return parsedBody('json', limitBytes);
+}
+
+/** `application/x-www-form-urlencoded` (the routes that declare `bodyType: 'form'`). */
+export function formBody(limitBytes: number): Middleware<RequestState, RouterFields> {
+  return parsedBody('form', limitBytes);
+}
+
+function parsedBody(
+  type: 'json' | 'form',
+  limitBytes: number,
+): Middleware<RequestState, RouterFields> {
   const parse = bodyParser({
-    enableTypes: ['json'],
+    enableTypes: [type],
     jsonLimit: limitBytes,
+    formLimit: limitBytes,
     encoding: 'utf-8',
   }) as unknown as Middleware<RequestState, RouterFields>;
+  const [mediaType, ...alike] =
+    type === 'json' ? ['application/json', '+json'] : ['application/x-www-form-urlencoded'];
   return async (ctx: AppContext, next) => {
-    if (BODY_METHODS.has(ctx.method) && hasBody(ctx) && !ctx.is('application/json', '+json')) {
-      throw new HttpError('BAD_REQUEST', 'Content-Type must be application/json');
+    if (BODY_METHODS.has(ctx.method) && hasBody(ctx) && !ctx.is(mediaType, ...alike)) {
+      throw new HttpError('BAD_REQUEST', `Content-Type must be ${mediaType}`);
     }
     const declared = Number(ctx.get('Content-Length'));
     if (Number.isFinite(declared) && declared > limitBytes) {
