@@ -297,6 +297,61 @@ describe.skipIf(!testDatabaseUrl)('the outbox on PostgreSQL, under concurrency',
     expect((await drain(reader, 1)).length).toBe(1);
   });
 
+  it('names the declared transactions up front, and a reader leaves out the ids it was given', async () => {
+    const org = await anOrganization();
+    const { db } = database.handle;
+    const holding = deferred();
+    const release = deferred();
+    let declaredId = '';
+    const declared = db.transaction().execute(async (trx) => {
+      await sql`SELECT declare_no_events()`.execute(trx);
+      const { rows } = await sql<{ id: string }>`
+        SELECT xid(pg_current_xact_id())::text AS id
+      `.execute(trx);
+      declaredId = rows[0]!.id;
+      holding.resolve();
+      await release.promise;
+    });
+    await holding.promise;
+    let undeclaredId = '';
+    const undeclaredHolding = deferred();
+    const undeclared = db.transaction().execute(async (trx) => {
+      const { rows } = await sql<{ id: string }>`
+        SELECT xid(pg_current_xact_id())::text AS id
+      `.execute(trx);
+      undeclaredId = rows[0]!.id;
+      undeclaredHolding.resolve();
+      await release.promise;
+    });
+    try {
+      await undeclaredHolding.promise;
+      const { rows: named } = await sql<{ ids: string[] }>`
+        SELECT event_horizon_exclusions()::text[] AS ids
+      `.execute(db);
+      expect(named[0]!.ids).toContain(declaredId);
+      expect(named[0]!.ids).not.toContain(undeclaredId);
+      // An event after both: the undeclared one holds it back, unless the reader was told to
+      // leave that id out (as it would be, had it been read as declared before the snapshot).
+      const event = anEvent(org);
+      await append(org, [event]);
+      const position = await uow.read((tx) => tx.events.positionOf(org, event.id), {
+        organizationId: org,
+      });
+      const visible = async (horizon: string) => {
+        const { rows } = await sql<{ below: boolean }>`
+          SELECT ${position!.txId}::xid8 < (${sql.raw(horizon)}) AS below
+        `.execute(db);
+        return rows[0]?.below;
+      };
+      expect(await visible('SELECT event_horizon()')).toBe(false);
+      expect(await visible(`SELECT event_horizon_except('{${undeclaredId}}')`)).toBe(true);
+    } finally {
+      release.resolve();
+      await declared;
+      await undeclared;
+    }
+  });
+
   it('is not held back by a transaction still running in another database', async () => {
     const elsewhere = await createTestDatabase();
     const org = await anOrganization();
