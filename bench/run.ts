@@ -15,6 +15,7 @@
 // Prints a Markdown table and writes bench/results/<timestamp>.json. Reads DATABASE_URL (default
 // postgres://postgres@127.0.0.1:5432/teamflow_bench; seeded by bench/seed.ts first if it is not)
 // and REDIS_URL (default redis://127.0.0.1:6379).
+import { randomBytes } from 'node:crypto';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -275,6 +276,8 @@ async function serverEnv(port: number, dataDir?: string): Promise<NodeJS.Process
     PORT: String(port),
     LOG_LEVEL: 'warn',
     JWT_PRIVATE_KEY: await benchSigningKey(),
+    // Production requires one: a run's own, like its signing key.
+    UNSUBSCRIBE_SECRET: randomBytes(32).toString('base64url'),
     // Failed logins are throttled per email and IP; the benchmark signs in thousands of times
     // from one IP, so the throttle is raised: scenario 7 measures argon2, not the limiter.
     // The embedded seed registers its people from no address: the mail throttle is raised too.

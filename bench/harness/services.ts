@@ -2,6 +2,7 @@
 // build started as a worker and API processes (WORKER_MODE=off) on the seeded PostgreSQL and on
 // Redis, a member's login, and the cores every process used while the load ran (the services,
 // PostgreSQL's and Redis's server processes, and the machine as a whole).
+import { randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { applicationUrl } from './database.js';
 import { benchSigningKey } from './keys.js';
@@ -19,6 +20,8 @@ export async function serviceEnvironment(tag: string): Promise<NodeJS.ProcessEnv
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     JWT_PRIVATE_KEY: await benchSigningKey(),
+    // Production requires one: a run's own, like its signing key.
+    UNSUBSCRIBE_SECRET: randomBytes(32).toString('base64url'),
     MAIL_TRANSPORT: 'log',
     DATABASE_URL: applicationUrl(benchDatabaseUrl),
     REDIS_URL: benchRedisUrl,

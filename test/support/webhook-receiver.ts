@@ -12,6 +12,8 @@ export interface ReceivedWebhook {
   readonly body: string;
   /** The secrets (of those the receiver holds) whose signature is valid. */
   readonly validFor: readonly string[];
+  /** When its body had arrived (Date.now()). */
+  readonly receivedAt: number;
 }
 
 export type Answer =
@@ -75,6 +77,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
         headers: request.headers,
         body,
         validFor: verified(receiver.secrets, request.headers, body),
+        receivedAt: Date.now(),
       });
       const answer = receiver.answers.shift() ?? receiver.fallback;
       if (answer === 'hold') return void held.push(response);
