@@ -1,6 +1,7 @@
 // The worker's two jobs on the events table: hand the committed events on to the event bus, in
 // order, at least once; and delete what is older than the retention period once it was handed on.
 import type { Clock, Logger } from '../shared/ports.js';
+import { purgeOlderThan } from '../shared/retention.js';
 import type { Repositories } from '../shared/unit-of-work.js';
 import type { Outbox } from './outbox.js';
 import type { EventBus, PositionedEvent } from './ports.js';
@@ -68,20 +69,18 @@ export async function consumeBatch(
 }
 
 /** Deletes the events older than `retentionDays` that every consumer is past; how many. */
-export async function purgeExpiredEvents(
+export function purgeExpiredEvents(
   deps: Pick<DispatchDeps, 'outbox' | 'clock'>,
   retentionDays: number,
   logger?: Logger,
 ): Promise<number> {
-  const before = new Date(deps.clock.now().getTime() - retentionDays * 86_400_000);
-  const slice = 10_000;
-  let total = 0;
-  // In slices, so that a long backlog of deletions never holds one huge transaction.
-  for (;;) {
-    const deleted = await deps.outbox.purge(before, slice);
-    total += deleted;
-    if (deleted < slice) break;
-  }
-  if (total > 0) logger?.info({ deleted: total, before }, 'expired events purged');
-  return total;
+  return purgeOlderThan(
+    deps.clock,
+    retentionDays,
+    (before, limit) => deps.outbox.purge(before, limit),
+    {
+      logger,
+      what: 'expired events',
+    },
+  );
 }

@@ -5,6 +5,7 @@
 // records every attempt, and schedules the next one or settles the delivery.
 import type { EventConsumer } from '../events/dispatch-events.js';
 import type { Clock, IdGenerator, Logger } from '../shared/ports.js';
+import { purgeOlderThan } from '../shared/retention.js';
 import type { UnitOfWork } from '../shared/unit-of-work.js';
 import {
   afterAttempt,
@@ -83,23 +84,19 @@ async function deliverOne(
   if (disabled) await deps.endpointDisabled(delivery);
 }
 
-/**
- * Deletes the settled deliveries older than `retentionDays` (their log with them), in slices so
- * that a long backlog never holds one huge transaction; how many.
- */
-export async function purgeSettledDeliveries(
+/** Deletes the settled deliveries older than `retentionDays` (their log with them); how many. */
+export function purgeSettledDeliveries(
   deps: Pick<DeliverDeps, 'queue' | 'clock'>,
   retentionDays: number,
   logger?: Logger,
 ): Promise<number> {
-  const before = new Date(deps.clock.now().getTime() - retentionDays * 86_400_000);
-  const slice = 10_000;
-  let total = 0;
-  for (;;) {
-    const deleted = await deps.queue.purge(before, slice);
-    total += deleted;
-    if (deleted < slice) break;
-  }
-  if (total > 0) logger?.info({ deleted: total, before }, 'settled webhook deliveries purged');
-  return total;
+  return purgeOlderThan(
+    deps.clock,
+    retentionDays,
+    (before, limit) => deps.queue.purge(before, limit),
+    {
+      logger,
+      what: 'settled webhook deliveries',
+    },
+  );
 }
