@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import type { Logger as PinoLogger } from 'pino';
 import type { EventBus } from '../application/events/ports.js';
 import type { Mailer } from '../application/identity/ports.js';
-import { sendDueDigests } from '../application/digest/send-digests.js';
+import { purgeDigestRuns, sendDueDigests } from '../application/digest/send-digests.js';
 import { EMAIL_JOB, emailHandler } from '../application/jobs/email.js';
 import type { JobQueue } from '../application/jobs/ports.js';
 import type { JobHandler } from '../application/jobs/run-jobs.js';
@@ -27,6 +27,7 @@ import { hmacUnsubscribeTokens } from '../adapters/security/hmac-unsubscribe-tok
 import { observedMailer } from '../adapters/telemetry/instruments.js';
 import { registerJobMetrics } from '../adapters/telemetry/job-metrics.js';
 import type { Metrics } from '../adapters/telemetry/metrics.js';
+import { periodic } from '../adapters/worker/periodic.js';
 import { batchLoop, type BatchLoop } from '../adapters/worker/batch-loop.js';
 import { jobLoop, type JobLoop } from '../adapters/worker/job-loop.js';
 import { nudgingUnitOfWork } from './compose-events.js';
@@ -169,7 +170,7 @@ function digestScheduler(sources: JobsSources): BatchLoop {
     linkBase: config.APP_URL ?? `${config.PUBLIC_URL}/api/v1`,
     logger,
   };
-  return batchLoop(
+  const loop = batchLoop(
     {
       step: async () => {
         await sendDueDigests(deps);
@@ -181,6 +182,23 @@ function digestScheduler(sources: JobsSources): BatchLoop {
     },
     { pollMs: DIGEST_TICK_MS, nudgeDelayMs: 0 },
   );
+  // The records of sent digests are kept while their day can still be sent, then purged.
+  const purge = periodic(
+    'digest run purge',
+    () => purgeDigestRuns(deps, config.DIGEST_RUN_RETENTION_DAYS, logger),
+    config.EVENT_PURGE_INTERVAL_SECONDS * 1000,
+    logger,
+  );
+  return {
+    ...loop,
+    start() {
+      loop.start();
+      purge.start();
+    },
+    async stop() {
+      await Promise.all([loop.stop(), purge.stop()]);
+    },
+  };
 }
 
 /** The jobs that send notifications' email and SMS (application/notifications/delivery.ts). */

@@ -126,6 +126,8 @@ const schema = z.object({
   NOTIFICATION_COALESCE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
   /** Notifications whose last change is older than this are deleted by the worker. */
   NOTIFICATION_RETENTION_DAYS: positive.max(3650).default(90),
+  /** Records of sent digests older than this are deleted by the worker (a day's is needed that day). */
+  DIGEST_RUN_RETENTION_DAYS: positive.min(2).max(3650).default(35),
   /** Settled webhook deliveries (and their attempts) older than this are deleted by the worker. */
   WEBHOOK_DELIVERY_RETENTION_DAYS: positive.max(3650).default(30),
   /** The port of the worker process's /health, /health/ready and /metrics (k8s probes, scrapes). */

@@ -76,6 +76,13 @@ export function postgresDigestRepository(db: Db): DigestRepository {
       return rows.map((row) => row.user_id);
     },
 
+    async purgeRuns(before, limit) {
+      const { rows } = await sql<{ deleted: string }>`
+        SELECT digest_runs_purge(${before}, ${limit})::text AS deleted
+      `.execute(db);
+      return Number(rows[0]?.deleted ?? 0);
+    },
+
     async projectCounts(organizationId, { start, end, tomorrowEnd, now }) {
       const { rows } = await sql<CountsRow>`
         SELECT p.id, p.name, p.key,

@@ -56,6 +56,8 @@ export interface DigestRepository {
    * those: a concurrent transaction's record wins (its row commits first or this one waits for it).
    */
   claim(organizationId: string, localDate: string, userIds: string[], now: Date): Promise<string[]>;
+  /** Deletes up to `limit` records of sent digests made before `before`; how many. */
+  purgeRuns(before: Date, limit: number): Promise<number>;
   /** Live projects with something to report, by name. */
   projectCounts(organizationId: string, period: DigestPeriod): Promise<ProjectDigest[]>;
 }

@@ -15,6 +15,7 @@ import { permissionsOfRole } from '../access/resolve-access.js';
 import type { Deps } from '../deps.js';
 import { enqueueEmail } from '../jobs/email.js';
 import type { Logger } from '../shared/ports.js';
+import { purgeOlderThan } from '../shared/retention.js';
 import type { Repositories } from '../shared/unit-of-work.js';
 import { digestEmail } from './digest-email.js';
 import type { DigestOrganization, DigestRecipient } from './ports.js';
@@ -105,4 +106,21 @@ async function readersAmong(
     if (reads) readers.push(member);
   }
   return readers;
+}
+
+/**
+ * Deletes the records of digests sent more than `retentionDays` ago: a day's record is needed
+ * only while that local day can still be sent (the same day: the catch-up never goes further).
+ */
+export function purgeDigestRuns(
+  deps: Pick<DigestDeps, 'repos' | 'clock'>,
+  retentionDays: number,
+  logger?: Logger,
+): Promise<number> {
+  return purgeOlderThan(
+    deps.clock,
+    retentionDays,
+    (before, limit) => deps.repos.digests.purgeRuns(before, limit),
+    { logger, what: 'digest run records' },
+  );
 }

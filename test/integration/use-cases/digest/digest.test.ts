@@ -8,6 +8,7 @@ import { smtpMailer } from '../../../../src/adapters/mail/smtp-mailer.js';
 import { updateOrganization } from '../../../../src/application/organizations/update-organization.js';
 import { resolveAccess } from '../../../../src/application/access/resolve-access.js';
 import {
+  purgeDigestRuns,
   sendDueDigests,
   type DigestDeps,
 } from '../../../../src/application/digest/send-digests.js';
@@ -112,6 +113,25 @@ describe('the digest schedule', () => {
       );
     const claimed = await Promise.all([claim(), claim()]);
     expect(claimed.flat()).toEqual([userId]);
+  });
+
+  it('forgets the records of digests sent longer ago than the retention, and only those', async () => {
+    const { world } = await aDigestedOrganization('2026-12-12');
+    const userId = world.owner.grant.actorId;
+    const claim = (localDate: string) =>
+      deps.uow.run(
+        (tx) => tx.digests.claim(world.organizationId, localDate, [userId], deps.clock.now()),
+        { organizationId: world.organizationId },
+      );
+    at('2026-12-12T17:00:00Z');
+    expect(await claim('2026-12-12')).toEqual([userId]);
+    at('2027-01-20T17:00:00Z');
+    expect(await claim('2027-01-20')).toEqual([userId]);
+    // 35 days on from 2027-01-20's run: 2026-12-12's record (39 days old) goes, the other stays.
+    at('2027-01-21T17:00:00Z');
+    expect(await purgeDigestRuns(deps, 35)).toBeGreaterThanOrEqual(1);
+    expect(await claim('2026-12-12')).toEqual([userId]);
+    expect(await claim('2027-01-20')).toEqual([]);
   });
 
   it('catches up the same evening after a worker down at 18:00, and sends the next day again', async () => {
