@@ -27,7 +27,7 @@ import { hmacUnsubscribeTokens } from '../adapters/security/hmac-unsubscribe-tok
 import { observedMailer } from '../adapters/telemetry/instruments.js';
 import { registerJobMetrics } from '../adapters/telemetry/job-metrics.js';
 import type { Metrics } from '../adapters/telemetry/metrics.js';
-import { periodic } from '../adapters/worker/periodic.js';
+import { periodic, withChore } from '../adapters/worker/periodic.js';
 import { batchLoop, type BatchLoop } from '../adapters/worker/batch-loop.js';
 import { jobLoop, type JobLoop } from '../adapters/worker/job-loop.js';
 import { nudgingUnitOfWork } from './compose-events.js';
@@ -189,16 +189,7 @@ function digestScheduler(sources: JobsSources): BatchLoop {
     config.EVENT_PURGE_INTERVAL_SECONDS * 1000,
     logger,
   );
-  return {
-    ...loop,
-    start() {
-      loop.start();
-      purge.start();
-    },
-    async stop() {
-      await Promise.all([loop.stop(), purge.stop()]);
-    },
-  };
+  return withChore(loop, purge);
 }
 
 /** The jobs that send notifications' email and SMS (application/notifications/delivery.ts). */

@@ -18,7 +18,7 @@ import { registerWebhookMetrics } from '../adapters/telemetry/webhook-metrics.js
 import { webhookUrlGuard } from '../adapters/webhooks/address-guard.js';
 import { httpWebhookSender } from '../adapters/webhooks/http-sender.js';
 import type { BatchLoop } from '../adapters/worker/batch-loop.js';
-import { periodic } from '../adapters/worker/periodic.js';
+import { periodic, withChore } from '../adapters/worker/periodic.js';
 import { webhookLoop } from '../adapters/worker/webhook-loop.js';
 import type { EventsRuntime } from './compose-events.js';
 import type { Config } from './config.js';
@@ -104,20 +104,13 @@ export function composeWebhooks(sources: WebhooksSources): WebhooksRuntime {
     config.EVENT_PURGE_INTERVAL_SECONDS * 1000,
     logger,
   );
+  const sender = withChore(loop, purge);
   return {
     settings,
     loop,
-    start: () => {
-      loop.start();
-      purge.start();
-    },
+    start: () => sender.start(),
     // The sends in flight finish (each within WEBHOOK_TIMEOUT_MS) and are recorded.
-    closer: {
-      name: 'webhook deliveries',
-      close: async () => {
-        await Promise.all([loop.stop(), purge.stop()]);
-      },
-    },
+    closer: { name: 'webhook deliveries', close: () => sender.stop() },
   };
 }
 

@@ -18,7 +18,7 @@ export function postgresNotificationAudience(db: Db): NotificationAudience {
         )
         .select(['w.task_id', 'w.user_id'])
         .where('w.organization_id', '=', organizationId)
-        .where('w.task_id', '=', sql<string>`any(${textArray(taskIds)}::uuid[])`)
+        .where('w.task_id', '=', sql<string>`any(${[...taskIds]}::uuid[])`)
         .orderBy('w.task_id')
         .orderBy('w.user_id')
         .execute();
@@ -66,12 +66,9 @@ export function postgresNotificationAudience(db: Db): NotificationAudience {
         .selectFrom('memberships')
         .select('user_id')
         .where('organization_id', '=', organizationId)
-        .where('user_id', '=', sql<string>`any(${textArray(userIds)}::uuid[])`)
+        .where('user_id', '=', sql<string>`any(${[...userIds]}::uuid[])`)
         .execute();
       return new Set(rows.map((row) => row.user_id));
     },
   };
 }
-
-/** A list as one text[] parameter (one statement text whatever its length: one prepared plan). */
-const textArray = (values: readonly string[]) => `{${values.join(',')}}`;

@@ -46,7 +46,7 @@ export function postgresNotificationPreferences(db: Db): NotificationPreferenceR
         .selectFrom('notification_preferences')
         .selectAll()
         .where('organization_id', '=', organizationId)
-        .where('user_id', '=', sql<string>`any(${`{${userIds.join(',')}}`}::uuid[])`)
+        .where('user_id', '=', sql<string>`any(${[...userIds]}::uuid[])`)
         .execute();
       for (const row of rows) {
         chosen.set(row.user_id, {

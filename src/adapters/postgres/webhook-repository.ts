@@ -281,7 +281,7 @@ export function postgresWebhookRepository(db: Db): WebhookRepository {
       const organizations = [...new Set(events.map(({ event }) => event.organizationId))];
       const { rows: subscribed } = await sql<{ organization_id: string }>`
         SELECT s AS organization_id
-        FROM webhook_subscribers(${`{${organizations.join(',')}}`}::uuid[]) s
+        FROM webhook_subscribers(${organizations}::uuid[]) s
       `.execute(db);
       const subscribers = new Set(subscribed.map((row) => row.organization_id));
       let added = 0;

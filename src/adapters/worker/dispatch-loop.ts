@@ -13,6 +13,7 @@ import {
 } from '../../application/events/dispatch-events.js';
 import type { Logger } from '../../application/shared/ports.js';
 import { batchLoop, type BatchLoop, type BatchLoopOptions } from './batch-loop.js';
+import { periodic, withChore } from './periodic.js';
 
 export interface ConsumerLoopOptions extends BatchLoopOptions {
   readonly batchSize: number;
@@ -48,34 +49,13 @@ export function dispatchLoop(
     options,
   );
 
-  let purgeTimer: NodeJS.Timeout | undefined;
-  let purging: Promise<void> | undefined;
-  function purge(): void {
-    purging ??= purgeExpiredEvents(deps, options.retentionDays, logger)
-      .then(() => undefined)
-      .catch((error: unknown) => {
-        logger.warn({ err: error }, 'event purge failed; trying again at the next round');
-      })
-      .finally(() => {
-        purging = undefined;
-      });
-  }
-
-  return {
-    ...loop,
-    start() {
-      if (purgeTimer !== undefined) return;
-      purgeTimer = setInterval(purge, options.purgeEveryMs);
-      purgeTimer.unref();
-      purge();
-      loop.start();
-    },
-    async stop() {
-      clearInterval(purgeTimer);
-      purgeTimer = undefined;
-      await Promise.all([loop.stop(), purging]);
-    },
-  };
+  const purge = periodic(
+    'event purge',
+    () => purgeExpiredEvents(deps, options.retentionDays, logger),
+    options.purgeEveryMs,
+    logger,
+  );
+  return withChore(loop, purge);
 }
 
 /** The loop that feeds `consumer` the committed events behind its own cursor. */

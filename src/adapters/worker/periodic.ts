@@ -2,6 +2,7 @@
 // never two at once; a failure is logged and the next round tries again. stop() waits for the
 // round in flight.
 import type { Logger } from '../../application/shared/ports.js';
+import type { BatchLoop } from './batch-loop.js';
 
 export interface Periodic {
   start(): void;
@@ -36,6 +37,20 @@ export function periodic(
       clearInterval(timer);
       timer = undefined;
       await running;
+    },
+  };
+}
+
+/** `loop` with `chore` beside it: started with it, and stopped with it (both awaited). */
+export function withChore(loop: BatchLoop, chore: Periodic): BatchLoop {
+  return {
+    ...loop,
+    start() {
+      chore.start();
+      loop.start();
+    },
+    async stop() {
+      await Promise.all([loop.stop(), chore.stop()]);
     },
   };
 }
