@@ -67,6 +67,8 @@ export interface Deps {
   readonly loginLimits: LoginLimits;
   readonly mailLimits: MailLimits;
   readonly phoneCodeLimits: PhoneCodeLimits;
+  /** Lookups of the public status page per client address (429 over it). */
+  readonly publicStatusLimit: RateLimiter;
   readonly notifications: NotificationChannels;
   /** Signs and checks the one-click unsubscribe links of notification emails. */
   readonly unsubscribeTokens: UnsubscribeTokens;

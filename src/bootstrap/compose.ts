@@ -179,6 +179,11 @@ export async function compose(
     secrets: cryptoSecretTokens(),
     ...identityLimits(config, limiter),
     ...smsDeps(config, sms, limiter),
+    publicStatusLimit: limiter(
+      'public-status-ip',
+      config.PUBLIC_STATUS_LOOKUPS_PER_ADDRESS,
+      config.PUBLIC_STATUS_WINDOW_SECONDS,
+    ),
     unsubscribeTokens: hmacUnsubscribeTokens(config.UNSUBSCRIBE_SECRET),
     background,
     identity: {

@@ -79,6 +79,9 @@ const schema = z.object({
   AUTH_MAIL_MAX_PER_IP: positive.default(20),
   AUTH_MAIL_MAX_PER_RECIPIENT: positive.default(5),
   AUTH_MAIL_WINDOW_SECONDS: positive.default(3600),
+  /** Public status lookups (API and page) per client address per window (docs/api.md: guessing). */
+  PUBLIC_STATUS_LOOKUPS_PER_ADDRESS: positive.default(20),
+  PUBLIC_STATUS_WINDOW_SECONDS: positive.default(60),
   /** The API's general limits, requests per window (realtime upgrades count); 0 turns one off. */
   RATE_LIMIT_PER_PRINCIPAL: z.coerce.number().int().min(0).default(1200),
   RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(0).default(3000),

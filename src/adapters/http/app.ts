@@ -30,6 +30,7 @@ import { taskBulkRoutes } from './tasks/bulk-routes.js';
 import { taskCommentsRoutes } from './tasks/comments-routes.js';
 import { taskRelationsRoutes } from './tasks/relations-routes.js';
 import { taskSearchRoutes } from './tasks/search-routes.js';
+import { publicStatusRoutes } from './tasks/public-status-routes.js';
 import { tasksRoutes } from './tasks/routes.js';
 import { taskLifecycleRoutes } from './tasks/task-lifecycle-routes.js';
 import { taskWatchersRoutes } from './tasks/watchers-routes.js';
@@ -57,6 +58,7 @@ import { servedOn } from './operations/listeners.js';
 import { operationsRoutes } from './operations/routes.js';
 import { organizationRoutes } from './organizations/routes.js';
 import { pagesRoutes } from './pages/routes.js';
+import { statusPagesRoutes } from './pages/status-pages.js';
 import { handlerOf, type RouteSpec } from './route.js';
 import { API_PREFIX } from './locations.js';
 
@@ -148,6 +150,7 @@ export function apiRouteGroups(deps: Deps): RouteGroup[] {
         ...taskCommentsRoutes(deps),
         ...taskWatchersRoutes(deps),
         ...taskSearchRoutes(deps),
+        ...publicStatusRoutes(deps),
         ...notificationsRoutes(deps),
         ...notificationPreferencesRoutes(deps),
         ...unsubscribeRoutes(deps),
@@ -264,7 +267,7 @@ export function createHttpApp(parts: HttpAppParts): HttpApps {
   const onApi = opsRoutes.filter((r) => servedOn(r.operationId, 'api'));
   mount(router, parts.adminListener ? onApi : opsRoutes, mountParts);
   // The email-link pages: HTML for people, not API operations, so not in the OpenAPI document.
-  mount(router, pagesRoutes(), mountParts);
+  mount(router, [...pagesRoutes(), ...statusPagesRoutes(deps)], mountParts);
 
   for (const middleware of outerMiddleware(parts)) app.use(middleware);
   app.use(corsFor(options.corsOrigins));

@@ -36,6 +36,10 @@ const TAGS = [
       'Tasks by id or key, kanban moves, history, comments, watchers, relations, bulk changes and search',
   },
   {
+    name: 'Public status',
+    description: 'A task’s status by its tracking code, for people without an account',
+  },
+  {
     name: 'Notifications',
     description:
       'The caller’s notifications across organizations, and their channels per organization',

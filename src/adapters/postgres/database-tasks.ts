@@ -29,6 +29,7 @@ export interface TasksTable {
   updated_at: Timestamp;
   completed_at: Timestamp | null;
   deleted_at: Timestamp | null;
+  tracking_code: string | null;
   search_vector: GeneratedAlways<string>;
 }
 

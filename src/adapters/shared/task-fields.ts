@@ -33,6 +33,7 @@ export const TASK_FIELDS = [
   { name: 'updated_at', from: 'updatedAt', format: 'time' },
   { name: 'completed_at', from: 'completedAt', format: 'time' },
   { name: 'deleted_at', from: 'deletedAt', format: 'time' },
+  { name: 'tracking_code', from: 'trackingCode' },
 ] as const satisfies readonly TaskField[];
 
 export interface TaskField {
@@ -81,5 +82,6 @@ export function presentTask(task: Task): PresentedTask {
     updated_at: task.updatedAt.toISOString(),
     completed_at: task.completedAt?.toISOString() ?? null,
     deleted_at: task.deletedAt?.toISOString() ?? null,
+    tracking_code: task.trackingCode,
   };
 }

@@ -1,4 +1,4 @@
-// Changing a project's name, description or public lookup.
+// Changing a project's name, description or public lookup (which issues its tasks' tracking codes).
 import { authorize } from '../../domain/access/authorize.js';
 import { projectDescription, projectName, type Project } from '../../domain/projects/project.js';
 import { notFound, ValidationError } from '../../domain/shared/errors.js';
@@ -41,6 +41,9 @@ export async function updateProject(
         deps.clock.now(),
         input.expectedVersion,
       )) ?? notFound('project');
+    // Turned public: every task gets a tracking code now (one it had before comes back).
+    if (after.publicLookup && !before.publicLookup)
+      await tx.tasks.issueTrackingCodes(organizationId, after.id);
     await recordAudit(deps, tx, access.principal, organizationId, {
       action: 'project.updated',
       targetType: 'project',

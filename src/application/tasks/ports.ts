@@ -112,6 +112,15 @@ export interface TaskPlacement {
   readonly afterId?: string | undefined;
 }
 
+/** All the public status lookup shows of a task: nothing internal (no ids, people or text). */
+export interface PublicTaskStatus {
+  readonly trackingCode: string;
+  readonly title: string;
+  readonly status: string;
+  readonly statusCategory: StatusCategory;
+  readonly updatedAt: Date;
+}
+
 export interface TaskRepository {
   /**
    * By id or key (`RE-42`); what is neither finds nothing. Deleted tasks only with
@@ -148,6 +157,18 @@ export interface TaskRepository {
    * concurrent creations) at the bottom of its column, with its labels.
    */
   create(task: NewTask): Promise<Task>;
+  /**
+   * Gives every task of the project that has no tracking code one (the project has just turned
+   * public_lookup on); answers how many. Codes kept from an earlier time stay.
+   */
+  issueTrackingCodes(organizationId: string, projectId: string): Promise<number>;
+  /** A new tracking code for the task (the old one answers nothing any more); bumps the version. */
+  regenerateTrackingCode(organizationId: string, id: string, now: Date): Promise<Task>;
+  /**
+   * What the public lookup shows of the task `code` names, in any organization: undefined alike
+   * for an unknown code, a revoked one, one of a private project and one of a deleted task.
+   */
+  publicStatus(code: string): Promise<PublicTaskStatus | undefined>;
   /** Writes the changes and bumps the version (the caller has locked and checked the row). */
   update(organizationId: string, id: string, changes: TaskChanges, now: Date): Promise<Task>;
   /**

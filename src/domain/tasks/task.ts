@@ -38,6 +38,11 @@ export interface Task {
   readonly updatedAt: Date;
   readonly completedAt: Date | null;
   readonly deletedAt: Date | null;
+  /**
+   * The code of the public status lookup (`RE-7K2M9QX4PA`) while its project has public_lookup;
+   * null otherwise.
+   */
+  readonly trackingCode: string | null;
 }
 
 export const TASK_TITLE_MAX_LENGTH = 500;

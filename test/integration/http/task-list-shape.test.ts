@@ -28,7 +28,7 @@ beforeAll(async () => {
   member = await memberWithRole(t, api, org.id, 'member');
   const project = await api.post(
     `${orgPath}/projects`,
-    { name: 'Shapes', key: 'SHAPE' },
+    { name: 'Shapes', key: 'SHAPE', public_lookup: true },
     as(owner),
   );
   expect(project.status, JSON.stringify(project.body)).toBe(201);

@@ -94,6 +94,8 @@ export interface TestDepsOptions {
    * file's registrations count as one address: unlimited unless a test sets it.
    */
   readonly mailRequestsPerIp?: number;
+  /** Public status lookups per client address (unlimited unless a test sets it). */
+  readonly publicStatusLookupsPerIp?: number;
 }
 
 export async function buildDeps(db: Db, options: TestDepsOptions = {}): Promise<TestDeps> {
@@ -149,6 +151,11 @@ export async function buildDeps(db: Db, options: TestDepsOptions = {}): Promise<
       byUser: limiter('phone-code-user', PHONE_CODES_PER_USER, 3600),
       byNumber: limiter('phone-code-number', PHONE_CODES_PER_NUMBER, 3600),
     },
+    publicStatusLimit: limiter(
+      'public-status-ip',
+      options.publicStatusLookupsPerIp ?? 1_000_000,
+      60,
+    ),
     notifications: { email: true, sms: false },
     background,
     logs,

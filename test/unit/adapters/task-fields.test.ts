@@ -33,6 +33,7 @@ const everyFieldSet: Task = {
   updatedAt: at(3_000),
   completedAt: at(4_000),
   deletedAt: at(5_000),
+  trackingCode: 'RE-7K2M9QX4PA',
 };
 
 describe('presentTask', () => {

@@ -50,7 +50,8 @@ function addAsset(base: string, extension: string, type: string, body: string): 
   return `${ASSET_PREFIX}${name}`;
 }
 
-const urls: AssetUrls = {
+/** The pages' script, stylesheet and icon (the status pages use the stylesheet and icon). */
+export const pageAssets: AssetUrls = {
   script: addAsset('pages', 'js', 'application/javascript; charset=utf-8', pagesScript),
   style: addAsset('pages', 'css', 'text/css; charset=utf-8', pagesStyle),
   icon: addAsset('icon', 'svg', 'image/svg+xml', pagesIcon),
@@ -60,18 +61,26 @@ const urls: AssetUrls = {
 const pageQuery = z.looseObject({});
 
 const PAGES = [
-  { path: '/verify-email', operationId: 'verifyEmailPage', html: verifyEmailPage(urls) },
-  { path: '/reset-password', operationId: 'resetPasswordPage', html: resetPasswordPage(urls) },
+  { path: '/verify-email', operationId: 'verifyEmailPage', html: verifyEmailPage(pageAssets) },
+  {
+    path: '/reset-password',
+    operationId: 'resetPasswordPage',
+    html: resetPasswordPage(pageAssets),
+  },
   {
     path: '/accept-invitation',
     operationId: 'acceptInvitationPage',
-    html: acceptInvitationPage(urls),
+    html: acceptInvitationPage(pageAssets),
   },
-  { path: '/forgot-password', operationId: 'forgotPasswordPage', html: forgotPasswordPage(urls) },
+  {
+    path: '/forgot-password',
+    operationId: 'forgotPasswordPage',
+    html: forgotPasswordPage(pageAssets),
+  },
 ] as const;
 
 /** Replaces the API-wide CSP (set by helmet) with the pages' stricter one. */
-function pageHeaders(ctx: AppContext): void {
+export function pageHeaders(ctx: AppContext): void {
   ctx.set('Content-Security-Policy', PAGES_CSP);
   // The URL holds a token until the script replaces it: never send it onwards, never cache it.
   ctx.set('Referrer-Policy', 'no-referrer');

@@ -12,6 +12,11 @@ button { margin-top: 1.25rem; padding: 0.6rem 1.2rem; font: inherit; cursor: poi
 .status.error { background: #fdecea; color: #8a1c14; }
 .status.success { background: #e8f5e9; color: #1b5e20; }
 .status:empty { display: none; }
+.hint { margin: 0.25rem 0 0; font-size: 0.9rem; color: #4a5366; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.4rem 1rem; }
+dt { font-weight: 600; }
+dd { margin: 0; }
+a { color: #2446b8; }
 `;
 
 export const pagesIcon = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#3355cc"/></svg>`;

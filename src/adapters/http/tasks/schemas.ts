@@ -173,6 +173,10 @@ export const taskSchema = z
     updated_at: z.string(),
     completed_at: z.string().nullable(),
     deleted_at: z.string().nullable(),
+    tracking_code: z.string().nullable().meta({
+      description:
+        'The code of the public status lookup (GET /public/status/{tracking_code}) while the project has public_lookup; null otherwise',
+    }),
   } satisfies { readonly [N in keyof PresentedTask]: z.ZodType<PresentedTask[N]> })
   .meta({ id: 'Task' });
 

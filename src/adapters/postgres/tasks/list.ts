@@ -111,6 +111,7 @@ const TASK_VALUES: { readonly [P in keyof Task]: RawBuilder<unknown> } = {
   updatedAt: sql`t.updated_at`,
   completedAt: sql`t.completed_at`,
   deletedAt: sql`t.deleted_at`,
+  trackingCode: sql`case when p.public_lookup then t.tracking_code end`,
 };
 
 /**

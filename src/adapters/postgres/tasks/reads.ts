@@ -63,6 +63,7 @@ export function taskQueries(db: Db) {
       't.updated_at',
       't.completed_at',
       't.deleted_at',
+      sql<string | null>`case when p.public_lookup then t.tracking_code end`.as('tracking_code'),
     ]);
 
   /**

@@ -16,6 +16,7 @@ import { taskKeys } from './keys.js';
 import { taskLists } from './list.js';
 import { taskPlacement } from './placement.js';
 import { taskQueries, taskReads, type TaskQueries } from './reads.js';
+import { taskTracking } from './tracking.js';
 import { taskTree } from './tree.js';
 import { taskWrites } from './writes.js';
 
@@ -94,6 +95,15 @@ class PostgresTaskRepository implements TaskRepository {
   }
   listItems(...args: Args<'listItems'>) {
     return this.#l.listItems(...args);
+  }
+  issueTrackingCodes(...args: Args<'issueTrackingCodes'>) {
+    return taskTracking(this.#db, this.#q).issueTrackingCodes(...args);
+  }
+  regenerateTrackingCode(...args: Args<'regenerateTrackingCode'>) {
+    return taskTracking(this.#db, this.#q).regenerateTrackingCode(...args);
+  }
+  publicStatus(...args: Args<'publicStatus'>) {
+    return taskTracking(this.#db, this.#q).publicStatus(...args);
   }
   get history(): TaskRepository['history'] {
     return (this.#history ??= postgresTaskHistoryRepository(this.#db));

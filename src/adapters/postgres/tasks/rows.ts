@@ -36,6 +36,8 @@ export interface TaskRow {
   updated_at: Date;
   completed_at: Date | null;
   deleted_at: Date | null;
+  /** Null unless the project has public_lookup (the reads answer it so). */
+  tracking_code: string | null;
 }
 
 export function toTask(row: TaskRow): Task {
@@ -65,5 +67,6 @@ export function toTask(row: TaskRow): Task {
     updatedAt: row.updated_at,
     completedAt: row.completed_at,
     deletedAt: row.deleted_at,
+    trackingCode: row.tracking_code,
   };
 }

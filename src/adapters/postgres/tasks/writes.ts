@@ -79,12 +79,12 @@ export function taskWrites(
           with counter as (
             update projects set next_task_number = next_task_number + 1
             where organization_id = ${organizationId} and id = ${projectId}
-            returning key, next_task_number - 1 as number
+            returning key, next_task_number - 1 as number, public_lookup
           ), inserted as (
             insert into tasks (
               organization_id, id, project_id, number, title, description, type_id, status_id,
               priority, assignee_id, reporter_id, parent_id, due_at, estimate_hours, actual_hours,
-              position, created_at, updated_at, completed_at
+              position, created_at, updated_at, completed_at, tracking_code
             )
             select ${organizationId}::uuid, ${task.id}::uuid, ${projectId}::uuid, counter.number,
               ${task.title}::text, ${task.description}::text, ${task.typeId}::uuid,
@@ -97,7 +97,8 @@ export function taskWrites(
                 sql`${statusId}::uuid`,
                 sql`${task.id}::uuid`,
               )}, 0) + ${POSITION_GAP}, ${task.now}::timestamptz,
-              ${task.now}::timestamptz, ${task.completedAt}::timestamptz
+              ${task.now}::timestamptz, ${task.completedAt}::timestamptz,
+              case when counter.public_lookup then tracking_code_new(counter.key) end
             from counter
             returning *
           ), labelled as (
@@ -112,7 +113,7 @@ export function taskWrites(
             array(select label::text from unnest(${labels}::uuid[]) as label order by label)
               as labels,
             t.due_at, t.estimate_hours, t.actual_hours, t.position, t.version, t.created_at,
-            t.updated_at, t.completed_at, t.deleted_at
+            t.updated_at, t.completed_at, t.deleted_at, t.tracking_code
           from inserted as t
           cross join counter
           join project_statuses as s

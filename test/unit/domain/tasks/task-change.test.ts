@@ -50,6 +50,7 @@ function aTask(fields: Partial<Task> = {}): Task {
     updatedAt: EARLIER,
     completedAt: null,
     deletedAt: null,
+    trackingCode: null,
     ...fields,
   };
 }
