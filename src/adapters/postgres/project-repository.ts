@@ -90,7 +90,13 @@ export function postgresProjectRepository(db: Db): ProjectRepository {
         .selectFrom('projects')
         .select(['projects.id', 'projects.key'])
         .$if(withWorkflow, (select) =>
-          select.select(workflowColumn('projects.organization_id', 'projects.id')),
+          select.select([
+            workflowColumn('projects.organization_id', 'projects.id'),
+            // A creation evaluates assignment rules (one more read) only where there are some.
+            sql<boolean>`exists (select 1 from assignment_rule_sets r
+              where r.organization_id = projects.organization_id and r.project_id = projects.id
+                and jsonb_array_length(r.rules) > 0)`.as('has_assignment_rules'),
+          ]),
         )
         .where('projects.organization_id', '=', org)
         .where('projects.deleted_at', 'is', null)
@@ -130,7 +136,14 @@ export function postgresProjectRepository(db: Db): ProjectRepository {
       // The workflow as a JSON array built next to the project's row: one read for both.
       const statement = liveRef(organizationId, ref, true);
       const row = statement && (await db.executeQuery(statement)).rows[0];
-      return row && { id: row.id, key: row.key, statuses: row.statuses ?? [] };
+      return (
+        row && {
+          id: row.id,
+          key: row.key,
+          statuses: row.statuses ?? [],
+          hasAssignmentRules: row.has_assignment_rules === true,
+        }
+      );
     },
 
     async find(organizationId, ref, options = {}) {

@@ -60,7 +60,13 @@ export interface ProjectRepository {
     organizationId: string,
     ref: string,
   ): Promise<
-    | { readonly id: string; readonly key: string; readonly statuses: readonly WorkflowStatus[] }
+    | {
+        readonly id: string;
+        readonly key: string;
+        readonly statuses: readonly WorkflowStatus[];
+        /** Whether the project has assignment rules (a creation without an assignee reads them). */
+        readonly hasAssignmentRules: boolean;
+      }
     | undefined
   >;
   /**

@@ -20,6 +20,7 @@ import type { JobOutbox } from '../jobs/ports.js';
 import type { LabelRepository } from '../labels/ports.js';
 import type { NotificationRepository } from '../notifications/ports.js';
 import type { OrganizationRepository } from '../organizations/ports.js';
+import type { AssignmentRuleRepository } from '../projects/assignment-ports.js';
 import type { ProjectRepository } from '../projects/ports.js';
 import type { TaskRepository } from '../tasks/ports.js';
 import type { TaskSearch } from '../tasks/search-ports.js';
@@ -47,6 +48,7 @@ export interface Repositories {
   readonly webhooks: WebhookRepository;
   readonly notifications: NotificationRepository;
   readonly digests: DigestRepository;
+  readonly assignmentRules: AssignmentRuleRepository;
 }
 
 /**

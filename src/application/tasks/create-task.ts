@@ -20,6 +20,7 @@ import type { Deps } from '../deps.js';
 import { recordChange } from './task-changes.js';
 import { assertMember, labelSet, labelSetOf, parentIn, typeIdOf } from './task-references.js';
 import { assertInsideWriteWindow } from './write-access.js';
+import { assignByRules } from './assign-by-rules.js';
 
 type TaskDeps = Pick<Deps, 'uow' | 'clock' | 'ids'>;
 
@@ -67,6 +68,11 @@ export async function createTask(
     const labels = await labelSetOf(tx, organizationId, input.labels ?? []);
     if (input.assigneeId !== undefined)
       await assertMember(tx, organizationId, input.assigneeId, 'assignee_id');
+    // An assignee the request names wins over the rules.
+    const byRule =
+      input.assigneeId === undefined && ref.hasAssignmentRules
+        ? await assignByRules(tx, organizationId, project.id, { typeId, labels, priority })
+        : undefined;
     let parentId: string | null = null;
     if (input.parentId !== undefined) {
       await tx.tasks.lockTree(organizationId, project.id);
@@ -83,7 +89,7 @@ export async function createTask(
       typeId,
       statusId: status.id,
       priority,
-      assigneeId: input.assigneeId ?? null,
+      assigneeId: input.assigneeId ?? byRule?.assigneeId ?? null,
       reporterId: actorIdOf(access.principal),
       parentId,
       labels,
@@ -102,7 +108,16 @@ export async function createTask(
       ...(parentId !== null && { parent_id: parentId }),
       ...(labels.length > 0 && { labels }),
     };
-    await recordChange(deps, tx, access, task, creationRecord(task, now), summary);
+    const record = creationRecord(task, now);
+    const rule = byRule && { assignment_rule: { from: null, to: byRule.rule } };
+    await recordChange(
+      deps,
+      tx,
+      access,
+      task,
+      { ...record, changes: { ...record.changes, ...rule } },
+      { ...summary, ...rule },
+    );
     return task;
   });
 }

@@ -62,6 +62,7 @@ export type AuditAction =
   | `comment.${'created' | 'updated' | 'deleted'}`
   | `label.${'created' | 'updated' | 'deleted'}`
   | `project.${'created' | 'updated' | 'deleted' | 'restored' | 'statuses_replaced'}`
+  | 'project.assignment_rules_replaced'
   | `task_type.${'created' | 'updated' | 'deleted'}`
   | `member.${'added' | 'removed' | 'role_changed'}`
   | `invitation.${'created' | 'revoked'}`
@@ -78,6 +79,7 @@ const RENAMED: Partial<Record<AuditAction, EventType>> = {
   'task.watcher_added': 'watcher.added',
   'task.watcher_removed': 'watcher.removed',
   'project.statuses_replaced': 'workflow.changed',
+  'project.assignment_rules_replaced': 'project.updated',
   'apikey.created': 'api_key.created',
   'apikey.revoked': 'api_key.revoked',
 };

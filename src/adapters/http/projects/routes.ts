@@ -24,6 +24,7 @@ import {
   projectSchema,
   updateProjectBody,
 } from './schemas.js';
+import { assignmentRulesRoutes } from './assignment-rules-routes.js';
 import { taskTypesRoutes } from './task-types-routes.js';
 import { workflowRoutes } from './workflow-routes.js';
 
@@ -191,5 +192,6 @@ export function projectsRoutes(deps: Deps): RouteSpec[] {
     }),
     ...workflowRoutes(deps),
     ...taskTypesRoutes(deps),
+    ...assignmentRulesRoutes(deps),
   ];
 }
