@@ -28,6 +28,7 @@ import * as m0028 from './2026_12_05_0028_monotonic_event_horizon.js';
 import * as m0029 from './2026_12_05_0029_digest_run_retention.js';
 import * as m0031 from './2026_12_06_0031_tracking_codes.js';
 import * as m0032 from './2026_12_06_0032_assignment_rules.js';
+import * as m0033 from './2026_12_06_0033_task_started_at.js';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_23_0001_identity_and_organizations': m0001,
@@ -58,4 +59,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_05_0029_digest_run_retention': m0029,
   '2026_12_06_0031_tracking_codes': m0031,
   '2026_12_06_0032_assignment_rules': m0032,
+  '2026_12_06_0033_task_started_at': m0033,
 };

@@ -67,6 +67,8 @@ export interface Deps {
   readonly loginLimits: LoginLimits;
   readonly mailLimits: MailLimits;
   readonly phoneCodeLimits: PhoneCodeLimits;
+  /** How long an analytics answer is reused for the same question (0: never). */
+  readonly analyticsCacheSeconds: number;
   /** Lookups of the public status page per client address (429 over it). */
   readonly publicStatusLimit: RateLimiter;
   readonly notifications: NotificationChannels;

@@ -179,6 +179,7 @@ export async function compose(
     secrets: cryptoSecretTokens(),
     ...identityLimits(config, limiter),
     ...smsDeps(config, sms, limiter),
+    analyticsCacheSeconds: config.ANALYTICS_CACHE_SECONDS,
     publicStatusLimit: limiter(
       'public-status-ip',
       config.PUBLIC_STATUS_LOOKUPS_PER_ADDRESS,

@@ -82,6 +82,8 @@ const schema = z.object({
   /** Public status lookups (API and page) per client address per window (docs/api.md: guessing). */
   PUBLIC_STATUS_LOOKUPS_PER_ADDRESS: positive.default(20),
   PUBLIC_STATUS_WINDOW_SECONDS: positive.default(60),
+  /** Analytics answers are reused this long for the same question (0: computed every time). */
+  ANALYTICS_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   /** The API's general limits, requests per window (realtime upgrades count); 0 turns one off. */
   RATE_LIMIT_PER_PRINCIPAL: z.coerce.number().int().min(0).default(1200),
   RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(0).default(3000),

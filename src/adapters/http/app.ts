@@ -31,6 +31,7 @@ import { taskCommentsRoutes } from './tasks/comments-routes.js';
 import { taskRelationsRoutes } from './tasks/relations-routes.js';
 import { taskSearchRoutes } from './tasks/search-routes.js';
 import { publicStatusRoutes } from './tasks/public-status-routes.js';
+import { analyticsRoutes } from './analytics/routes.js';
 import { tasksRoutes } from './tasks/routes.js';
 import { taskLifecycleRoutes } from './tasks/task-lifecycle-routes.js';
 import { taskWatchersRoutes } from './tasks/watchers-routes.js';
@@ -151,6 +152,7 @@ export function apiRouteGroups(deps: Deps): RouteGroup[] {
         ...taskWatchersRoutes(deps),
         ...taskSearchRoutes(deps),
         ...publicStatusRoutes(deps),
+        ...analyticsRoutes(deps),
         ...notificationsRoutes(deps),
         ...notificationPreferencesRoutes(deps),
         ...unsubscribeRoutes(deps),

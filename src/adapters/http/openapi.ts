@@ -36,6 +36,10 @@ const TAGS = [
       'Tasks by id or key, kanban moves, history, comments, watchers, relations, bulk changes and search',
   },
   {
+    name: 'Analytics',
+    description: 'Counts, throughput, cycle time, efficiency and workload of the tasks',
+  },
+  {
     name: 'Public status',
     description: 'A task’s status by its tracking code, for people without an account',
   },

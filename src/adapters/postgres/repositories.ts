@@ -4,6 +4,7 @@
 // share of a read's main-thread time (bench/profile.ts on scenario 2).
 import type { Repositories } from '../../application/shared/unit-of-work.js';
 import type { Db } from './database.js';
+import { postgresAnalyticsReader } from './analytics-reader.js';
 import { postgresApiKeyRepository } from './api-key-repository.js';
 import { postgresAssignmentRuleRepository } from './assignment-rule-repository.js';
 import { postgresAuditLogRepository } from './audit-log-repository.js';
@@ -53,6 +54,7 @@ class LazyRepositories implements Repositories {
   #notifications?: Repositories['notifications'];
   #digests?: Repositories['digests'];
   #assignmentRules?: Repositories['assignmentRules'];
+  #analytics?: Repositories['analytics'];
 
   constructor(db: Db) {
     this.#db = db;
@@ -122,6 +124,9 @@ class LazyRepositories implements Repositories {
 
   get digests(): Repositories['digests'] {
     return (this.#digests ??= postgresDigestRepository(this.#db));
+  }
+  get analytics(): Repositories['analytics'] {
+    return (this.#analytics ??= postgresAnalyticsReader(this.#db));
   }
   get assignmentRules(): Repositories['assignmentRules'] {
     return (this.#assignmentRules ??= postgresAssignmentRuleRepository(this.#db));

@@ -14,6 +14,7 @@ import type {
   RoleRepository,
   TeamRepository,
 } from '../access/ports.js';
+import type { AnalyticsReader } from '../analytics/ports.js';
 import type { DigestRepository } from '../digest/ports.js';
 import type { EventLog } from '../events/ports.js';
 import type { JobOutbox } from '../jobs/ports.js';
@@ -49,6 +50,7 @@ export interface Repositories {
   readonly notifications: NotificationRepository;
   readonly digests: DigestRepository;
   readonly assignmentRules: AssignmentRuleRepository;
+  readonly analytics: AnalyticsReader;
 }
 
 /**

@@ -84,7 +84,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<BuiltInRole, readonly Permission[
     'task:delete:own',
     'comment:create',
   ],
-  viewer: [...READ_ORGANIZATION, 'analytics:read:own', 'task:read:any'],
+  viewer: [...READ_ORGANIZATION, 'analytics:read:any', 'task:read:any'],
   requester: [
     'organization:read',
     'project:read',

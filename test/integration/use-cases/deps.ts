@@ -151,6 +151,7 @@ export async function buildDeps(db: Db, options: TestDepsOptions = {}): Promise<
       byUser: limiter('phone-code-user', PHONE_CODES_PER_USER, 3600),
       byNumber: limiter('phone-code-number', PHONE_CODES_PER_NUMBER, 3600),
     },
+    analyticsCacheSeconds: 0,
     publicStatusLimit: limiter(
       'public-status-ip',
       options.publicStatusLookupsPerIp ?? 1_000_000,

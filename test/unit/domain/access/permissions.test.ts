@@ -40,8 +40,8 @@ const MATRIX: Record<Permission, string> = {
   'apikey:manage':       'Y     Y     .       .      .      .',
   'audit:read':          'Y     Y     .       .      .      .',
   'webhook:manage':      'Y     Y     .       .      .      .',
-  'analytics:read:any':  'Y     Y     Y       .      .      .',
-  'analytics:read:own':  'Y     Y     .       Y      Y      Y',
+  'analytics:read:any':  'Y     Y     Y       .      Y      .',
+  'analytics:read:own':  'Y     Y     .       Y      .      Y',
   'project:read':        'Y     Y     Y       Y      Y      Y',
   'project:create':      'Y     Y     Y       .      .      .',
   'project:update':      'Y     Y     Y       .      .      .',
@@ -228,11 +228,12 @@ describe('canGrant', () => {
     ['admin', 'admin', true],
     ['admin', 'requester', true],
     ['manager', 'admin', false],
-    // The manager's :any scopes cover the member's and viewer's :own ones.
+    // The manager's :any scopes cover the member's :own ones; a viewer reads the organization's
+    // analytics, which a member may not hand out.
     ['manager', 'member', true],
     ['manager', 'viewer', true],
     ['manager', 'requester', true],
-    ['member', 'viewer', true],
+    ['member', 'viewer', false],
     ['member', 'requester', true],
     ['viewer', 'member', false],
     ['viewer', 'viewer', true],
