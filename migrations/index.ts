@@ -26,6 +26,7 @@ import * as m0025 from './2026_12_05_0025_webhook_subscribers.js';
 import * as m0027 from './2026_12_05_0027_webhook_delivery_retention.js';
 import * as m0028 from './2026_12_05_0028_monotonic_event_horizon.js';
 import * as m0029 from './2026_12_05_0029_digest_run_retention.js';
+import * as m0030 from './2026_12_06_0030_attachments.js';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_23_0001_identity_and_organizations': m0001,
@@ -54,4 +55,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_05_0027_webhook_delivery_retention': m0027,
   '2026_12_05_0028_monotonic_event_horizon': m0028,
   '2026_12_05_0029_digest_run_retention': m0029,
+  '2026_12_06_0030_attachments': m0030,
 };

@@ -5,6 +5,7 @@
 import type { Repositories } from '../../application/shared/unit-of-work.js';
 import type { Db } from './database.js';
 import { postgresApiKeyRepository } from './api-key-repository.js';
+import { postgresAttachmentRepository } from './attachment-repository.js';
 import { postgresAuditLogRepository } from './audit-log-repository.js';
 import { postgresDigestRepository } from './digest-repository.js';
 import { postgresEventLog } from './event-log-repository.js';
@@ -51,6 +52,7 @@ class LazyRepositories implements Repositories {
   #webhooks?: Repositories['webhooks'];
   #notifications?: Repositories['notifications'];
   #digests?: Repositories['digests'];
+  #attachments?: Repositories['attachments'];
 
   constructor(db: Db) {
     this.#db = db;
@@ -120,6 +122,9 @@ class LazyRepositories implements Repositories {
 
   get digests(): Repositories['digests'] {
     return (this.#digests ??= postgresDigestRepository(this.#db));
+  }
+  get attachments(): Repositories['attachments'] {
+    return (this.#attachments ??= postgresAttachmentRepository(this.#db));
   }
 }
 

@@ -14,6 +14,7 @@ import type {
   RoleRepository,
   TeamRepository,
 } from '../access/ports.js';
+import type { AttachmentMaintenance, AttachmentRepository } from '../attachments/ports.js';
 import type { DigestRepository } from '../digest/ports.js';
 import type { EventLog } from '../events/ports.js';
 import type { JobOutbox } from '../jobs/ports.js';
@@ -47,6 +48,7 @@ export interface Repositories {
   readonly webhooks: WebhookRepository;
   readonly notifications: NotificationRepository;
   readonly digests: DigestRepository;
+  readonly attachments: AttachmentRepository & AttachmentMaintenance;
 }
 
 /**
