@@ -33,6 +33,7 @@ import { taskSearchRoutes } from './tasks/search-routes.js';
 import { tasksRoutes } from './tasks/routes.js';
 import { taskLifecycleRoutes } from './tasks/task-lifecycle-routes.js';
 import { taskWatchersRoutes } from './tasks/watchers-routes.js';
+import { taskAttachmentsRoutes } from './tasks/attachments-routes.js';
 import { requireCredential, requireUserPrincipal } from './middleware/authenticate.js';
 import { organizationAccess, type AccessResolver } from './middleware/organization-access.js';
 import { allowedMethods } from './middleware/allowed-methods.js';
@@ -147,6 +148,7 @@ export function apiRouteGroups(deps: Deps): RouteGroup[] {
         ...taskRelationsRoutes(deps),
         ...taskCommentsRoutes(deps),
         ...taskWatchersRoutes(deps),
+        ...taskAttachmentsRoutes(deps),
         ...taskSearchRoutes(deps),
         ...notificationsRoutes(deps),
         ...notificationPreferencesRoutes(deps),
@@ -185,7 +187,10 @@ export function mount(
       ...(spec.scope === 'organization'
         ? [organizationAccess(parts.resolve, spec.permission)]
         : []),
-      ...(spec.body ? [spec.bodyType === 'form' ? parts.formBody : parts.body] : []),
+      // A multipart body is streamed by its handler, never parsed ahead.
+      ...(spec.body && spec.bodyType !== 'multipart'
+        ? [spec.bodyType === 'form' ? parts.formBody : parts.body]
+        : []),
       // After the body parser (it hashes the raw body), wrapping the handler to keep its answer.
       ...(spec.idempotent ? [parts.idempotency] : []),
       handlerOf(spec),

@@ -34,16 +34,16 @@ const UNSAFE = /["*:<>?|]/g;
 
 /**
  * The client's file name made safe to keep and to offer back: its last path segment only (either
- * slash), without control or format characters, `"*:<>?|` as `_`, spaces collapsed, no leading or
- * trailing dots and spaces, at most FILE_NAME_MAX_LENGTH characters (the extension kept when it is
- * short). Nothing left: `file`.
+ * slash), every run of white space as one space, without control or format characters,
+ * `"*:<>?|` as `_`, no leading or trailing dots and spaces, at most FILE_NAME_MAX_LENGTH
+ * characters (the extension kept when it is short). Nothing left: `file`.
  */
 export function fileName(raw: string | undefined): string {
   const base = (raw ?? '').normalize('NFC').split(/[/\\]/).pop() ?? '';
   const cleaned = base
+    .replace(/\s+/g, ' ')
     .replace(CONTROL, '')
     .replace(UNSAFE, '_')
-    .replace(/\s+/g, ' ')
     .replace(/^[\s.]+|[\s.]+$/g, '');
   const chars = [...cleaned];
   if (chars.length === 0) return 'file';
