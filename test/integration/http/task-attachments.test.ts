@@ -164,7 +164,7 @@ describe('uploading and downloading', () => {
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const name = created.body.data.file_name as string;
-    expect(name).not.toMatch(/[\\/\u0000-\u001f\u202e*]/);
+    expect([...name].some((c) => c.charCodeAt(0) < 0x20 || '\\/\u202e*'.includes(c))).toBe(false);
     expect(name).toBe('résumé v1_.txt');
     const download = await api.get(`${attachmentsPath(task)}/${created.body.data.id}/content`, {
       ...as(owner),
