@@ -9,7 +9,9 @@ import { openAttachment } from '../../../../src/application/attachments/read-att
 import { removeAttachment } from '../../../../src/application/attachments/remove-attachment.js';
 import { uploadAttachment } from '../../../../src/application/attachments/upload-attachment.js';
 import type { ByteStream } from '../../../../src/application/attachments/ports.js';
+import { createComment } from '../../../../src/application/tasks/create-comment.js';
 import { createTask } from '../../../../src/application/tasks/create-task.js';
+import { deleteComment } from '../../../../src/application/tasks/delete-comment.js';
 import { storageKeyOf } from '../../../../src/domain/attachments/attachment.js';
 import {
   ConflictError,
@@ -147,5 +149,21 @@ describe('removing', () => {
     expect(deleted).toBeGreaterThanOrEqual(1);
     expect(await deps.attachments.blobs.exists(key)).toBe(false);
     expect(await dueDeletions()).not.toContain(key);
+  });
+});
+
+describe('a comment’s files', () => {
+  it('stay on the task when the comment is deleted (comment_id cleared)', async () => {
+    const board = await aBoard(deps);
+    const task = await aTask(board);
+    const comment = await createComment(deps, board.world.owner, task.id, { body: 'Here' });
+    const attachment = await uploadAttachment(deps, board.world.owner, task.id, {
+      fileName: 'on-comment.txt',
+      content: bytes(4),
+      commentId: comment.id,
+    });
+    expect(attachment.commentId).toBe(comment.id);
+    await deleteComment(deps, board.world.owner, task.id, comment.id);
+    expect(await rows(board, task.id)).toEqual([{ ...attachment, commentId: null }]);
   });
 });
