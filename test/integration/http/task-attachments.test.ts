@@ -219,6 +219,14 @@ describe('limits', () => {
     expect(exactly.status).toBe(201);
   });
 
+  it('answers 413 before reading a body whose Content-Length is already too large', async () => {
+    const task = await aTask();
+    const refused = await upload(task, Buffer.alloc(200 * 1024, 7), 'huge.bin');
+    expectError(refused, 413, 'PAYLOAD_TOO_LARGE');
+    const list = await api.get(attachmentsPath(task), as(owner));
+    expect(list.body.data).toEqual([]);
+  });
+
   it('never lets concurrent uploads pass the organization’s quota', async () => {
     const ownerQ = await signIn(t, api);
     const orgQ = await createOrganization(api, ownerQ);
@@ -261,6 +269,33 @@ describe('refusals and removal', () => {
       400,
       'BAD_REQUEST',
     );
+  });
+
+  it('refuses another field (422 naming it) and a form without the file (422 file)', async () => {
+    const task = await aTask();
+    const extra = formWith(PNG, 'x.png');
+    extra.append('note', 'hello');
+    const refused = await api.post(attachmentsPath(task), undefined, { ...as(owner), form: extra });
+    expectError(refused, 422, 'VALIDATION_ERROR');
+    expect(refused.body.error.details).toEqual([{ field: 'note', message: 'Unknown field' }]);
+    const wrongName = new FormData();
+    wrongName.append('document', new Blob([PNG]), 'x.png');
+    const misnamed = await api.post(attachmentsPath(task), undefined, {
+      ...as(owner),
+      form: wrongName,
+    });
+    expectError(misnamed, 422, 'VALIDATION_ERROR');
+    expect(misnamed.body.error.details[0].field).toBe('document');
+    const two = formWith(PNG, 'a.png');
+    two.append('file', new Blob([PNG]), 'b.png');
+    const twice = await api.post(attachmentsPath(task), undefined, { ...as(owner), form: two });
+    expectError(twice, 422, 'VALIDATION_ERROR');
+    expect(twice.body.error.details).toEqual([{ field: 'file', message: 'One file per upload' }]);
+    const empty = new FormData();
+    const none = await api.post(attachmentsPath(task), undefined, { ...as(owner), form: empty });
+    expectError(none, 422, 'VALIDATION_ERROR');
+    await t.app.deps.background.idle();
+    expect((await api.get(attachmentsPath(task), as(owner))).body.data).toEqual([]);
   });
 
   it('removes a file: 204, its blob deleted, history and event recorded, then 404', async () => {

@@ -10,7 +10,7 @@ import { HttpError } from '../errors.js';
 export interface FilePart {
   /** The name the client gave, as it gave it (the use case sanitises it). */
   readonly fileName: string | undefined;
-  readonly content: Readable;
+  readonly content: AsyncIterable<Uint8Array>;
 }
 
 /** Room for the multipart framing (boundaries, part headers) around the file itself. */
@@ -40,7 +40,8 @@ export async function withUploadedFile<T>(
       headers: ctx.req.headers,
       // File names as browsers and fetch send them: UTF-8.
       defParamCharset: 'utf8',
-      limits: { files: 1, fields: 20 },
+      // Two files: the second is refused, not silently dropped.
+      limits: { files: 2, fields: 20 },
     });
   } catch (error) {
     throw new HttpError('BAD_REQUEST', `Malformed multipart body: ${(error as Error).message}`);
@@ -48,29 +49,58 @@ export async function withUploadedFile<T>(
   const request = ctx.req;
   try {
     return await new Promise<T>((resolve, reject) => {
-      let started = false;
+      let file: Readable | undefined;
+      let failure: unknown;
+      let endBody!: () => void;
+      let failBody!: (error: unknown) => void;
+      // Settles once the whole body is parsed: the file's stream ends only then (untilBodyEnds),
+      // so a field after the file fails the upload before anything is recorded.
+      const body = new Promise<void>((res, rej) => {
+        endBody = res;
+        failBody = rej;
+      });
+      body.catch(() => undefined);
+      const fail = (error: Error) => {
+        if (failure !== undefined) return;
+        failure = error;
+        failBody(error);
+        if (file === undefined) reject(error);
+        else if (!file.readableEnded) file.destroy(error);
+      };
       parser.on('file', (name, stream, info) => {
-        if (started || name !== field) {
+        if (file !== undefined || failure !== undefined || name !== field) {
           stream.resume();
-          if (name !== field)
-            reject(ValidationError.field(name, `Unknown field: send the file as \`${field}\``));
+          fail(
+            ValidationError.field(
+              name,
+              name === field
+                ? 'One file per upload'
+                : `Unknown field: send the file as \`${field}\``,
+            ),
+          );
           return;
         }
-        started = true;
-        consume({ fileName: info.filename, content: stream }).then(resolve, (error: unknown) => {
-          stream.resume();
-          reject(error instanceof Error ? error : new Error(String(error)));
-        });
+        file = stream;
+        // Its error reaches the consumer through the iteration; none is left unhandled.
+        stream.on('error', () => undefined);
+        consume({ fileName: info.filename, content: untilBodyEnds(stream, body) }).then(
+          resolve,
+          (error: unknown) => {
+            stream.resume();
+            reject(error instanceof Error ? error : new Error(String(error)));
+          },
+        );
       });
-      parser.on('field', (name) => reject(ValidationError.field(name, 'Unknown field')));
+      parser.on('field', (name) => fail(ValidationError.field(name, 'Unknown field')));
       parser.on('error', (error: Error) =>
-        reject(new HttpError('BAD_REQUEST', `Malformed multipart body: ${error.message}`)),
+        fail(new HttpError('BAD_REQUEST', `Malformed multipart body: ${error.message}`)),
       );
       parser.on('close', () => {
-        if (!started) reject(ValidationError.field(field, 'Required: the file to attach'));
+        if (file === undefined) fail(ValidationError.field(field, 'Required: the file to attach'));
+        endBody();
       });
       request.on('aborted', () =>
-        reject(new HttpError('BAD_REQUEST', 'The request closed before its body was read')),
+        fail(new HttpError('BAD_REQUEST', 'The request closed before its body was read')),
       );
       request.pipe(parser);
     });
@@ -79,4 +109,10 @@ export async function withUploadedFile<T>(
     // What is left of the body is read and dropped.
     if (!request.readableEnded) request.resume();
   }
+}
+
+/** The file's bytes, ending only once the rest of the body has been parsed without a problem. */
+async function* untilBodyEnds(file: Readable, body: Promise<void>): AsyncGenerator<Uint8Array> {
+  for await (const chunk of file) yield chunk as Uint8Array;
+  await body;
 }
