@@ -26,6 +26,7 @@ import * as m0025 from './2026_12_05_0025_webhook_subscribers.js';
 import * as m0027 from './2026_12_05_0027_webhook_delivery_retention.js';
 import * as m0028 from './2026_12_05_0028_monotonic_event_horizon.js';
 import * as m0029 from './2026_12_05_0029_digest_run_retention.js';
+import * as m0030 from './2026_12_06_0030_attachments.js';
 import * as m0031 from './2026_12_06_0031_tracking_codes.js';
 import * as m0032 from './2026_12_06_0032_assignment_rules.js';
 import * as m0033 from './2026_12_06_0033_task_started_at.js';
@@ -57,6 +58,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_05_0027_webhook_delivery_retention': m0027,
   '2026_12_05_0028_monotonic_event_horizon': m0028,
   '2026_12_05_0029_digest_run_retention': m0029,
+  '2026_12_06_0030_attachments': m0030,
   '2026_12_06_0031_tracking_codes': m0031,
   '2026_12_06_0032_assignment_rules': m0032,
   '2026_12_06_0033_task_started_at': m0033,

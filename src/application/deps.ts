@@ -1,4 +1,5 @@
 // Everything a use case may be handed. Each use case names the part it touches with Pick<Deps, …>.
+import type { AttachmentSettings } from './attachments/ports.js';
 import type { EventBus } from './events/ports.js';
 import type { AccessTokenService, PasswordHasher, SecretTokens } from './identity/ports.js';
 import type { UnsubscribeTokens } from './notifications/ports.js';
@@ -80,4 +81,6 @@ export interface Deps {
   /** Tells the realtime hub of every API process what is not an event (sessions that ended). */
   readonly signals: Pick<EventBus, 'signal'>;
   readonly webhooks: WebhookSettings;
+  /** Where attachments' bytes go, how they are sniffed and scanned, and their limits. */
+  readonly attachments: AttachmentSettings;
 }

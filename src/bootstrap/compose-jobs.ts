@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger as PinoLogger } from 'pino';
+import type { AttachmentSettings } from '../application/attachments/ports.js';
 import type { EventBus } from '../application/events/ports.js';
 import type { Mailer } from '../application/identity/ports.js';
 import { purgeDigestRuns, sendDueDigests } from '../application/digest/send-digests.js';
@@ -30,6 +31,7 @@ import type { Metrics } from '../adapters/telemetry/metrics.js';
 import { periodic, withChore } from '../adapters/worker/periodic.js';
 import { batchLoop, type BatchLoop } from '../adapters/worker/batch-loop.js';
 import { jobLoop, type JobLoop } from '../adapters/worker/job-loop.js';
+import { attachmentChore } from './compose-attachments.js';
 import { nudgingUnitOfWork } from './compose-events.js';
 import type { Config } from './config.js';
 import { notificationChannels } from './compose-sms.js';
@@ -63,6 +65,8 @@ export interface JobsSources {
   readonly sms: SmsSender;
   /** Whether this process runs jobs (the worker process always; the API when inline). */
   readonly run: boolean;
+  /** The blob store the scheduler's process deletes blobs from (with the deleted-task purge). */
+  readonly attachments: AttachmentSettings;
 }
 
 /** How often the digest scheduler looks for due digests (and once at start). */
@@ -189,7 +193,12 @@ function digestScheduler(sources: JobsSources): BatchLoop {
     config.EVENT_PURGE_INTERVAL_SECONDS * 1000,
     logger,
   );
-  return withChore(loop, purge);
+  const attachments = attachmentChore(
+    config,
+    { maintenance: deps.repos.attachments, clock, attachments: sources.attachments },
+    logger.child({ component: 'attachments' }),
+  );
+  return withChore(withChore(loop, purge), attachments);
 }
 
 /** The jobs that send notifications' email and SMS (application/notifications/delivery.ts). */

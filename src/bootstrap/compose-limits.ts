@@ -1,6 +1,7 @@
 // The rate limiters compose hands out: in Redis when configured (each falling back to process
 // memory while Redis does not answer in time), in process memory otherwise.
 import type { Redis } from 'ioredis';
+import type { Deps } from '../application/deps.js';
 import type { RateLimiter } from '../application/shared/ports.js';
 import { memoryRateLimiter } from '../adapters/memory/memory-rate-limiter.js';
 import { redisRateLimiter } from '../adapters/redis/redis-rate-limiter.js';
@@ -48,4 +49,18 @@ export function rateLimiters(config: Config, redis: Redis | undefined, metrics: 
   };
 
   return { limiter, apiLimiter };
+}
+
+/** The limits of what anyone may ask without an account: the public status lookup per address. */
+export function publicLimits(
+  config: Config,
+  limiter: ReturnType<typeof rateLimiters>['limiter'],
+): Pick<Deps, 'publicStatusLimit'> {
+  return {
+    publicStatusLimit: limiter(
+      'public-status-ip',
+      config.PUBLIC_STATUS_LOOKUPS_PER_ADDRESS,
+      config.PUBLIC_STATUS_WINDOW_SECONDS,
+    ),
+  };
 }

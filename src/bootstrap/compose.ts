@@ -24,12 +24,14 @@ import { clientAddress } from '../adapters/shared/client-address.js';
 import { cacheNameOf, observedCache } from '../adapters/telemetry/instruments.js';
 import { createMetrics } from '../adapters/telemetry/metrics.js';
 import type { Config } from './config.js';
+import { composeAttachments } from './compose-attachments.js';
 import { composeEvents, nudgingUnitOfWork, type EventsRuntime } from './compose-events.js';
 import { composeJobs, type JobsRuntime } from './compose-jobs.js';
 import { composeWebhooks, type WebhooksRuntime } from './compose-webhooks.js';
 import { composeNotifications } from './compose-notifications.js';
 import type { NotificationPush } from '../application/notifications/ports.js';
-import { rateLimiters } from './compose-limits.js';
+import type { AttachmentScanner } from '../application/attachments/ports.js';
+import { publicLimits, rateLimiters } from './compose-limits.js';
 import { smsDeps, smsSender } from './compose-sms.js';
 import { hmacUnsubscribeTokens } from '../adapters/security/hmac-unsubscribe-tokens.js';
 import { accessTokenService, identityLimits, passwordHasher } from './compose-identity.js';
@@ -56,6 +58,8 @@ export interface ComposeOverrides {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Where recorded notifications are pushed (a test records them; see compose-notifications). */
   readonly notificationPush?: NotificationPush;
+  /** Looks at each uploaded file (a test quarantines); default: passes everything. */
+  readonly attachmentScanner?: AttachmentScanner;
 }
 
 export interface Application {
@@ -130,9 +134,12 @@ export async function compose(
   });
 
   const sms = smsSender(config, logger);
+  const attachments = composeAttachments(config, overrides.attachmentScanner);
+  closers.push(attachments.closer);
   const jobs = composeJobs({
     ...{ config, database, bus: events.bus, logger, clock, metrics, mailer: overrides.mailer, sms },
     run: config.WORKER_MODE === 'inline',
+    attachments: attachments.settings,
   });
 
   // Drained before the job runner stops (its jobs enqueue mail) and before the database closes.
@@ -180,11 +187,7 @@ export async function compose(
     ...identityLimits(config, limiter),
     ...smsDeps(config, sms, limiter),
     analyticsCacheSeconds: config.ANALYTICS_CACHE_SECONDS,
-    publicStatusLimit: limiter(
-      'public-status-ip',
-      config.PUBLIC_STATUS_LOOKUPS_PER_ADDRESS,
-      config.PUBLIC_STATUS_WINDOW_SECONDS,
-    ),
+    ...publicLimits(config, limiter),
     unsubscribeTokens: hmacUnsubscribeTokens(config.UNSUBSCRIBE_SECRET),
     background,
     identity: {
@@ -194,6 +197,7 @@ export async function compose(
     idempotency: postgresIdempotencyStore(database.db, database.pipelined),
     signals: events.bus,
     webhooks: webhooks.settings,
+    attachments: attachments.settings,
   };
 
   // The consumer's writes wake no dispatcher: they are no events.

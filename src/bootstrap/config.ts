@@ -2,6 +2,7 @@
 // docs/architecture.md "Operations"). Production fails closed: no embedded database, no log mailer
 // unless asked for by name.
 import { z } from 'zod';
+import { attachmentProblems, attachmentSettings } from './config-attachments.js';
 import { smsProblems, smsSettings } from './config-sms.js';
 import { boolean, commaList, port, positive, url } from './config-values.js';
 
@@ -162,6 +163,7 @@ const schema = z.object({
   /** After a secret's rotation the previous one signs too, this many hours. */
   WEBHOOK_SECRET_OVERLAP_HOURS: positive.max(720).default(24),
   ...smsSettings,
+  ...attachmentSettings,
 });
 
 export type Env = z.infer<typeof schema>;
@@ -262,7 +264,8 @@ export function loadConfig(
       'WEBHOOK_LEASE_SECONDS: must be longer than WEBHOOK_TIMEOUT_MS, or a slow delivery is claimed (and sent) twice',
     );
   }
-  if (parsed.success) problems.push(...smsProblems(parsed.data));
+  if (parsed.success)
+    problems.push(...smsProblems(parsed.data), ...attachmentProblems(parsed.data));
   const adminPort = parsed.success ? adminPortOf(parsed.data) : undefined;
   if (
     parsed.success &&

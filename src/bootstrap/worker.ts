@@ -14,6 +14,7 @@ import { createRedisClient } from '../adapters/redis/redis-client.js';
 import { systemClock } from '../adapters/system/clock.js';
 import { uuidV7Ids } from '../adapters/system/uuid-v7-ids.js';
 import { createMetrics } from '../adapters/telemetry/metrics.js';
+import { composeAttachments } from './compose-attachments.js';
 import { composeEvents } from './compose-events.js';
 import { composeJobs } from './compose-jobs.js';
 import { composeWebhooks } from './compose-webhooks.js';
@@ -52,10 +53,12 @@ const events = composeEvents({
   ...{ config, database, redis, logger, clock: systemClock, registry: metrics.registry },
   dispatch: true,
 });
+const attachments = composeAttachments(config);
 const jobs = composeJobs({
   ...{ config, database, bus: events.bus, logger, clock: systemClock, metrics },
   sms: smsSender(config, logger),
   run: true,
+  attachments: attachments.settings,
 });
 const webhooks = composeWebhooks({
   ...{ config, db: database.db, events, clock: systemClock, ids: uuidV7Ids, logger },
@@ -132,6 +135,7 @@ async function shutdown(signal: string): Promise<void> {
   await new Promise((resolve) => server.close(resolve));
   await events.closeLast.close();
   await jobs.closeLast.close();
+  await attachments.closer.close();
   redis.disconnect();
   for (const closer of own.closers) await closer.close().catch(() => undefined);
   process.exit(0);

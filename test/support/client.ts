@@ -12,7 +12,11 @@ export interface RequestOptions {
   readonly token?: string | undefined;
   readonly headers?: Record<string, string>;
   /** A raw body sent as-is (for malformed JSON and content-type tests). */
-  readonly raw?: string;
+  readonly raw?: string | Buffer;
+  /** A multipart/form-data body (fetch sets its Content-Type and boundary). */
+  readonly form?: FormData;
+  /** Read the answer as bytes: `body` is a Buffer (a download). */
+  readonly binary?: boolean;
 }
 
 export interface ClientOptions {
@@ -32,12 +36,20 @@ export function client(baseUrl: string, clientOptions: ClientOptions = {}) {
   ): Promise<Reply> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
-    let payload: string | undefined = options.raw;
+    let payload: string | Buffer | FormData | undefined = options.raw ?? options.form;
     if (payload === undefined && body !== undefined) {
       payload = JSON.stringify(body);
       headers['content-type'] ??= 'application/json';
     }
     const response = await fetch(`${baseUrl}${path}`, { method, headers, body: payload ?? null });
+    if (options.binary === true && response.ok) {
+      const bytes = Buffer.from(await response.arrayBuffer());
+      checkAgainstContract(
+        { method, target: path, status: response.status, headers: response.headers, body: bytes },
+        clientOptions.contract,
+      );
+      return { status: response.status, headers: response.headers, body: bytes };
+    }
     const text = await response.text();
     checkAgainstContract(
       { method, target: path, status: response.status, headers: response.headers, body: text },

@@ -251,6 +251,12 @@ function textOf(body: string | Buffer, encoding: string | undefined): string {
   }
 }
 
+// Whether `mediaType` is in the range `range` (any type, or `image/` and the like).
+function inRange(range: string, mediaType: string): boolean {
+  if (range === '*/*') return mediaType !== '';
+  return range.endsWith('/*') && mediaType.startsWith(range.slice(0, -1));
+}
+
 const mediaTypeOf = (contentType: string | undefined) =>
   (contentType ?? '').split(';')[0]!.trim().toLowerCase();
 
@@ -387,7 +393,10 @@ function bodyProblems(
     return exchange.body.length === 0 ? [] : ['the response documents no body, but one came'];
   }
   const mediaType = mediaTypeOf(headers.get('content-type'));
-  const documented = mediaTypes.find((type) => mediaTypeOf(type) === mediaType);
+  // A documented range (`*/*`, `image/*`) covers every type of it, as in OpenAPI.
+  const documented =
+    mediaTypes.find((type) => mediaTypeOf(type) === mediaType) ??
+    mediaTypes.find((type) => inRange(mediaTypeOf(type), mediaType));
   if (documented === undefined) {
     return [`content type "${mediaType}" is not documented (${mediaTypes.join(', ')})`];
   }

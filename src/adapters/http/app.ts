@@ -7,34 +7,6 @@ import { authenticate } from '../../application/identity/authenticate.js';
 import type { Deps } from '../../application/deps.js';
 import type { Logger, RateLimiter } from '../../application/shared/ports.js';
 import type { RequestState, RouterFields } from './context.js';
-import { apiKeysRoutes } from './access/api-keys-routes.js';
-import { webhookDeliveriesRoutes } from './webhooks/deliveries-routes.js';
-import { webhooksRoutes } from './webhooks/routes.js';
-import { auditRoutes } from './access/audit-routes.js';
-import { activityRoutes } from './events/activity-routes.js';
-import { realtimeRoutes } from './events/realtime-routes.js';
-import { eventsRoutes } from './events/routes.js';
-import { invitationsRoutes } from './access/invitations-routes.js';
-import { membersRoutes } from './access/members-routes.js';
-import { rolesRoutes } from './access/roles-routes.js';
-import { teamsRoutes } from './access/teams-routes.js';
-import { whoamiRoutes } from './access/whoami-routes.js';
-import { profileRoutes } from './identity/profile-routes.js';
-import { identityRoutes } from './identity/routes.js';
-import { labelsRoutes } from './labels/routes.js';
-import { notificationPreferencesRoutes } from './notifications/preferences-routes.js';
-import { notificationsRoutes } from './notifications/routes.js';
-import { unsubscribeRoutes } from './notifications/unsubscribe-routes.js';
-import { projectsRoutes } from './projects/routes.js';
-import { taskBulkRoutes } from './tasks/bulk-routes.js';
-import { taskCommentsRoutes } from './tasks/comments-routes.js';
-import { taskRelationsRoutes } from './tasks/relations-routes.js';
-import { taskSearchRoutes } from './tasks/search-routes.js';
-import { publicStatusRoutes } from './tasks/public-status-routes.js';
-import { analyticsRoutes } from './analytics/routes.js';
-import { tasksRoutes } from './tasks/routes.js';
-import { taskLifecycleRoutes } from './tasks/task-lifecycle-routes.js';
-import { taskWatchersRoutes } from './tasks/watchers-routes.js';
 import { requireCredential, requireUserPrincipal } from './middleware/authenticate.js';
 import { organizationAccess, type AccessResolver } from './middleware/organization-access.js';
 import { allowedMethods } from './middleware/allowed-methods.js';
@@ -53,11 +25,13 @@ import {
 import { corsFor, securityHeaders } from './middleware/security.js';
 import { startGate } from './middleware/start-gate.js';
 import { rejectMalformedUrl, rejectUnsafeParams } from './middleware/text-guard.js';
-import { buildOpenApiDocument, type RouteGroup } from './openapi.js';
+import { apiRouteGroups } from './api-routes.js';
+import { buildOpenApiDocument } from './openapi.js';
+
+export { apiRouteGroups };
 import type { Operations } from './operations/probes.js';
 import { servedOn } from './operations/listeners.js';
 import { operationsRoutes } from './operations/routes.js';
-import { organizationRoutes } from './organizations/routes.js';
 import { pagesRoutes } from './pages/routes.js';
 import { statusPagesRoutes } from './pages/status-pages.js';
 import { handlerOf, type RouteSpec } from './route.js';
@@ -120,47 +94,6 @@ export interface HttpApps {
   readonly admin: App | undefined;
 }
 
-/** The API's routes grouped by mount prefix; the OpenAPI document and the router both read this. */
-export function apiRouteGroups(deps: Deps): RouteGroup[] {
-  return [
-    {
-      prefix: API_PREFIX,
-      routes: [
-        ...identityRoutes(deps),
-        ...profileRoutes(deps),
-        ...organizationRoutes(deps),
-        ...membersRoutes(deps),
-        ...invitationsRoutes(deps),
-        ...rolesRoutes(deps),
-        ...teamsRoutes(deps),
-        ...apiKeysRoutes(deps),
-        ...webhooksRoutes(deps),
-        ...webhookDeliveriesRoutes(deps),
-        ...auditRoutes(deps),
-        ...eventsRoutes(deps),
-        ...activityRoutes(deps),
-        ...realtimeRoutes(),
-        ...whoamiRoutes(deps),
-        ...projectsRoutes(deps),
-        ...labelsRoutes(deps),
-        // Before the task routes: /tasks/bulk is not a task named 'bulk'.
-        ...taskBulkRoutes(deps),
-        ...tasksRoutes(deps),
-        ...taskLifecycleRoutes(deps),
-        ...taskRelationsRoutes(deps),
-        ...taskCommentsRoutes(deps),
-        ...taskWatchersRoutes(deps),
-        ...taskSearchRoutes(deps),
-        ...publicStatusRoutes(deps),
-        ...analyticsRoutes(deps),
-        ...notificationsRoutes(deps),
-        ...notificationPreferencesRoutes(deps),
-        ...unsubscribeRoutes(deps),
-      ],
-    },
-  ];
-}
-
 interface MountParts {
   readonly auth: AppMiddleware;
   /** Per principal, right after authentication; absent when disabled. */
@@ -190,7 +123,10 @@ export function mount(
       ...(spec.scope === 'organization'
         ? [organizationAccess(parts.resolve, spec.permission)]
         : []),
-      ...(spec.body ? [spec.bodyType === 'form' ? parts.formBody : parts.body] : []),
+      // A multipart body is streamed by its handler, never parsed ahead.
+      ...(spec.body && spec.bodyType !== 'multipart'
+        ? [spec.bodyType === 'form' ? parts.formBody : parts.body]
+        : []),
       // After the body parser (it hashes the raw body), wrapping the handler to keep its answer.
       ...(spec.idempotent ? [parts.idempotency] : []),
       handlerOf(spec),

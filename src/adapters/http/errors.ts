@@ -3,7 +3,6 @@ import { DomainError, type DomainErrorCode } from '../../domain/shared/errors.js
 
 export type ErrorCode =
   | DomainErrorCode
-  | 'PAYLOAD_TOO_LARGE'
   | 'IDEMPOTENCY_KEY_REUSED'
   | 'OUTSIDE_WORKING_HOURS'
   | 'METHOD_NOT_ALLOWED'
@@ -24,6 +23,7 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   CONFLICT: 409,
   PRECONDITION_FAILED: 412,
   PAYLOAD_TOO_LARGE: 413,
+  QUOTA_EXCEEDED: 413,
   VALIDATION_ERROR: 422,
   IDEMPOTENCY_KEY_REUSED: 422,
   UPGRADE_REQUIRED: 426,

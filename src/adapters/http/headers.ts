@@ -33,8 +33,9 @@ export const RESPONSE_HEADERS = {
     description:
       'The version of the resource, quoted (`"<version>"`): send it back in `If-Match` to ' +
       'change or delete it only if nobody changed it since. On every answer that carries a ' +
-      'versioned resource (a built-in role has none)',
-    schema: { type: 'string', pattern: '^"\\d+"$' },
+      'versioned resource (a built-in role has none). On a file download: the hex SHA-256 of ' +
+      'its bytes, quoted',
+    schema: { type: 'string', pattern: '^"(\\d+|[0-9a-f]{64})"$' },
     example: '"3"',
   },
   Location: {
@@ -94,6 +95,14 @@ export const RESPONSE_HEADERS = {
     description: 'The WebSocket version the server speaks (RFC 6455): `13`',
     schema: { type: 'string', const: '13' },
     example: '13',
+  },
+  'Content-Disposition': {
+    description:
+      'A download is always an attachment, never shown inline (RFC 6266): ' +
+      '`attachment; filename="<ASCII fallback>"; filename*=UTF-8\'\'<the name, percent-encoded>`',
+    schema: { type: 'string', pattern: '^attachment; filename="' },
+    required: true,
+    example: 'attachment; filename="report.pdf"; filename*=UTF-8\'\'report.pdf',
   },
   'Set-Cookie': {
     description:

@@ -109,12 +109,24 @@ function responseOf(spec: RouteSpec, status: number, response: ResponseSpec) {
   return { ...described, content: { 'application/json': { schema } } };
 }
 
+const BAD_BODY = {
+  json: 'Malformed JSON, a content type other than JSON',
+  form: 'A content type other than a form',
+  multipart: 'A content type other than multipart/form-data, a malformed multipart body',
+} as const;
+
+const MEDIA_TYPE = {
+  json: 'application/json',
+  form: 'application/x-www-form-urlencoded',
+  multipart: 'multipart/form-data',
+} as const;
+
 /** The answers every route of its kind can give, whether or not the route lists them. */
 function generalResponses(spec: RouteSpec): Record<number, ResponseSpec> {
   const general: Record<number, ResponseSpec> = {};
   general[400] = {
     description: spec.body
-      ? `${spec.bodyType === 'form' ? 'A content type other than a form' : 'Malformed JSON, a content type other than JSON'}, ` +
+      ? `${BAD_BODY[spec.bodyType ?? 'json']}, ` +
         'a body that does not decode as its Content-Encoding says, or a path or query whose ' +
         'percent-encoding does not decode'
       : 'A path or query whose percent-encoding does not decode',
@@ -195,7 +207,7 @@ function operationOf(spec: RouteSpec): ZodOpenApiOperationObject {
     operation.requestBody = {
       required: true,
       content: {
-        [spec.bodyType === 'form' ? 'application/x-www-form-urlencoded' : 'application/json']: {
+        [MEDIA_TYPE[spec.bodyType ?? 'json']]: {
           schema: spec.body,
         },
       },

@@ -74,9 +74,11 @@ export interface RouteDeclaration<P = unknown, Q = unknown, B = unknown> {
   readonly body?: z.ZodType<B>;
   /**
    * How the body comes: JSON (the default) or a form, `application/x-www-form-urlencoded` (only
-   * the one-click unsubscribe, whose POST RFC 8058 fixes).
+   * the one-click unsubscribe, whose POST RFC 8058 fixes), or `multipart/form-data` (uploads): a
+   * multipart body is never parsed before the handler, which streams it (`body` only documents
+   * it and is not validated; the handler checks the parts).
    */
-  readonly bodyType?: 'json' | 'form';
+  readonly bodyType?: 'json' | 'form' | 'multipart';
   /** Request headers the route reads (documented only). */
   readonly headers?: z.ZodObject;
   readonly responses: Readonly<Record<number, ResponseSpec>>;
@@ -233,7 +235,10 @@ export function handlerOf(spec: RouteSpec): Middleware<RequestState, RouterField
     const issues: FieldIssue[] = [];
     const params = parsePart(parts.params, ctx.params, issues);
     const query = parsePart(parts.query, ctx.query, issues);
-    const body = parsePart(parts.body, ctx.request.body ?? {}, issues);
+    const body =
+      spec.bodyType === 'multipart'
+        ? undefined
+        : parsePart(parts.body, ctx.request.body ?? {}, issues);
     if (issues.length > 0) throw new ValidationError(issues);
     await spec.handler(ctx, { params, query, body });
   };

@@ -1,5 +1,6 @@
 // The schema as Kysely sees it. Row types stay in this adapter; repositories map them to domain types.
 import type { ColumnType, Generated, Kysely, Selectable } from 'kysely';
+import type { AttachmentsTables } from './database-attachments.js';
 import type { DigestTables } from './database-digest.js';
 import type { EventsTables } from './database-events.js';
 import type { NotificationsTables } from './database-notifications.js';
@@ -183,7 +184,8 @@ export interface Database
     JobsTables,
     WebhooksTables,
     NotificationsTables,
-    DigestTables {
+    DigestTables,
+    AttachmentsTables {
   users: UsersTable;
   sessions: SessionsTable;
   refresh_tokens: RefreshTokensTable;

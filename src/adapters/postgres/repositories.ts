@@ -7,6 +7,7 @@ import type { Db } from './database.js';
 import { postgresAnalyticsReader } from './analytics-reader.js';
 import { postgresApiKeyRepository } from './api-key-repository.js';
 import { postgresAssignmentRuleRepository } from './assignment-rule-repository.js';
+import { postgresAttachmentRepository } from './attachment-repository.js';
 import { postgresAuditLogRepository } from './audit-log-repository.js';
 import { postgresDigestRepository } from './digest-repository.js';
 import { postgresEventLog } from './event-log-repository.js';
@@ -55,6 +56,7 @@ class LazyRepositories implements Repositories {
   #digests?: Repositories['digests'];
   #assignmentRules?: Repositories['assignmentRules'];
   #analytics?: Repositories['analytics'];
+  #attachments?: Repositories['attachments'];
 
   constructor(db: Db) {
     this.#db = db;
@@ -130,6 +132,9 @@ class LazyRepositories implements Repositories {
   }
   get assignmentRules(): Repositories['assignmentRules'] {
     return (this.#assignmentRules ??= postgresAssignmentRuleRepository(this.#db));
+  }
+  get attachments(): Repositories['attachments'] {
+    return (this.#attachments ??= postgresAttachmentRepository(this.#db));
   }
 }
 

@@ -15,6 +15,7 @@ import type {
   TeamRepository,
 } from '../access/ports.js';
 import type { AnalyticsReader } from '../analytics/ports.js';
+import type { AttachmentMaintenance, AttachmentRepository } from '../attachments/ports.js';
 import type { DigestRepository } from '../digest/ports.js';
 import type { EventLog } from '../events/ports.js';
 import type { JobOutbox } from '../jobs/ports.js';
@@ -51,6 +52,7 @@ export interface Repositories {
   readonly digests: DigestRepository;
   readonly assignmentRules: AssignmentRuleRepository;
   readonly analytics: AnalyticsReader;
+  readonly attachments: AttachmentRepository & AttachmentMaintenance;
 }
 
 /**

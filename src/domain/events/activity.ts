@@ -22,6 +22,8 @@ const VERBS: Partial<Record<EventType, string>> = {
   'relation.removed': 'unlinked',
   'watcher.added': 'added a watcher to',
   'watcher.removed': 'removed a watcher from',
+  'attachment.added': 'attached a file to',
+  'attachment.removed': 'removed a file from',
   'project.created': 'created the project',
   'project.updated': 'changed the project',
   'project.deleted': 'deleted the project',

@@ -16,6 +16,8 @@ export const EVENT_TYPES = [
   'relation.removed',
   'watcher.added',
   'watcher.removed',
+  'attachment.added',
+  'attachment.removed',
   'label.created',
   'label.updated',
   'label.deleted',
@@ -60,6 +62,7 @@ export type AuditAction =
   | `task.${'created' | 'updated' | 'moved' | 'deleted' | 'restored'}`
   | `task.${'relation_added' | 'relation_removed' | 'watcher_added' | 'watcher_removed'}`
   | `comment.${'created' | 'updated' | 'deleted'}`
+  | `attachment.${'added' | 'removed'}`
   | `label.${'created' | 'updated' | 'deleted'}`
   | `project.${'created' | 'updated' | 'deleted' | 'restored' | 'statuses_replaced'}`
   | 'project.assignment_rules_replaced'
@@ -116,6 +119,7 @@ const READ_PERMISSION: Record<string, string> = {
   comment: 'task:read',
   relation: 'task:read',
   watcher: 'task:read',
+  attachment: 'task:read',
   label: 'organization:read',
   project: 'project:read',
   workflow: 'project:read',
@@ -132,7 +136,13 @@ const READ_PERMISSION: Record<string, string> = {
 export const familyOf = (type: EventType): string => type.slice(0, type.indexOf('.'));
 
 /** The families whose events are about one task (read as the task is: `task:read`, own or any). */
-export const TASK_FAMILIES: readonly string[] = ['task', 'comment', 'relation', 'watcher'];
+export const TASK_FAMILIES: readonly string[] = [
+  'task',
+  'comment',
+  'relation',
+  'watcher',
+  'attachment',
+];
 
 /** A task event's owner, as a task's: its reporter, its assignee, its requester (the reporter). */
 export const ownershipOfEvent = (event: Pick<DomainEvent, 'reporterId' | 'assigneeId'>) =>

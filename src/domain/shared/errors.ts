@@ -13,6 +13,8 @@ export type DomainErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'PRECONDITION_FAILED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'QUOTA_EXCEEDED'
   | 'RATE_LIMITED'
   | 'SERVICE_UNAVAILABLE'
   | 'OUTSIDE_WORKING_HOURS';
@@ -102,4 +104,14 @@ export class OutsideWorkingHoursError extends DomainError {
   constructor(message = 'Writes are not allowed outside the organization’s working hours') {
     super(message);
   }
+}
+
+/** A body (an uploaded file) over its size limit. */
+export class PayloadTooLargeError extends DomainError {
+  readonly code = 'PAYLOAD_TOO_LARGE';
+}
+
+/** A write that would take the organization over a quota (its attachments' bytes). */
+export class QuotaExceededError extends DomainError {
+  readonly code = 'QUOTA_EXCEEDED';
 }

@@ -4,6 +4,9 @@
 // mailer and an SMS sender whose messages the test reads.
 import { logMailer } from '../../../src/adapters/mail/log-mailer.js';
 import { logSmsSender } from '../../../src/adapters/sms/log-sms-sender.js';
+import { fileTypeSniffer } from '../../../src/adapters/blobs/file-type-sniffer.js';
+import { passingScanner } from '../../../src/adapters/blobs/scanners.js';
+import { memoryBlobStore } from '../../../src/adapters/memory/memory-blob-store.js';
 import { memoryCache } from '../../../src/adapters/memory/memory-cache.js';
 import { memoryEventBus } from '../../../src/adapters/memory/memory-event-bus.js';
 import { memoryRateLimiter } from '../../../src/adapters/memory/memory-rate-limiter.js';
@@ -22,6 +25,7 @@ import { cryptoSecretTokens } from '../../../src/adapters/security/secret-tokens
 import { inProcessBackgroundWork } from '../../../src/adapters/system/background-work.js';
 import { uuidV7Ids } from '../../../src/adapters/system/uuid-v7-ids.js';
 import { webhookUrlGuard } from '../../../src/adapters/webhooks/address-guard.js';
+import type { AttachmentSettings } from '../../../src/application/attachments/ports.js';
 import type { Deps } from '../../../src/application/deps.js';
 import type { EventBus } from '../../../src/application/events/ports.js';
 import type { MailMessage, Mailer } from '../../../src/application/identity/ports.js';
@@ -85,6 +89,10 @@ export interface TestDeps extends Deps {
   readonly sms: SmsSender & { readonly sent: SmsMessage[] };
   /** What background work and jobs logged (failures, dropped mail). */
   readonly logs: LogEntry[];
+  /** Blobs in memory (`keys()` lists them); 1 MiB a file, 4 MiB an organization. */
+  readonly attachments: AttachmentSettings & {
+    readonly blobs: ReturnType<typeof memoryBlobStore>;
+  };
 }
 
 export interface TestDepsOptions {
@@ -166,6 +174,14 @@ export async function buildDeps(db: Db, options: TestDepsOptions = {}): Promise<
     webhooks: {
       urlGuard: webhookUrlGuard({ allowPrivateNetworks: false }),
       secretOverlapMs: 86_400_000,
+    },
+    attachments: {
+      blobs: memoryBlobStore(),
+      sniffer: fileTypeSniffer,
+      scanner: passingScanner,
+      maxBytes: 1024 * 1024,
+      quotaBytes: 4 * 1024 * 1024,
+      uploadGraceMs: 3_600_000,
     },
   };
 }

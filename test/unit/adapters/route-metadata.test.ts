@@ -110,11 +110,15 @@ describe("the application's routes", () => {
     }
   });
 
-  it('take Idempotency-Key on exactly the POSTs in organization scope', () => {
+  it('take Idempotency-Key on exactly the POSTs in organization scope but streamed uploads', () => {
     const idempotent = specs.filter((spec) => spec.idempotent);
     expect(idempotent.length).toBeGreaterThan(0);
+    // A multipart upload is streamed to the blob store: no body is kept to compare or replay.
     expect(idempotent).toEqual(
-      specs.filter((spec) => spec.method === 'post' && spec.scope === 'organization'),
+      specs.filter(
+        (spec) =>
+          spec.method === 'post' && spec.scope === 'organization' && spec.bodyType !== 'multipart',
+      ),
     );
   });
 
