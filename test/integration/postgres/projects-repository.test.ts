@@ -330,7 +330,7 @@ describe(`project statuses on ${ENGINE}`, () => {
     const project = await aProject(org, { key: 'WF' }, [...workflow].reverse());
     const gone = await aProject(org, { key: 'GONE' });
     await inOrg(org, (tx) => tx.projects.softDelete(org, gone.id, NOW));
-    const expected = { id: project.id, key: 'WF', statuses: workflow };
+    const expected = { id: project.id, key: 'WF', statuses: workflow, hasAssignmentRules: false };
     await inOrg(org, async (tx) => {
       expect(await tx.projects.identifyWithWorkflow(org, project.id)).toEqual(expected);
       expect(await tx.projects.identifyWithWorkflow(org, 'wf')).toEqual(expected);
@@ -341,6 +341,19 @@ describe(`project statuses on ${ENGINE}`, () => {
     expect(
       await inOrg(other, (tx) => tx.projects.identifyWithWorkflow(other, project.id)),
     ).toBeUndefined();
+    // With assignment rules, the read says so (a creation then reads them); an empty list is none.
+    const rule = { id: newId(), taskTypeId: null, labelId: null, priority: null };
+    await inOrg(org, async (tx) => {
+      await tx.assignmentRules.replace(org, project.id, [], NOW);
+      expect((await tx.projects.identifyWithWorkflow(org, 'WF'))?.hasAssignmentRules).toBe(false);
+      await tx.assignmentRules.replace(
+        org,
+        project.id,
+        [{ ...rule, teamId: null, assigneeId: newId(), strategy: 'fixed' }],
+        NOW,
+      );
+      expect((await tx.projects.identifyWithWorkflow(org, 'WF'))?.hasAssignmentRules).toBe(true);
+    });
   });
 
   it('replaces the workflow where kept statuses swap names and places, in one transaction', async () => {

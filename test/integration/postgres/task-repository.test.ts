@@ -240,6 +240,7 @@ describe(`task repository on ${ENGINE}: create and find`, () => {
       updatedAt: NOW,
       completedAt: null,
       deletedAt: null,
+      trackingCode: null,
     });
     await inOrg(world.org, async (tx) => {
       expect(await tx.tasks.find(world.org, task.id)).toEqual(task);
