@@ -7,6 +7,7 @@ import type { Logger as PinoLogger } from 'pino';
 import type { AttachmentSettings } from '../application/attachments/ports.js';
 import type { EventBus } from '../application/events/ports.js';
 import type { Mailer } from '../application/identity/ports.js';
+import { foldAnalyticsRollups } from '../application/analytics/rollups.js';
 import { purgeDigestRuns, sendDueDigests } from '../application/digest/send-digests.js';
 import { EMAIL_JOB, emailHandler } from '../application/jobs/email.js';
 import type { JobQueue } from '../application/jobs/ports.js';
@@ -198,7 +199,13 @@ function digestScheduler(sources: JobsSources): BatchLoop {
     { maintenance: deps.repos.attachments, clock, attachments: sources.attachments },
     logger.child({ component: 'attachments' }),
   );
-  return withChore(withChore(loop, purge), attachments);
+  const rollups = periodic(
+    'analytics rollup fold',
+    () => foldAnalyticsRollups({ maintenance: deps.repos.analytics }, logger),
+    config.ANALYTICS_ROLLUP_FOLD_SECONDS * 1000,
+    logger,
+  );
+  return withChore(withChore(withChore(loop, purge), attachments), rollups);
 }
 
 /** The jobs that send notifications' email and SMS (application/notifications/delivery.ts). */

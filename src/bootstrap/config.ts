@@ -85,6 +85,8 @@ const schema = z.object({
   PUBLIC_STATUS_WINDOW_SECONDS: positive.default(60),
   /** Analytics answers are reused this long for the same question (0: computed every time). */
   ANALYTICS_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  /** How often the worker folds the analytics rollups' deltas in. */
+  ANALYTICS_ROLLUP_FOLD_SECONDS: positive.max(3600).default(10),
   /** The API's general limits, requests per window (realtime upgrades count); 0 turns one off. */
   RATE_LIMIT_PER_PRINCIPAL: z.coerce.number().int().min(0).default(1200),
   RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(0).default(3000),

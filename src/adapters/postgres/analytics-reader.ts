@@ -1,172 +1,114 @@
-// Analytics in two statements: the state now in one pass over the selected tasks (GROUPING SETS:
-// by category, by priority, by type, by assignee, and the whole, each with its filtered counts),
-// and a period's completions from the completed_at index (weeks, and the cycle-time percentiles
-// from started_at, migration 0033).
-import { sql, type RawBuilder } from 'kysely';
-import type {
-  AnalyticsReader,
-  AnalyticsSelection,
-  CurrentFigures,
-} from '../../application/analytics/ports.js';
-import { STATUS_CATEGORIES, type StatusCategory } from '../../domain/projects/workflow.js';
-import { PRIORITIES, type Priority } from '../../domain/tasks/task.js';
+// Analytics. The state now of the organization (or a project, team or assignee of it) adds up the
+// rollups (migration 0034: task_rollups and the deltas not yet folded in, a few thousand rows
+// for a million tasks) in one grouped statement, and counts the overdue tasks from their index;
+// a caller limited to its own tasks (who reported a task is no rollup key) counts the tasks
+// themselves, in one pass (GROUPING SETS). A period's completions come from the completed_at
+// index: weeks, and the cycle-time percentiles from started_at (migration 0033).
+import { sql } from 'kysely';
+import type { AnalyticsMaintenance, AnalyticsReader } from '../../application/analytics/ports.js';
+import { filters, figuresOf, groupedFigures, type Aggregates } from './analytics-sql.js';
 import type { Db } from './database.js';
-import { priorityOf } from './tasks/rows.js';
 
-/** The conditions on `t` (tasks) that the selection makes, beyond the organization. */
-function selected(organizationId: string, selection: AnalyticsSelection): RawBuilder<unknown> {
-  const conditions: RawBuilder<unknown>[] = [
-    sql`t.organization_id = ${organizationId}`,
-    sql`t.deleted_at is null`,
-    sql`p.deleted_at is null`,
-  ];
-  if (selection.projectId) conditions.push(sql`t.project_id = ${selection.projectId}`);
-  if (selection.assigneeId) conditions.push(sql`t.assignee_id = ${selection.assigneeId}`);
-  if (selection.teamId) {
-    conditions.push(sql`t.assignee_id in (select tm.user_id from team_members tm
-      where tm.organization_id = ${organizationId} and tm.team_id = ${selection.teamId})`);
-  }
-  const own = selection.own;
-  if (own) {
-    const teammates = own.viaTeams
-      ? sql`or t.assignee_id in (select mate.user_id from team_members mine
-          join team_members mate on mate.organization_id = mine.organization_id
-            and mate.team_id = mine.team_id
-          where mine.organization_id = ${organizationId} and mine.user_id = ${own.userId})`
-      : sql``;
-    conditions.push(
-      sql`(t.assignee_id = ${own.userId} or t.reporter_id = ${own.userId} ${teammates})`,
-    );
-  }
-  return sql.join(conditions, sql` and `);
-}
+const t = sql.raw('t');
+const r = sql.raw('r');
+
+/** Counting tasks (aliased t) themselves. */
+const counted = (now: Date): Aggregates => ({
+  n: sql`count(*)`,
+  where: (condition) => sql`count(*) filter (where ${condition})`,
+  openEstimate: sql`sum(t.estimate_hours) filter (where s.category <> 'done')`,
+  cappedSum: sql`sum(least(1, t.estimate_hours / t.actual_hours)) filter (where s.category = 'done'
+    and t.estimate_hours is not null and t.actual_hours > 0)`,
+  withBoth: sql`count(*) filter (where s.category = 'done' and t.estimate_hours is not null
+    and t.actual_hours > 0)`,
+  overdue: sql`count(*) filter (where s.category <> 'done' and t.due_at < ${now}::timestamptz)`,
+});
+
+/** Adding up rollups (aliased r). */
+const summed: Aggregates = {
+  n: sql`coalesce(sum(r.n), 0)`,
+  where: (condition) => sql`coalesce(sum(r.n) filter (where ${condition}), 0)`,
+  openEstimate: sql`sum(r.estimate_sum) filter (where s.category <> 'done')`,
+  cappedSum: sql`sum(r.capped_sum) filter (where s.category = 'done')`,
+  withBoth: sql`sum(r.with_both) filter (where s.category = 'done')`,
+  overdue: sql`0`,
+};
 
 /** The Monday (UTC) of a completion's week. */
-const WEEK = sql`date_trunc('week', t.completed_at at time zone 'UTC')`;
+const WEEK = sql`date_trunc('week', completed_at at time zone 'UTC')`;
 
-const FROM = sql`tasks t
-  join projects p on p.organization_id = t.organization_id and p.id = t.project_id
-  join project_statuses s on s.organization_id = t.organization_id and s.id = t.status_id`;
-
-interface CurrentRow {
-  g_category: number;
-  g_priority: number;
-  g_type: number;
-  g_assignee: number;
-  category: StatusCategory | null;
-  priority: number | null;
-  type_id: string | null;
-  type_name: string | null;
-  assignee_id: string | null;
-  n: number;
-  open: number;
-  open_estimate: number | null;
-  overdue: number;
-  mine_todo: number;
-  mine_in_progress: number;
-  mine_done: number;
-  capped_sum: number | null;
-  with_both: number;
-}
-
-const zeroes = <K extends string>(keys: readonly K[]) =>
-  Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>;
-
-export function postgresAnalyticsReader(db: Db): AnalyticsReader {
+export function postgresAnalyticsReader(db: Db): AnalyticsReader & AnalyticsMaintenance {
   return {
-    async current(organizationId, selection, { now, me }) {
-      const mine = (category: StatusCategory) =>
-        me === undefined
-          ? sql`0`
-          : sql`count(*) filter (where t.assignee_id = ${me} and s.category = ${category})::int`;
-      const { rows } = await sql<CurrentRow>`
-        select grouping(s.category)::int as g_category, grouping(t.priority)::int as g_priority,
-          grouping(t.type_id)::int as g_type, grouping(t.assignee_id)::int as g_assignee,
-          s.category, t.priority, t.type_id,
-          (select tt.name from task_types tt
-            where tt.organization_id = ${organizationId} and tt.id = t.type_id) as type_name,
-          t.assignee_id, count(*)::int as n,
-          count(*) filter (where s.category <> 'done')::int as open,
-          sum(t.estimate_hours) filter (where s.category <> 'done')::float8 as open_estimate,
-          count(*) filter (where s.category <> 'done' and t.due_at < ${now}::timestamptz)::int
-            as overdue,
-          ${mine('todo')} as mine_todo, ${mine('in_progress')} as mine_in_progress,
-          ${mine('done')} as mine_done,
-          sum(least(1, t.estimate_hours / t.actual_hours)) filter (where s.category = 'done'
-            and t.estimate_hours is not null and t.actual_hours > 0)::float8 as capped_sum,
-          count(*) filter (where s.category = 'done' and t.estimate_hours is not null
-            and t.actual_hours > 0)::int as with_both
-        from ${FROM}
-        where ${selected(organizationId, selection)}
-        group by grouping sets ((s.category), (t.priority), (t.type_id), (t.assignee_id), ())
+    async foldRollups() {
+      const { rows } = await sql<{ n: string }>`select task_rollups_compact() as n`.execute(db);
+      return Number(rows[0]?.n ?? 0);
+    },
+
+    async recount(organizationId, selection, { now, me }) {
+      const where = [
+        sql`t.organization_id = ${organizationId}`,
+        sql`t.deleted_at is null`,
+        ...filters(organizationId, selection, t),
+      ];
+      const statement = groupedFigures(organizationId, sql`tasks t`, where, counted(now), me, t);
+      return figuresOf((await statement.execute(db)).rows, me);
+    },
+
+    async current(organizationId, selection, at) {
+      if (selection.own) return this.recount(organizationId, selection, at);
+      const { now, me } = at;
+      const conditions = (a: typeof t) => filters(organizationId, selection, a);
+      const source = sql`(
+        select project_id, status_id, assignee_id, type_id, priority, n, estimate_sum, capped_sum,
+          with_both
+        from task_rollups where organization_id = ${organizationId}
+        union all
+        select project_id, status_id, assignee_id, type_id, priority, n, estimate_sum, capped_sum,
+          with_both
+        from task_rollup_deltas where organization_id = ${organizationId}
+      ) r`;
+      const statement = groupedFigures(organizationId, source, conditions(r), summed, me, r);
+      const figures = figuresOf((await statement.execute(db)).rows, me);
+      // Open (completed_at is null exactly outside a done status) and past due: the open tasks'
+      // due-date index.
+      const extra = conditions(t);
+      const { rows } = await sql<{ overdue: number }>`
+        select count(*)::int as overdue from tasks t
+        join projects p on p.organization_id = t.organization_id and p.id = t.project_id
+          and p.deleted_at is null
+        where t.organization_id = ${organizationId} and t.deleted_at is null
+          and t.completed_at is null and t.due_at < ${now}::timestamptz
+          ${extra.length > 0 ? sql`and ${sql.join(extra, sql` and `)}` : sql``}
       `.execute(db);
-      const figures = {
-        byCategory: zeroes(STATUS_CATEGORIES),
-        byPriority: zeroes<Priority>(PRIORITIES),
-        byType: [] as { typeId: string | null; type: string | null; count: number }[],
-        byAssignee: [] as CurrentFigures['byAssignee'][number][],
-      };
-      let whole: CurrentRow | undefined;
-      for (const row of rows) {
-        if (!row.g_category) figures.byCategory[row.category!] = row.n;
-        else if (!row.g_priority) figures.byPriority[priorityOf(row.priority!)] = row.n;
-        else if (!row.g_type)
-          figures.byType.push({ typeId: row.type_id, type: row.type_name, count: row.n });
-        else if (!row.g_assignee) {
-          figures.byAssignee.push({
-            assigneeId: row.assignee_id,
-            count: row.n,
-            open: row.open,
-            openEstimateHours: row.open_estimate ?? 0,
-          });
-        } else whole = row;
-      }
-      figures.byType.sort(
-        (a, b) => b.count - a.count || String(a.type).localeCompare(String(b.type)),
-      );
-      figures.byAssignee.sort(
-        (a, b) => b.open - a.open || String(a.assigneeId).localeCompare(String(b.assigneeId)),
-      );
-      return {
-        ...figures,
-        total: whole?.n ?? 0,
-        overdue: whole?.overdue ?? 0,
-        mine:
-          me === undefined
-            ? undefined
-            : {
-                todo: whole?.mine_todo ?? 0,
-                in_progress: whole?.mine_in_progress ?? 0,
-                done: whole?.mine_done ?? 0,
-              },
-        efficiency: {
-          total: whole?.n ?? 0,
-          completed: figures.byCategory.done,
-          cappedRatioSum: whole?.capped_sum ?? 0,
-          withBoth: whole?.with_both ?? 0,
-        },
-      };
+      return { ...figures, overdue: rows[0]?.overdue ?? 0 };
     },
 
     async period(organizationId, selection, { from, to }) {
+      const extra = filters(organizationId, selection, t);
+      // The period's completions once, from their covering index; the weeks and one sort for
+      // both percentiles over them.
       const { rows } = await sql<{
         week: string | null;
         n: number;
         started: number;
-        p50: number | null;
-        p85: number | null;
+        pct: number[] | null;
       }>`
-        select to_char(${WEEK}, 'YYYY-MM-DD') as week,
-          count(*)::int as n,
-          count(*) filter (where t.started_at <= t.completed_at)::int as started,
-          percentile_cont(0.5) within group (order by extract(epoch from t.completed_at - t.started_at) / 3600)
-            filter (where t.started_at <= t.completed_at) as p50,
-          percentile_cont(0.85) within group (order by extract(epoch from t.completed_at - t.started_at) / 3600)
-            filter (where t.started_at <= t.completed_at) as p85
-        from ${FROM}
-        where ${selected(organizationId, selection)}
-          and t.completed_at >= ${from}::timestamptz and t.completed_at < ${to}::timestamptz
-        group by grouping sets ((${WEEK}), ())
+        with d as materialized (
+          select t.completed_at,
+            case when t.started_at <= t.completed_at
+              then extract(epoch from t.completed_at - t.started_at) / 3600 end as hours
+          from tasks t
+          join projects p on p.organization_id = t.organization_id and p.id = t.project_id
+            and p.deleted_at is null
+          where t.organization_id = ${organizationId} and t.deleted_at is null
+            and t.completed_at >= ${from}::timestamptz and t.completed_at < ${to}::timestamptz
+            ${extra.length > 0 ? sql`and ${sql.join(extra, sql` and `)}` : sql``}
+        )
+        select null as week, count(*)::int as n, count(hours)::int as started,
+          percentile_cont(array[0.5, 0.85]::float8[]) within group (order by hours) as pct
+        from d
+        union all
+        select to_char(${WEEK}, 'YYYY-MM-DD'), count(*)::int, 0, null from d group by 1
       `.execute(db);
       const whole = rows.find((row) => row.week === null);
       return {
@@ -176,8 +118,8 @@ export function postgresAnalyticsReader(db: Db): AnalyticsReader {
           .sort((a, b) => a.weekStart.localeCompare(b.weekStart)),
         cycleTime: {
           count: whole?.started ?? 0,
-          p50Hours: whole?.p50 ?? null,
-          p85Hours: whole?.p85 ?? null,
+          p50Hours: whole?.pct?.[0] ?? null,
+          p85Hours: whole?.pct?.[1] ?? null,
         },
       };
     },

@@ -50,8 +50,23 @@ export interface PeriodFigures {
   };
 }
 
+/** The worker's side: folding the rollups' deltas in (readers are exact either way). */
+export interface AnalyticsMaintenance {
+  /** Adds the deltas written so far into the rollups and deletes them; answers how many. */
+  foldRollups(): Promise<number>;
+}
+
 export interface AnalyticsReader {
   current(
+    organizationId: string,
+    selection: AnalyticsSelection,
+    at: { readonly now: Date; readonly me: string | undefined },
+  ): Promise<CurrentFigures>;
+  /**
+   * What current answers, counted from the tasks themselves without the rollups: what the
+   * rollups must always agree with (and how a caller limited to its own tasks is answered).
+   */
+  recount(
     organizationId: string,
     selection: AnalyticsSelection,
     at: { readonly now: Date; readonly me: string | undefined },

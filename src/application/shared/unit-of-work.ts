@@ -14,7 +14,7 @@ import type {
   RoleRepository,
   TeamRepository,
 } from '../access/ports.js';
-import type { AnalyticsReader } from '../analytics/ports.js';
+import type { AnalyticsMaintenance, AnalyticsReader } from '../analytics/ports.js';
 import type { AttachmentMaintenance, AttachmentRepository } from '../attachments/ports.js';
 import type { DigestRepository } from '../digest/ports.js';
 import type { EventLog } from '../events/ports.js';
@@ -51,7 +51,7 @@ export interface Repositories {
   readonly notifications: NotificationRepository;
   readonly digests: DigestRepository;
   readonly assignmentRules: AssignmentRuleRepository;
-  readonly analytics: AnalyticsReader;
+  readonly analytics: AnalyticsReader & AnalyticsMaintenance;
   readonly attachments: AttachmentRepository & AttachmentMaintenance;
 }
 
