@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { BlobStore } from '../../application/attachments/ports.js';
+import { ServiceUnavailableError } from '../../domain/shared/errors.js';
 import { assertSafeKey, Counted } from './counted.js';
 
 export interface S3Settings {
@@ -29,6 +30,21 @@ const isMissing = (error: unknown) => {
   const { name, $metadata } = error as { name?: string; $metadata?: { httpStatusCode?: number } };
   return name === 'NoSuchKey' || name === 'NotFound' || $metadata?.httpStatusCode === 404;
 };
+
+/**
+ * An S3 that cannot be reached or answers 5xx (after the SDK's own retries) is a 503 to the
+ * caller, who may try again; a 4xx (a missing bucket, bad credentials) stays what it is.
+ */
+function outage(error: unknown): unknown {
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  if (status !== undefined && status < 500) return error;
+  return Object.assign(
+    new ServiceUnavailableError('File storage is unavailable; try again shortly'),
+    {
+      cause: error,
+    },
+  );
+}
 
 export function s3Client(settings: S3Settings): S3Client {
   return new S3Client({
@@ -57,7 +73,8 @@ export function s3BlobStore(client: S3Client, bucket: string): BlobStore & { clo
       try {
         await upload.done();
       } catch (error) {
-        throw counted.cause(error);
+        const cause = counted.cause(error);
+        throw cause === error ? outage(error) : cause;
       }
       return counted.stored();
     },
@@ -69,13 +86,17 @@ export function s3BlobStore(client: S3Client, bucket: string): BlobStore & { clo
         return object.Body as Readable | undefined;
       } catch (error) {
         if (isMissing(error)) return undefined;
-        throw error;
+        throw outage(error);
       }
     },
 
     async delete(key) {
       assertSafeKey(key);
-      await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+      try {
+        await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+      } catch (error) {
+        throw outage(error);
+      }
     },
 
     async exists(key) {
@@ -85,7 +106,7 @@ export function s3BlobStore(client: S3Client, bucket: string): BlobStore & { clo
         return true;
       } catch (error) {
         if (isMissing(error)) return false;
-        throw error;
+        throw outage(error);
       }
     },
 
