@@ -11,14 +11,15 @@
 //   npm run bench:analytics -- [--cold 40] [--duration 10] [--connections 10]
 // Reads DATABASE_URL (postgres://postgres@127.0.0.1:5432/teamflow_bench, seeded by bench/seed.ts)
 // and REDIS_URL; runs the build in dist/ (the script builds first).
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { postgresFixture, readSeedSummary } from './harness/fixture.js';
 import type { LoadResult, LoadSpec } from './harness/load-spec.js';
-import { freePort, ROOT, runCommand, startService, type Service } from './harness/processes.js';
+import { runLoad } from './harness/load.js';
+import { startKoaHello, type Service } from './harness/processes.js';
 import { benchDatabaseUrl, login, serviceEnvironment, startApi } from './harness/services.js';
 
 const { values: args } = parseArgs({
@@ -39,17 +40,7 @@ const percentile = (sorted: readonly number[], p: number) =>
 const started: Service[] = [];
 const workDir = await mkdtemp(path.join(os.tmpdir(), 'teamflow-analytics-'));
 
-async function load(spec: LoadSpec): Promise<LoadResult> {
-  const file = path.join(workDir, `spec-${Math.random().toString(36).slice(2)}.json`);
-  await writeFile(file, JSON.stringify(spec));
-  const { stdout } = await runCommand(process.execPath, [
-    '--import',
-    'tsx',
-    path.join(ROOT, 'bench', 'harness', 'load-worker.ts'),
-    file,
-  ]);
-  return JSON.parse(stdout.trim().split('\n').at(-1)!) as LoadResult;
-}
+const load = (spec: LoadSpec): Promise<LoadResult> => runLoad(spec, workDir);
 
 async function main(): Promise<void> {
   const owner = new pg.Client({ connectionString: benchDatabaseUrl });
@@ -93,14 +84,7 @@ async function main(): Promise<void> {
   });
 
   log('ceiling: bare Koa hello-world');
-  const port = await freePort();
-  const koa = await startService({
-    name: 'koa-hello',
-    args: ['--import', 'tsx', 'bench/baseline/koa-hello.ts'],
-    env: { ...process.env, PORT: String(port) },
-    port,
-    readyPath: '/',
-  });
+  const koa = await startKoaHello();
   started.push(koa);
   const ceiling = await load({
     url: koa.url,

@@ -32,6 +32,7 @@ import { seedEmbedded } from './harness/embedded.js';
 import { postgresFixture, readSeedSummary, SEED_FILE } from './harness/fixture.js';
 import { benchSigningKey } from './harness/keys.js';
 import type { LoadResult, LoadSpec, RequestPlan } from './harness/load-spec.js';
+import { runLoad } from './harness/load.js';
 import {
   pgbenchScript,
   runPgbench,
@@ -42,8 +43,8 @@ import {
 import {
   freePort,
   ROOT,
-  runCommand,
   sampleRss,
+  startKoaHello,
   startService,
   type Service,
 } from './harness/processes.js';
@@ -164,18 +165,7 @@ const log = (message: string) =>
 
 const workDir = await mkdtemp(path.join(os.tmpdir(), 'teamflow-bench-'));
 
-async function load(spec: LoadSpec): Promise<LoadResult> {
-  const file = path.join(workDir, `spec-${Math.random().toString(36).slice(2)}.json`);
-  await writeFile(file, JSON.stringify(spec));
-  const { stdout } = await runCommand(process.execPath, [
-    '--import',
-    'tsx',
-    path.join(ROOT, 'bench', 'harness', 'load-worker.ts'),
-    file,
-  ]);
-  await rm(file, { force: true });
-  return JSON.parse(stdout.trim().split('\n').at(-1)!) as LoadResult;
-}
+const load = (spec: LoadSpec): Promise<LoadResult> => runLoad(spec, workDir);
 
 interface Measured {
   readonly reps: LoadResult[];
@@ -878,14 +868,7 @@ try {
 
   if (options.ceilings) {
     log('ceiling: bare Koa hello-world');
-    const port = await freePort();
-    const koa = await startService({
-      name: 'koa-hello',
-      args: ['--import', 'tsx', 'bench/baseline/koa-hello.ts'],
-      env: { ...process.env, PORT: String(port) },
-      port,
-      readyPath: '/',
-    });
+    const koa = await startKoaHello();
     try {
       const m = await measure(koa, async () => ({
         kind: 'fixed',

@@ -31,6 +31,7 @@ import * as m0031 from './2026_12_06_0031_tracking_codes.js';
 import * as m0032 from './2026_12_06_0032_assignment_rules.js';
 import * as m0033 from './2026_12_06_0033_task_started_at.js';
 import * as m0034 from './2026_12_06_0034_task_rollups.js';
+import * as m0035 from './2026_12_06_0035_outbox_head_except.js';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_23_0001_identity_and_organizations': m0001,
@@ -64,4 +65,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_06_0032_assignment_rules': m0032,
   '2026_12_06_0033_task_started_at': m0033,
   '2026_12_06_0034_task_rollups': m0034,
+  '2026_12_06_0035_outbox_head_except': m0035,
 };

@@ -150,3 +150,15 @@ export function runCommand(
     });
   });
 }
+
+/** The bare Koa hello-world (bench/baseline/koa-hello.ts): the ceiling a scenario is read against. */
+export async function startKoaHello(): Promise<Service> {
+  const port = await freePort();
+  return startService({
+    name: 'koa-hello',
+    args: ['--import', 'tsx', 'bench/baseline/koa-hello.ts'],
+    env: { ...process.env, PORT: String(port) },
+    port,
+    readyPath: '/',
+  });
+}

@@ -73,8 +73,8 @@ export function s3BlobStore(client: S3Client, bucket: string): BlobStore & { clo
       try {
         await upload.done();
       } catch (error) {
-        const cause = counted.cause(error);
-        throw cause === error ? outage(error) : cause;
+        // The source's own failure (a size limit) as it is; S3's as an outage.
+        throw counted.sourceError !== undefined ? counted.sourceError : outage(error);
       }
       return counted.stored();
     },

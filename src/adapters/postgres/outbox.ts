@@ -23,10 +23,16 @@ export function postgresOutbox(db: Db): Outbox {
   /** The consumer's cursor row, created at the head of the log the first time it is asked for. */
   const ensureCursor = async (consumer: string) => {
     if (ensured.has(consumer)) return;
+    // Which running transactions may be left out, read before the head's snapshot (migrations
+    // 0028, 0035): the cursor never starts below an event committed before it was asked for.
+    const { rows } = await sql<{ excluded: string }>`
+      SELECT event_horizon_exclusions()::text AS excluded
+    `.execute(db);
+    const excluded = rows[0]?.excluded ?? '{}';
     await sql`
       INSERT INTO event_dispatch (consumer, tx_id, seq)
       SELECT ${consumer}, coalesce(h.tx_id, '0'::xid8), coalesce(h.seq, 0)
-      FROM (SELECT 1) one LEFT JOIN outbox_head() h ON true
+      FROM (SELECT 1) one LEFT JOIN outbox_head_except(${excluded}::xid[]) h ON true
       ON CONFLICT (consumer) DO NOTHING
     `.execute(db);
     ensured.add(consumer);
