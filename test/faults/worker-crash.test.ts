@@ -117,6 +117,22 @@ describe.skipIf(!testDatabaseUrl)('the worker process', () => {
     }
   };
 
+  /** The database's other sessions: their state, transaction start and query. */
+  const sessions = async () => {
+    const admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    try {
+      const { rows } = await admin.query(
+        `SELECT pid, state, backend_xid::text AS xid, xact_start, wait_event_type, wait_event,
+           left(query, 120) AS query
+         FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+      );
+      return rows;
+    } finally {
+      await admin.end();
+    }
+  };
+
   it('publishes every event after a SIGKILL between claim and acknowledgement, each once in effect', async () => {
     const org = await anOrganization();
     const first = await startWorker();
@@ -125,11 +141,30 @@ describe.skipIf(!testDatabaseUrl)('the worker process', () => {
     await eventually(claimHeld, 60_000);
     await first.kill();
     redis.thaw();
+    // The test's own subscriber hears Redis again before the second worker publishes (pub/sub
+    // keeps nothing for a subscriber still catching up): a canary through the same channel.
+    const canary = { position: { txId: '1', seq: '0' }, event: anEvent(uuidV7Ids.next(), 0) };
+    await eventually(async () => {
+      await listener.publish([canary]).catch(() => undefined);
+      return heard.some((p) => p.event.id === canary.event.id);
+    }, 60_000);
     const second = await startWorker();
     const ofOrg = () => heard.filter((p) => p.event.organizationId === org);
     // Generous: the worker now also runs the jobs, the digest and two consumers, and a loaded CI
     // machine once took over a minute here (the run alone takes seconds).
-    await waitFor(() => new Set(ofOrg().map((p) => p.event.id)).size === events.length, 180_000);
+    await waitFor(
+      () => new Set(ofOrg().map((p) => p.event.id)).size === events.length,
+      180_000,
+    ).catch(async (error: unknown) => {
+      // Say what held the events back: the worker's view, and what runs in the database.
+      const health = await second.http.get('/health/detailed').catch(() => undefined);
+      throw new Error(
+        `${String(error)}: heard ${new Set(ofOrg().map((p) => p.event.id)).size} of ` +
+          `${events.length}; outbox ${JSON.stringify(health?.body?.data?.checks?.outbox)}; ` +
+          `sessions ${JSON.stringify(await sessions())}; worker logs ` +
+          JSON.stringify(second.logs.slice(-15)),
+      );
+    });
     // Repeats there may be (the killed worker's publish may have reached Redis): told by position.
     const seen = new Map<string, PositionedEvent>();
     for (const p of ofOrg()) seen.set(`${p.position.txId}:${p.position.seq}`, p);
