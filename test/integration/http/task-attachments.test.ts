@@ -221,7 +221,7 @@ describe('limits', () => {
 
   it('answers 413 before reading a body whose Content-Length is already too large', async () => {
     const task = await aTask();
-    const refused = await upload(task, Buffer.alloc(200 * 1024, 7), 'huge.bin');
+    const refused = await upload(task, Buffer.alloc(4 * 1024 * 1024, 7), 'huge.bin');
     expectError(refused, 413, 'PAYLOAD_TOO_LARGE');
     const list = await api.get(attachmentsPath(task), as(owner));
     expect(list.body.data).toEqual([]);

@@ -1,6 +1,6 @@
 // A multipart/form-data upload, streamed: the file part goes to the handler's consumer as it
 // arrives (busboy), never buffered whole. One file, in the named field; any other field is a 422.
-// A body whose Content-Length already says it is too large is refused before a byte is read (413).
+// A body whose Content-Length already says it is too large is refused before it is parsed (413).
 import type { Readable } from 'node:stream';
 import busboy from 'busboy';
 import { ValidationError } from '../../../domain/shared/errors.js';
@@ -15,6 +15,8 @@ export interface FilePart {
 
 /** Room for the multipart framing (boundaries, part headers) around the file itself. */
 const FRAMING_BYTES = 64 * 1024;
+/** A refused body up to this size (or 4 × the limit) is read and dropped rather than cut off. */
+const LINGER_BYTES = 8 * 1024 * 1024;
 
 /**
  * Streams the file in `field` to `consume` and answers what it answers. Whatever happens, the
@@ -31,7 +33,11 @@ export async function withUploadedFile<T>(
   }
   const declared = Number(ctx.get('Content-Length') || NaN);
   if (Number.isFinite(declared) && declared > maxFileBytes + FRAMING_BYTES) {
-    ctx.set('Connection', 'close');
+    // Answered at once, but a client still sending its body reads the answer only once it has
+    // sent it (a closed connection meanwhile is a reset mid-write): what is not huge is read and
+    // dropped, the connection kept; beyond that the connection closes after the answer.
+    if (declared <= Math.max(4 * maxFileBytes, LINGER_BYTES)) ctx.req.resume();
+    else ctx.set('Connection', 'close');
     throw new HttpError('PAYLOAD_TOO_LARGE', `The file is over the limit of ${maxFileBytes} bytes`);
   }
   let parser: busboy.Busboy;
