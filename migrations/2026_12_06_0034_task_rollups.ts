@@ -1,17 +1,30 @@
 // Analytics rollups: the organization-wide figures read a few thousand rows instead of every
-// task. Each write to tasks leaves, from statement-level triggers over its transition tables, one
-// delta row per changed combination of (project, status, assignee, type, priority): the count of
-// live tasks and the sums the figures need (estimates; for the efficiency score, min(1, estimate /
-// actual) and how many tasks have both). Deltas are only appended, so concurrent writers never
-// wait on a shared counter row; a reader sums task_rollups and the deltas not yet folded in, so
-// its answer is exact whatever the worker has done. The worker folds deltas into task_rollups now
-// and then (task_rollups_compact: delete what it sees, add it up, in one transaction). Backfilled
-// here from the tasks. An index serves the overdue count (open tasks by due date), and the index of
-// completions covers what a period reads. Frozen in time:
-// never import from src/. One statement per query (PGlite).
+// task. Per (project, status, assignee, type, priority): the count of live tasks and the sums the
+// figures need (estimates; for the efficiency score, min(1, estimate / actual) and how many tasks
+// have both). Row triggers append a task's contribution (−old, +new) to task_rollup_deltas when
+// it changes, and only then (a move within its column, a new title or description leave
+// nothing); deltas are only appended, so concurrent writers never wait on a shared counter row. A
+// reader sums task_rollups and the deltas not yet folded in, so its answer is exact whatever the
+// worker has done. The worker folds deltas into task_rollups now and then (task_rollups_compact:
+// delete what it sees, add it up, in one transaction). Backfilled here from the tasks. An index
+// serves the overdue count (open tasks by due date), and the index of completions covers what a
+// period reads. Frozen in time: never import from src/. One statement per query (PGlite).
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 
 const KEYS = sql.raw('organization_id, project_id, status_id, assignee_id, type_id, priority');
+
+/** What a task contributes by: a change to any of these moves it between rollup rows or sums. */
+const ROLLED_COLUMNS = [
+  'project_id',
+  'status_id',
+  'assignee_id',
+  'type_id',
+  'priority',
+  'estimate_hours',
+  'actual_hours',
+  'deleted_at',
+];
+const ROLLED = sql.raw(ROLLED_COLUMNS.join(', '));
 
 /** One row's contribution, signed, from a transition table (or tasks) aliased `r`. */
 const contribution = (sign: number) =>
@@ -56,26 +69,11 @@ const UP: RawBuilder<unknown>[] = [
     CREATE FUNCTION task_rollup_delta() RETURNS trigger
     LANGUAGE plpgsql SET search_path = public AS $$
     BEGIN
-      IF TG_OP = 'INSERT' THEN
-        INSERT INTO task_rollup_deltas
-        SELECT ${KEYS}, ${SUMS} FROM (SELECT ${contribution(1)} FROM new_rows r
-          WHERE r.deleted_at IS NULL) x
-        GROUP BY ${KEYS};
-      ELSIF TG_OP = 'DELETE' THEN
-        INSERT INTO task_rollup_deltas
-        SELECT ${KEYS}, ${SUMS} FROM (SELECT ${contribution(-1)} FROM old_rows r
-          WHERE r.deleted_at IS NULL) x
-        GROUP BY ${KEYS};
-      ELSE
-        INSERT INTO task_rollup_deltas
-        SELECT ${KEYS}, ${SUMS} FROM (
-          SELECT ${contribution(-1)} FROM old_rows r WHERE r.deleted_at IS NULL
-          UNION ALL
-          SELECT ${contribution(1)} FROM new_rows r WHERE r.deleted_at IS NULL
-        ) x
-        GROUP BY ${KEYS}
-        HAVING sum(n) <> 0 OR sum(estimate_sum) <> 0 OR sum(capped_sum) <> 0
-          OR sum(with_both) <> 0;
+      IF TG_OP <> 'INSERT' AND OLD.deleted_at IS NULL THEN
+        INSERT INTO task_rollup_deltas SELECT ${contribution(-1)} FROM (SELECT OLD.*) r;
+      END IF;
+      IF TG_OP <> 'DELETE' AND NEW.deleted_at IS NULL THEN
+        INSERT INTO task_rollup_deltas SELECT ${contribution(1)} FROM (SELECT NEW.*) r;
       END IF;
       RETURN NULL;
     END
@@ -83,16 +81,20 @@ const UP: RawBuilder<unknown>[] = [
   `,
   sql`
     CREATE TRIGGER tasks_rollup_insert AFTER INSERT ON tasks
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION task_rollup_delta()
+    FOR EACH ROW WHEN (NEW.deleted_at IS NULL) EXECUTE FUNCTION task_rollup_delta()
   `,
+  // Only a write to a column the rollups key or sum fires it, and only when one changed: a move
+  // within its column, a title or a description leaves nothing.
   sql`
-    CREATE TRIGGER tasks_rollup_update AFTER UPDATE ON tasks
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION task_rollup_delta()
+    CREATE TRIGGER tasks_rollup_update
+    AFTER UPDATE OF ${ROLLED} ON tasks FOR EACH ROW
+    WHEN ((${sql.raw(ROLLED_COLUMNS.map((c) => `OLD.${c}`).join(', '))})
+      IS DISTINCT FROM (${sql.raw(ROLLED_COLUMNS.map((c) => `NEW.${c}`).join(', '))}))
+    EXECUTE FUNCTION task_rollup_delta()
   `,
   sql`
     CREATE TRIGGER tasks_rollup_delete AFTER DELETE ON tasks
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION task_rollup_delta()
+    FOR EACH ROW WHEN (OLD.deleted_at IS NULL) EXECUTE FUNCTION task_rollup_delta()
   `,
   sql`
     INSERT INTO task_rollups
