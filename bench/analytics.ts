@@ -20,6 +20,7 @@ import { postgresFixture, readSeedSummary } from './harness/fixture.js';
 import type { LoadResult, LoadSpec } from './harness/load-spec.js';
 import { runLoad } from './harness/load.js';
 import { startKoaHello, type Service } from './harness/processes.js';
+import { percentile } from './harness/report.js';
 import { benchDatabaseUrl, login, serviceEnvironment, startApi } from './harness/services.js';
 
 const { values: args } = parseArgs({
@@ -33,9 +34,6 @@ const COLD = Number(args.cold);
 const DURATION = Number(args.duration);
 const CONNECTIONS = Number(args.connections);
 const log = (message: string) => process.stderr.write(`[analytics] ${message}\n`);
-
-const percentile = (sorted: readonly number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
 
 const started: Service[] = [];
 const workDir = await mkdtemp(path.join(os.tmpdir(), 'teamflow-analytics-'));

@@ -16,6 +16,7 @@ import pg from 'pg';
 import { startWebhookReceiver } from '../test/support/webhook-receiver.js';
 import { postgresFixture, readSeedSummary } from './harness/fixture.js';
 import { ROOT, type Service } from './harness/processes.js';
+import { latencySummary } from './harness/report.js';
 import {
   benchDatabaseUrl,
   login,
@@ -36,15 +37,6 @@ const TASKS = Number(args.tasks);
 const CONCURRENCY = Number(args.concurrency);
 const ENDPOINTS = Number(args.endpoints);
 const log = (message: string) => process.stderr.write(`[webhooks] ${message}\n`);
-
-const percentile = (sorted: readonly number[], p: number) =>
-  sorted.length === 0
-    ? Number.NaN
-    : sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
-const summary = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return { p50: Math.round(percentile(sorted, 0.5)), p99: Math.round(percentile(sorted, 0.99)) };
-};
 
 const started: Service[] = [];
 
@@ -102,7 +94,10 @@ async function main(): Promise<void> {
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, lane));
     const seconds = (performance.now() - t0) / 1000;
-    return { rate_per_s: Math.round((TASKS / seconds) * 10) / 10, latency_ms: summary(latencies) };
+    return {
+      rate_per_s: Math.round((TASKS / seconds) * 10) / 10,
+      latency_ms: latencySummary(latencies),
+    };
   };
 
   log(`${TASKS} creates without an endpoint`);
@@ -152,7 +147,7 @@ async function main(): Promise<void> {
       deliveries_received: received.length,
       distinct_webhook_ids: ids.size,
       badly_signed: received.filter((r) => r.validFor.length === 0).length,
-      commit_to_receipt_ms: summary(latencies),
+      commit_to_receipt_ms: latencySummary(latencies),
       ...used,
     };
     console.log(JSON.stringify(result, null, 2));

@@ -66,7 +66,7 @@ export function mapError(error: unknown): MappedError {
   if (error instanceof DomainError) {
     const headers: Record<string, string> = {};
     if ('retryAfterSeconds' in error && typeof error.retryAfterSeconds === 'number') {
-      headers['Retry-After'] = String(Math.max(1, Math.ceil(error.retryAfterSeconds)));
+      headers['Retry-After'] = retryAfter(error.retryAfterSeconds);
     }
     if (error.code === 'UNAUTHENTICATED') headers['WWW-Authenticate'] = 'Bearer realm="teamflow"';
     const details = 'details' in error ? (error.details as ErrorBody['details']) : undefined;
@@ -92,3 +92,6 @@ export function mapError(error: unknown): MappedError {
     unexpected: true,
   };
 }
+
+/** Retry-After in whole seconds, at least 1. */
+export const retryAfter = (seconds: number) => String(Math.max(1, Math.ceil(seconds)));

@@ -38,24 +38,26 @@ const summed: Aggregates = {
 const WEEK = sql`date_trunc('week', completed_at at time zone 'UTC')`;
 
 export function postgresAnalyticsReader(db: Db): AnalyticsReader & AnalyticsMaintenance {
+  const recount: AnalyticsReader['recount'] = async (organizationId, selection, { now, me }) => {
+    const where = [
+      sql`t.organization_id = ${organizationId}`,
+      sql`t.deleted_at is null`,
+      ...filters(organizationId, selection, t),
+    ];
+    const statement = groupedFigures(organizationId, sql`tasks t`, where, counted(now), me, t);
+    return figuresOf((await statement.execute(db)).rows, me);
+  };
+
   return {
     async foldRollups() {
       const { rows } = await sql<{ n: string }>`select task_rollups_compact() as n`.execute(db);
       return Number(rows[0]?.n ?? 0);
     },
 
-    async recount(organizationId, selection, { now, me }) {
-      const where = [
-        sql`t.organization_id = ${organizationId}`,
-        sql`t.deleted_at is null`,
-        ...filters(organizationId, selection, t),
-      ];
-      const statement = groupedFigures(organizationId, sql`tasks t`, where, counted(now), me, t);
-      return figuresOf((await statement.execute(db)).rows, me);
-    },
+    recount,
 
     async current(organizationId, selection, at) {
-      if (selection.own) return this.recount(organizationId, selection, at);
+      if (selection.own) return recount(organizationId, selection, at);
       const { now, me } = at;
       const conditions = (a: typeof t) => filters(organizationId, selection, a);
       const source = sql`(

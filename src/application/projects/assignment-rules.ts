@@ -2,8 +2,9 @@
 // version); each rule's references are checked when it is written (422 naming the rule's field)
 // and again whenever the list is read: a rule whose team, member, type or label has gone since, or
 // whose team has nobody left who may write tasks, is reported with its problem, not hidden.
-import { authorize, can, permissionsOf } from '../../domain/access/authorize.js';
+import { authorize, permissionsOf } from '../../domain/access/authorize.js';
 import {
+  mayTakeAssignment,
   planAssignmentRules,
   ruleIssues,
   type AssignmentRule,
@@ -192,7 +193,7 @@ export async function eligible(
   const writes = new Map<string, boolean>();
   for (const role of new Set(candidates.map((candidate) => candidate.role))) {
     const permissions = permissionsOf((await permissionsOfRole(tx, organizationId, role)) ?? []);
-    writes.set(role, can({ actorId: 'x', role, permissions }, 'task:update', { assigneeId: 'x' }));
+    writes.set(role, mayTakeAssignment(role, permissions));
   }
   return candidates.filter((candidate) => writes.get(candidate.role) === true);
 }

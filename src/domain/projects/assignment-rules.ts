@@ -3,6 +3,7 @@
 // person (`fixed`) or a team whose members take turns (`round_robin`) or the one with the fewest
 // open tasks (`least_loaded`, ties taking turns). Pure: the plan of a list (every broken rule
 // reported at once), which rules match a task, and whom a rule picks among its candidates.
+import { can, type Permission } from '../access/authorize.js';
 import { ValidationError, type FieldIssue } from '../shared/errors.js';
 import { isUuid } from '../shared/id.js';
 import type { Priority } from '../tasks/task.js';
@@ -138,4 +139,10 @@ export function pickAssignee(
     return tied[turn % tied.length]!.userId;
   }
   return candidates[turn % candidates.length]!.userId;
+}
+
+/** Whether a member with `role` may work a task once it is assigned to them (update it). */
+export function mayTakeAssignment(role: string, permissions: ReadonlySet<Permission>): boolean {
+  const member = 'assignee';
+  return can({ actorId: member, role, permissions }, 'task:update', { assigneeId: member });
 }

@@ -9,6 +9,7 @@ import { lookUpPublicStatus } from '../../../application/tasks/public-status.js'
 import type { PublicTaskStatus } from '../../../application/tasks/ports.js';
 import { NotFoundError, RateLimitedError } from '../../../domain/shared/errors.js';
 import type { AppContext } from '../context.js';
+import { retryAfter } from '../errors.js';
 import { route, type RouteSpec } from '../route.js';
 import { pageAssets, pageHeaders } from './routes.js';
 
@@ -133,7 +134,7 @@ export function statusPagesRoutes(deps: Deps): RouteSpec[] {
           sendPage(ctx, 200, statusPage(status));
         } catch (error) {
           if (error instanceof RateLimitedError) {
-            ctx.set('Retry-After', String(Math.max(1, Math.ceil(error.retryAfterSeconds))));
+            ctx.set('Retry-After', retryAfter(error.retryAfterSeconds));
             const message = 'Too many lookups from your address. Please try again in a minute.';
             sendPage(ctx, 429, problemPage('Please wait a moment', message, params.code));
             return;

@@ -32,6 +32,7 @@ class PostgresTaskRepository implements TaskRepository {
   #placement?: ReturnType<typeof taskPlacement>;
   #tree?: ReturnType<typeof taskTree>;
   #lists?: ReturnType<typeof taskLists>;
+  #tracking?: ReturnType<typeof taskTracking>;
   #history?: TaskRepository['history'];
   #comments?: TaskRepository['comments'];
   #watchers?: TaskRepository['watchers'];
@@ -55,6 +56,9 @@ class PostgresTaskRepository implements TaskRepository {
   }
   get #l() {
     return (this.#lists ??= taskLists(this.#db, this.#q));
+  }
+  get #c() {
+    return (this.#tracking ??= taskTracking(this.#db, this.#q));
   }
 
   find(...args: Args<'find'>) {
@@ -97,13 +101,13 @@ class PostgresTaskRepository implements TaskRepository {
     return this.#l.listItems(...args);
   }
   issueTrackingCodes(...args: Args<'issueTrackingCodes'>) {
-    return taskTracking(this.#db, this.#q).issueTrackingCodes(...args);
+    return this.#c.issueTrackingCodes(...args);
   }
   regenerateTrackingCode(...args: Args<'regenerateTrackingCode'>) {
-    return taskTracking(this.#db, this.#q).regenerateTrackingCode(...args);
+    return this.#c.regenerateTrackingCode(...args);
   }
   publicStatus(...args: Args<'publicStatus'>) {
-    return taskTracking(this.#db, this.#q).publicStatus(...args);
+    return this.#c.publicStatus(...args);
   }
   get history(): TaskRepository['history'] {
     return (this.#history ??= postgresTaskHistoryRepository(this.#db));
