@@ -2,7 +2,12 @@
 // may read (resolved again when an event changes it), the last position it was handed, and the
 // replay of a resume with its seam to the live stream.
 import { can } from '../../domain/access/authorize.js';
-import { eventVisibility, mayRead, type DomainEvent } from '../../domain/events/event.js';
+import {
+  eventVisibility,
+  mayRead,
+  readSignature,
+  type DomainEvent,
+} from '../../domain/events/event.js';
 import { changesGrant, withinAny, type EventFilter } from '../../domain/events/realtime.js';
 import { NotFoundError } from '../../domain/shared/errors.js';
 import { actorIdOf } from '../../domain/identity/principal.js';
@@ -32,8 +37,12 @@ export interface OrganizationFeed {
   /** The organization's slug, so an unsubscribe may name it as the subscribe did. */
   readonly slug: string;
   readonly filters: Map<string, EventFilter>;
-  /** A dispatched event of this organization (in the readers' order; repeats are dropped). */
-  offer(positioned: PositionedEvent): void;
+  /**
+   * A dispatched event of this organization (in the readers' order; repeats are dropped).
+   * `decisions`: the answers other feeds already got for this event, by grant signature, to
+   * reuse and add to (the hub hands every socket of an event the same map).
+   */
+  offer(positioned: PositionedEvent, decisions?: ReadDecisions): void;
   /**
    * Replays the committed events after event `afterId` that the filters and the grant let
    * through, then continues live: what arrives meanwhile is held and handed on after the last
@@ -44,6 +53,9 @@ export interface OrganizationFeed {
   /** Stops delivering (the socket closed, or the last subscription here was dropped). */
   stop(): void;
 }
+
+/** Whether an event may be read, by readSignature of the grant asking: one map per event. */
+export type ReadDecisions = Map<string, boolean>;
 
 export interface FeedSettings {
   readonly replayPageSize: number;
@@ -68,15 +80,41 @@ export function organizationFeed(
   /** A grant is being resolved again: the queue waits. */
   let resolving = false;
   const filters = new Map<string, EventFilter>();
+  /** What changesGrant and the decisions ask of the grant, kept with it (asked for every event). */
+  let asker = askerOf(access);
 
-  const lets = (event: DomainEvent) =>
-    withinAny(filters.values(), event) && mayRead(access.grant, event);
+  const mayReadNow = (event: DomainEvent, decisions: ReadDecisions | undefined) => {
+    if (decisions === undefined) return mayRead(access.grant, event);
+    let decided = decisions.get(asker.signature);
+    if (decided === undefined) {
+      decided = mayRead(access.grant, event);
+      decisions.set(asker.signature, decided);
+    }
+    return decided;
+  };
+  const lets = (event: DomainEvent, decisions?: ReadDecisions) =>
+    withinAny(filters.values(), event) && mayReadNow(event, decisions);
 
   async function regrant(): Promise<void> {
     // The write's own cache invalidation runs after its commit, maybe after the dispatcher
     // read the event: forget the cached grant here too, so the read below is the database's.
     await deps.cache.delete(grantCacheKey(organizationId, actorIdOf(principal)));
     access = await resolveAccess(deps, principal, organizationId);
+    asker = askerOf(access);
+  }
+
+  /**
+   * Hands `positioned` on now if nothing waits before it (the usual case: no queue, no replay, no
+   * grant being resolved); false when it must queue.
+   */
+  function handOnAtOnce(positioned: PositionedEvent, decisions?: ReadDecisions): boolean {
+    if (resolving || held !== undefined || queue.length > 0) return false;
+    const { position, event } = positioned;
+    if (seen !== undefined && !isBefore(seen, position)) return true;
+    if (changesGrant(asker.subscriber, event)) return false;
+    seen = position;
+    if (lets(event, decisions)) owner.send({ type: 'event', event });
+    return true;
   }
 
   /**
@@ -91,8 +129,7 @@ export function organizationFeed(
         queue.shift();
         continue;
       }
-      const { actorId, role } = access.grant;
-      if (changesGrant({ actorId, role, kind: principal.kind }, event)) {
+      if (changesGrant(asker.subscriber, event)) {
         void regrantThenDrain(queue[0]!);
         return;
       }
@@ -127,12 +164,13 @@ export function organizationFeed(
     drain();
   }
 
-  function offer(positioned: PositionedEvent): void {
+  function offer(positioned: PositionedEvent, decisions?: ReadDecisions): void {
     if (stopped) return;
     if (held !== undefined) {
       held.push(positioned);
       return;
     }
+    if (handOnAtOnce(positioned, decisions)) return;
     queue.push(positioned);
     drain();
   }
@@ -193,5 +231,14 @@ export function organizationFeed(
       queue.splice(0);
       held = undefined;
     },
+  };
+}
+
+/** The feed's grant as changesGrant and the shared decisions ask for it. */
+function askerOf(access: OrganizationAccess) {
+  const { actorId, role } = access.grant;
+  return {
+    subscriber: { actorId, role, kind: access.principal.kind },
+    signature: readSignature(access.grant),
   };
 }

@@ -8,6 +8,7 @@ import { actorIdOf, type Principal } from '../../domain/identity/principal.js';
 import { DomainError } from '../../domain/shared/errors.js';
 import type { Deps } from '../deps.js';
 import type { EventBus, PositionedEvent, RealtimeSignal, UserMessage } from './ports.js';
+import type { ReadDecisions } from './realtime-feed.js';
 import type { RealtimePeer, RealtimeRequest } from './realtime-messages.js';
 import {
   socketIndex,
@@ -84,7 +85,8 @@ export function realtimeHub(
     revokesAccess(socket.subscriber, event);
 
   function hear(batch: readonly PositionedEvent[]): void {
-    for (const { event, position } of batch) {
+    for (const positioned of batch) {
+      const { event } = positioned;
       // A revoked key's sockets close wherever they are, subscribed or not.
       if (event.type === 'api_key.revoked' && event.subject.id !== null) {
         for (const socket of byActor.get(event.subject.id)) {
@@ -93,12 +95,14 @@ export function realtimeHub(
           }
         }
       }
+      // The sockets of one event share their read decisions: one per grant alike, not per socket.
+      const decisions: ReadDecisions = new Map();
       for (const socket of subscriptions.listenersOf(event.organizationId)) {
         if (revokes(socket, event)) {
           end(socket, CLOSE_CODES.accessRevoked, 'Access to the organization was removed');
           continue;
         }
-        socket.feeds.get(event.organizationId)?.offer({ event, position });
+        socket.feeds.get(event.organizationId)?.offer(positioned, decisions);
       }
     }
   }

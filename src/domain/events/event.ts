@@ -166,6 +166,14 @@ export function mayRead(
 }
 
 /**
+ * What mayRead reads of a grant, as one string: grants with the same signature get the same
+ * answer for every event, so an event going to a thousand sockets of one role is decided once.
+ */
+export function readSignature(grant: Grant): string {
+  return `${grant.role}\u0000${grant.actorId}\u0000${[...grant.permissions].sort().join(' ')}`;
+}
+
+/**
  * The same decision as a filter a store can apply to a whole page (mayRead holds it to that, in
  * test/unit/domain/events/event.test.ts): the event types the grant reads in full, and for task
  * events, whether all, or only those of tasks it owns (`reporterId` for a requester, reporter or

@@ -58,12 +58,16 @@ function fakeTable() {
   return { deps, pending };
 }
 
-function aFeed(deps: Pick<Deps, 'uow' | 'cache'>, replayPageSize = 10) {
+function aFeed(
+  deps: Pick<Deps, 'uow' | 'cache'>,
+  replayPageSize = 10,
+  grant = grantOf('owner', ROLE_PERMISSIONS.owner, 'u-1'),
+) {
   const sent: FeedMessage[] = [];
   const access = {
     organization: { id: ORG, slug: 'acme' },
-    principal: { kind: 'user', userId: 'u-1', sessionId: 's-1' },
-    grant: grantOf('owner', ROLE_PERMISSIONS.owner, 'u-1'),
+    principal: { kind: 'user', userId: grant.actorId, sessionId: `s-${grant.actorId}` },
+    grant,
   } as unknown as OrganizationAccess;
   const feed = organizationFeed(
     deps,
@@ -120,5 +124,39 @@ describe('a resume', () => {
     await resuming;
     expect(sent[0]).toEqual({ type: 'resync_required', organizationId: ORG });
     expect(ids()).toEqual(['e-7']);
+  });
+});
+
+describe('feeds handed one event with one decisions map (as the hub does)', () => {
+  /** A task moved: reported by u-1, assigned to nobody. */
+  function taskMoved(n: number): PositionedEvent {
+    const { position, event } = positioned(n);
+    return {
+      position,
+      event: {
+        ...event,
+        type: 'task.moved',
+        subject: { type: 'task', id: 't-1', key: 'RE-1' },
+        reporterId: 'u-1',
+      },
+    };
+  }
+
+  it("each get their own grant's answer, and grants alike share it", () => {
+    const { deps } = fakeTable();
+    const feeds = [
+      aFeed(deps, 10, grantOf('viewer', ROLE_PERMISSIONS.viewer, 'u-3')),
+      aFeed(deps, 10, grantOf('requester', ROLE_PERMISSIONS.requester, 'u-2')),
+      aFeed(deps, 10, grantOf('requester', ROLE_PERMISSIONS.requester, 'u-1')),
+      aFeed(deps, 10, grantOf('requester', ROLE_PERMISSIONS.requester, 'u-2')),
+    ];
+    for (const n of [1, 2]) {
+      const decisions = new Map<string, boolean>();
+      const event = taskMoved(n);
+      for (const { feed } of feeds) feed.offer(event, decisions);
+      // The viewer, the reporter, and the two alike requesters who did not report it: 3 answers.
+      expect(decisions.size).toBe(3);
+    }
+    expect(feeds.map(({ ids }) => ids())).toEqual([['e-1', 'e-2'], [], ['e-1', 'e-2'], []]);
   });
 });

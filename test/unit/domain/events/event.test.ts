@@ -7,6 +7,7 @@ import {
   eventVisibility,
   mayRead,
   passes,
+  readSignature,
   type AuditAction,
 } from '../../../../src/domain/events/event.js';
 import {
@@ -90,5 +91,32 @@ describe('who may read an event', () => {
     expect(mayRead(grantOf('owner', ROLE_PERMISSIONS.owner, ME), keyEvent)).toBe(true);
     expect(mayRead(requester, { ...keyEvent, type: 'member.added' })).toBe(false);
     expect(mayRead(viewer, { ...keyEvent, type: 'member.added' })).toBe(true);
+  });
+});
+
+describe("a grant's read signature", () => {
+  it('is equal exactly when mayRead must answer alike: same role, actor and permissions', () => {
+    const grants = [
+      ...BUILT_IN_ROLES.map((role) => grantOf(role, ROLE_PERMISSIONS[role], ME)),
+      ...BUILT_IN_ROLES.map((role) => grantOf(role, ROLE_PERMISSIONS[role], SOMEONE)),
+      ...PERMISSIONS.map((permission) => grantOf('custom', [permission], ME)),
+    ];
+    const signatures = grants.map(readSignature);
+    expect(new Set(signatures).size).toBe(grants.length);
+    // The order the permissions were granted in is no difference.
+    const member = [...ROLE_PERMISSIONS.member];
+    expect(readSignature(grantOf('member', member.reverse(), ME))).toBe(
+      readSignature(grantOf('member', ROLE_PERMISSIONS.member, ME)),
+    );
+    // Alike signatures, alike answers, for every event type and people.
+    for (const [i, grant] of grants.entries()) {
+      const twin = grantOf(grant.role, [...grant.permissions].reverse(), grant.actorId);
+      expect(readSignature(twin)).toBe(signatures[i]);
+      for (const type of EVENT_TYPES) {
+        for (const people of PEOPLE) {
+          expect(mayRead(twin, { type, ...people })).toBe(mayRead(grant, { type, ...people }));
+        }
+      }
+    }
   });
 });
