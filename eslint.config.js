@@ -35,8 +35,9 @@ export default tseslint.config(
     },
   },
   {
-    // The example client is plain JavaScript outside the TypeScript project.
-    files: ['examples/**/*.mjs'],
+    // The example client and the bench's module hooks (loaded by plain node next to the build)
+    // are plain JavaScript outside the TypeScript project.
+    files: ['examples/**/*.mjs', 'bench/harness/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {
       ...tseslint.configs.disableTypeChecked.languageOptions,

@@ -80,6 +80,7 @@ const { values: flags } = parseArgs({
     profile: { type: 'string' },
     'autocannon-rate': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    'without-outbox': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -104,6 +105,8 @@ if (flags.help) {
       '  --profile DIR       write a V8 CPU profile of the API server (--cpu-prof) into DIR;',
       '                      with --only X, of scenario X (read it with bench/profile.ts)',
       '  --keep              keep the tasks the run created (removed by default)',
+      "  --without-outbox    the server without the event append and the commit's nudge",
+      '                      (bench/harness/without-outbox.mjs): the A/B of what the outbox costs',
       '  --quick             smoke run: 1 repetition, 3 s, 1 s warm-up',
     ].join('\n'),
   );
@@ -736,6 +739,7 @@ try {
     args: [
       ...HEAP_FLAGS,
       ...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : []),
+      ...(flags['without-outbox'] ? ['--import', './bench/harness/without-outbox.mjs'] : []),
       'dist/src/bootstrap/main.js',
     ],
     env,
@@ -1040,9 +1044,11 @@ try {
     for (const note of c.notes ?? []) notes.push(`${c.name}: ${note}`);
   }
   const info = machine(postgresVersion);
-  const mode = options.embedded
-    ? `embedded (PGlite + memory; ${options.embeddedTasks.toLocaleString('en')} tasks)`
-    : `PostgreSQL + Redis (${withoutPassword(databaseUrl)})`;
+  const mode =
+    (options.embedded
+      ? `embedded (PGlite + memory; ${options.embeddedTasks.toLocaleString('en')} tasks)`
+      : `PostgreSQL + Redis (${withoutPassword(databaseUrl)})`) +
+    (flags['without-outbox'] ? '; WITHOUT the outbox (no event appended, no nudge)' : '');
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
   const header = [
     `TeamFlow HTTP benchmark — ${startedAt.toISOString()}${options.quick ? ' — QUICK RUN (smoke, not a measurement)' : ''}`,

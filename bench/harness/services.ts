@@ -12,7 +12,7 @@ export const benchDatabaseUrl =
   process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/teamflow_bench';
 export const benchRedisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 
-/** The services' environment; WORKER_*, REALTIME_* and WEBHOOK_* of this process pass through. */
+/** The services' environment; WORKER_*, REALTIME_*, WEBHOOK_* and ANALYTICS_* of this process pass through. */
 export async function serviceEnvironment(tag: string): Promise<NodeJS.ProcessEnv> {
   return {
     PATH: process.env.PATH,
@@ -31,7 +31,9 @@ export async function serviceEnvironment(tag: string): Promise<NodeJS.ProcessEnv
     LOGIN_MAX_FAILURES_PER_EMAIL_AND_IP: '1000000',
     // Settings to try other values with: WORKER_NUDGE_DELAY_MS=… npx tsx bench/realtime.ts
     ...Object.fromEntries(
-      Object.entries(process.env).filter(([name]) => /^(WORKER|REALTIME|WEBHOOK)_/.test(name)),
+      Object.entries(process.env).filter(([name]) =>
+        /^(WORKER|REALTIME|WEBHOOK|ANALYTICS)_/.test(name),
+      ),
     ),
   };
 }
