@@ -81,6 +81,7 @@ const { values: flags } = parseArgs({
     'autocannon-rate': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     'without-outbox': { type: 'boolean', default: false },
+    'separate-worker': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -107,6 +108,8 @@ if (flags.help) {
       '  --keep              keep the tasks the run created (removed by default)',
       "  --without-outbox    the server without the event append and the commit's nudge",
       '                      (bench/harness/without-outbox.mjs): the A/B of what the outbox costs',
+      '  --separate-worker   the worker in a process of its own (WORKER_MODE=off in the API), as',
+      '                      production runs it, instead of inside the API (the default)',
       '  --quick             smoke run: 1 repetition, 3 s, 1 s warm-up',
     ].join('\n'),
   );
@@ -678,6 +681,8 @@ const results: Record<string, unknown> = {};
 const ceilings: Record<string, Ceiling> = {};
 let owner: pg.Client | undefined;
 let server: Service | undefined;
+/** The worker's process, with --separate-worker. */
+let worker: Service | undefined;
 let fixture: Fixture | undefined;
 let dataDir: string | undefined;
 let postgresVersion: string | undefined;
@@ -733,6 +738,22 @@ try {
 
   const label = options.embedded ? 'embedded (PGlite + memory)' : 'PostgreSQL + Redis';
   log(`starting the production build (${label})`);
+  if (flags['separate-worker']) {
+    if (options.embedded) throw new Error('--separate-worker needs PostgreSQL and Redis');
+    env = { ...env, WORKER_MODE: 'off' };
+    const adminPort = await freePort();
+    worker = await startService({
+      name: 'worker',
+      args: [
+        ...HEAP_FLAGS,
+        ...(flags['without-outbox'] ? ['--import', './bench/harness/without-outbox.mjs'] : []),
+        'dist/src/bootstrap/worker.js',
+      ],
+      env: { ...env, WORKER_ADMIN_PORT: String(adminPort) },
+      port: adminPort,
+      readyPath: '/health/ready',
+    });
+  }
   server = await startService({
     name: 'teamflow',
     // As the Dockerfile and `npm start` run it (the old-space cap is what keeps RSS in bounds).
@@ -869,6 +890,8 @@ try {
   }
   await server.stop();
   server = undefined;
+  await worker?.stop();
+  worker = undefined;
 
   if (options.ceilings) {
     log('ceiling: bare Koa hello-world');
@@ -1048,7 +1071,8 @@ try {
     (options.embedded
       ? `embedded (PGlite + memory; ${options.embeddedTasks.toLocaleString('en')} tasks)`
       : `PostgreSQL + Redis (${withoutPassword(databaseUrl)})`) +
-    (flags['without-outbox'] ? '; WITHOUT the outbox (no event appended, no nudge)' : '');
+    (flags['without-outbox'] ? '; WITHOUT the outbox (no event appended, no nudge)' : '') +
+    (flags['separate-worker'] ? '; the worker in its own process' : '; the worker inside the API');
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
   const header = [
     `TeamFlow HTTP benchmark — ${startedAt.toISOString()}${options.quick ? ' — QUICK RUN (smoke, not a measurement)' : ''}`,
@@ -1151,6 +1175,7 @@ try {
   throw error;
 } finally {
   await server?.stop();
+  await worker?.stop();
   if (owner) {
     if (!options.keep && fixture) {
       const removed = await removeCreated(owner, fixture.organization.id).catch(
