@@ -115,11 +115,8 @@ const schema = z.object({
   WORKER_MODE: z.enum(['inline', 'off']).default('inline'),
   /** The longest the dispatcher waits between two looks at the events table without a nudge. */
   WORKER_POLL_MS: positive.max(60_000).default(500),
-  /**
-   * After a write's nudge the dispatcher waits this long, so that writes close together share a
-   * batch: every batch is a write to every subscribed socket, so at 100 moves/s to 1,000 sockets
-   * 30 ms (batches of ~3) kept the machine below saturation where 10 ms did not (docs/benchmarks.md).
-   */
+  /** After a write's nudge the dispatcher waits this long: writes close together share a batch,
+   *  and a batch is one write per subscribed socket (30 ms, not 10: docs/benchmarks.md). */
   WORKER_NUDGE_DELAY_MS: z.coerce.number().int().min(0).max(1_000).default(30),
   /**
    * The same wait for the worker's other loops (the notifications and webhooks consumers, the job
