@@ -82,6 +82,7 @@ const { values: flags } = parseArgs({
     keep: { type: 'boolean', default: false },
     'without-outbox': { type: 'boolean', default: false },
     'separate-worker': { type: 'boolean', default: false },
+    'no-worker': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -110,6 +111,8 @@ if (flags.help) {
       '                      (bench/harness/without-outbox.mjs): the A/B of what the outbox costs',
       '  --separate-worker   the worker in a process of its own (WORKER_MODE=off in the API), as',
       '                      production runs it, instead of inside the API (the default)',
+      '  --no-worker         no worker at all (WORKER_MODE=off, none started): events are written',
+      "                      and nobody reads them, the write path's share of the outbox alone",
       '  --quick             smoke run: 1 repetition, 3 s, 1 s warm-up',
     ].join('\n'),
   );
@@ -738,7 +741,10 @@ try {
 
   const label = options.embedded ? 'embedded (PGlite + memory)' : 'PostgreSQL + Redis';
   log(`starting the production build (${label})`);
-  if (flags['separate-worker']) {
+  if (flags['no-worker']) {
+    if (options.embedded) throw new Error('--no-worker needs PostgreSQL and Redis');
+    env = { ...env, WORKER_MODE: 'off' };
+  } else if (flags['separate-worker']) {
     if (options.embedded) throw new Error('--separate-worker needs PostgreSQL and Redis');
     env = { ...env, WORKER_MODE: 'off' };
     const adminPort = await freePort();
@@ -1072,7 +1078,11 @@ try {
       ? `embedded (PGlite + memory; ${options.embeddedTasks.toLocaleString('en')} tasks)`
       : `PostgreSQL + Redis (${withoutPassword(databaseUrl)})`) +
     (flags['without-outbox'] ? '; WITHOUT the outbox (no event appended, no nudge)' : '') +
-    (flags['separate-worker'] ? '; the worker in its own process' : '; the worker inside the API');
+    (flags['no-worker']
+      ? '; NO worker (events written, not dispatched)'
+      : flags['separate-worker']
+        ? '; the worker in its own process'
+        : '; the worker inside the API');
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
   const header = [
     `TeamFlow HTTP benchmark — ${startedAt.toISOString()}${options.quick ? ' — QUICK RUN (smoke, not a measurement)' : ''}`,
