@@ -50,6 +50,7 @@ import {
 } from './harness/processes.js';
 import { formatTable, median, summarize, type Row, type Summary } from './harness/report.js';
 import { API, MARKER, scenarios, type Fixture, type Scenario } from './harness/scenarios.js';
+import { startWorker } from './harness/services.js';
 
 /** The heap flags production runs with (Dockerfile CMD, `npm start`). */
 const HEAP_FLAGS = ['--max-old-space-size=256', '--max-semi-space-size=32'];
@@ -741,24 +742,16 @@ try {
 
   const label = options.embedded ? 'embedded (PGlite + memory)' : 'PostgreSQL + Redis';
   log(`starting the production build (${label})`);
-  if (flags['no-worker']) {
-    if (options.embedded) throw new Error('--no-worker needs PostgreSQL and Redis');
+  // The A/B switch of what the outbox costs: the same build, loaded without the event append.
+  const outboxHook = flags['without-outbox']
+    ? ['--import', './bench/harness/without-outbox.mjs']
+    : [];
+  if (flags['no-worker'] || flags['separate-worker']) {
+    if (options.embedded)
+      throw new Error('--no-worker and --separate-worker need PostgreSQL and Redis');
     env = { ...env, WORKER_MODE: 'off' };
-  } else if (flags['separate-worker']) {
-    if (options.embedded) throw new Error('--separate-worker needs PostgreSQL and Redis');
-    env = { ...env, WORKER_MODE: 'off' };
-    const adminPort = await freePort();
-    worker = await startService({
-      name: 'worker',
-      args: [
-        ...HEAP_FLAGS,
-        ...(flags['without-outbox'] ? ['--import', './bench/harness/without-outbox.mjs'] : []),
-        'dist/src/bootstrap/worker.js',
-      ],
-      env: { ...env, WORKER_ADMIN_PORT: String(adminPort) },
-      port: adminPort,
-      readyPath: '/health/ready',
-    });
+    if (flags['separate-worker'])
+      worker = await startWorker(env, undefined, [...HEAP_FLAGS, ...outboxHook]);
   }
   server = await startService({
     name: 'teamflow',
@@ -766,7 +759,7 @@ try {
     args: [
       ...HEAP_FLAGS,
       ...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : []),
-      ...(flags['without-outbox'] ? ['--import', './bench/harness/without-outbox.mjs'] : []),
+      ...outboxHook,
       'dist/src/bootstrap/main.js',
     ],
     env,

@@ -40,11 +40,16 @@ export async function serviceEnvironment(tag: string): Promise<NodeJS.ProcessEnv
 
 const profiling = (dir: string | undefined) => (dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []);
 
-export async function startWorker(env: NodeJS.ProcessEnv, profileDir?: string): Promise<Service> {
+/** The worker (dist/src/bootstrap/worker.js); `nodeArgs` go to node before the script. */
+export async function startWorker(
+  env: NodeJS.ProcessEnv,
+  profileDir?: string,
+  nodeArgs: readonly string[] = [],
+): Promise<Service> {
   const port = await freePort();
   return startService({
     name: 'worker',
-    args: [...profiling(profileDir), 'dist/src/bootstrap/worker.js'],
+    args: [...nodeArgs, ...profiling(profileDir), 'dist/src/bootstrap/worker.js'],
     env: { ...env, WORKER_ADMIN_PORT: String(port) },
     port,
     readyPath: '/health/ready',

@@ -6,7 +6,4 @@
 //   node --import ./bench/harness/without-outbox.mjs dist/src/bootstrap/main.js
 import { register } from 'node:module';
 
-if (!process.env.WITHOUT_OUTBOX_HOOKED) {
-  process.env.WITHOUT_OUTBOX_HOOKED = '1';
-  register('./without-outbox-hooks.mjs', import.meta.url);
-}
+register('./without-outbox-hooks.mjs', import.meta.url);

@@ -103,17 +103,20 @@ export function organizationFeed(
     asker = askerOf(access);
   }
 
-  /**
-   * Hands `positioned` on now if nothing waits before it (the usual case: no queue, no replay, no
-   * grant being resolved); false when it must queue.
-   */
-  function handOnAtOnce(positioned: PositionedEvent, decisions?: ReadDecisions): boolean {
-    if (resolving || held !== undefined || queue.length > 0) return false;
-    const { position, event } = positioned;
-    if (seen !== undefined && !isBefore(seen, position)) return true;
-    if (changesGrant(asker.subscriber, event)) return false;
+  /** Marks `positioned` handed on, and sends it if the filters and the grant let it through. */
+  function deliver({ position, event }: PositionedEvent, decisions?: ReadDecisions): void {
     seen = position;
     if (lets(event, decisions)) owner.send({ type: 'event', event });
+  }
+
+  /**
+   * Hands one event on (a repeat is passed over); false if it changes this subscriber's grant:
+   * then it must wait for the grant to be resolved again.
+   */
+  function handOn(positioned: PositionedEvent, decisions?: ReadDecisions): boolean {
+    if (seen !== undefined && !isBefore(seen, positioned.position)) return true;
+    if (changesGrant(asker.subscriber, positioned.event)) return false;
+    deliver(positioned, decisions);
     return true;
   }
 
@@ -124,18 +127,11 @@ export function organizationFeed(
    */
   function drain(): void {
     while (!stopped && !resolving && held === undefined && queue.length > 0) {
-      const { position, event } = queue[0]!;
-      if (seen !== undefined && !isBefore(seen, position)) {
-        queue.shift();
-        continue;
-      }
-      if (changesGrant(asker.subscriber, event)) {
+      if (!handOn(queue[0]!)) {
         void regrantThenDrain(queue[0]!);
         return;
       }
       queue.shift();
-      seen = position;
-      if (lets(event)) owner.send({ type: 'event', event });
     }
   }
 
@@ -158,8 +154,7 @@ export function organizationFeed(
     // the queue and replays the event itself.
     if (queue[0] === asking) {
       queue.shift();
-      seen = asking.position;
-      if (lets(asking.event)) owner.send({ type: 'event', event: asking.event });
+      deliver(asking);
     }
     drain();
   }
@@ -170,7 +165,8 @@ export function organizationFeed(
       held.push(positioned);
       return;
     }
-    if (handOnAtOnce(positioned, decisions)) return;
+    // Nothing waits before it (the usual case): handed on at once, not through the queue.
+    if (!resolving && queue.length === 0 && handOn(positioned, decisions)) return;
     queue.push(positioned);
     drain();
   }
