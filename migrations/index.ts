@@ -33,6 +33,7 @@ import * as m0033 from './2026_12_06_0033_task_started_at.js';
 import * as m0034 from './2026_12_06_0034_task_rollups.js';
 import * as m0035 from './2026_12_06_0035_outbox_head_except.js';
 import * as m0036 from './2026_12_06_0036_plpgsql_event_horizon.js';
+import * as m0037 from './2026_12_06_0037_event_consumer_cursors.js';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_23_0001_identity_and_organizations': m0001,
@@ -68,4 +69,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_06_0034_task_rollups': m0034,
   '2026_12_06_0035_outbox_head_except': m0035,
   '2026_12_06_0036_plpgsql_event_horizon': m0036,
+  '2026_12_06_0037_event_consumer_cursors': m0037,
 };

@@ -20,7 +20,10 @@ type Row = Selectable<EventsTable>;
 export function postgresOutbox(db: Db): Outbox {
   /** The consumers whose cursor row this process has made sure of (once each is enough). */
   const ensured = new Set<string>();
-  /** The consumer's cursor row, created at the head of the log the first time it is asked for. */
+  /**
+   * The consumer's cursor row, created at the head of the log the first time it is asked for (the
+   * worker's own consumers have theirs from migration 0037: they never start late).
+   */
   const ensureCursor = async (consumer: string) => {
     if (ensured.has(consumer)) return;
     // Which running transactions may be left out, read before the head's snapshot (migrations

@@ -48,7 +48,10 @@ export async function dispatchBatch(
  * those are jobs the worker runs afterwards.
  */
 export interface EventConsumer {
-  /** Its cursor's name in the outbox (stable: a new name starts at the head of the log). */
+  /**
+   * Its cursor's name in the outbox (stable). A new name starts at the head of the log; the
+   * worker's own consumers get theirs with the schema (migration 0037), before the first event.
+   */
   readonly name: string;
   /**
    * Does what the events call for, writing through `tx`: the cursor's transaction, so its rows
