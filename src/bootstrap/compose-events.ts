@@ -64,7 +64,7 @@ export function composeEvents(sources: EventsSources): EventsRuntime {
           publishTimeoutMs: config.EVENT_BUS_PUBLISH_TIMEOUT_MS,
         })
       : memoryEventBus();
-  const outbox = postgresOutbox(sources.database.db);
+  const outbox = postgresOutbox(sources.database.db, sources.database.pipelined);
   const observer = registerEventMetrics(sources.registry, {
     ...(sources.dispatch && { backlog: () => outbox.backlog(BUS_CONSUMER) }),
     busStatus: () => bus.status(),

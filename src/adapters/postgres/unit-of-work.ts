@@ -116,7 +116,18 @@ function placeAt(gate: ReturnType<typeof concurrencyGate>): Promise<() => void> 
 const asError = (thrown: unknown) => (thrown instanceof Error ? thrown : new Error(String(thrown)));
 
 function runPipelined(open: PipelineConnector): UnitOfWork['run'] {
-  return async (work, scope?: TenantScope) => {
+  const transaction = pipelinedTransaction(open);
+  return (work, scope) => transaction((db) => work(postgresRepositories(db)), scope);
+}
+
+/**
+ * Runs `work` in a transaction on a pipelined session: BEGIN (and the scope) go out ahead of its
+ * first statement, and what it `defer`s last ahead of the COMMIT, each in the same round trip.
+ */
+export function pipelinedTransaction(
+  open: PipelineConnector,
+): <T>(work: (db: Db) => Promise<T>, scope?: TenantScope) => Promise<T> {
+  return async (work, scope) => {
     const session = await open();
     let broken: Error | undefined;
     try {
@@ -125,7 +136,7 @@ function runPipelined(open: PipelineConnector): UnitOfWork['run'] {
       session.hold('begin');
       if (hasScope(scope)) session.holdScope(scopeIds(scope));
       try {
-        const result = await work(postgresRepositories(session.db));
+        const result = await work(session.db);
         await sql.raw('commit').execute(session.db); // with the statements still held ahead of it
         return result;
       } catch (error) {

@@ -32,7 +32,7 @@ beforeAll(async () => {
     pipelined: database.handle.pipelined,
     scopedRead: database.handle.scopedRead,
   });
-  outbox = postgresOutbox(database.handle.db);
+  outbox = postgresOutbox(database.handle.db, database.handle.pipelined);
 });
 afterAll(async () => {
   await database?.close();

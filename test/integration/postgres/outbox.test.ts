@@ -20,8 +20,9 @@ import type { DomainEvent } from '../../../src/domain/events/event.js';
 import { deferred, eventually } from '../../support/async.js';
 import { anEvent } from '../../support/builders/events.js';
 import { repositoryBuilders } from '../../support/builders/repositories.js';
-import { createTestDatabase, type TestDatabase } from '../../support/database.js';
+import { APP_ROLE, createTestDatabase, type TestDatabase } from '../../support/database.js';
 import { testDatabaseUrl } from '../../support/env.js';
+import { countedPipeline } from '../../support/round-trips.js';
 
 const NOW = new Date('2026-03-01T12:00:00.000Z');
 const newId = () => uuidV7Ids.next();
@@ -37,7 +38,7 @@ beforeAll(async () => {
     pipelined: database.handle.pipelined,
     scopedRead: database.handle.scopedRead,
   });
-  outbox = postgresOutbox(database.handle.db);
+  outbox = postgresOutbox(database.handle.db, database.handle.pipelined);
 });
 afterAll(async () => {
   await database?.close();
@@ -92,7 +93,7 @@ describe('the outbox', () => {
     const own = await createTestDatabase();
     try {
       const ownUow = postgresUnitOfWork(own.handle.db);
-      const ownOutbox = postgresOutbox(own.handle.db);
+      const ownOutbox = postgresOutbox(own.handle.db, own.handle.pipelined);
       const org = await repositoryBuilders(() => ownUow, NOW).anOrganization();
       const written = [anEvent(org), anEvent(org)];
       await ownUow.run(
@@ -155,7 +156,7 @@ describe('the outbox', () => {
     const own = await createTestDatabase();
     try {
       const ownUow = postgresUnitOfWork(own.handle.db);
-      const ownOutbox = postgresOutbox(own.handle.db);
+      const ownOutbox = postgresOutbox(own.handle.db, own.handle.pipelined);
       const org = await repositoryBuilders(() => ownUow, NOW).anOrganization();
       const ahead = aConsumer();
       const behind = aConsumer();
@@ -235,6 +236,38 @@ describe("the outbox's transactions, which declare that they append no event", (
         await sql`SELECT declare_no_events()`.execute(trx);
       }),
     ).rejects.toThrow("must come before the transaction's first write");
+  });
+});
+
+describe.skipIf(!testDatabaseUrl)('the outbox on PostgreSQL, pipelined', () => {
+  it("takes three round trips for a batch: BEGIN and the declaration with the cursor's lock, the events, the cursor's move with the COMMIT", async () => {
+    const counted = countedPipeline(database.url!, { role: APP_ROLE });
+    try {
+      const counting = postgresOutbox(database.handle.db, counted.connect);
+      const org = await anOrganization();
+      const consumer = aConsumer();
+      await counting.backlog(consumer);
+      const written = [anEvent(org), anEvent(org)];
+      await append(org, written);
+      const delivered: string[] = [];
+      let trips = 0;
+      await eventually(async () => {
+        counted.reset();
+        const handed = await counting.dispatch(consumer, 10, async (events) => {
+          delivered.push(...events.map((e) => e.event.id));
+        });
+        trips = counted.trips();
+        // A batch the readers' horizon did not reach yet is empty: the lock, the read, COMMIT.
+        expect(trips).toBe(3);
+        return handed === written.length;
+      }, 30_000);
+      expect(delivered).toEqual(written.map((e) => e.id));
+      expect(trips).toBe(3);
+      // Moved in that COMMIT's trip: nothing comes again.
+      expect(await counting.dispatch(consumer, 10, () => Promise.resolve())).toBe(0);
+    } finally {
+      await counted.end();
+    }
   });
 });
 
