@@ -105,7 +105,7 @@ if (flags.help) {
       "  --autocannon-rate   keep fixed rates (8, the logins of 7+2) with autocannon's -R (each",
       '                      connection bursts its share at the start of every second) instead',
       '                      of one request every 1/rate s, latency from when each was due',
-      '  --profile DIR       write a V8 CPU profile of the API server (--cpu-prof) into DIR;',
+      '  --profile DIR       write a V8 CPU profile of the API server (and the --separate-worker) into DIR;',
       '                      with --only X, of scenario X (read it with bench/profile.ts)',
       '  --keep              keep the tasks the run created (removed by default)',
       "  --without-outbox    the server without the event append and the commit's nudge",
@@ -751,7 +751,7 @@ try {
       throw new Error('--no-worker and --separate-worker need PostgreSQL and Redis');
     env = { ...env, WORKER_MODE: 'off' };
     if (flags['separate-worker'])
-      worker = await startWorker(env, undefined, [...HEAP_FLAGS, ...outboxHook]);
+      worker = await startWorker(env, options.profileDir, [...HEAP_FLAGS, ...outboxHook]);
   }
   server = await startService({
     name: 'teamflow',
