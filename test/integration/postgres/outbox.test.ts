@@ -67,6 +67,21 @@ async function drain(consumer: string, count: number, limit = 100): Promise<Posi
   return delivered;
 }
 
+/** Runs `work` on a database of its own (an organization made), dropped afterwards. */
+async function inOwnDatabase(
+  work: (own: { ownUow: UnitOfWork; ownOutbox: Outbox; org: string }) => Promise<void>,
+): Promise<void> {
+  const own = await createTestDatabase();
+  try {
+    const ownUow = postgresUnitOfWork(own.handle.db);
+    const ownOutbox = postgresOutbox(own.handle.db, own.handle.pipelined);
+    const org = await repositoryBuilders(() => ownUow, NOW).anOrganization();
+    await work({ ownUow, ownOutbox, org });
+  } finally {
+    await own.close();
+  }
+}
+
 describe('the outbox', () => {
   it('starts a new consumer after the events already written, and hands on the later ones in order', async () => {
     const org = await anOrganization();
@@ -90,11 +105,7 @@ describe('the outbox', () => {
 
   it("gives the worker's consumers their cursors with the schema: what was written before their first batch is handed on", async () => {
     // A database of its own, whose events no dispatcher has read yet (the worker not started).
-    const own = await createTestDatabase();
-    try {
-      const ownUow = postgresUnitOfWork(own.handle.db);
-      const ownOutbox = postgresOutbox(own.handle.db, own.handle.pipelined);
-      const org = await repositoryBuilders(() => ownUow, NOW).anOrganization();
+    await inOwnDatabase(async ({ ownUow, ownOutbox, org }) => {
       const written = [anEvent(org), anEvent(org)];
       await ownUow.run(
         async (tx) => {
@@ -114,9 +125,7 @@ describe('the outbox', () => {
           written.map((e) => e.id),
         );
       }
-    } finally {
-      await own.close();
-    }
+    });
   });
 
   it('hands a batch on again when its delivery failed, and in batches of at most the limit', async () => {
@@ -153,11 +162,7 @@ describe('the outbox', () => {
 
   it('purges events past retention only once every consumer is past them', async () => {
     // A database of its own: every consumer of a database holds its events back.
-    const own = await createTestDatabase();
-    try {
-      const ownUow = postgresUnitOfWork(own.handle.db);
-      const ownOutbox = postgresOutbox(own.handle.db, own.handle.pipelined);
-      const org = await repositoryBuilders(() => ownUow, NOW).anOrganization();
+    await inOwnDatabase(async ({ ownUow, ownOutbox, org }) => {
       const ahead = aConsumer();
       const behind = aConsumer();
       await ownOutbox.backlog(ahead);
@@ -194,9 +199,7 @@ describe('the outbox', () => {
         { organizationId: org },
       );
       expect(kept.map((e) => e.id)).toEqual([recent.id]);
-    } finally {
-      await own.close();
-    }
+    });
   });
 });
 
