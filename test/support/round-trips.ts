@@ -1,6 +1,7 @@
 // A pipeline connector on a pool of its own that counts round trips: every call of a client's
 // query() is one batch written and one answer awaited.
 import pg from 'pg';
+import { sentByWire } from '../../src/adapters/postgres/wire/pg-internals.js';
 import {
   pipelineConnector,
   type PipelineConnector,
@@ -14,12 +15,36 @@ export interface CountedPipeline {
   end(): Promise<void>;
 }
 
-export function countedPipeline(
-  url: string,
-  options: { role?: string; max?: number } = {},
-): CountedPipeline {
+export interface CountingOptions {
+  readonly role?: string;
+  readonly max?: number;
+  /**
+   * Leaves out the outbox's batches (a session whose first trip declares it appends no event):
+   * an app's dispatcher and consumers share its connector with the requests being counted.
+   */
+  readonly leaveOutOutbox?: boolean;
+}
+
+/** What one checkout of a client sent: its trips, and whether it is an outbox batch. */
+interface Checkout {
+  trips: number;
+  /** Its trips at the last reset. */
+  base: number;
+  outbox: boolean;
+}
+
+const textsOf = (query: unknown): string[] => {
+  const sent = sentByWire(query);
+  if (sent) return [...sent.ahead.map((statement) => statement.text), sent.text];
+  if (typeof query === 'string') return [query];
+  const text = (query as { text?: unknown } | undefined)?.text;
+  return typeof text === 'string' ? [text] : [];
+};
+
+export function countedPipeline(url: string, options: CountingOptions = {}): CountedPipeline {
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 1 });
-  let trips = 0;
+  const checkouts: Checkout[] = [];
+  const current = new WeakMap<pg.PoolClient, Checkout>();
   const counted = new WeakSet<pg.PoolClient>();
   const connect = pipelineConnector(async () => {
     const client = await pool.connect();
@@ -28,17 +53,29 @@ export function countedPipeline(
       if (options.role) await client.query(`SET ROLE ${options.role}`);
       const query = client.query.bind(client) as (...args: unknown[]) => unknown;
       (client as { query: unknown }).query = (...args: unknown[]) => {
-        trips += 1;
+        const checkout = current.get(client);
+        if (checkout) {
+          if (checkout.trips === 0) {
+            checkout.outbox = textsOf(args[0]).some((text) => text.includes('declare_no_events'));
+          }
+          checkout.trips += 1;
+        }
         return query(...args);
       };
     }
+    const checkout: Checkout = { trips: 0, base: 0, outbox: false };
+    checkouts.push(checkout);
+    current.set(client, checkout);
     return client;
   });
   return {
     connect,
-    trips: () => trips,
+    trips: () =>
+      checkouts
+        .filter((checkout) => !(options.leaveOutOutbox && checkout.outbox))
+        .reduce((sum, checkout) => sum + checkout.trips - checkout.base, 0),
     reset: () => {
-      trips = 0;
+      for (const checkout of checkouts) checkout.base = checkout.trips;
     },
     end: () => pool.end(),
   };

@@ -38,7 +38,7 @@ describe.skipIf(!testDatabaseUrl)('PostgreSQL only (skipped on PGlite)', () => {
 
     beforeAll(async () => {
       t = await startTestApp({}, (database) => {
-        counted = countedPipeline(database.url!, { role: APP_ROLE });
+        counted = countedPipeline(database.url!, { role: APP_ROLE, leaveOutOutbox: true });
         return { database: { ...database.handle, pipelined: counted.connect } };
       });
       api = client(t.baseUrl);
