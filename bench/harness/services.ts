@@ -12,7 +12,10 @@ export const benchDatabaseUrl =
   process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/teamflow_bench';
 export const benchRedisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 
-/** The services' environment; WORKER_*, REALTIME_*, WEBHOOK_* and ANALYTICS_* of this process pass through. */
+/**
+ * The services' environment; WORKER_*, REALTIME_*, WEBHOOK_* and ANALYTICS_* of this process
+ * pass through.
+ */
 export async function serviceEnvironment(tag: string): Promise<NodeJS.ProcessEnv> {
   return {
     PATH: process.env.PATH,

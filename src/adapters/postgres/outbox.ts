@@ -17,16 +17,14 @@ import { toEvent } from './event-log-repository.js';
 import { postgresRepositories } from './repositories.js';
 import { savepointSteps } from './request-transaction-openers.js';
 import { lendTransaction } from './request-transaction.js';
-import { pipelinedTransaction } from './unit-of-work.js';
+import { transactionRunner } from './unit-of-work.js';
 import { defer, type PipelineConnector } from './wire/pipeline.js';
 
 type Row = Selectable<EventsTable>;
 
 /** `pipelined`: a session per batch (PostgreSQL); without it, Kysely's transactions (PGlite). */
 export function postgresOutbox(db: Db, pipelined?: PipelineConnector): Outbox {
-  const inTransaction: <T>(work: (trx: Db) => Promise<T>) => Promise<T> = pipelined
-    ? pipelinedTransaction(pipelined)
-    : (work) => db.transaction().execute(work);
+  const inTransaction = transactionRunner(db, pipelined);
   /** The consumers whose cursor row this process has made sure of (once each is enough). */
   const ensured = new Set<string>();
   /**

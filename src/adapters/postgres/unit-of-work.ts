@@ -59,7 +59,9 @@ export function concurrencyGate(limit: number): <T>(work: () => Promise<T>) => P
 }
 
 export function postgresUnitOfWork(db: Db, options: UnitOfWorkOptions = {}): UnitOfWork {
-  const transaction = options.pipelined ? runPipelined(options.pipelined) : runInTransaction(db);
+  const inTransaction = transactionRunner(db, options.pipelined);
+  const transaction: UnitOfWork['run'] = (work, scope) =>
+    inTransaction((trx) => work(postgresRepositories(trx)), scope);
   const gate =
     options.maxConcurrentTransactions === undefined
       ? undefined
@@ -84,7 +86,10 @@ export function postgresUnitOfWork(db: Db, options: UnitOfWorkOptions = {}): Uni
   const scopedRead = options.scopedRead;
   const read: UnitOfWork['read'] = scopedRead
     ? (work, scope) => scopedRead(scope, (reader) => work(postgresRepositories(reader)))
-    : runInTransaction(db, { readOnly: true });
+    : (work, scope) =>
+        inScopedTransaction(db, scope, (trx) => work(postgresRepositories(trx)), {
+          readOnly: true,
+        });
   return {
     run: (work, scope) => {
       const joined = requestTransactionToJoin(openRequest, scope);
@@ -115,18 +120,30 @@ function placeAt(gate: ReturnType<typeof concurrencyGate>): Promise<() => void> 
 
 const asError = (thrown: unknown) => (thrown instanceof Error ? thrown : new Error(String(thrown)));
 
-function runPipelined(open: PipelineConnector): UnitOfWork['run'] {
-  const transaction = pipelinedTransaction(open);
-  return (work, scope) => transaction((db) => work(postgresRepositories(db)), scope);
+/** Runs work in a transaction (with the tenant scope, when one is given) and commits it. */
+export type TransactionRunner = <T>(
+  work: (trx: Db) => Promise<T>,
+  scope?: TenantScope,
+) => Promise<T>;
+
+/**
+ * The unit of work's transactions, for whatever else writes in one (the outbox's batches):
+ * pipelined when `pipelined` is given (PostgreSQL), else Kysely's, one statement per trip (PGlite).
+ */
+export function transactionRunner(
+  db: Db,
+  pipelined: PipelineConnector | undefined,
+): TransactionRunner {
+  return pipelined
+    ? pipelinedTransaction(pipelined)
+    : (work, scope) => inScopedTransaction(db, scope, work);
 }
 
 /**
  * Runs `work` in a transaction on a pipelined session: BEGIN (and the scope) go out ahead of its
  * first statement, and what it `defer`s last ahead of the COMMIT, each in the same round trip.
  */
-export function pipelinedTransaction(
-  open: PipelineConnector,
-): <T>(work: (db: Db) => Promise<T>, scope?: TenantScope) => Promise<T> {
+function pipelinedTransaction(open: PipelineConnector): TransactionRunner {
   return async (work, scope) => {
     const session = await open();
     let broken: Error | undefined;
@@ -164,9 +181,4 @@ export function pipelinedTransaction(
       session.release(broken);
     }
   };
-}
-
-function runInTransaction(db: Db, options: { readOnly?: boolean } = {}): UnitOfWork['run'] {
-  return (work, scope?: TenantScope) =>
-    inScopedTransaction(db, scope, (trx) => work(postgresRepositories(trx)), options);
 }
