@@ -2,9 +2,11 @@
 // `--sockets` WebSocket subscribers to one project spread over both processes, task moves at
 // `--rate` per second for `--duration` seconds through both. Reports commit-to-socket latency
 // (p50/p99: from the event's `occurred_at`, stamped before its commit, to its arrival, so a little
-// pessimistic), events lost (a socket missing a move that answered 200), out-of-order per task (a
-// move whose `from` is not the previous move's `to` on that socket), and the RSS the idle sockets
-// added to the two API processes.
+// pessimistic), the same from the move's answer (which leaves after the COMMIT: a lower bound),
+// each move's own time (send to answer: how far the writes keep up with the rate), events lost (a
+// socket missing a move that answered 200), out-of-order per task (a move whose `from` is not the
+// previous move's `to` on that socket), and the RSS the idle sockets added to the two API
+// processes.
 //
 //   npm run bench:realtime -- [--sockets 1000] [--rate 100] [--duration 60]
 // Reads DATABASE_URL (postgres://postgres@127.0.0.1:5432/teamflow_bench, seeded by bench/seed.ts)
@@ -51,17 +53,44 @@ const log = (message: string) => process.stderr.write(`[realtime] ${message}\n`)
 const started: Service[] = [];
 
 /** Latencies in whole milliseconds, counted (6 million samples need no array of them). */
-const latencyCounts = new Uint32Array(60_001);
-let latencySamples = 0;
-const percentile = (p: number) => {
-  let seen = 0;
-  const wanted = Math.ceil(p * latencySamples);
-  for (let ms = 0; ms < latencyCounts.length; ms += 1) {
-    seen += latencyCounts[ms]!;
-    if (seen >= wanted) return ms;
+class Histogram {
+  readonly counts = new Uint32Array(60_001);
+  samples = 0;
+  add(ms: number): void {
+    this.counts[Math.max(0, Math.min(60_000, Math.round(ms)))]! += 1;
+    this.samples += 1;
   }
-  return Number.POSITIVE_INFINITY;
-};
+  percentile(p: number): number {
+    let seen = 0;
+    const wanted = Math.ceil(p * this.samples);
+    for (let ms = 0; ms < this.counts.length; ms += 1) {
+      seen += this.counts[ms]!;
+      if (seen >= wanted) return ms;
+    }
+    return Number.POSITIVE_INFINITY;
+  }
+  summary() {
+    return { p50: this.percentile(0.5), p99: this.percentile(0.99), max: this.percentile(1) };
+  }
+}
+/**
+ * From the event's `occurred_at`: stamped once the move's UPDATE has answered (its waits for the
+ * task's row and its column's lock behind it), before the trip that writes the event and commits.
+ */
+const latency = new Histogram();
+/**
+ * From the move's answer reaching the client, which comes after its COMMIT: a lower bound of
+ * commit-to-socket (0 when the event reached the socket before the answer reached the client).
+ */
+const latencyFromAnswer = new Histogram();
+/** Each move's own time, from sending it to its answer (what it waited for a lock included). */
+const moveTimes = new Histogram();
+/**
+ * When each move's answer arrived (Date.now()), by the task and the position it answered: a
+ * column's positions never tie, so they name the move (whatever order a task's moves commit in).
+ */
+const answeredAt = new Map<string, number>();
+const moveKey = (task: string, position: unknown) => `${task}:${String(position)}`;
 
 /** An event frame the subscribers heard, parsed once. */
 interface KnownFrame {
@@ -75,6 +104,10 @@ interface KnownFrame {
     readonly to: string | undefined;
   };
   readonly occurredMs: number;
+  /** A task.moved frame's move, as answeredAt names it. */
+  readonly key?: string;
+  /** When its move's answer arrived, once looked up. */
+  answeredMs?: number | undefined;
 }
 
 /**
@@ -98,7 +131,7 @@ function knownFrame(raw: Buffer, previous: number): KnownFrame {
     event?: string;
     data?: {
       subject: { id: string };
-      data: { status?: { from: string; to: string } };
+      data: { status?: { from: string; to: string }; position?: { to: number } };
       occurred_at: string;
     };
   };
@@ -114,6 +147,7 @@ function knownFrame(raw: Buffer, previous: number): KnownFrame {
       },
     }),
     occurredMs: moved ? Date.parse(moved.occurred_at) : 0,
+    ...(moved && { key: moveKey(moved.subject.id, moved.data.position?.to) }),
   };
   frames.push(frame);
   framesByText.set(text, frame);
@@ -125,7 +159,12 @@ function knownFrame(raw: Buffer, previous: number): KnownFrame {
  * of CPU a request, a fifth of a core at 100 moves/s, taken from the cores being measured.
  */
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-function post(url: string, token: string, body: string): Promise<number> {
+function post(
+  url: string,
+  token: string,
+  body: string,
+  onAnswer: (body: string) => void,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const request = http.request(
       url,
@@ -139,8 +178,12 @@ function post(url: string, token: string, body: string): Promise<number> {
         },
       },
       (reply) => {
-        reply.resume();
-        reply.once('end', () => resolve(reply.statusCode ?? 0));
+        const chunks: Buffer[] = [];
+        reply.on('data', (chunk: Buffer) => chunks.push(chunk));
+        reply.once('end', () => {
+          onAnswer(Buffer.concat(chunks).toString());
+          resolve(reply.statusCode ?? 0);
+        });
         reply.once('error', reject);
       },
     );
@@ -236,9 +279,11 @@ async function main(): Promise<void> {
       if (subscriber.heard[frame.index] === 1) return;
       subscriber.heard[frame.index] = 1;
       subscriber.moved += 1;
-      const ms = Math.max(0, Math.min(60_000, at - frame.occurredMs));
-      latencyCounts[ms]! += 1;
-      latencySamples += 1;
+      latency.add(at - frame.occurredMs);
+      if (frame.answeredMs === undefined && frame.key !== undefined) {
+        frame.answeredMs = answeredAt.get(frame.key);
+      }
+      latencyFromAnswer.add(frame.answeredMs === undefined ? 0 : at - frame.answeredMs);
       if (move.to !== undefined) {
         const last = subscriber.lastTo.get(move.task);
         if (last !== undefined && move.from !== last) subscriber.outOfOrder += 1;
@@ -274,10 +319,17 @@ async function main(): Promise<void> {
     const status = fixture.moveStatuses[next[i]! % 2]!;
     next[i]! += 1;
     const api = apis[n % apis.length]!;
+    const task = fixture.moveTasks[i]!;
+    const sentAt = performance.now();
     const move = post(
-      `${api.url}/api/v1/organizations/${org}/tasks/${fixture.moveTasks[i]}/move`,
+      `${api.url}/api/v1/organizations/${org}/tasks/${task}/move`,
       token,
       JSON.stringify({ status_id: status }),
+      (answer) => {
+        const position = (JSON.parse(answer) as { data?: { position?: number } }).data?.position;
+        if (position !== undefined) answeredAt.set(moveKey(task, position), Date.now());
+        moveTimes.add(performance.now() - sentAt);
+      },
     )
       .then((code) => {
         if (code >= 200 && code < 300) ok += 1;
@@ -304,8 +356,14 @@ async function main(): Promise<void> {
     duration_s: DURATION_S,
     moves_ok: ok,
     moves_failed: failed,
-    deliveries: latencySamples,
-    latency_ms: { p50: percentile(0.5), p99: percentile(0.99), max: percentile(1) },
+    deliveries: latency.samples,
+    // Commit-to-socket lies between these two: from `occurred_at`, stamped one round trip before
+    // the COMMIT, and from the move's answer, which leaves after it (a lower bound). The move's
+    // own time is not in either: what it waits for before its UPDATE answers (a connection, the
+    // task's row, its column's lock) comes before both.
+    latency_ms: latency.summary(),
+    latency_from_answer_ms: latencyFromAnswer.summary(),
+    move_ms: moveTimes.summary(),
     // The worker's share of it: from the event's write to its publish on the bus (the bucket's
     // upper bound in the worker's histogram, so a ceiling).
     dispatch_lag_ms: dispatchLag,
