@@ -87,7 +87,8 @@ const latencyFromAnswer = new Histogram();
 const moveTimes = new Histogram();
 /**
  * When each move's answer arrived (Date.now()), by the task and the position it answered: a
- * column's positions never tie, so they name the move (whatever order a task's moves commit in).
+ * column's positions never tie, so with the time they name the move (whatever order a task's
+ * moves commit in).
  */
 const answeredAt = new Map<string, number>();
 const moveKey = (task: string, position: unknown) => `${task}:${String(position)}`;
@@ -281,7 +282,10 @@ async function main(): Promise<void> {
       subscriber.moved += 1;
       latency.add(at - frame.occurredMs);
       if (frame.answeredMs === undefined && frame.key !== undefined) {
-        frame.answeredMs = answeredAt.get(frame.key);
+        // A task back at a column's unchanged bottom takes its old position again: an answer
+        // from before the event's occurred_at is that earlier move's.
+        const answered = answeredAt.get(frame.key);
+        if (answered !== undefined && answered >= frame.occurredMs) frame.answeredMs = answered;
       }
       latencyFromAnswer.add(frame.answeredMs === undefined ? 0 : at - frame.answeredMs);
       if (move.to !== undefined) {
