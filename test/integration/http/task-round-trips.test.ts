@@ -38,7 +38,13 @@ describe.skipIf(!testDatabaseUrl)('PostgreSQL only (skipped on PGlite)', () => {
 
     beforeAll(async () => {
       t = await startTestApp({}, (database) => {
-        counted = countedPipeline(database.url!, { role: APP_ROLE, leaveOutOutbox: true });
+        // The app's worker runs inline and its loops share the counted connector (their batches
+        // are left out of the count): room for them beside the requests being counted.
+        counted = countedPipeline(database.url!, {
+          role: APP_ROLE,
+          leaveOutOutbox: true,
+          max: 4,
+        });
         return { database: { ...database.handle, pipelined: counted.connect } };
       });
       api = client(t.baseUrl);
@@ -55,9 +61,13 @@ describe.skipIf(!testDatabaseUrl)('PostgreSQL only (skipped on PGlite)', () => {
       expect((await create()).status).toBe(201);
     });
     afterAll(async () => {
-      // The counted pool first: closing the app drops the database under its connection.
-      await counted?.end();
+      // The app first: it stops its worker's loops, whose batches use the counted pool. Ended
+      // first, the pool would neither serve nor refuse a batch already queued for a connection
+      // (pg-pool leaves it waiting), and closing the app waits for that batch: in CI the hook's
+      // 60 s ran out. The database is dropped with the counted connections open; the pool takes
+      // their end as it comes (countedPipeline).
       await t?.close();
+      await counted?.end();
     });
     beforeEach(() => {
       counted.reset();
