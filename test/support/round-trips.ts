@@ -25,12 +25,9 @@ export interface CountingOptions {
   readonly leaveOutOutbox?: boolean;
 }
 
-/** What one checkout of a client sent: its trips, and whether it is an outbox batch. */
+/** The checkout a client is in: whether it is an outbox batch (known at its first trip). */
 interface Checkout {
-  trips: number;
-  /** Its trips at the last reset. */
-  base: number;
-  outbox: boolean;
+  outbox?: boolean;
 }
 
 const textsOf = (query: unknown): string[] => {
@@ -46,7 +43,7 @@ export function countedPipeline(url: string, options: CountingOptions = {}): Cou
   // A test's teardown may drop the database under an idle connection (DROP DATABASE … WITH
   // (FORCE)): that is the end of the pool's use, not an error of the test.
   pool.on('error', () => undefined);
-  const checkouts: Checkout[] = [];
+  let trips = 0;
   const current = new WeakMap<pg.PoolClient, Checkout>();
   const counted = new WeakSet<pg.PoolClient>();
   const connect = pipelineConnector(async () => {
@@ -58,27 +55,20 @@ export function countedPipeline(url: string, options: CountingOptions = {}): Cou
       (client as { query: unknown }).query = (...args: unknown[]) => {
         const checkout = current.get(client);
         if (checkout) {
-          if (checkout.trips === 0) {
-            checkout.outbox = textsOf(args[0]).some((text) => text.includes('declare_no_events'));
-          }
-          checkout.trips += 1;
+          checkout.outbox ??= textsOf(args[0]).some((text) => text.includes('declare_no_events'));
+          if (!(options.leaveOutOutbox && checkout.outbox)) trips += 1;
         }
         return query(...args);
       };
     }
-    const checkout: Checkout = { trips: 0, base: 0, outbox: false };
-    checkouts.push(checkout);
-    current.set(client, checkout);
+    current.set(client, {});
     return client;
   });
   return {
     connect,
-    trips: () =>
-      checkouts
-        .filter((checkout) => !(options.leaveOutOutbox && checkout.outbox))
-        .reduce((sum, checkout) => sum + checkout.trips - checkout.base, 0),
+    trips: () => trips,
     reset: () => {
-      for (const checkout of checkouts) checkout.base = checkout.trips;
+      trips = 0;
     },
     end: () => pool.end(),
   };
