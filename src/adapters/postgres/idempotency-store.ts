@@ -3,9 +3,9 @@
 // it at once; one INSERT … ON CONFLICT decides which attempt holds a key. The attempt then runs as
 // one request transaction (request-transaction.ts) and its answer is stored in it, just before
 // its COMMIT (on PostgreSQL in the COMMIT's round trip). On PostgreSQL (pipelined) a claim, a
-// completion on its own or a release goes out with the scope (and, for a claim, the purge of
-// expired rows) ahead of it and one Sync, which PostgreSQL runs as one implicit transaction: one
-// round trip, where a transaction of its own took four or five.
+// completion on its own or a release goes out with the scope (and, for a claim that is due one,
+// the purge of expired rows) ahead of it and one Sync, which PostgreSQL runs as one implicit
+// transaction: one round trip, where a transaction of its own took four or five.
 import { randomUUID } from 'node:crypto';
 import { sql, type QueryCreator } from 'kysely';
 import type {
@@ -15,13 +15,19 @@ import type {
   StoredResponse,
 } from '../../application/shared/idempotency.js';
 import type { Database, Db } from './database.js';
+import { purgeSchedule } from './purge-schedule.js';
 import { inRequestTransaction } from './request-transaction.js';
 import { defer, QueryTemplates } from './wire/index.js';
 import type { PipelineConnector } from './wire/pipeline.js';
 import { inScopedTransaction, scopeIds } from './wire/tenant-scope.js';
 
-/** Expired rows of the organization deleted by each claim, so the table stays bounded. */
-const PURGE_BATCH = 50;
+/**
+ * A claim purges its organization's expired rows when this store has not done so for a second
+ * (by the claims' clock), up to this many: the table stays bounded while an organization's keyed
+ * writes through one process stay under a thousand a second, and the other claims send no purge.
+ */
+const PURGE_INTERVAL_MS = 1_000;
+const PURGE_BATCH = 1_000;
 
 /**
  * Runs `work` in the organization's scope: in one transaction, or (pipelined) with the scope ahead
@@ -50,6 +56,7 @@ const templates = new QueryTemplates();
 
 export function postgresIdempotencyStore(db: Db, pipelined?: PipelineConnector): IdempotencyStore {
   const inOrganization = pipelined ? pipelinedStatements(pipelined) : inTransaction(db);
+  const purges = purgeSchedule(PURGE_INTERVAL_MS);
   /** Whether the attempt still holds its claim (asked after its commit failed). */
   const isHeld = (claim: IdempotencyClaimRef) =>
     inOrganization(claim.organizationId, async (trx) => {
@@ -78,14 +85,16 @@ export function postgresIdempotencyStore(db: Db, pipelined?: PipelineConnector):
       const { organizationId, key, requestHash, now } = request;
       const claimId = randomUUID();
       return inOrganization(organizationId, async (trx) => {
-        // A few expired rows of the organization go first, so the table stays bounded (pipelined:
-        // ahead of the first INSERT, in its implicit transaction).
-        await defer(
-          trx,
-          templates.compile({ query: 'purge' }, [organizationId, now] as const, (org, at) =>
-            purgeExpired(trx, org, at),
-          ),
-        );
+        // When due, expired rows of the organization go first, so the table stays bounded
+        // (pipelined: ahead of the first INSERT, in its implicit transaction).
+        if (purges.due(organizationId, now)) {
+          await defer(
+            trx,
+            templates.compile({ query: 'purge' }, [organizationId, now] as const, (org, at) =>
+              purgeExpired(trx, org, at),
+            ),
+          );
+        }
         // A row that vanishes between the two statements (released, purged) is claimed on the
         // next turn; READ COMMITTED gives each statement a fresh snapshot.
         const insert = templates.compile(
@@ -265,7 +274,7 @@ const completeClaim = (
     .where('claim_id', '=', claimId)
     .where('state', '=', 'in_progress');
 
-/** Deletes a few expired rows; rows another transaction holds are left for a later claim. */
+/** Deletes up to PURGE_BATCH expired rows; rows another transaction holds are left for later. */
 const purgeExpired = (db: Db, organizationId: string, now: Date) =>
   db
     .deleteFrom('idempotency_keys')

@@ -235,6 +235,21 @@ describe.each(MODES)(`IdempotencyStore on ${ENGINE}, %s`, (mode) => {
     expect((await rowsIn(other)).map((row) => row.key)).toEqual([...old].sort());
   });
 
+  it('purges an organization at most once a second by the claims clock', async () => {
+    const org = await anOrganization();
+    const keyed = async (key: string, offsetMs: number, ttlMs = TTL) =>
+      claimIdOf(await claimOf({ key, organizationId: org, now: at(offsetMs), ttlMs }));
+    const keys = async () => (await rowsIn(org)).map((row) => row.key);
+    const [lasting, brief, within, after] = [aKey(), aKey(), aKey(), aKey()];
+    await keyed(lasting, 0); // the organization's first claim here: purged (nothing expired)
+    await keyed(brief, 100, 100); // expires at 200 ms
+    await keyed(within, 300); // brief has expired, but the last purge was 300 ms ago
+    expect(await keys()).toEqual([lasting, brief, within].sort());
+
+    await keyed(after, 1_000); // a second after the last purge: due
+    expect(await keys()).toEqual([lasting, within, after].sort());
+  });
+
   it('gives a key to exactly one of 20 concurrent identical claims', async () => {
     const key = aKey();
     const claims = await Promise.all(Array.from({ length: 20 }, () => claimOf({ key })));
