@@ -3,7 +3,8 @@
 import { memoryEventBus } from '../../src/adapters/memory/memory-event-bus.js';
 import { createRedisSubscriber } from '../../src/adapters/redis/redis-client.js';
 import { redisEventBus } from '../../src/adapters/redis/redis-event-bus.js';
-import { eventually } from '../support/async.js';
+import { describe, expect, it } from 'vitest';
+import { eventually, waitFor } from '../support/async.js';
 import { testRedisUrl, uniqueTag } from '../support/env.js';
 import { readyClient } from '../support/redis.js';
 import { eventBusContract } from './event-bus.contract.js';
@@ -44,3 +45,60 @@ if (testRedisUrl) {
     };
   });
 }
+
+// Not part of the contract (the in-process bus calls its listeners at once): how the Redis bus
+// spares every process a message per committed write.
+describe.skipIf(!testRedisUrl)('redisEventBus nudges', () => {
+  /** A bus with its nudge window, and what a third connection hears on the nudge channel. */
+  async function nudging(nudgeWindowMs: number) {
+    const url = testRedisUrl!;
+    const prefix = `test:bus:${uniqueTag()}:`;
+    const client = await readyClient(url);
+    const bus = redisEventBus(client, createRedisSubscriber(url), {
+      prefix,
+      publishTimeoutMs: 2_000,
+      nudgeWindowMs,
+    });
+    const listener = createRedisSubscriber(url);
+    const heard: string[] = [];
+    listener.on('message', (_channel: string, message: string) => heard.push(message || 'nudge'));
+    await listener.subscribe(`${prefix}events:nudge`);
+    const burst = async () => {
+      for (let i = 0; i < 50; i += 1) bus.nudge();
+      await new Promise((resolve) => setImmediate(resolve));
+    };
+    const close = async () => {
+      await bus.close();
+      await client.quit();
+      listener.disconnect();
+    };
+    return { client, channel: `${prefix}events:nudge`, heard, burst, close };
+  }
+
+  it('sends the first nudge after a quiet spell at once, and holds the next ones for the window', async () => {
+    const bus = await nudging(60_000);
+    try {
+      await bus.burst();
+      await waitFor(() => bus.heard.length === 1, 10_000);
+      await bus.burst(); // within the window: not sent at once (it would precede the marker)
+      await bus.client.publish(bus.channel, 'marker');
+      await waitFor(() => bus.heard.length === 2, 10_000);
+      expect(bus.heard).toEqual(['nudge', 'marker']);
+    } finally {
+      await bus.close();
+    }
+  });
+
+  it('sends the nudges held in a window once it ends', async () => {
+    const bus = await nudging(50);
+    try {
+      await bus.burst();
+      await waitFor(() => bus.heard.length === 1, 10_000);
+      await bus.burst();
+      await waitFor(() => bus.heard.length === 2, 10_000);
+      expect(bus.heard).toEqual(['nudge', 'nudge']);
+    } finally {
+      await bus.close();
+    }
+  });
+});

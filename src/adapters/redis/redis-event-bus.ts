@@ -1,7 +1,10 @@
 // The event bus across API processes: Redis pub/sub. The dispatcher publishes each batch on one
 // channel; every process's subscriber hands it to its sockets. Nudges (a write committed: wake
-// the dispatchers) go on a second channel, at most one per event-loop turn per process; the
-// realtime signals (sessions ended, messages for a user) on a third.
+// the dispatchers) go on a second channel: the first after a quiet spell at the end of its
+// event-loop turn, the rest at most one per `nudgeWindowMs` per process (every process hears
+// each one, and a dispatcher waits tens of milliseconds after a nudge anyway, to take the writes
+// of that time in one read); the realtime signals (sessions ended, messages for a user) on a
+// third.
 // Pub/sub keeps nothing: a process that was disconnected misses what was published meanwhile,
 // and its sockets catch up from the events table (resume).
 import type { Redis } from 'ioredis';
@@ -14,6 +17,11 @@ export interface RedisEventBusOptions {
   readonly prefix: string;
   /** How long a publish may wait for Redis before the dispatcher counts it failed and retries. */
   readonly publishTimeoutMs: number;
+  /**
+   * Nudges from this process within this many milliseconds of the last one are sent as one, at
+   * the window's end (10 unless told). A write committed in a quiet spell is nudged at once.
+   */
+  readonly nudgeWindowMs?: number;
 }
 
 type Wire = [txId: string, seq: string, event: DomainEvent];
@@ -29,7 +37,11 @@ export function redisEventBus(
   const listeners = new Set<(events: readonly PositionedEvent[]) => void>();
   const nudgeListeners = new Set<() => void>();
   const signalListeners = new Set<(signal: RealtimeSignal) => void>();
+  const nudgeWindowMs = options.nudgeWindowMs ?? 10;
+  /** A nudge is due to go out (at the end of this turn, or of the window). */
   let nudgePending = false;
+  let lastNudgeAt = Number.NEGATIVE_INFINITY;
+  let nudgeTimer: NodeJS.Timeout | undefined;
 
   const hear = (channel: string, message: string) => {
     if (channel === nudgeChannel) {
@@ -83,11 +95,16 @@ export function redisEventBus(
     nudge() {
       if (nudgePending) return;
       nudgePending = true;
-      setImmediate(() => {
+      const send = () => {
         nudgePending = false;
+        nudgeTimer = undefined;
+        lastNudgeAt = performance.now();
         // A lost nudge costs latency only: the dispatchers poll as well.
         publisher.publish(nudgeChannel, '').catch(() => undefined);
-      });
+      };
+      const wait = lastNudgeAt + nudgeWindowMs - performance.now();
+      if (wait > 0) nudgeTimer = setTimeout(send, wait).unref();
+      else setImmediate(send);
     },
     onNudge(listener) {
       const own = () => listener();
@@ -107,6 +124,7 @@ export function redisEventBus(
     },
     status: () => (subscriber.status === 'ready' ? 'up' : 'down'),
     async close() {
+      clearTimeout(nudgeTimer);
       subscriber.off('message', hear);
       listeners.clear();
       nudgeListeners.clear();
