@@ -1,13 +1,13 @@
 // The dispatcher's reading of the events table (migration 2026_12_05_0016): one transaction per
-// batch that locks the consumer's cursor row (a second dispatcher skips it: 'busy'), reads the
-// committed events after it through outbox_events_after, hands them on, and moves the cursor in
-// the same transaction (with what the consumer wrote through it, or through units of work,
-// which join that transaction). The transaction declares that it appends no event, so that it
-// never holds the other readers back (migration 0024). A crash before the commit leaves the
-// cursor behind: handed on again. On PostgreSQL the transaction is pipelined: BEGIN and the
-// declaration go out with the cursor's lock, the cursor's move with the COMMIT, so a batch takes
-// three round trips (six one statement at a time: each costs a write on both ends, and the bus's
-// dispatcher runs tens of batches a second beside the requests).
+// batch that locks the consumer's cursor row (a second dispatcher skips it: 'busy') and reads the
+// committed events after it through outbox_events_after, in one statement; hands them on; and
+// moves the cursor in the same transaction (with what the consumer wrote through it, or through
+// units of work, which join that transaction). The transaction declares that it appends no
+// event, so that it never holds the other readers back (migration 0024). A crash before the
+// commit leaves the cursor behind: handed on again. On PostgreSQL the transaction is pipelined:
+// BEGIN and the declaration go out with the lock and read, the cursor's move with the COMMIT, so
+// a batch takes two round trips (six one statement at a time: each costs a write on both ends,
+// and the bus's dispatcher runs tens of batches a second beside the requests).
 import { sql, type Selectable } from 'kysely';
 import type { Outbox } from '../../application/events/outbox.js';
 import type { PositionedEvent } from '../../application/events/ports.js';
@@ -21,6 +21,8 @@ import { transactionRunner } from './unit-of-work.js';
 import { defer, type PipelineConnector } from './wire/pipeline.js';
 
 type Row = Selectable<EventsTable>;
+/** A row of the lock and read: an event, or (the cursor locked, no event after it) all nulls. */
+type CursorRow = { [Column in keyof Row]: Row[Column] | null };
 
 /** `pipelined`: a session per batch (PostgreSQL); without it, Kysely's transactions (PGlite). */
 export function postgresOutbox(db: Db, pipelined?: PipelineConnector): Outbox {
@@ -64,22 +66,25 @@ export function postgresOutbox(db: Db, pipelined?: PipelineConnector): Outbox {
             SELECT declare_no_events(), set_config('synchronous_commit', 'off', true)
           `.compile(trx),
         );
-        const cursor = await trx
-          .selectFrom('event_dispatch')
-          .select([sql<string>`tx_id::text`.as('tx_id'), sql<string>`seq::text`.as('seq')])
-          .where('consumer', '=', consumer)
-          .forUpdate()
-          .skipLocked()
-          .executeTakeFirst();
-        if (cursor === undefined) return 'busy';
-        const { rows } = await sql<Row>`
-          SELECT organization_id, id, tx_id::text AS tx_id, seq::text AS seq, type, subject_type,
-            subject_id, subject_key, actor_type, actor_id, change, project_id, assignee_id,
-            reporter_id, request_id, occurred_at
-          FROM outbox_events_after(${cursor.tx_id}::xid8, ${cursor.seq}::bigint, ${limit})
+        // The cursor's lock and the events after it, in one statement. The read takes the
+        // statement's snapshot, which may predate the cursor's version the lock returns (moved by
+        // a batch that committed meanwhile): the events it gives are still those after that
+        // cursor, below that snapshot's horizon, and the later ones come with the next batch.
+        const { rows } = await sql<CursorRow>`
+          SELECT e.organization_id, e.id, e.tx_id::text AS tx_id, e.seq::text AS seq, e.type,
+            e.subject_type, e.subject_id, e.subject_key, e.actor_type, e.actor_id, e.change,
+            e.project_id, e.assignee_id, e.reporter_id, e.request_id, e.occurred_at
+          FROM (
+            SELECT tx_id, seq FROM event_dispatch WHERE consumer = ${consumer}
+            FOR UPDATE SKIP LOCKED
+          ) c
+          LEFT JOIN LATERAL outbox_events_after(c.tx_id, c.seq, ${limit}) e ON true
+          ORDER BY e.tx_id, e.seq
         `.execute(trx);
-        if (rows.length === 0) return 0;
-        const events: PositionedEvent[] = rows.map((row) => ({
+        // No row: another dispatcher holds the cursor. One without an event: none to hand on.
+        if (rows.length === 0) return 'busy';
+        if (rows[0]!.id === null) return 0;
+        const events: PositionedEvent[] = (rows as Row[]).map((row) => ({
           position: { txId: row.tx_id, seq: row.seq },
           event: toEvent(row),
         }));
