@@ -1,10 +1,6 @@
 // When a write path that tidies up as it goes (the idempotency store's purge of expired keys)
-// should tidy up again: at most once per interval per key, by the caller's own clock.
-//
-// Tidying with every write costs each write a statement, and a statement whose plan was made
-// while its table looked empty (a cached generic plan after a VACUUM of an empty table, with no
-// autovacuum to analyze it again) scans the whole table every time: seen in the create benchmark,
-// 400 sequential scans of idempotency_keys reading 2 million rows in 30 s.
+// should tidy up again: at most once per interval per key, by the caller's own clock, so that the
+// other writes send no purge statement (docs/architecture.md says what one on every write cost).
 
 export interface PurgeSchedule {
   /** Whether `key` is due a purge at `now`; if so, it is counted as purged at `now`. */
