@@ -62,6 +62,7 @@ export function composeEvents(sources: EventsSources): EventsRuntime {
       ? redisEventBus(redis, createRedisSubscriber(config.REDIS_URL), {
           prefix: config.REDIS_KEY_PREFIX,
           publishTimeoutMs: config.EVENT_BUS_PUBLISH_TIMEOUT_MS,
+          localNudges: sources.dispatch,
         })
       : memoryEventBus();
   const outbox = postgresOutbox(sources.database.db, sources.database.pipelined);

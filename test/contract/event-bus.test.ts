@@ -50,7 +50,7 @@ if (testRedisUrl) {
 // spares every process a message per committed write.
 describe.skipIf(!testRedisUrl)('redisEventBus nudges', () => {
   /** A bus with its nudge window, and what a third connection hears on the nudge channel. */
-  async function nudging(nudgeWindowMs: number) {
+  async function nudging(nudgeWindowMs: number, localNudges = false) {
     const url = testRedisUrl!;
     const prefix = `test:bus:${uniqueTag()}:`;
     const client = await readyClient(url);
@@ -58,6 +58,7 @@ describe.skipIf(!testRedisUrl)('redisEventBus nudges', () => {
       prefix,
       publishTimeoutMs: 2_000,
       nudgeWindowMs,
+      localNudges,
     });
     const listener = createRedisSubscriber(url);
     const heard: string[] = [];
@@ -72,7 +73,7 @@ describe.skipIf(!testRedisUrl)('redisEventBus nudges', () => {
       await client.quit();
       listener.disconnect();
     };
-    return { client, channel: `${prefix}events:nudge`, heard, burst, close };
+    return { bus, client, channel: `${prefix}events:nudge`, heard, burst, close };
   }
 
   it('sends the first nudge after a quiet spell at once, and holds the next ones for the window', async () => {
@@ -97,6 +98,28 @@ describe.skipIf(!testRedisUrl)('redisEventBus nudges', () => {
       await bus.burst();
       await waitFor(() => bus.heard.length === 2, 10_000);
       expect(bus.heard).toEqual(['nudge', 'nudge']);
+    } finally {
+      await bus.close();
+    }
+  });
+
+  it('keeps the nudges of a process that runs the loops itself to its own listeners', async () => {
+    const bus = await nudging(0, true);
+    try {
+      let local = 0;
+      bus.bus.onNudge(() => (local += 1));
+      await bus.burst();
+      expect(local).toBe(50); // each at once, in this process
+      await bus.client.publish(bus.channel, 'marker');
+      await waitFor(() => bus.heard.length === 1, 10_000);
+      expect(bus.heard).toEqual(['marker']); // no nudge went out ahead of it
+      // Another process's nudge still reaches the listeners here (once the bus has subscribed).
+      await eventually(async () => {
+        const reply = await bus.client.pubsub('NUMSUB', bus.channel);
+        return Number((reply as [string, number])[1]) === 2;
+      }, 10_000);
+      await bus.client.publish(bus.channel, '');
+      await waitFor(() => local === 51, 10_000);
     } finally {
       await bus.close();
     }

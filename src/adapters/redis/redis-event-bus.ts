@@ -3,7 +3,8 @@
 // the dispatchers) go on a second channel: the first after a quiet spell at the end of its
 // event-loop turn, the rest at most one per `nudgeWindowMs` per process (every process hears
 // each one, and a dispatcher waits tens of milliseconds after a nudge anyway, to take the writes
-// of that time in one read); the realtime signals (sessions ended, messages for a user) on a
+// of that time in one read); a process that runs the loops itself nudges only them, with no
+// message (`localNudges`). The realtime signals (sessions ended, messages for a user) go on a
 // third.
 // Pub/sub keeps nothing: a process that was disconnected misses what was published meanwhile,
 // and its sockets catch up from the events table (resume).
@@ -22,6 +23,13 @@ export interface RedisEventBusOptions {
    * the window's end (10 unless told). A write committed in a quiet spell is nudged at once.
    */
   readonly nudgeWindowMs?: number;
+  /**
+   * This process runs the loops that nudges wake (the worker process, or an API process with the
+   * worker inside): its own nudges go to its own listeners at once, with no message, since its
+   * loops do what its writes leave (a dispatcher elsewhere would find the work done or the cursor
+   * taken). Other processes' nudges still reach them.
+   */
+  readonly localNudges?: boolean;
 }
 
 type Wire = [txId: string, seq: string, event: DomainEvent];
@@ -93,6 +101,10 @@ export function redisEventBus(
       return () => listeners.delete(own);
     },
     nudge() {
+      if (options.localNudges) {
+        for (const listener of nudgeListeners) listener();
+        return;
+      }
       if (nudgePending) return;
       nudgePending = true;
       const send = () => {
