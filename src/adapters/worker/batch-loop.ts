@@ -1,12 +1,13 @@
 // A worker's loop over work kept in PostgreSQL: it drains (step after step until a step says the
 // table has no more) whenever it is nudged (a write committed, in this process or, through the
-// bus, in another) and at least every `pollMs`. A failure (PostgreSQL restarting, Redis down, a
+// bus, in another) and otherwise `pollMs` after its last look (a loop nudged all the time never
+// polls besides). A failure (PostgreSQL restarting, Redis down, a
 // receiver failing the whole step) is logged and retried with a growing pause: the work stays in
 // the table until a step has done it.
 import type { Clock, Logger } from '../../application/shared/ports.js';
 
 export interface BatchLoopOptions {
-  /** The longest wait between two looks at the table when no nudge comes. */
+  /** How long after a look ends the next one comes, when no nudge comes first. */
   readonly pollMs: number;
   /**
    * How long a nudge waits before the table is read: the writes committing meanwhile are taken
@@ -73,6 +74,14 @@ export function batchLoop(deps: BatchLoopDeps, options: BatchLoopOptions): Batch
     }, options.nudgeDelayMs);
   }
 
+  /** The next look unless a nudge comes first: `pollMs` after the last one ended. */
+  function pollLater(): void {
+    clearTimeout(pollTimer);
+    if (stopped) return;
+    pollTimer = setTimeout(wake, options.pollMs);
+    pollTimer.unref();
+  }
+
   function wake(): void {
     if (stopped) return;
     if (current !== undefined) {
@@ -97,6 +106,7 @@ export function batchLoop(deps: BatchLoopDeps, options: BatchLoopOptions): Batch
       } while (again && !stopped);
     })().finally(() => {
       current = undefined;
+      pollLater();
     });
   }
 
@@ -105,8 +115,6 @@ export function batchLoop(deps: BatchLoopDeps, options: BatchLoopOptions): Batch
       if (!stopped) return;
       stopped = false;
       unsubscribe = deps.onNudge(nudged);
-      pollTimer = setInterval(wake, options.pollMs);
-      pollTimer.unref();
       wake();
     },
     wake,
@@ -118,7 +126,7 @@ export function batchLoop(deps: BatchLoopDeps, options: BatchLoopOptions): Batch
     async stop() {
       stopped = true;
       unsubscribe?.();
-      clearInterval(pollTimer);
+      clearTimeout(pollTimer);
       clearTimeout(retryTimer);
       clearTimeout(nudgeTimer);
       await current;
