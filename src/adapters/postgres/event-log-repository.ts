@@ -185,9 +185,11 @@ function appendStatement(db: Db, event: DomainEvent) {
     event.occurredAt,
     taskId,
   ];
-  const aboutTask = taskId !== null;
-  return templates.compile({ query: 'append', aboutTask }, row, (...values) =>
-    insertEvent(db, values, aboutTask),
+  // A task's first event needs no look for earlier ones: no other transaction can name a task
+  // before the one that creates it commits.
+  const afterTaskEvents = taskId !== null && event.type !== 'task.created';
+  return templates.compile({ query: 'append', afterTaskEvents }, row, (...values) =>
+    insertEvent(db, values, afterTaskEvents),
   );
 }
 
@@ -210,8 +212,11 @@ type EventRow = readonly [
   taskId: string | null,
 ];
 
-/** The insert of one event; `aboutTask`, of the template's shape, says where its tx_id comes from. */
-function insertEvent(db: Db, row: EventRow, aboutTask: boolean) {
+/**
+ * The insert of one event; `afterTaskEvents`, of the template's shape, says where its tx_id comes
+ * from.
+ */
+function insertEvent(db: Db, row: EventRow, afterTaskEvents: boolean) {
   const [
     org,
     id,
@@ -233,7 +238,7 @@ function insertEvent(db: Db, row: EventRow, aboutTask: boolean) {
     organization_id: org,
     id,
     // Otherwise the column's default: the transaction's id.
-    ...(aboutTask && { tx_id: taskEventTxId(org, taskId) }),
+    ...(afterTaskEvents && { tx_id: taskEventTxId(org, taskId) }),
     type,
     subject_type: subjectType,
     subject_id: subjectId,
