@@ -84,6 +84,7 @@ const { values: flags } = parseArgs({
     'without-outbox': { type: 'boolean', default: false },
     'separate-worker': { type: 'boolean', default: false },
     'no-worker': { type: 'boolean', default: false },
+    alternate: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -114,6 +115,10 @@ if (flags.help) {
       '                      production runs it, instead of inside the API (the default)',
       '  --no-worker         no worker at all (WORKER_MODE=off, none started): events are written',
       "                      and nobody reads them, the write path's share of the outbox alone",
+      '  --alternate N       with --only 3: what the outbox costs a create, from one run: the',
+      '                      build and the build without the outbox (as --without-outbox) served',
+      '                      side by side and loaded in turn, N rounds of one repetition each',
+      "                      (the order swapped each round); the median of the rounds' ratios",
       '  --quick             smoke run: 1 repetition, 3 s, 1 s warm-up',
     ].join('\n'),
   );
@@ -150,6 +155,7 @@ const options = {
   pacing: flags['autocannon-rate'] ? ('autocannon' as const) : ('even' as const),
   profileDir: flags.profile === undefined ? undefined : path.resolve(flags.profile),
   keep: flags.keep,
+  alternate: flags.alternate === undefined ? undefined : count('alternate', flags.alternate, 1),
 };
 const only = flags.only?.split(',').map((s) => s.trim()) ?? [...ALL];
 for (const id of only) {
@@ -157,6 +163,21 @@ for (const id of only) {
     console.error(`--only: unknown scenario "${id}" (known: ${ALL.join(', ')})`);
     process.exit(2);
   }
+}
+if (
+  options.alternate !== undefined &&
+  (only.join() !== '3' ||
+    options.embedded ||
+    flags['without-outbox'] ||
+    flags['separate-worker'] ||
+    flags['no-worker'] ||
+    options.profileDir !== undefined)
+) {
+  console.error(
+    '--alternate runs scenario 3 alone (--only 3) on PostgreSQL with the worker inside the API: ' +
+      'not with --embedded, --without-outbox, --separate-worker, --no-worker or --profile',
+  );
+  process.exit(2);
 }
 /** What runs: the chosen scenarios and those their numbers are taken against. */
 const selected = new Set<string>(only);
@@ -444,6 +465,32 @@ async function removeCreated(owner: pg.Client, organizationId: string): Promise<
   }
 }
 
+/** Completed idempotency keys kept in the other organizations: a day's worth, as in production. */
+const STEADY_IDEMPOTENCY_KEYS = 50_000;
+
+/**
+ * Keeps STEADY_IDEMPOTENCY_KEYS completed keys in the organizations the runs do not write to,
+ * expiring a day on. A production table holds the last day's keys; a run's cleanup empties it
+ * here, and VACUUM then truncates it to no pages at all. This machine runs no autovacuum, so
+ * nothing analyzes it again while a run fills it: every statement on it kept the plan PostgreSQL
+ * makes for an empty table (a sequential scan, or the expiry index read over the whole
+ * organization), and a create got slower with every key the run added (226 → 122 req/s over one
+ * minute). As the owner (row-level security aside); renewed when half a day is left.
+ */
+async function keepSteadyIdempotencyKeys(owner: pg.Client, organizationId: string): Promise<void> {
+  await owner.query(
+    `INSERT INTO idempotency_keys (organization_id, key, request_hash, state, claim_id,
+       response_status, response_headers, response_body, created_at, expires_at)
+     SELECT o.id, 'steady-' || n, md5(n::text), 'completed', gen_random_uuid(), 201, '{}',
+       repeat('x', 400), now(), now() + interval '1 day'
+     FROM (SELECT id, count(*) OVER () AS orgs FROM organizations WHERE id <> $1) o
+     CROSS JOIN LATERAL generate_series(1, ($2::int / o.orgs)::int) n
+     ON CONFLICT (organization_id, key) DO UPDATE SET expires_at = excluded.expires_at
+     WHERE idempotency_keys.expires_at < now() + interval '12 hours'`,
+    [organizationId, STEADY_IDEMPOTENCY_KEYS],
+  );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Ceilings: the SQL of scenarios 1 and 3, recorded from the application itself
 
@@ -711,6 +758,7 @@ try {
     const seed = await readSeedSummary();
     const leftovers = await removeCreated(owner, seed.big!.id);
     if (leftovers > 0) log(`removed ${leftovers} tasks left by an earlier run`);
+    await keepSteadyIdempotencyKeys(owner, seed.big!.id);
     // Earlier runs leave dead rows where this one reads (moved tasks, removed creations at the top
     // of the first page, spent idempotency keys and sessions) — under autovacuum's threshold on a
     // 2 M-row table, and enough to slow the first page several times over. Every run starts clean.
@@ -828,6 +876,96 @@ try {
     };
   }
 
+  /**
+   * --alternate: scenario 3 on this server and, beside it, the same build without the outbox (the
+   * hook of --without-outbox), loaded in turn, one repetition each per round, the order swapped
+   * every round. The two sides of a round are seconds apart, so the load the machine's neighbours
+   * put on it (which moves a 10 s repetition by ±15 % here) weighs on both alike, where two runs
+   * a minute apart each met their own. The server not being loaded idles meanwhile (its worker
+   * polls). Returns the measurement of the side with the outbox; the rounds go in the results.
+   */
+  async function alternated(
+    scenario: Scenario,
+    rounds: number,
+  ): Promise<Measured & { name: string }> {
+    const port = await freePort();
+    const without = await startService({
+      name: 'teamflow-without-outbox',
+      args: [
+        ...HEAP_FLAGS,
+        '--import',
+        './bench/harness/without-outbox.mjs',
+        'dist/src/bootstrap/main.js',
+      ],
+      env: { ...env, PORT: String(port), ADMIN_PORT: String(await freePort()) },
+      port,
+      readyPath: '/health/ready',
+    });
+    try {
+      const sides = [
+        { name: 'with' as const, service: api },
+        { name: 'without' as const, service: without },
+      ].map((side) => ({ ...side, token: '' }));
+      for (const side of sides) side.token = await signIn(side.service.url, member.email, password);
+      const spec = (side: (typeof sides)[number], durationSeconds: number): LoadSpec => ({
+        url: side.service.url,
+        connections: options.connections,
+        durationSeconds,
+        pacing: options.pacing,
+        timeoutSeconds: 10,
+        plan: scenario.plan(side.token),
+      });
+      for (const side of sides) {
+        if (options.warmupSeconds > 0) await load(spec(side, options.warmupSeconds));
+      }
+      const reps: Record<'with' | 'without', LoadResult[]> = { with: [], without: [] };
+      const cpu: CpuShare[] = [];
+      const perRound: { with: number; without: number; change: number }[] = [];
+      for (let round = 0; round < rounds; round += 1) {
+        const order = round % 2 === 0 ? sides : [...sides].reverse();
+        const rps = { with: 0, without: 0 };
+        for (const side of order) {
+          await settle(side.service.url);
+          const counted = await loadCounted(spec(side, options.durationSeconds), side.service.pid);
+          reps[side.name].push(counted.result);
+          if (side.name === 'with') cpu.push(counted.cpu);
+          rps[side.name] = counted.result.requestsPerSecond;
+        }
+        const change = (rps.with / rps.without - 1) * 100;
+        perRound.push({ ...rps, change: Math.round(change * 10) / 10 });
+        log(
+          `   round ${round + 1}/${rounds} (${order[0]!.name} first): with ` +
+            `${rps.with.toFixed(0)} req/s, without ${rps.without.toFixed(0)}: ` +
+            `${change >= 0 ? '+' : ''}${change.toFixed(1)} %`,
+        );
+      }
+      const medianChange = median(perRound.map((r) => r.change));
+      results.alternate = {
+        description:
+          'scenario 3 with and without the outbox (the event append and the nudge taken out by ' +
+          'bench/harness/without-outbox.mjs), two servers side by side loaded in turn, one ' +
+          'repetition each per round, the order swapped every round',
+        rounds: perRound,
+        medianChangePercent: Math.round(medianChange * 10) / 10,
+        without: { median: summarize(reps.without), reps: reps.without },
+      };
+      notes.push(
+        `--alternate ${rounds}: with the outbox against without it, per round (req/s): ` +
+          perRound.map((r) => `${r.with.toFixed(0)}/${r.without.toFixed(0)}`).join(', ') +
+          `; change per round ${perRound.map((r) => `${r.change}`).join(', ')} %; ` +
+          `median ${medianChange.toFixed(1)} %.`,
+      );
+      return {
+        name: `${scenario.name}, with the outbox (--alternate: without it beside)`,
+        reps: reps.with,
+        summary: summarize(reps.with),
+        cpu: { reps: cpu, median: medianShare(cpu) },
+      };
+    } finally {
+      await without.stop();
+    }
+  }
+
   for (const id of ALL) {
     if (!selected.has(id)) continue;
     const scenario = all.get(id);
@@ -835,6 +973,11 @@ try {
       if (id === '7+2') {
         log(`7+2: read one task by key while logins run at ${LOGIN_RATE}/s`);
         measured[id] = await readsDuringLogins();
+      } else if (id === '3' && options.alternate !== undefined) {
+        log(
+          `3: ${scenario!.name}, with and without the outbox in turn, ${options.alternate} rounds`,
+        );
+        measured[id] = await alternated(scenario!, options.alternate);
       } else if (id === '8') {
         const first = measured['1'];
         if (!first) throw new Error('scenario 1 failed, and 8 runs at a share of its throughput');
@@ -1075,7 +1218,10 @@ try {
       ? '; NO worker (events written, not dispatched)'
       : flags['separate-worker']
         ? '; the worker in its own process'
-        : '; the worker inside the API');
+        : '; the worker inside the API') +
+    (options.alternate !== undefined
+      ? `; --alternate ${options.alternate}: the build without the outbox served beside it, loaded in turn`
+      : '');
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
   const header = [
     `TeamFlow HTTP benchmark — ${startedAt.toISOString()}${options.quick ? ' — QUICK RUN (smoke, not a measurement)' : ''}`,
