@@ -465,29 +465,31 @@ async function removeCreated(owner: pg.Client, organizationId: string): Promise<
   }
 }
 
-/** Completed idempotency keys kept in the other organizations: a day's worth, as in production. */
+/** Completed idempotency keys kept across the organizations: a day's worth, as in production. */
 const STEADY_IDEMPOTENCY_KEYS = 50_000;
 
 /**
- * Keeps STEADY_IDEMPOTENCY_KEYS completed keys in the organizations the runs do not write to,
- * expiring a day on. A production table holds the last day's keys; a run's cleanup empties it
- * here, and VACUUM then truncates it to no pages at all. This machine runs no autovacuum, so
- * nothing analyzes it again while a run fills it: every statement on it kept the plan PostgreSQL
- * makes for an empty table (a sequential scan, or the expiry index read over the whole
- * organization), and a create got slower with every key the run added (226 → 122 req/s over one
- * minute). As the owner (row-level security aside); renewed when half a day is left.
+ * Keeps STEADY_IDEMPOTENCY_KEYS completed keys spread over every organization (the one the runs
+ * create in too), expiring a day on; a run's cleanup removes only the keys it sent. A production
+ * table holds the last day's keys. Emptied by the cleanup, VACUUM truncated it to no pages, and
+ * this machine runs no autovacuum, so nothing analyzed it again while a run filled it: each
+ * statement on it kept the plan made for an empty table (a sequential scan; or, for the claim's
+ * completion, the expiry index read over all the organization's keys, as PostgreSQL took the
+ * organization for one with none), and a create got slower with every key the run added (226 →
+ * 122 req/s over a minute). As the owner (row-level security aside); renewed when half a day is
+ * left.
  */
-async function keepSteadyIdempotencyKeys(owner: pg.Client, organizationId: string): Promise<void> {
+async function keepSteadyIdempotencyKeys(owner: pg.Client): Promise<void> {
   await owner.query(
     `INSERT INTO idempotency_keys (organization_id, key, request_hash, state, claim_id,
        response_status, response_headers, response_body, created_at, expires_at)
      SELECT o.id, 'steady-' || n, md5(n::text), 'completed', gen_random_uuid(), 201, '{}',
        repeat('x', 400), now(), now() + interval '1 day'
-     FROM (SELECT id, count(*) OVER () AS orgs FROM organizations WHERE id <> $1) o
-     CROSS JOIN LATERAL generate_series(1, ($2::int / o.orgs)::int) n
+     FROM (SELECT id, count(*) OVER () AS orgs FROM organizations) o
+     CROSS JOIN LATERAL generate_series(1, ($1::int / o.orgs)::int) n
      ON CONFLICT (organization_id, key) DO UPDATE SET expires_at = excluded.expires_at
      WHERE idempotency_keys.expires_at < now() + interval '12 hours'`,
-    [organizationId, STEADY_IDEMPOTENCY_KEYS],
+    [STEADY_IDEMPOTENCY_KEYS],
   );
 }
 
@@ -758,7 +760,7 @@ try {
     const seed = await readSeedSummary();
     const leftovers = await removeCreated(owner, seed.big!.id);
     if (leftovers > 0) log(`removed ${leftovers} tasks left by an earlier run`);
-    await keepSteadyIdempotencyKeys(owner, seed.big!.id);
+    await keepSteadyIdempotencyKeys(owner);
     // Earlier runs leave dead rows where this one reads (moved tasks, removed creations at the top
     // of the first page, spent idempotency keys and sessions) — under autovacuum's threshold on a
     // 2 M-row table, and enough to slow the first page several times over. Every run starts clean.
@@ -915,9 +917,6 @@ try {
         timeoutSeconds: 10,
         plan: scenario.plan(side.token),
       });
-      for (const side of sides) {
-        if (options.warmupSeconds > 0) await load(spec(side, options.warmupSeconds));
-      }
       const reps: Record<'with' | 'without', LoadResult[]> = { with: [], without: [] };
       const cpu: CpuShare[] = [];
       const perRound: { with: number; without: number; change: number }[] = [];
@@ -926,6 +925,9 @@ try {
         const rps = { with: 0, without: 0 };
         for (const side of order) {
           await settle(side.service.url);
+          // Each leg warms up first: a server idle through the other's leg comes back to a pool
+          // whose connections closed meanwhile (new sessions, statements prepared again).
+          if (options.warmupSeconds > 0) await load(spec(side, options.warmupSeconds));
           const counted = await loadCounted(spec(side, options.durationSeconds), side.service.pid);
           reps[side.name].push(counted.result);
           if (side.name === 'with') cpu.push(counted.cpu);
@@ -939,21 +941,21 @@ try {
             `${change >= 0 ? '+' : ''}${change.toFixed(1)} %`,
         );
       }
-      const medianChange = median(perRound.map((r) => r.change));
+      const medianChange = Math.round(median(perRound.map((r) => r.change)) * 10) / 10;
       results.alternate = {
         description:
           'scenario 3 with and without the outbox (the event append and the nudge taken out by ' +
           'bench/harness/without-outbox.mjs), two servers side by side loaded in turn, one ' +
           'repetition each per round, the order swapped every round',
         rounds: perRound,
-        medianChangePercent: Math.round(medianChange * 10) / 10,
+        medianChangePercent: medianChange,
         without: { median: summarize(reps.without), reps: reps.without },
       };
       notes.push(
         `--alternate ${rounds}: with the outbox against without it, per round (req/s): ` +
           perRound.map((r) => `${r.with.toFixed(0)}/${r.without.toFixed(0)}`).join(', ') +
           `; change per round ${perRound.map((r) => `${r.change}`).join(', ')} %; ` +
-          `median ${medianChange.toFixed(1)} %.`,
+          `median ${medianChange} %.`,
       );
       return {
         name: `${scenario.name}, with the outbox (--alternate: without it beside)`,
