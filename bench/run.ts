@@ -57,6 +57,8 @@ const HEAP_FLAGS = ['--max-old-space-size=256', '--max-semi-space-size=32'];
 const ALL = ['1', '1d', '2', '3', '4', '5', '6', '7', '7+2', '8'] as const;
 /** Login rate of the combined scenario, and the target of scenario 7 (logins/s). */
 const LOGIN_RATE = 80;
+/** Loads the build without the event append and the commit's nudge: what the outbox costs. */
+const WITHOUT_OUTBOX_HOOK = ['--import', './bench/harness/without-outbox.mjs'];
 /** Scenario 8 runs at this share of scenario 1's throughput. */
 const MIXED_SHARE = 0.6;
 const MB = 1024 * 1024;
@@ -224,7 +226,7 @@ async function loadCounted(
 async function measure(
   target: Service,
   plan: () => Promise<RequestPlan>,
-  extra: { rate?: number; durationSeconds?: number } = {},
+  extra: { rate?: number; durationSeconds?: number; reps?: number } = {},
 ): Promise<Measured> {
   const spec = async (durationSeconds: number): Promise<LoadSpec> => ({
     url: target.url,
@@ -239,7 +241,7 @@ async function measure(
   const reps: LoadResult[] = [];
   const cpu: CpuShare[] = [];
   let rssMax = 0;
-  for (let i = 0; i < options.reps; i += 1) {
+  for (let i = 0; i < (extra.reps ?? options.reps); i += 1) {
     const rss = sampleRss(target.pid);
     const counted = await loadCounted(
       await spec(extra.durationSeconds ?? options.durationSeconds),
@@ -793,9 +795,7 @@ try {
   const label = options.embedded ? 'embedded (PGlite + memory)' : 'PostgreSQL + Redis';
   log(`starting the production build (${label})`);
   // The A/B switch of what the outbox costs: the same build, loaded without the event append.
-  const outboxHook = flags['without-outbox']
-    ? ['--import', './bench/harness/without-outbox.mjs']
-    : [];
+  const outboxHook = flags['without-outbox'] ? WITHOUT_OUTBOX_HOOK : [];
   if (flags['no-worker'] || flags['separate-worker']) {
     if (options.embedded)
       throw new Error('--no-worker and --separate-worker need PostgreSQL and Redis');
@@ -893,12 +893,7 @@ try {
     const port = await freePort();
     const without = await startService({
       name: 'teamflow-without-outbox',
-      args: [
-        ...HEAP_FLAGS,
-        '--import',
-        './bench/harness/without-outbox.mjs',
-        'dist/src/bootstrap/main.js',
-      ],
+      args: [...HEAP_FLAGS, ...WITHOUT_OUTBOX_HOOK, 'dist/src/bootstrap/main.js'],
       env: { ...env, PORT: String(port), ADMIN_PORT: String(await freePort()) },
       port,
       readyPath: '/health/ready',
@@ -909,14 +904,6 @@ try {
         { name: 'without' as const, service: without },
       ].map((side) => ({ ...side, token: '' }));
       for (const side of sides) side.token = await signIn(side.service.url, member.email, password);
-      const spec = (side: (typeof sides)[number], durationSeconds: number): LoadSpec => ({
-        url: side.service.url,
-        connections: options.connections,
-        durationSeconds,
-        pacing: options.pacing,
-        timeoutSeconds: 10,
-        plan: scenario.plan(side.token),
-      });
       const reps: Record<'with' | 'without', LoadResult[]> = { with: [], without: [] };
       const cpu: CpuShare[] = [];
       const perRound: { with: number; without: number; change: number }[] = [];
@@ -925,13 +912,20 @@ try {
         const rps = { with: 0, without: 0 };
         for (const side of order) {
           await settle(side.service.url);
-          // Each leg warms up first: a server idle through the other's leg comes back to a pool
-          // whose connections closed meanwhile (new sessions, statements prepared again).
-          if (options.warmupSeconds > 0) await load(spec(side, options.warmupSeconds));
-          const counted = await loadCounted(spec(side, options.durationSeconds), side.service.pid);
-          reps[side.name].push(counted.result);
-          if (side.name === 'with') cpu.push(counted.cpu);
-          rps[side.name] = counted.result.requestsPerSecond;
+          // Each leg warms up first (measure's warm-up): a server idle through the other's leg
+          // comes back to a pool whose connections closed meanwhile (new sessions, statements
+          // prepared again).
+          const leg = await measure(
+            side.service,
+            () => Promise.resolve(scenario.plan(side.token)),
+            {
+              reps: 1,
+            },
+          );
+          const result = leg.reps[0]!;
+          reps[side.name].push(result);
+          if (side.name === 'with' && leg.cpu?.reps[0]) cpu.push(leg.cpu.reps[0]);
+          rps[side.name] = result.requestsPerSecond;
         }
         const change = (rps.with / rps.without - 1) * 100;
         perRound.push({ ...rps, change: Math.round(change * 10) / 10 });

@@ -51,9 +51,14 @@ export function redisEventBus(
   let lastNudgeAt = Number.NEGATIVE_INFINITY;
   let nudgeTimer: NodeJS.Timeout | undefined;
 
+  /** Wakes this process's nudge listeners (its loops). */
+  const nudgeHere = () => {
+    for (const listener of nudgeListeners) listener();
+  };
+
   const hear = (channel: string, message: string) => {
     if (channel === nudgeChannel) {
-      for (const listener of nudgeListeners) listener();
+      nudgeHere();
       return;
     }
     if (channel === signalChannel) {
@@ -102,7 +107,7 @@ export function redisEventBus(
     },
     nudge() {
       if (options.localNudges) {
-        for (const listener of nudgeListeners) listener();
+        nudgeHere();
         return;
       }
       if (nudgePending) return;
