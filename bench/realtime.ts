@@ -25,6 +25,7 @@ import {
   login,
   meterCpu,
   serviceEnvironment,
+  settingOverrides,
   startApi,
   startWorker,
 } from './harness/services.js';
@@ -358,6 +359,8 @@ async function main(): Promise<void> {
     sockets: SOCKETS,
     rate: RATE,
     duration_s: DURATION_S,
+    // Settings given to the services beyond their defaults (from this run's environment).
+    settings: settingOverrides(),
     moves_ok: ok,
     moves_failed: failed,
     deliveries: latency.samples,

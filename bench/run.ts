@@ -120,7 +120,9 @@ if (flags.help) {
       '  --alternate N       with --only 3: what the outbox costs a create, from one run: the',
       '                      build and the build without the outbox (as --without-outbox) served',
       '                      side by side and loaded in turn, N rounds of one repetition each',
-      "                      (the order swapped each round); the median of the rounds' ratios",
+      "                      (the order swapped each round); the median of the rounds' ratios.",
+      '                      With --separate-worker, both servers leave the events to one worker',
+      '                      process; with --no-worker, to none',
       '  --quick             smoke run: 1 repetition, 3 s, 1 s warm-up',
     ].join('\n'),
   );
@@ -171,13 +173,11 @@ if (
   (only.join() !== '3' ||
     options.embedded ||
     flags['without-outbox'] ||
-    flags['separate-worker'] ||
-    flags['no-worker'] ||
     options.profileDir !== undefined)
 ) {
   console.error(
-    '--alternate runs scenario 3 alone (--only 3) on PostgreSQL with the worker inside the API: ' +
-      'not with --embedded, --without-outbox, --separate-worker, --no-worker or --profile',
+    '--alternate runs scenario 3 alone (--only 3) on PostgreSQL: ' +
+      'not with --embedded, --without-outbox or --profile',
   );
   process.exit(2);
 }

@@ -32,13 +32,21 @@ export async function serviceEnvironment(tag: string): Promise<NodeJS.ProcessEnv
     RATE_LIMIT_PER_ADDRESS: '1000000000',
     RATE_LIMIT_PER_PRINCIPAL: '1000000000',
     LOGIN_MAX_FAILURES_PER_EMAIL_AND_IP: '1000000',
-    // Settings to try other values with: WORKER_NUDGE_DELAY_MS=… npx tsx bench/realtime.ts
-    ...Object.fromEntries(
-      Object.entries(process.env).filter(([name]) =>
-        /^(WORKER|REALTIME|WEBHOOK|ANALYTICS)_/.test(name),
-      ),
-    ),
+    ...settingOverrides(),
   };
+}
+
+/**
+ * The settings this run passes on to the services from its own environment, to try other values
+ * with (`WORKER_NUDGE_DELAY_MS=… npx tsx bench/realtime.ts`); the results record them.
+ */
+export function settingOverrides(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(
+      (entry): entry is [string, string] =>
+        entry[1] !== undefined && /^(WORKER|REALTIME|WEBHOOK|ANALYTICS)_/.test(entry[0]),
+    ),
+  );
 }
 
 const profiling = (dir: string | undefined) => (dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []);
