@@ -884,7 +884,8 @@ try {
    * every round. The two sides of a round are seconds apart, so the load the machine's neighbours
    * put on it (which moves a 10 s repetition by ±15 % here) weighs on both alike, where two runs
    * a minute apart each met their own. The server not being loaded idles meanwhile (its worker
-   * polls). Returns the measurement of the side with the outbox; the rounds go in the results.
+   * polls, when it runs one). Returns the measurement of the side with the outbox; the rounds go
+   * in the results.
    */
   async function alternated(
     scenario: Scenario,
@@ -899,11 +900,15 @@ try {
       readyPath: '/health/ready',
     });
     try {
-      const sides = [
-        { name: 'with' as const, service: api },
-        { name: 'without' as const, service: without },
-      ].map((side) => ({ ...side, token: '' }));
-      for (const side of sides) side.token = await signIn(side.service.url, member.email, password);
+      const sides = await Promise.all(
+        [
+          { name: 'with' as const, service: api },
+          { name: 'without' as const, service: without },
+        ].map(async (side) => ({
+          ...side,
+          token: await signIn(side.service.url, member.email, password),
+        })),
+      );
       const reps: Record<'with' | 'without', LoadResult[]> = { with: [], without: [] };
       const cpu: CpuShare[] = [];
       const perRound: { with: number; without: number; change: number }[] = [];

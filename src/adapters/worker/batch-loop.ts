@@ -2,8 +2,8 @@
 // table has no more) whenever it is nudged (a write committed, in this process or, through the
 // bus, in another) and otherwise `pollMs` after its last look (a loop nudged all the time never
 // polls besides). A failure (PostgreSQL restarting, Redis down, a receiver failing the whole
-// step) is logged and retried with a growing pause: the work stays in the table until a step has
-// done it.
+// step) is logged and retried with a growing pause, or at the next poll when that comes first:
+// the work stays in the table until a step has done it.
 import type { Clock, Logger } from '../../application/shared/ports.js';
 
 export interface BatchLoopOptions {
