@@ -2,8 +2,9 @@
 // table has no more) whenever it is nudged (a write committed, in this process or, through the
 // bus, in another) and otherwise `pollMs` after its last look (a loop nudged all the time never
 // polls besides). A failure (PostgreSQL restarting, Redis down, a receiver failing the whole
-// step) is logged and retried with a growing pause, or at the next poll when that comes first:
-// the work stays in the table until a step has done it.
+// step) is logged and retried after a pause that doubles from `pollMs` up to 5 s, and no poll
+// comes meanwhile (a nudge still does: a write committed, so the database may be back): the work
+// stays in the table until a step has done it.
 import type { Clock, Logger } from '../../application/shared/ports.js';
 
 export interface BatchLoopOptions {
@@ -94,6 +95,7 @@ export function batchLoop(deps: BatchLoopDeps, options: BatchLoopOptions): Batch
         try {
           await drain();
           failures = 0;
+          clearTimeout(retryTimer);
         } catch (error) {
           failures += 1;
           logger.warn({ err: error, failures }, 'worker step failed; retrying');
@@ -106,7 +108,8 @@ export function batchLoop(deps: BatchLoopDeps, options: BatchLoopOptions): Batch
       } while (again && !stopped);
     })().finally(() => {
       current = undefined;
-      pollLater();
+      if (failures === 0) pollLater();
+      else clearTimeout(pollTimer); // the retry's pause is the next look
     });
   }
 
