@@ -78,6 +78,7 @@ export function composeEvents(sources: EventsSources): EventsRuntime {
           batchSize: config.WORKER_BATCH_SIZE,
           pollMs: config.WORKER_POLL_MS,
           nudgeDelayMs: config.WORKER_NUDGE_DELAY_MS,
+          minIntervalMs: config.WORKER_DISPATCH_MIN_INTERVAL_MS,
           retentionDays: config.EVENT_RETENTION_DAYS,
           purgeEveryMs: config.EVENT_PURGE_INTERVAL_SECONDS * 1000,
         },

@@ -118,6 +118,9 @@ const schema = z.object({
   /** After a write's nudge the dispatcher waits this long: writes close together share a batch,
    *  and a batch is one write per subscribed socket (30 ms, not 10: docs/benchmarks.md). */
   WORKER_NUDGE_DELAY_MS: z.coerce.number().int().min(0).max(1_000).default(30),
+  /** Under a stream of writes the dispatcher's looks come no closer than this: at most 20
+   *  batches a second at the default, where a lone write still waits only the nudge delay. */
+  WORKER_DISPATCH_MIN_INTERVAL_MS: z.coerce.number().int().min(0).max(1_000).default(50),
   /**
    * The same wait for the worker's other loops (the notifications and webhooks consumers, the job
    * runner, the webhook sender): nobody watches them to the millisecond, and each look is a

@@ -1,7 +1,8 @@
 // A worker's loop over work kept in PostgreSQL: it drains (step after step until a step says the
 // table has no more) whenever it is nudged (a write committed, in this process or, through the
-// bus, in another) and otherwise `pollMs` after its last look (a loop nudged all the time never
-// polls besides). A failure (PostgreSQL restarting, Redis down, a receiver failing the whole
+// bus, in another) — `nudgeDelayMs` later, and under a stream of writes no more often than
+// every `minIntervalMs` — and otherwise `pollMs` after its last look (a loop nudged all the time
+// never polls besides). A failure (PostgreSQL restarting, Redis down, a receiver failing the whole
 // step) is logged and retried after a pause that doubles from `pollMs` up to 5 s, and no poll
 // comes meanwhile (a nudge still does: a write committed, so the database may be back): the work
 // stays in the table until a step has done it.
@@ -15,6 +16,11 @@ export interface BatchLoopOptions {
    * in the same step (one read for several), at that much latency.
    */
   readonly nudgeDelayMs: number;
+  /**
+   * The least time from the start of one look to that of the next a nudge brings (default 0): a
+   * lone write waits `nudgeDelayMs`, a stream of writes is read in batches this far apart.
+   */
+  readonly minIntervalMs?: number;
 }
 
 export interface BatchLoopDeps {
@@ -55,6 +61,8 @@ export function batchLoop(deps: BatchLoopDeps, options: BatchLoopOptions): Batch
   let nudgeTimer: NodeJS.Timeout | undefined;
   let unsubscribe: (() => void) | undefined;
   let lastSuccessAt: Date | undefined;
+  /** When the last look began, by the clock (ms). */
+  let lastLookAt = -Infinity;
   let failures = 0;
 
   async function drain(): Promise<void> {
@@ -65,14 +73,20 @@ export function batchLoop(deps: BatchLoopDeps, options: BatchLoopOptions): Batch
     }
   }
 
-  /** A nudge: a look at the table once the writes of the next few milliseconds have joined it. */
+  /**
+   * A nudge: a look at the table once the writes of the next few milliseconds have joined it, and
+   * no sooner than `minIntervalMs` after the last look began (never later: a clock set back).
+   */
   function nudged(): void {
     if (stopped || nudgeTimer !== undefined) return;
-    if (options.nudgeDelayMs === 0) return wake();
+    const spacing = options.minIntervalMs ?? 0;
+    const untilSpaced = Math.min(spacing, lastLookAt + spacing - deps.clock.now().getTime());
+    const delay = Math.max(options.nudgeDelayMs, untilSpaced);
+    if (delay <= 0) return wake();
     nudgeTimer = setTimeout(() => {
       nudgeTimer = undefined;
       wake();
-    }, options.nudgeDelayMs);
+    }, delay);
   }
 
   /** The next look unless a nudge comes first: `pollMs` after the last one ended. */
@@ -92,6 +106,7 @@ export function batchLoop(deps: BatchLoopDeps, options: BatchLoopOptions): Batch
     current = (async () => {
       do {
         again = false;
+        lastLookAt = deps.clock.now().getTime();
         try {
           await drain();
           failures = 0;

@@ -3,18 +3,21 @@
 // time passes.
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { batchLoop } from '../../../src/adapters/worker/batch-loop.js';
-import { fakeClock } from '../../support/clock.js';
+import { batchLoop, type BatchLoopOptions } from '../../../src/adapters/worker/batch-loop.js';
 
 describe('batchLoop', () => {
   beforeEach(() => {
-    vi.useFakeTimers();
+    vi.useFakeTimers({ now: new Date('2026-12-06T12:00:00Z') });
   });
   afterEach(() => {
     vi.useRealTimers();
   });
 
-  function counting(pollMs: number, failing: () => boolean = () => false) {
+  function counting(
+    pollMs: number,
+    failing: () => boolean = () => false,
+    spacing: Partial<BatchLoopOptions> = {},
+  ) {
     let looks = 0;
     const listeners = new Set<() => void>();
     const loop = batchLoop(
@@ -28,10 +31,11 @@ describe('batchLoop', () => {
           listeners.add(listener);
           return () => listeners.delete(listener);
         },
-        clock: fakeClock(new Date('2026-12-06T12:00:00Z')),
+        // The faked Date: the clock moves with the fake timers.
+        clock: { now: () => new Date(Date.now()) },
         logger: pino({ level: 'silent' }),
       },
-      { pollMs, nudgeDelayMs: 0 },
+      { pollMs, nudgeDelayMs: 0, ...spacing },
     );
     return { loop, looks: () => looks, nudge: () => listeners.forEach((listener) => listener()) };
   }
@@ -92,6 +96,48 @@ describe('batchLoop', () => {
     expect(looks()).toBe(before + 1);
     expect(loop.status().consecutiveFailures).toBe(0);
     expect(await gaps(5_000)).toEqual([500, 500, 500, 500, 500, 500, 500, 500, 500, 500]);
+    await loop.stop();
+  });
+
+  it('a lone nudge looks nudgeDelayMs later; a stream of nudges, in looks minIntervalMs apart', async () => {
+    const { loop, looks, nudge } = counting(60_000, undefined, {
+      nudgeDelayMs: 30,
+      minIntervalMs: 50,
+    });
+    /** The times (ms from now) of the looks over `span` ms, nudged every `every` ms (0: never). */
+    async function lookTimes(span: number, every: number): Promise<number[]> {
+      const at: number[] = [];
+      let seen = looks();
+      for (let elapsed = 1; elapsed <= span; elapsed += 1) {
+        await vi.advanceTimersByTimeAsync(1);
+        if (looks() !== seen) {
+          seen = looks();
+          at.push(elapsed);
+        }
+        if (every > 0 && elapsed % every === 0) nudge();
+      }
+      return at;
+    }
+    loop.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(looks()).toBe(1);
+    await vi.advanceTimersByTimeAsync(1_000);
+
+    nudge();
+    expect(await lookTimes(200, 0)).toEqual([30]);
+
+    // Writes every 10 ms: the first waits the nudge delay, the rest are read 50 ms after the last
+    // look began (without the spacing, every 30 ms + the 10 until the next write).
+    const stream = await lookTimes(400, 10);
+    expect(stream[0]).toBe(40);
+    const gaps = stream.slice(1).map((time, index) => time - stream[index]!);
+    expect(gaps).toEqual(Array.from({ length: gaps.length }, () => 50));
+    expect(gaps.length).toBeGreaterThanOrEqual(6);
+
+    // Quiet again: a lone write waits the nudge delay only.
+    await vi.advanceTimersByTimeAsync(1_000);
+    nudge();
+    expect(await lookTimes(200, 0)).toEqual([30]);
     await loop.stop();
   });
 });
