@@ -77,18 +77,21 @@ export const isProblem = (value: ClientMessage | FrameProblem): value is FramePr
   'code' in value;
 
 /**
- * The frame of each event, written once: a batch from the bus goes to every subscribed socket as
- * the same event object, and a thousand sockets need one UTF-8 text, not a thousand (nor a
- * thousand encodings of it: ws writes a Buffer as it is).
+ * The frame of each event, built once: a batch from the bus goes to every subscribed socket as
+ * the same event object, and a thousand sockets need one frame, not a thousand encodings of its
+ * text and a thousand headers (the broadcast ws's `Sender.frame` exists for, websockets/ws#1016).
  */
 const eventFrames = new WeakMap<object, Buffer>();
 
-/** A message of the hub (or the transport's pong) as the UTF-8 JSON text of a frame. */
+/**
+ * A message of the hub (or the transport's pong) as a whole WebSocket frame: one unfragmented,
+ * unmasked text frame (RFC 6455 5.2; a server never masks), ready to be written to the socket.
+ */
 export function frameOf(message: RealtimeMessage | { readonly type: 'pong' }): Buffer {
-  if (message.type !== 'event') return Buffer.from(JSON.stringify(jsonOf(message)));
+  if (message.type !== 'event') return textFrame(JSON.stringify(jsonOf(message)));
   const known = eventFrames.get(message.event);
   if (known !== undefined) return known;
-  const frame = Buffer.from(
+  const frame = textFrame(
     JSON.stringify({
       type: 'event',
       id: message.event.id,
@@ -98,6 +101,24 @@ export function frameOf(message: RealtimeMessage | { readonly type: 'pong' }): B
     }),
   );
   eventFrames.set(message.event, frame);
+  return frame;
+}
+
+/** FIN and the text opcode, then the payload's length in 7, 7+16 or 7+64 bits, then the UTF-8. */
+export function textFrame(text: string): Buffer {
+  const length = Buffer.byteLength(text);
+  const header = length < 126 ? 2 : length < 0x10000 ? 4 : 10;
+  const frame = Buffer.allocUnsafe(header + length);
+  frame[0] = 0x81;
+  if (length < 126) frame[1] = length;
+  else if (length < 0x10000) {
+    frame[1] = 126;
+    frame.writeUInt16BE(length, 2);
+  } else {
+    frame[1] = 127;
+    frame.writeBigUInt64BE(BigInt(length), 2);
+  }
+  frame.write(text, header);
   return frame;
 }
 

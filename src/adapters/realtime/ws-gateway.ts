@@ -196,7 +196,9 @@ export function webSocketGateway(settings: GatewaySettings): WebSocketGateway {
         socket.cork();
         process.nextTick(uncork);
       }
-      ws.send(frame, { binary: false });
+      // The frame is whole (frameOf): written as it is, where ws.send would frame it again per
+      // socket. ws writes its own frames (ping, pong, close) to the same socket, in order.
+      socket.write(frame);
       observer.sent(message.type);
     };
     const connected = hub.connect({ send, close }, credential.principal, credential.expiresAt);
