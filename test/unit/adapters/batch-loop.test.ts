@@ -37,8 +37,30 @@ describe('batchLoop', () => {
       },
       { pollMs, nudgeDelayMs: 0, ...spacing },
     );
-    return { loop, looks: () => looks, nudge: () => listeners.forEach((listener) => listener()) };
+    const nudge = () => listeners.forEach((listener) => listener());
+    /**
+     * The times (ms from now) of the looks over `span` ms, advanced `step` ms at a time, with a
+     * nudge every `every` ms (0: none).
+     */
+    async function lookTimes(span: number, { step = 1, every = 0 } = {}): Promise<number[]> {
+      const at: number[] = [];
+      let seen = looks;
+      for (let elapsed = step; elapsed <= span; elapsed += step) {
+        await vi.advanceTimersByTimeAsync(step);
+        if (looks !== seen) {
+          seen = looks;
+          at.push(elapsed);
+        }
+        if (every > 0 && elapsed % every === 0) nudge();
+      }
+      return at;
+    }
+    return { loop, looks: () => looks, nudge, lookTimes };
   }
+
+  /** The time from each look to the next, the first from when `times` began. */
+  const gapsOf = (times: readonly number[]) =>
+    times.map((time, index) => time - (times[index - 1] ?? 0));
 
   it('polls pollMs after its last look, and a nudged look puts the poll off', async () => {
     const { loop, looks, nudge } = counting(1_000);
@@ -65,26 +87,15 @@ describe('batchLoop', () => {
 
   it('while the step fails, looks again after a pause doubling from pollMs up to 5 s, and polls none meanwhile', async () => {
     let down = true;
-    const { loop, looks, nudge } = counting(500, () => down);
-    /** The time from each look to the next, over `span` ms, advanced 50 ms at a time. */
-    async function gaps(span: number): Promise<number[]> {
-      const at: number[] = [];
-      let seen = looks();
-      for (let elapsed = 50; elapsed <= span; elapsed += 50) {
-        await vi.advanceTimersByTimeAsync(50);
-        if (looks() !== seen) {
-          seen = looks();
-          at.push(elapsed);
-        }
-      }
-      return at.map((time, index) => time - (at[index - 1] ?? 0));
-    }
+    const { loop, looks, nudge, lookTimes } = counting(500, () => down);
     loop.start();
     await vi.advanceTimersByTimeAsync(0);
     expect(looks()).toBe(1);
     expect(loop.status().consecutiveFailures).toBe(1);
 
-    expect(await gaps(17_500)).toEqual([500, 1_000, 2_000, 4_000, 5_000, 5_000]);
+    expect(gapsOf(await lookTimes(17_500, { step: 50 }))).toEqual([
+      500, 1_000, 2_000, 4_000, 5_000, 5_000,
+    ]);
     expect(loop.status().consecutiveFailures).toBe(7);
 
     // A nudge (a write committed) looks at once, and its success brings back the polls.
@@ -95,49 +106,37 @@ describe('batchLoop', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(looks()).toBe(before + 1);
     expect(loop.status().consecutiveFailures).toBe(0);
-    expect(await gaps(5_000)).toEqual([500, 500, 500, 500, 500, 500, 500, 500, 500, 500]);
+    expect(gapsOf(await lookTimes(5_000, { step: 50 }))).toEqual(
+      Array.from({ length: 10 }, () => 500),
+    );
     await loop.stop();
   });
 
   it('a lone nudge looks nudgeDelayMs later; a stream of nudges, in looks minIntervalMs apart', async () => {
-    const { loop, looks, nudge } = counting(60_000, undefined, {
+    const { loop, looks, nudge, lookTimes } = counting(60_000, undefined, {
       nudgeDelayMs: 30,
       minIntervalMs: 50,
     });
-    /** The times (ms from now) of the looks over `span` ms, nudged every `every` ms (0: never). */
-    async function lookTimes(span: number, every: number): Promise<number[]> {
-      const at: number[] = [];
-      let seen = looks();
-      for (let elapsed = 1; elapsed <= span; elapsed += 1) {
-        await vi.advanceTimersByTimeAsync(1);
-        if (looks() !== seen) {
-          seen = looks();
-          at.push(elapsed);
-        }
-        if (every > 0 && elapsed % every === 0) nudge();
-      }
-      return at;
-    }
     loop.start();
     await vi.advanceTimersByTimeAsync(0);
     expect(looks()).toBe(1);
     await vi.advanceTimersByTimeAsync(1_000);
 
     nudge();
-    expect(await lookTimes(200, 0)).toEqual([30]);
+    expect(await lookTimes(200)).toEqual([30]);
 
     // Writes every 10 ms: the first waits the nudge delay, the rest are read 50 ms after the last
     // look began (without the spacing, every 30 ms + the 10 until the next write).
-    const stream = await lookTimes(400, 10);
+    const stream = await lookTimes(400, { every: 10 });
     expect(stream[0]).toBe(40);
-    const gaps = stream.slice(1).map((time, index) => time - stream[index]!);
+    const gaps = gapsOf(stream).slice(1);
     expect(gaps).toEqual(Array.from({ length: gaps.length }, () => 50));
     expect(gaps.length).toBeGreaterThanOrEqual(6);
 
     // Quiet again: a lone write waits the nudge delay only.
     await vi.advanceTimersByTimeAsync(1_000);
     nudge();
-    expect(await lookTimes(200, 0)).toEqual([30]);
+    expect(await lookTimes(200)).toEqual([30]);
     await loop.stop();
   });
 });
