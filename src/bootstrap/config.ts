@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { attachmentProblems, attachmentSettings } from './config-attachments.js';
 import { smsProblems, smsSettings } from './config-sms.js';
+import { webhookProblems, webhookSettings } from './config-webhooks.js';
 import { boolean, commaList, port, positive, url } from './config-values.js';
 
 const schema = z.object({
@@ -153,21 +154,7 @@ const schema = z.object({
    * the job runs again elsewhere. Longer than any job (a mail's SMTP timeouts add up to 2 min).
    */
   JOBS_LEASE_SECONDS: positive.min(30).max(86_400).default(300),
-  /**
-   * Lets webhook endpoints point at loopback, private, link-local and unique-local addresses
-   * (refused otherwise, where the URL is set and again when each connection resolves it).
-   */
-  WEBHOOK_ALLOW_PRIVATE_NETWORKS: boolean.default(false),
-  /** A webhook request not answered in this long has failed (and is retried). */
-  WEBHOOK_TIMEOUT_MS: positive.max(60_000).default(10_000),
-  /** How long a worker's claim on a delivery holds: a killed worker's deliveries wait this long. */
-  WEBHOOK_LEASE_SECONDS: positive.max(3600).default(60),
-  /** Deliveries sent at once by one worker. */
-  WEBHOOK_CONCURRENCY: positive.max(100).default(10),
-  /** An endpoint whose every delivery failed for this many days is disabled; its admins are told. */
-  WEBHOOK_DISABLE_AFTER_DAYS: positive.max(365).default(5),
-  /** After a secret's rotation the previous one signs too, this many hours. */
-  WEBHOOK_SECRET_OVERLAP_HOURS: positive.max(720).default(24),
+  ...webhookSettings,
   ...smsSettings,
   ...attachmentSettings,
 });
@@ -262,16 +249,13 @@ export function loadConfig(
       'WORKER_MODE: off needs Redis (REDIS_URL, not CACHE_STORE=memory): a separate worker reaches this process through Redis pub/sub; without Redis, leave WORKER_MODE=inline (one instance)',
     );
   }
-  if (
-    parsed.success &&
-    parsed.data.WEBHOOK_LEASE_SECONDS * 1000 <= parsed.data.WEBHOOK_TIMEOUT_MS
-  ) {
+  if (parsed.success) {
     problems.push(
-      'WEBHOOK_LEASE_SECONDS: must be longer than WEBHOOK_TIMEOUT_MS, or a slow delivery is claimed (and sent) twice',
+      ...webhookProblems(parsed.data),
+      ...smsProblems(parsed.data),
+      ...attachmentProblems(parsed.data),
     );
   }
-  if (parsed.success)
-    problems.push(...smsProblems(parsed.data), ...attachmentProblems(parsed.data));
   const adminPort = parsed.success ? adminPortOf(parsed.data) : undefined;
   if (
     parsed.success &&
