@@ -34,8 +34,16 @@ async function aClient(url = own.url): Promise<Redis> {
   return client;
 }
 
-async function aCache(prefix = `faults:${uniqueTag()}:`): Promise<RedisCache> {
-  return redisCache(await aClient(), { prefix, cooldownMs: 50 });
+/** `timeoutMs`: the cache's deadline per call, unset its default (50 ms). */
+async function aCache({
+  prefix = `faults:${uniqueTag()}:`,
+  timeoutMs,
+}: { prefix?: string; timeoutMs?: number } = {}): Promise<RedisCache> {
+  return redisCache(await aClient(), {
+    prefix,
+    cooldownMs: 50,
+    ...(timeoutMs !== undefined && { timeoutMs }),
+  });
 }
 
 /**
@@ -90,11 +98,7 @@ describe('a frozen Redis (SIGSTOP)', () => {
   it('loses nothing it need not: after a stall with reads only, entries are served again', async () => {
     // A deadline of a second, not the default 50 ms: the read after the thaw asks a Redis just
     // woken on a loaded machine, and a timeout there would be a miss (CI caught it once).
-    const cache = redisCache(await aClient(), {
-      prefix: `faults:${uniqueTag()}:`,
-      cooldownMs: 50,
-      timeoutMs: 1_000,
-    });
+    const cache = await aCache({ timeoutMs: 1_000 });
     await cache.set('k', 'kept', 60);
     own.freeze();
     expect(await cache.get('k')).toBeUndefined();
@@ -106,7 +110,7 @@ describe('a frozen Redis (SIGSTOP)', () => {
 
   it('never serves a write that timed out and landed after Redis woke up', async () => {
     const prefix = `faults:${uniqueTag()}:`;
-    const cache = await aCache(prefix);
+    const cache = await aCache({ prefix });
     await cache.set('k', 'before', 60);
     own.freeze();
     await cache.set('k', 'written during the stall', 60);
